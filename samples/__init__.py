@@ -1,0 +1,1 @@
+"""Sample data for the shipped scorecard definitions (installed as package data)."""

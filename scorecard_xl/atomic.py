@@ -1,0 +1,65 @@
+"""Atomic file output: a reader sees the old file or the complete new one, never half of one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from scorecard_xl.errors import InputError, Problem
+
+
+def check_writable(path: Path, force: bool) -> None:
+    """Refuse before any work is done: an existing file may hold commentary the user still needs."""
+    if path.exists() and not force:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "",
+                    None,
+                    "already exists and may hold commentary you typed; choose another --output, "
+                    "or pass --force to replace it",
+                )
+            ]
+        )
+    if path.exists() and path.is_dir():
+        raise InputError(
+            [Problem(str(path), "", "", None, "is a folder; give a file name ending .xlsx")]
+        )
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError([Problem(str(path), "", "", None, f"the folder {parent} does not exist")])
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write `content` to a temporary file beside `path`, flush it to disk, then rename it over
+    `path` in one step. On any failure the temporary file is removed and `path` is untouched."""
+    parent = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except PermissionError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "",
+                    None,
+                    "cannot be replaced: is it open in Excel? Close it and try again",
+                )
+            ]
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

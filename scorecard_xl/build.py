@@ -1,0 +1,147 @@
+"""The generator pipeline: definition + data -> model -> layout -> .xlsx, as library calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scorecard_xl import __version__
+from scorecard_xl.atomic import check_writable, write_atomically
+from scorecard_xl.bundled import resolve_template, sample_data
+from scorecard_xl.data import Dataset, build_dataset
+from scorecard_xl.definition import Definition, load_definition
+from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.layout import BuildContext, lay_out_workbook
+from scorecard_xl.model import Scorecard, build_scorecard
+from scorecard_xl.periods import Month
+from scorecard_xl.sources import RawRecord, SourceInfo
+from scorecard_xl.sources.tidy import read_tidy_file
+from scorecard_xl.writer import write_workbook
+
+GENERATOR = f"scorecard-xl {__version__}"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A validated definition with its data, ready to build any of the data's months."""
+
+    definition: Definition
+    dataset: Dataset
+    definition_location: str
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    scorecard: Scorecard
+    size: int
+
+
+def load_inputs(
+    template: str | Path | None = None, data: Sequence[str | Path] | None = None
+) -> Inputs:
+    """Load a definition (a path or bundled name; default the sample) and its data files (default:
+    the bundled sample data of a bundled template). Raises InputError naming every problem."""
+    definition_path = resolve_template(str(template) if template else None)
+    definition = load_definition(definition_path)
+    if not data:
+        sample = (
+            sample_data(definition_path.stem)
+            if not template or not Path(str(template)).suffix
+            else None
+        )
+        if sample is None:
+            raise InputError(
+                [
+                    Problem(
+                        "command line",
+                        "",
+                        "data",
+                        None,
+                        "one or more data files (.csv or .xlsx) for this definition",
+                    )
+                ]
+            )
+        data = [sample]
+    records: list[RawRecord] = []
+    sources: list[SourceInfo] = []
+    for path in data:
+        file_records, info = read_tidy_file(path)
+        records.extend(file_records)
+        sources.append(info)
+    return Inputs(
+        definition,
+        build_dataset(definition, records, sources),
+        str(template or definition_path.name),
+    )
+
+
+def parse_period(text: str | None) -> Month | None:
+    if text is None:
+        return None
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise InputError(
+            [Problem("command line", "", "period", text, "a month YYYY-MM such as 2023-03")]
+        ) from None
+
+
+def generation_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds: the same inputs, the same bytes)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        except ValueError:
+            raise InputError(
+                [
+                    Problem(
+                        "environment",
+                        "",
+                        "SOURCE_DATE_EPOCH",
+                        epoch,
+                        "whole seconds since 1970-01-01",
+                    )
+                ]
+            ) from None
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def render(
+    inputs: Inputs,
+    period: Month | None = None,
+    commentary: Mapping[str, str] | None = None,
+    generated_at: dt.datetime | None = None,
+) -> tuple[Scorecard, bytes]:
+    """Build the scorecard for `period` and return it with the workbook's bytes."""
+    scorecard = build_scorecard(inputs.definition, inputs.dataset, period)
+    context = BuildContext(
+        generated_at=generated_at or generation_time(),
+        generator=GENERATOR,
+        definition_location=inputs.definition_location,
+        sources=inputs.dataset.sources,
+        commentary=dict(commentary or {}),
+    )
+    return scorecard, write_workbook(lay_out_workbook(scorecard, context))
+
+
+def build(
+    output: str | Path,
+    template: str | Path | None = None,
+    data: Sequence[str | Path] | None = None,
+    period: str | None = None,
+    force: bool = False,
+    commentary: Mapping[str, str] | None = None,
+) -> BuildResult:
+    """Build one workbook to `output`, atomically. Refuses to replace an existing file unless
+    `force` (it may hold commentary the user typed)."""
+    path = Path(output)
+    check_writable(path, force)
+    inputs = load_inputs(template, data)
+    scorecard, content = render(inputs, parse_period(period), commentary)
+    write_atomically(path, content)
+    return BuildResult(path, scorecard, len(content))

@@ -1,0 +1,62 @@
+"""The definitions and sample data shipped with scorecard-xl, found in a checkout or an install."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from scorecard_xl.errors import InputError, Problem
+
+DEFAULT_TEMPLATE = "nct_monthly"
+SAMPLE_DATA = {"nct_monthly": "nct_2022_23/data.csv"}
+_CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def _folder(checkout_name: str, package: str) -> Path:
+    if (_CHECKOUT / checkout_name).is_dir():
+        return _CHECKOUT / checkout_name
+    return Path(str(resources.files(package)))
+
+
+def templates_folder() -> Path:
+    return _folder("workbook_templates", "scorecard_xl.workbook_templates")
+
+
+def samples_folder() -> Path:
+    return _folder("samples", "scorecard_xl.samples")
+
+
+def bundled_templates() -> list[str]:
+    folder = templates_folder()
+    return sorted(p.stem for p in folder.iterdir() if p.suffix in (".toml", ".yaml", ".yml"))
+
+
+def resolve_template(name_or_path: str | None) -> Path:
+    """A definition file: a path as given, else a bundled template by name."""
+    name = name_or_path or DEFAULT_TEMPLATE
+    path = Path(name)
+    if path.suffix and path.exists():
+        return path
+    for suffix in (".toml", ".yaml", ".yml"):
+        candidate = templates_folder() / f"{name}{suffix}"
+        if candidate.exists():
+            return candidate
+    if path.suffix:
+        raise InputError([Problem(name, "", "", None, "no such definition file")])
+    raise InputError(
+        [
+            Problem(
+                "command line",
+                "",
+                "template",
+                name,
+                "a definition file path or a bundled template: " + ", ".join(bundled_templates()),
+            )
+        ]
+    )
+
+
+def sample_data(template: str | None) -> Path | None:
+    """The bundled sample data of a bundled template, if it has one."""
+    relative = SAMPLE_DATA.get(template or DEFAULT_TEMPLATE)
+    return samples_folder() / relative if relative else None

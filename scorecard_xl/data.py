@@ -1,0 +1,197 @@
+"""Validated data: tidy records checked against a definition and indexed for the model.
+
+Every problem in every record is reported at once, each naming the file, the row, the field, the
+bad value and what would be accepted.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from scorecard_xl.definition import Definition, Measure
+from scorecard_xl.errors import InputError, Problem, ProblemList
+from scorecard_xl.periods import MONTH_ABBR, Month, ReportingYear
+from scorecard_xl.sources import RawRecord, SourceInfo
+from scorecard_xl.values import Missing, Value, parse_value
+
+MONTHLY_SERIES = ("actual", "ytd")
+YEARLY_SERIES = ("target", "outturn")
+
+
+@dataclass
+class MeasureData:
+    """Everything the data says about one measure."""
+
+    actual: dict[Month, Value] = field(default_factory=dict)
+    ytd: dict[Month, Value] = field(default_factory=dict)
+    yearly: dict[str, dict[ReportingYear, Value]] = field(default_factory=dict)  # by series
+
+
+@dataclass
+class Dataset:
+    """All values for one definition, indexed by measure, series and period."""
+
+    by_measure: dict[str, MeasureData]
+    sources: tuple[SourceInfo, ...]
+
+    def of(self, measure_id: str) -> MeasureData:
+        return self.by_measure.get(measure_id) or MeasureData()
+
+    def months(self) -> list[Month]:
+        """Every month with at least one actual value, oldest first (the periods to choose from)."""
+        return sorted(
+            {m for d in self.by_measure.values() for m, v in d.actual.items() if v != Missing("")}
+        )
+
+    def latest_month(self) -> Month | None:
+        months = self.months()
+        return months[-1] if months else None
+
+
+def build_dataset(
+    definition: Definition, records: Iterable[RawRecord], sources: Iterable[SourceInfo]
+) -> Dataset:
+    """Validate raw records against `definition`; raise InputError listing every problem."""
+    problems = ProblemList()
+    series_names = MONTHLY_SERIES + YEARLY_SERIES + tuple(c.id for c in definition.comparators)
+    by_measure: dict[str, MeasureData] = {}
+    first_seen: dict[tuple[str, str, object], RawRecord] = {}
+    for record in records:
+        where = f"row {record.row}"
+        if not definition.has_measure(record.measure):
+            problems.add(
+                record.source,
+                where,
+                "measure",
+                record.measure or None,
+                _unknown_measure(definition, record.measure),
+            )
+            continue
+        measure = definition.measure(record.measure)
+        where = f"row {record.row} (measure {measure.id})"
+        if record.series not in series_names:
+            problems.add(
+                record.source, where, "series", record.series, "one of " + ", ".join(series_names)
+            )
+            continue
+        period = _period(record, measure, definition, problems, where)
+        try:
+            value = parse_value(record.value, measure.unit, definition.percent_input)
+        except ValueError as error:
+            problems.add(record.source, where, "value", record.value, str(error))
+            continue
+        if period is None:
+            continue
+        key = (measure.id, record.series, period)
+        if key in first_seen:
+            earlier = first_seen[key]
+            problems.add(
+                record.source,
+                where,
+                "period",
+                record.period,
+                f"one {record.series} value per period; {measure.id} {record.series} "
+                f"{record.period} is also on row {earlier.row} of {earlier.source}",
+            )
+            continue
+        first_seen[key] = record
+        if not _allowed(record, measure, period, value, definition, problems, where):
+            continue
+        data = by_measure.setdefault(measure.id, MeasureData())
+        if record.series == "actual":
+            data.actual[period] = value  # type: ignore[index]
+        elif record.series == "ytd":
+            data.ytd[period] = value  # type: ignore[index]
+        else:
+            data.yearly.setdefault(record.series, {})[period] = value  # type: ignore[index]
+    problems.raise_if_any()
+    return Dataset(by_measure, tuple(sources))
+
+
+def _unknown_measure(definition: Definition, measure_id: str) -> str:
+    if not measure_id:
+        return "a measure id from the definition"
+    close = difflib.get_close_matches(measure_id, [m.id for m in definition.measures], n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"a measure id defined in {definition.source}{hint}"
+
+
+def _period(
+    record: RawRecord, measure: Measure, definition: Definition, problems: ProblemList, where: str
+) -> Month | ReportingYear | None:
+    try:
+        if record.series in MONTHLY_SERIES:
+            return Month.parse(record.period)
+        return ReportingYear.parse(record.period, definition.year_start_month)
+    except ValueError:
+        if record.series in MONTHLY_SERIES:
+            expected = f"a month YYYY-MM such as 2023-03 for the {record.series} series"
+        elif definition.year_start_month == 1:
+            expected = f"a year YYYY such as 2023 for the {record.series} series"
+        else:
+            expected = f"a reporting year YYYY-YY such as 2022-23 for the {record.series} series"
+        problems.add(record.source, where, "period", record.period or None, expected)
+        return None
+
+
+def _allowed(
+    record: RawRecord,
+    measure: Measure,
+    period: object,
+    value: Value,
+    definition: Definition,
+    problems: ProblemList,
+    where: str,
+) -> bool:
+    """Check that the definition expects this kind of record for this measure."""
+    if (
+        record.series in MONTHLY_SERIES
+        and isinstance(period, Month)
+        and not measure.reports_in(period.month)
+    ):
+        months = ", ".join(MONTH_ABBR[m - 1] for m in measure.reporting_months)
+        problems.add(
+            record.source,
+            where,
+            "period",
+            record.period,
+            f"a month {measure.id} reports in: it is {measure.frequency} ({months})",
+        )
+        return False
+    if record.series == "target" and measure.target.kind == "none" and isinstance(value, Missing):
+        return True  # "n/a" in the target column of a for-information measure: shown as written
+    if record.series == "target" and measure.target.kind != "data":
+        problems.add(
+            record.source,
+            where,
+            "series",
+            "target",
+            f"no target records: {measure.id} has target = "
+            f'{_describe_target_kind(measure)} in {definition.source} (set target = "data" '
+            "to take targets from the data)",
+        )
+        return False
+    if record.series == "ytd" and measure.ytd == "none":
+        problems.add(
+            record.source,
+            where,
+            "series",
+            "ytd",
+            f'no YTD records: {measure.id} has ytd = "none" in {definition.source}',
+        )
+        return False
+    return True
+
+
+def _describe_target_kind(measure: Measure) -> str:
+    target = measure.target
+    if target.kind == "fixed":
+        return repr(target.value)
+    return f'"{target.comparator or target.kind}"'
+
+
+def dataset_problem(source: str, message: str) -> InputError:
+    """An error about the data as a whole (for example: no month to build)."""
+    return InputError([Problem(source, "", "", None, message)])

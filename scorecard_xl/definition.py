@@ -1,0 +1,538 @@
+"""The scorecard definition: what a scorecard shows and how each measure is judged.
+
+Loaded from TOML or YAML (docs/formats.md), validated all at once, then frozen. Nothing here
+knows about Excel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scorecard_xl.errors import InputError, Problem, ProblemList
+from scorecard_xl.units import UNIT_NAMES, UNITS, Unit
+from scorecard_xl.values import Missing, parse_value
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+POLARITIES = ("high", "low", "none")
+FREQUENCIES = ("monthly", "quarterly", "termly", "annual")
+YTD_RULES = ("sum", "latest", "mean", "provided", "none")
+HEADLINES = ("ytd", "latest")
+SPARKLINES = ("line", "column")
+PAPERS = ("A4", "A3")
+PERCENT_INPUTS = ("fraction", "points")
+TERM_END_MONTHS = (12, 4, 7)  # autumn, spring and summer terms end in these months
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_TOLERANCE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|pp)?\s*$")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far from target still counts as amber rather than red."""
+
+    kind: str  # "relative" (fraction of the target), "absolute" (in stored units), "none"
+    amount: float
+
+    def band(self, target: float) -> float:
+        if self.kind == "relative":
+            return abs(target) * self.amount
+        return self.amount if self.kind == "absolute" else 0.0
+
+    def describe(self, unit: Unit | None = None) -> str:
+        if self.kind == "relative":
+            return f"within {self.amount * 100:g}% of target"
+        if self.kind == "absolute" and unit is not None and unit.name == "percent":
+            points = self.amount * 100
+            return f"within {points:g} percentage point{'s' if points != 1 else ''} of target"
+        if self.kind == "absolute":
+            return f"within {self.amount:g} of target"
+        return "no amber band"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a measure is judged against: nothing, a number, the year's data, or a comparator."""
+
+    kind: str  # "none", "fixed", "data", "comparator"
+    value: float | None = None
+    comparator: str | None = None
+
+    @property
+    def judged(self) -> bool:
+        return self.kind != "none"
+
+
+@dataclass(frozen=True)
+class Comparator:
+    id: str
+    label: str
+    name: str
+    method: str | None = None  # "mean" or "median" for aggregate comparators
+
+    @property
+    def description(self) -> str:
+        return f"{self.name} ({self.method})" if self.method else self.name
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    section: str
+    title: str
+    unit: Unit
+    decimals: int
+    polarity: str
+    frequency: str
+    reporting_months: tuple[int, ...]  # empty for monthly measures: every month reports
+    ytd: str
+    target: Target
+    tolerance: Tolerance
+    definition: str
+
+    def reports_in(self, month: int) -> bool:
+        return not self.reporting_months or month in self.reporting_months
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str
+    version: str
+    title: str
+    organisation: str
+    marking: str
+    year_start_month: int
+    months_shown: int
+    headline: str
+    outturn_years: int
+    percent_input: str
+    default_tolerance: Tolerance
+    sparkline: str
+    paper: str
+    comparators: tuple[Comparator, ...]
+    sections: tuple[Section, ...]
+    measures: tuple[Measure, ...]  # grouped by section, in section order
+    source: str  # the file it was loaded from, for messages and the cover
+    sha256: str  # of the file's bytes, recorded in every workbook
+
+    def measure(self, measure_id: str) -> Measure:
+        return self._measures_by_id()[measure_id]
+
+    def has_measure(self, measure_id: str) -> bool:
+        return measure_id in self._measures_by_id()
+
+    def measures_in(self, section_id: str) -> tuple[Measure, ...]:
+        return tuple(m for m in self.measures if m.section == section_id)
+
+    def comparator(self, comparator_id: str) -> Comparator | None:
+        return next((c for c in self.comparators if c.id == comparator_id), None)
+
+    def _measures_by_id(self) -> dict[str, Measure]:
+        cached: dict[str, Measure] | None = self.__dict__.get("_by_id")
+        if cached is None:
+            cached = {m.id: m for m in self.measures}
+            object.__setattr__(self, "_by_id", cached)
+        return cached
+
+
+def load_definition(path: str | Path) -> Definition:
+    """Read and validate a definition file (.toml, .yaml or .yml); raise InputError listing
+    every problem found."""
+    path = Path(path)
+    source = path.name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "", "", None, "no such definition file")]) from None
+    except OSError as error:
+        raise InputError(
+            [Problem(str(path), "", "", None, f"cannot read: {error.strerror}")]
+        ) from None
+    raw = _parse(data, path)
+    return parse_definition(raw, source=source, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _parse(data: bytes, path: Path) -> Mapping[str, Any]:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            return tomllib.loads(data.decode("utf-8"))
+        if suffix in (".yaml", ".yml"):
+            import yaml  # only YAML definitions pay for the import
+
+            loaded = yaml.safe_load(data.decode("utf-8"))
+            if not isinstance(loaded, dict):
+                raise ValueError("the top level must be a mapping")
+            return loaded
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InputError(
+            [Problem(path.name, "", "", None, f"not valid {suffix[1:].upper()}: {error}")]
+        ) from None
+    except Exception as error:  # yaml.YAMLError, without importing yaml on the TOML path
+        raise InputError([Problem(path.name, "", "", None, f"not valid YAML: {error}")]) from None
+    raise InputError([Problem(path.name, "", "file type", suffix, "a .toml, .yaml or .yml file")])
+
+
+class _Reader:
+    """Reads typed fields from one table of the definition, recording every problem."""
+
+    def __init__(
+        self, raw: object, source: str, where: str, problems: ProblemList, allowed: tuple[str, ...]
+    ) -> None:
+        self.source, self.where, self.problems = source, where, problems
+        self.raw: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+        if not isinstance(raw, Mapping):
+            self.problem("", type(raw).__name__, "a table of fields")
+        for key in self.raw:
+            if key not in allowed:
+                self.problem(
+                    key, self.raw[key], "an unknown field; accepted: " + ", ".join(allowed)
+                )
+
+    def problem(self, field: str, value: object, expected: str) -> None:
+        self.problems.add(self.source, self.where, field, value, expected)
+
+    def text(
+        self,
+        field: str,
+        default: str | None = None,
+        pattern: re.Pattern[str] | None = None,
+        expected: str = "text",
+    ) -> str:
+        value = self.raw.get(field, default)
+        if value is None:
+            self.problem(field, None, f"required: {expected}")
+            return ""
+        if (
+            not isinstance(value, str)
+            or not value.strip()
+            or (pattern and not pattern.match(value))
+        ):
+            self.problem(field, value, expected)
+            return ""
+        return value.strip()
+
+    def choice(self, field: str, choices: tuple[str, ...], default: str | None = None) -> str:
+        value = self.raw.get(field, default)
+        if value not in choices:
+            expected = "one of " + ", ".join(choices)
+            self.problem(field, value, expected if value is not None else f"required: {expected}")
+            return choices[0]
+        return str(value)
+
+    def integer(self, field: str, default: int | None, low: int, high: int) -> int:
+        value = self.raw.get(field, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.problem(field, value, f"a whole number from {low} to {high}")
+            return low
+        return value
+
+
+def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> Definition:
+    """Validate an already-parsed definition mapping (see load_definition)."""
+    problems = ProblemList()
+    top = _Reader(raw, source, "", problems, ("scorecard", "comparators", "sections", "measures"))
+    head = _Reader(
+        raw.get("scorecard", {}),
+        source,
+        "[scorecard]",
+        problems,
+        (
+            "id",
+            "version",
+            "title",
+            "organisation",
+            "marking",
+            "year_start_month",
+            "months_shown",
+            "headline",
+            "outturn_years",
+            "percent_input",
+            "default_tolerance",
+            "sparkline",
+            "paper",
+        ),
+    )
+    if "scorecard" not in raw:
+        top.problem("scorecard", None, "a [scorecard] table with id, version, title, organisation")
+    version = head.raw.get("version")
+    if isinstance(version, (int, float)) and not isinstance(version, bool):
+        version = str(version)  # `version = 2` is a natural thing to write
+    if not isinstance(version, str) or not version.strip():
+        head.problem("version", version, 'required: text such as "2023.1"')
+        version = ""
+    unit_free = UNITS["count"]
+    default_tolerance = _tolerance(head, "default_tolerance", "5%", unit_free)
+    comparators = _comparators(raw.get("comparators", []), source, problems)
+    sections = _sections(raw.get("sections"), source, problems)
+    measures = _measures(
+        raw.get("measures"),
+        source,
+        problems,
+        sections,
+        comparators,
+        default_tolerance,
+        head.choice("percent_input", PERCENT_INPUTS, "fraction"),
+        head.integer("year_start_month", 4, 1, 12),
+    )
+    definition = Definition(
+        id=head.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'"),
+        version=version.strip(),
+        title=head.text("title"),
+        organisation=head.text("organisation"),
+        marking=head.text("marking", "OFFICIAL"),
+        year_start_month=head.integer("year_start_month", 4, 1, 12),
+        months_shown=head.integer("months_shown", 6, 1, 24),
+        headline=head.choice("headline", HEADLINES, "ytd"),
+        outturn_years=head.integer("outturn_years", 2, 0, 5),
+        percent_input=head.choice("percent_input", PERCENT_INPUTS, "fraction"),
+        default_tolerance=default_tolerance,
+        sparkline=head.choice("sparkline", SPARKLINES, "line"),
+        paper=head.choice("paper", PAPERS, "A4"),
+        comparators=comparators,
+        sections=sections,
+        measures=measures,
+        source=source,
+        sha256=sha256,
+    )
+    problems.raise_if_any()
+    return definition
+
+
+def _comparators(raw: object, source: str, problems: ProblemList) -> tuple[Comparator, ...]:
+    if not isinstance(raw, list):
+        problems.add(source, "", "comparators", raw, "a list of [[comparators]] tables")
+        return ()
+    comparators: list[Comparator] = []
+    reserved = ("actual", "ytd", "target", "outturn")
+    for index, item in enumerate(raw, start=1):
+        reader = _Reader(
+            item, source, f"comparator {index}", problems, ("id", "label", "name", "method")
+        )
+        comparator_id = reader.text(
+            "id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'"
+        )
+        if comparator_id in reserved or comparator_id in (c.id for c in comparators):
+            reader.problem(
+                "id",
+                comparator_id,
+                "an id not used by another comparator or data series (" + ", ".join(reserved) + ")",
+            )
+        method = reader.raw.get("method")
+        if method is not None and method not in ("mean", "median"):
+            reader.problem("method", method, "mean or median")
+        label = reader.text("label", comparator_id or "?")
+        comparators.append(Comparator(comparator_id, label, reader.text("name", label), method))
+    return tuple(comparators)
+
+
+def _sections(raw: object, source: str, problems: ProblemList) -> tuple[Section, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.add(source, "", "sections", raw, "a non-empty list of [[sections]] tables")
+        return ()
+    sections: list[Section] = []
+    for index, item in enumerate(raw, start=1):
+        reader = _Reader(item, source, f"section {index}", problems, ("id", "title"))
+        section_id = reader.text(
+            "id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'"
+        )
+        if section_id and section_id in (s.id for s in sections):
+            reader.problem("id", section_id, "a section id not used before")
+        sections.append(Section(section_id, reader.text("title")))
+    return tuple(sections)
+
+
+def _measures(
+    raw: object,
+    source: str,
+    problems: ProblemList,
+    sections: tuple[Section, ...],
+    comparators: tuple[Comparator, ...],
+    default_tolerance: Tolerance,
+    percent_input: str,
+    year_start_month: int,
+) -> tuple[Measure, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.add(source, "", "measures", raw, "a non-empty list of [[measures]] tables")
+        return ()
+    section_ids = [s.id for s in sections]
+    measures: list[Measure] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw, start=1):
+        label = (
+            item.get("id")
+            if isinstance(item, Mapping) and isinstance(item.get("id"), str)
+            else None
+        )
+        reader = _Reader(
+            item,
+            source,
+            f"measure {label or index}",
+            problems,
+            (
+                "id",
+                "section",
+                "title",
+                "unit",
+                "decimals",
+                "polarity",
+                "frequency",
+                "reporting_months",
+                "ytd",
+                "target",
+                "tolerance",
+                "definition",
+            ),
+        )
+        measure_id = reader.text("id", pattern=_ID_RE, expected="letters, digits, '-' and '_'")
+        if measure_id in seen:
+            reader.problem("id", measure_id, "an id not used by another measure")
+        seen.add(measure_id)
+        section = reader.text("section")
+        if section and section not in section_ids:
+            reader.problem("section", section, "one of the section ids: " + ", ".join(section_ids))
+        unit_name = reader.raw.get("unit")
+        if unit_name not in UNITS:
+            reader.problem("unit", unit_name, "one of " + UNIT_NAMES)
+        unit = UNITS.get(unit_name, UNITS["count"])  # type: ignore[arg-type]
+        polarity = reader.choice("polarity", POLARITIES)
+        frequency = reader.choice("frequency", FREQUENCIES, "monthly")
+        target = _target(reader, unit, percent_input, comparators)
+        if target.judged and polarity == "none":
+            reader.problem(
+                "polarity",
+                polarity,
+                "high or low: a measure with a target needs to say "
+                'which way is better (or set target = "none")',
+            )
+        definition_text = reader.raw.get("definition", "")
+        if not isinstance(definition_text, str):
+            reader.problem("definition", definition_text, "text")
+            definition_text = ""
+        measures.append(
+            Measure(
+                id=measure_id,
+                section=section,
+                title=reader.text("title"),
+                unit=unit,
+                decimals=reader.integer("decimals", unit.default_decimals, 0, 6),
+                polarity=polarity,
+                frequency=frequency,
+                reporting_months=_reporting_months(reader, frequency, year_start_month),
+                ytd=reader.choice("ytd", YTD_RULES, "none"),
+                target=target,
+                tolerance=_tolerance(reader, "tolerance", None, unit) or default_tolerance,
+                definition=" ".join(definition_text.split()),
+            )
+        )
+    for section in sections:
+        if section.id and not any(m.section == section.id for m in measures):
+            problems.add(
+                source, f"section {section.id}", "", None, "a section needs at least one measure"
+            )
+    order = {section_id: i for i, section_id in enumerate(section_ids)}
+    return tuple(sorted(measures, key=lambda m: order.get(m.section, len(order))))
+
+
+def _reporting_months(reader: _Reader, frequency: str, year_start_month: int) -> tuple[int, ...]:
+    raw = reader.raw.get("reporting_months")
+    if raw is not None:
+        if frequency == "monthly":
+            reader.problem("reporting_months", raw, "only for quarterly, termly or annual measures")
+            return ()
+        if (
+            not isinstance(raw, list)
+            or not raw
+            or not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in raw)
+        ):
+            reader.problem(
+                "reporting_months", raw, "a list of month numbers 1 to 12, such as [6, 9, 12, 3]"
+            )
+            return ()
+        return tuple(raw)
+    last = (year_start_month + 10) % 12 + 1  # the reporting year's final month
+    if frequency == "quarterly":
+        return tuple((last + 3 * k - 1) % 12 + 1 for k in (1, 2, 3, 4))
+    if frequency == "termly":
+        return TERM_END_MONTHS
+    if frequency == "annual":
+        return (last,)
+    return ()
+
+
+def _target(
+    reader: _Reader, unit: Unit, percent_input: str, comparators: tuple[Comparator, ...]
+) -> Target:
+    raw = reader.raw.get("target", "none")
+    ids = [c.id for c in comparators]
+    expected = (
+        'a number (such as "90%" or 35), "data" (per year from the data), '
+        + ", ".join(f'"{i}"' for i in ids)
+        + (", " if ids else "")
+        + 'or "none"'
+    )
+    if raw == "none":
+        return Target("none")
+    if raw == "data":
+        return Target("data")
+    if isinstance(raw, str) and raw in ids:
+        return Target("comparator", comparator=raw)
+    try:
+        value = parse_value(raw, unit, percent_input)
+    except ValueError as error:
+        reader.problem("target", raw, f"{expected}; as a number: {error}")
+        return Target("none")
+    if isinstance(value, Missing):
+        reader.problem("target", raw, expected)
+        return Target("none")
+    return Target("fixed", value=value)
+
+
+def _tolerance(reader: _Reader, field: str, default: str | None, unit: Unit) -> Tolerance | None:
+    raw = reader.raw.get(field, default)
+    if raw is None:
+        return None
+    text = str(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else raw
+    match = _TOLERANCE_RE.match(text) if isinstance(text, str) else None
+    expected = (
+        '"5%" (within 5% of the target), "2pp" (within 2 percentage points, percent '
+        "measures), a number in the measure's unit, or 0 for no amber band"
+    )
+    if not match:
+        reader.problem(field, raw, expected)
+        return None
+    amount, suffix = float(match[1]), match[2]
+    if suffix == "%":
+        return Tolerance("relative", amount / 100)
+    if suffix == "pp":
+        if unit.name != "percent":
+            reader.problem(
+                field, raw, f'"5%" or a number of {unit.label}: "pp" is for percent measures'
+            )
+        return Tolerance("absolute", amount / 100)
+    if amount == 0:
+        return Tolerance("none", 0.0)
+    if unit.name == "percent":
+        reader.problem(
+            field,
+            raw,
+            f'"{match[1]}pp" for percentage points or "{match[1]}%" for relative to the target',
+        )
+        return None
+    return Tolerance("absolute", amount)

@@ -1,0 +1,67 @@
+"""User-facing errors: each problem names where it is, the field, the bad value and what is allowed.
+
+Library code raises `InputError` (never warns and carries on); the CLI turns it into a message and
+exit code 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, precise enough to fix without reading code."""
+
+    source: str  # file name (or "command line")
+    where: str  # "measure CFSS01", "row 17", "section cfss"; "" for the whole file
+    field: str  # the field or column; "" when not about one field
+    value: object  # the offending value as found; None when the value is absent
+    expected: str  # what would be accepted
+
+    def __str__(self) -> str:
+        parts = [self.source]
+        if self.where:
+            parts.append(self.where)
+        head = ", ".join(parts)
+        got = f"got {self.value!r}" if self.value is not None else ("missing" if self.field else "")
+        detail = ": ".join(p for p in (self.field, got) if p)
+        return f"{head}: {detail}; {self.expected}" if detail else f"{head}: {self.expected}"
+
+
+class InputError(Exception):
+    """Bad input from the user: one or more problems, all reported together."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        if not problems:
+            raise ValueError("InputError needs at least one problem")
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self.message())
+
+    def message(self, limit: int = 50) -> str:
+        lines = [str(p) for p in self.problems[:limit]]
+        more = len(self.problems) - limit
+        if more > 0:
+            lines.append(f"... and {more} more problem{'s' if more != 1 else ''}")
+        return "\n".join(lines)
+
+
+class ProblemList:
+    """Collects problems while validating so all of them can be reported at once."""
+
+    def __init__(self) -> None:
+        self._problems: list[Problem] = []
+
+    def add(self, source: str, where: str, field: str, value: object, expected: str) -> None:
+        self._problems.append(Problem(source, where, field, value, expected))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self._problems.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self._problems)
+
+    def raise_if_any(self) -> None:
+        if self._problems:
+            raise InputError(self._problems)

@@ -1,0 +1,103 @@
+"""Pieces every sheet shares: sheet names, titles, print headers and footers."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from scorecard_xl.layout.context import BuildContext
+from scorecard_xl.layout.sheet import Formula, Link, PrintSetup, SheetLayout
+from scorecard_xl.model import Scorecard
+from scorecard_xl.styles import FONT_SIZE, STYLES
+
+CONTENTS_SHEET = "Cover"
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_NAME = 31  # Excel's limit
+
+
+def sheet_name(title: str, taken: set[str]) -> str:
+    """A valid, unique sheet name for `title` (Excel compares names case-insensitively)."""
+    name = _BAD_SHEET_CHARS.sub("-", title).strip().strip("'")[:MAX_SHEET_NAME].strip() or "Sheet"
+    candidate, number = name, 2
+    while candidate.lower() in taken:
+        suffix = f" ({number})"
+        candidate = name[: MAX_SHEET_NAME - len(suffix)] + suffix
+        number += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def period_text(scorecard: Scorecard) -> str:
+    return f"{scorecard.period.long_label} (year {scorecard.year.label})"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&&")  # & starts a control code in Excel headers and footers
+
+
+def print_setup(
+    scorecard: Scorecard,
+    context: BuildContext,
+    sheet_title: str,
+    repeat_rows: tuple[int, int] | None = None,
+) -> PrintSetup:
+    """Landscape, one page wide, with organisation, period, marking and page x of y."""
+    definition = scorecard.definition
+    marking = _escape(definition.marking)
+    header = (
+        f"&L&8{_escape(definition.organisation)}"
+        f'&C&"{"Calibri"},Bold"&11{marking}'
+        f"&R&8{_escape(sheet_title)} – {_escape(scorecard.period.long_label)}"
+    )
+    footer = (
+        f"&L&8Generated {_escape(context.generated_text)}"
+        f'&C&"{"Calibri"},Bold"&11{marking}'
+        "&R&8Page &P of &N"
+    )
+    return PrintSetup(paper=definition.paper, repeat_rows=repeat_rows, header=header, footer=footer)
+
+
+def title_block(sheet: SheetLayout, scorecard: Scorecard, title: str, width_cols: int) -> int:
+    """Title, subtitle and a link back to the contents; returns the first free row."""
+    definition = scorecard.definition
+    sheet.put(0, 0, title, "title")
+    sheet.put(0, width_cols - 1, definition.marking, "marking")
+    sheet.heights[0] = 24
+    sheet.put(1, 0, f"{definition.organisation} · {period_text(scorecard)}", "subtitle")
+    if sheet.name != CONTENTS_SHEET:
+        sheet.put(2, 0, Link(CONTENTS_SHEET, "A1", "◄ Contents and key"), "link")
+    return 4
+
+
+def wrapped_lines(text: str, width: float, font_size: float) -> int:
+    """Lines `text` takes in a wrapped cell `width` characters wide (Excel's width unit is the
+    default 11pt font's digit), erring long so nothing is clipped."""
+    per_line = max(int(width * 11 / font_size * 1.2) - 1, 1)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += max(len(textwrap.wrap(paragraph, per_line, break_long_words=True)), 1)
+    return lines
+
+
+def fit_row_heights(sheet: SheetLayout) -> None:
+    """Set the height of rows whose wrapped text needs more than one line.
+
+    Viewers differ in whether they fit rows on opening (LibreOffice and PDF converters do not), so
+    multi-line rows get explicit heights. Single-line rows stay automatic, so Excel still grows a
+    row when an analyst types a long comment into it.
+    """
+    needed: dict[int, float] = {}
+    for row, col, value, (style, _) in sheet.cells:
+        props = STYLES[style]
+        if (
+            not props.get("text_wrap")
+            or not isinstance(value, (str, Formula))
+            or row in sheet.heights
+        ):
+            continue
+        text = value if isinstance(value, str) else str(value.cached)
+        size = float(props.get("font_size", FONT_SIZE))
+        lines = wrapped_lines(text, sheet.widths.get(col, 8.43), size)
+        if lines > 1:
+            needed[row] = max(needed.get(row, 0.0), lines * size * 1.32 + 3)
+    sheet.heights.update(needed)

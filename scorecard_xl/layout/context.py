@@ -1,0 +1,22 @@
+"""What a layout needs beyond the model: when, from what, and the analyst's commentary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from scorecard_xl.sources import SourceInfo
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    generated_at: dt.datetime  # timezone-aware; fixed by SOURCE_DATE_EPOCH for repeatable bytes
+    generator: str  # "scorecard-xl 0.1.0"
+    definition_location: str  # the definition file as the user named it
+    sources: tuple[SourceInfo, ...]
+    commentary: Mapping[str, str] = field(default_factory=dict)  # measure id -> text
+
+    @property
+    def generated_text(self) -> str:
+        return self.generated_at.strftime("%d %B %Y %H:%M %Z").lstrip("0")

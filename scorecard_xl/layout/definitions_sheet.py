@@ -1,0 +1,82 @@
+"""The Definitions sheet: how each measure is counted and judged, in words."""
+
+from __future__ import annotations
+
+from scorecard_xl.definition import Measure
+from scorecard_xl.layout.common import print_setup, title_block
+from scorecard_xl.layout.context import BuildContext
+from scorecard_xl.layout.sheet import SheetLayout, TableSpec
+from scorecard_xl.model import Scorecard
+from scorecard_xl.periods import MONTH_ABBR
+from scorecard_xl.values import format_for_text
+
+DEFINITIONS_SHEET = "Definitions"
+COLUMNS = (
+    "Ref",
+    "Section",
+    "Measure",
+    "Unit",
+    "Better when",
+    "Reported",
+    "YTD",
+    "Target",
+    "Amber band",
+    "Definition",
+)
+WIDTHS = (8.0, 20.0, 42.0, 12.0, 10.0, 14.0, 18.0, 22.0, 20.0, 60.0)
+YTD_WORDS = {
+    "sum": "sum of the year's months",
+    "latest": "latest month",
+    "mean": "mean of the year's months",
+    "provided": "as provided",
+    "none": "none",
+}
+POLARITY_WORDS = {"high": "higher", "low": "lower", "none": "no direction"}
+
+
+def target_words(scorecard: Scorecard, measure: Measure) -> str:
+    target = measure.target
+    if target.kind == "fixed":
+        return format_for_text(target.value, measure.unit, measure.decimals)
+    if target.kind == "data":
+        return f"set each year (data); {scorecard.year.label} shown on the scorecard"
+    if target.kind == "comparator":
+        comparator = scorecard.definition.comparator(target.comparator or "")
+        return f"at least as good as {comparator.label if comparator else target.comparator}"
+    return "none: for information"
+
+
+def _reported(measure: Measure) -> str:
+    if not measure.reporting_months:
+        return "monthly"
+    months = ", ".join(MONTH_ABBR[m - 1] for m in measure.reporting_months)
+    return f"{measure.frequency} ({months})"
+
+
+def lay_out_definitions(scorecard: Scorecard, context: BuildContext) -> SheetLayout:
+    sheet = SheetLayout(DEFINITIONS_SHEET)
+    definition = scorecard.definition
+    top = title_block(sheet, scorecard, "Definitions", len(COLUMNS))
+    titles = {s.id: s.title for s in definition.sections}
+    row = top + 1
+    for measure in definition.measures:
+        values = (
+            measure.id,
+            titles[measure.section],
+            measure.title,
+            measure.unit.label,
+            POLARITY_WORDS[measure.polarity],
+            _reported(measure),
+            YTD_WORDS[measure.ytd],
+            target_words(scorecard, measure),
+            measure.tolerance.describe(measure.unit) if measure.target.judged else "",
+            measure.definition,
+        )
+        for col, value in enumerate(values):
+            sheet.put(row, col, value or None, "table_wrap", "@")
+        row += 1
+    sheet.tables.append(TableSpec("MeasureDefinitions", top, 0, row - 1, len(COLUMNS) - 1, COLUMNS))
+    sheet.widths.update(dict(enumerate(WIDTHS)))
+    sheet.freeze = (top + 1, 3)
+    sheet.print_setup = print_setup(scorecard, context, "Definitions", repeat_rows=(top, top))
+    return sheet

@@ -1,0 +1,300 @@
+"""The scorecard grid: sections of measures across months, YTD, trend, target, RAG, direction,
+comparators and previous years. Used for the Scorecard sheet and for each section's sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scorecard_xl.assess import RAG_WORDS
+from scorecard_xl.definition import Section
+from scorecard_xl.layout.rules import rag_rules, token_rule, verdict_rules
+from scorecard_xl.layout.sheet import Block, Formula, SheetLayout, Sparkline
+from scorecard_xl.model import MeasureRow, Scorecard
+from scorecard_xl.styles import number_format
+from scorecard_xl.values import Missing, Value, format_for_text
+
+TEXT = "@"  # stops Excel turning a refreshed "Oct 22" header into a date
+NOT_JUDGED = "–"  # RAG cell of a measure with a target that cannot be judged this period
+HEADER_ROWS = 2  # group headers, then column headers
+
+
+@dataclass(frozen=True)
+class GridColumns:
+    """Where each kind of column sits; derived from the definition and whether positions show."""
+
+    ref: int
+    measure: int
+    months: tuple[int, ...]
+    ytd: int
+    trend: int
+    target: int
+    rag: int
+    vs_previous: int
+    vs_last_year: int
+    comparators: tuple[int, ...]
+    positions: tuple[int, ...]
+    outturns: tuple[int, ...]
+    commentary: int
+
+    @classmethod
+    def plan(cls, scorecard: Scorecard, with_positions: bool) -> GridColumns:
+        counter = iter(range(1000))
+        ref, measure = next(counter), next(counter)
+        months = tuple(next(counter) for _ in scorecard.window)
+        ytd, trend, target, rag, vs_previous, vs_last_year = (next(counter) for _ in range(6))
+        comparators, positions = [], []
+        for _ in scorecard.definition.comparators:
+            comparators.append(next(counter))
+            if with_positions:
+                positions.append(next(counter))
+        outturns = tuple(next(counter) for _ in scorecard.outturn_years)
+        return cls(
+            ref,
+            measure,
+            months,
+            ytd,
+            trend,
+            target,
+            rag,
+            vs_previous,
+            vs_last_year,
+            tuple(comparators),
+            tuple(positions),
+            outturns,
+            next(counter),
+        )
+
+    @property
+    def last_value_col(self) -> int:
+        return self.commentary - 1
+
+
+@dataclass(frozen=True)
+class GridPlacement:
+    """Where the grid put things: refresh and links need the row of every measure."""
+
+    header_row: int
+    first_row: int
+    last_row: int
+    measure_rows: dict[str, int]
+    columns: GridColumns
+
+
+def lay_out_grid(
+    sheet: SheetLayout,
+    scorecard: Scorecard,
+    sections: Sequence[Section],
+    top: int,
+    commentary: dict[str, str],
+    commentary_links: dict[str, str] | None = None,
+    with_positions: bool = False,
+) -> GridPlacement:
+    """Lay the grid out on `sheet` from row `top`.
+
+    Commentary is written as editable text, or, when `commentary_links` maps measure ids to cells
+    of another sheet, as formulas showing that sheet's commentary (typed once, shown everywhere).
+    """
+    definition = scorecard.definition
+    columns = GridColumns.plan(scorecard, with_positions)
+    group_row, header_row = top, top + 1
+    _group_headers(sheet, scorecard, columns, group_row)
+    _column_headers(sheet, scorecard, columns, header_row)
+    row = header_row + 1
+    measure_rows: dict[str, int] = {}
+    for section in sections:
+        rows = scorecard.rows_in(section)
+        if not rows:
+            continue
+        sheet.put(row, columns.ref, section.title, "section_row", TEXT)
+        for col in range(columns.measure, columns.commentary + 1):
+            sheet.put(row, col, None, "section_row")
+        row += 1
+        for measure_row in rows:
+            measure_rows[measure_row.id] = row
+            _measure_line(sheet, scorecard, columns, row, measure_row, commentary, commentary_links)
+            sheet.outline[row] = 1  # sections fold to their headers
+            row += 1
+    last_row = row - 1
+    _rules(sheet, columns, header_row + 1, last_row)
+    _widths(sheet, scorecard, columns)
+    sheet.blocks.append(Block("grid", header_row, columns.ref, last_row, columns.last_value_col))
+    if definition.sparkline:
+        for at in measure_rows.values():
+            sheet.sparklines.append(
+                Sparkline(
+                    at,
+                    columns.trend,
+                    sheet.name,
+                    at,
+                    columns.months[0],
+                    at,
+                    columns.months[-1],
+                    definition.sparkline,
+                )
+            )
+    return GridPlacement(header_row, header_row + 1, last_row, measure_rows, columns)
+
+
+def _group_headers(
+    sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns, row: int
+) -> None:
+    definition = scorecard.definition
+    count = len(scorecard.window)
+    groups = [
+        (columns.ref, columns.measure, ""),
+        (columns.months[0], columns.months[-1], f"Last {count} months" if count > 1 else "Month"),
+        (columns.ytd, columns.trend, "Year to date & trend"),
+        (columns.target, columns.vs_last_year, "Performance"),
+    ]
+    if definition.comparators:
+        first = columns.comparators[0]
+        last = (columns.positions or columns.comparators)[-1]
+        groups.append((first, last, "Comparators"))
+    if columns.outturns:
+        groups.append((columns.outturns[0], columns.outturns[-1], "Previous years"))
+    groups.append((columns.commentary, columns.commentary, ""))
+    for first, last, text in groups:
+        if first == last:
+            sheet.put(row, first, text, "group_header")
+        else:
+            sheet.merge(row, first, row, last, text, "group_header")
+
+
+def _column_headers(
+    sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns, row: int
+) -> None:
+    definition = scorecard.definition
+    labels = {
+        columns.ref: "Ref",
+        columns.measure: "Measure",
+        columns.ytd: "YTD",
+        columns.trend: "Trend",
+        columns.target: "Target",
+        columns.rag: "RAG",
+        columns.vs_previous: "vs last period",
+        columns.vs_last_year: "vs last year",
+        columns.commentary: "Commentary",
+    }
+    for col, month in zip(columns.months, scorecard.window, strict=True):
+        labels[col] = month.label
+    for index, comparator in enumerate(definition.comparators):
+        labels[columns.comparators[index]] = comparator.label
+        if columns.positions:
+            labels[columns.positions[index]] = f"vs {comparator.label}"
+    for col, year in zip(columns.outturns, scorecard.outturn_years, strict=True):
+        labels[col] = year.short_label
+    for col, text in sorted(labels.items()):
+        left = col in (columns.ref, columns.measure, columns.commentary)
+        sheet.put(row, col, text, "column_header_left" if left else "column_header", TEXT)
+    sheet.heights[row] = 27  # two lines for "vs last period"
+
+
+def _put_value(
+    sheet: SheetLayout, row: int, col: int, value: Value | None, fmt: str, strong: bool = False
+) -> None:
+    style = "value_strong" if strong else "value"
+    if isinstance(value, Missing):
+        sheet.put(row, col, value.token or None, style, fmt)
+    else:
+        sheet.put(row, col, value, style, fmt)
+
+
+def _measure_line(
+    sheet: SheetLayout,
+    scorecard: Scorecard,
+    columns: GridColumns,
+    row: int,
+    line: MeasureRow,
+    commentary: dict[str, str],
+    commentary_links: dict[str, str] | None,
+) -> None:
+    measure = line.measure
+    fmt = number_format(measure.unit, measure.decimals)
+    sheet.put(row, columns.ref, measure.id, "ref", TEXT)
+    sheet.put(row, columns.measure, measure.title, "measure", TEXT)
+    for col, value in zip(columns.months, line.months, strict=True):
+        _put_value(sheet, row, col, value, fmt)
+    _put_value(
+        sheet, row, columns.ytd, line.ytd, fmt, strong=scorecard.definition.headline == "ytd"
+    )
+    sheet.put(row, columns.trend, None, "status")
+    _put_value(sheet, row, columns.target, line.target, fmt)
+    sheet.put(row, columns.rag, rag_text(line), "status", TEXT)
+    sheet.put(
+        row,
+        columns.vs_previous,
+        line.vs_previous.text if line.vs_previous else None,
+        "status",
+        TEXT,
+    )
+    sheet.put(
+        row,
+        columns.vs_last_year,
+        line.vs_last_year.text if line.vs_last_year else None,
+        "status",
+        TEXT,
+    )
+    for index, col in enumerate(columns.comparators):
+        _put_value(sheet, row, col, line.comparators[index], fmt)
+    for index, col in enumerate(columns.positions):
+        sheet.put(row, col, line.positions[index], "status", TEXT)
+    for col, value in zip(columns.outturns, line.outturns, strict=True):
+        _put_value(sheet, row, col, value, fmt)
+    text = commentary.get(measure.id, "")
+    if commentary_links and measure.id in commentary_links:
+        # T() shows the text typed on the Scorecard, and "" (not 0) while it is empty.
+        sheet.put(
+            row,
+            columns.commentary,
+            Formula(f"=T({commentary_links[measure.id]})", text),
+            "commentary",
+        )
+    else:
+        sheet.put(row, columns.commentary, text or None, "commentary")
+
+
+def rag_text(line: MeasureRow) -> str | None:
+    """The RAG cell's word: Red/Amber/Green, a dash when a target cannot be judged, else blank."""
+    if line.rag:
+        return RAG_WORDS[line.rag]
+    return NOT_JUDGED if line.measure.target.judged else None
+
+
+def _rules(sheet: SheetLayout, columns: GridColumns, first: int, last: int) -> None:
+    rag_rules(sheet, first, last, columns.rag)
+    for col in (columns.vs_previous, columns.vs_last_year, *columns.positions):
+        verdict_rules(sheet, first, last, col)
+    token_rule(sheet, first, last, columns.months[0], columns.ytd)
+    token_rule(sheet, first, last, columns.target, columns.target)
+    for col in columns.comparators:
+        token_rule(sheet, first, last, col, col)
+    if columns.outturns:
+        token_rule(sheet, first, last, columns.outturns[0], columns.outturns[-1])
+
+
+def _widths(sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns) -> None:
+    """Wide enough for every value at default zoom (no ####), with room for a bigger month."""
+
+    def shown(values: list[tuple[Value | None, MeasureRow]]) -> int:
+        lengths = [len(format_for_text(v, r.measure.unit, r.measure.decimals)) for v, r in values]
+        return max(lengths, default=0)
+
+    rows = scorecard.rows
+    widths = {columns.ref: max(7.0, max(len(r.id) for r in rows) * 1.1 + 1), columns.measure: 46.0}
+    for index, col in enumerate(columns.months):
+        widths[col] = max(7.5, shown([(r.months[index], r) for r in rows]) * 1.1 + 2.5)
+    widths[columns.ytd] = max(8.0, shown([(r.ytd, r) for r in rows]) * 1.1 + 2.5)
+    widths[columns.trend] = 11.0
+    widths[columns.target] = max(7.5, shown([(r.target, r) for r in rows]) * 1.1 + 2.5)
+    widths[columns.rag] = 7.5
+    widths[columns.vs_previous] = widths[columns.vs_last_year] = 9.0
+    for index, col in enumerate(columns.comparators):
+        widths[col] = max(7.5, shown([(r.comparators[index], r) for r in rows]) * 1.1 + 2.5)
+    for col in columns.positions:
+        widths[col] = 7.5
+    for index, col in enumerate(columns.outturns):
+        widths[col] = max(7.5, shown([(r.outturns[index], r) for r in rows]) * 1.1 + 2.5)
+    widths[columns.commentary] = 40.0
+    sheet.widths.update(widths)

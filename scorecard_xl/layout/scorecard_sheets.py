@@ -1,0 +1,86 @@
+"""The Scorecard sheet (every section) and one sheet per section (with positions against
+comparators). Commentary is typed on the Scorecard and shown on the section sheets."""
+
+from __future__ import annotations
+
+from scorecard_xl.definition import Section
+from scorecard_xl.layout.common import print_setup, title_block
+from scorecard_xl.layout.context import BuildContext
+from scorecard_xl.layout.grid import GridColumns, GridPlacement, lay_out_grid
+from scorecard_xl.layout.sheet import SheetLayout, a1, quote_sheet
+from scorecard_xl.model import Scorecard
+
+SCORECARD_SHEET = "Scorecard"
+
+
+def lay_out_scorecard(
+    scorecard: Scorecard, context: BuildContext
+) -> tuple[SheetLayout, GridPlacement]:
+    definition = scorecard.definition
+    sheet = SheetLayout(SCORECARD_SHEET, tab_color="#1F3864")
+    placement = _grid_sheet(
+        sheet,
+        scorecard,
+        context,
+        definition.sections,
+        definition.title,
+        dict(context.commentary),
+        None,
+        with_positions=False,
+    )
+    return sheet, placement
+
+
+def lay_out_section(
+    scorecard: Scorecard,
+    context: BuildContext,
+    section: Section,
+    name: str,
+    scorecard_grid: GridPlacement,
+) -> tuple[SheetLayout, GridPlacement]:
+    sheet = SheetLayout(name)
+    where, col = quote_sheet(SCORECARD_SHEET), scorecard_grid.columns.commentary
+    links = {
+        measure_id: f"{where}!{a1(row, col, absolute=True)}"
+        for measure_id, row in scorecard_grid.measure_rows.items()
+    }
+    placement = _grid_sheet(
+        sheet,
+        scorecard,
+        context,
+        (section,),
+        section.title,
+        dict(context.commentary),
+        links,
+        with_positions=True,
+    )
+    return sheet, placement
+
+
+def _grid_sheet(
+    sheet: SheetLayout,
+    scorecard: Scorecard,
+    context: BuildContext,
+    sections: tuple[Section, ...],
+    title: str,
+    commentary: dict[str, str],
+    links: dict[str, str] | None,
+    with_positions: bool,
+) -> GridPlacement:
+    columns = GridColumns.plan(scorecard, with_positions)
+    top = title_block(sheet, scorecard, title, columns.commentary + 1)
+    if scorecard.definition.headline == "ytd":
+        note = (
+            "RAG, direction against last year and comparators judge the YTD figure (bold), or the "
+        )
+        note += "latest month where there is no YTD. Key on the Cover sheet."
+    else:
+        note = "RAG, directions and comparators judge the latest month. Key on the Cover sheet."
+    sheet.put(2, 2, note, "muted")
+    placement = lay_out_grid(sheet, scorecard, sections, top, commentary, links, with_positions)
+    sheet.freeze = (placement.first_row, placement.columns.measure + 1)
+    sheet.print_setup = print_setup(
+        scorecard, context, title, repeat_rows=(top, placement.header_row)
+    )
+    sheet.print_setup.print_area = (0, 0, placement.last_row, placement.columns.commentary)
+    return placement

@@ -1,0 +1,189 @@
+"""The plan of one worksheet: cells, styles, rules and print settings, as plain data.
+
+The layout is the single source of truth for where every value lives: the writer turns it into
+xlsxwriter calls, and refresh reads the same plan to know which blocks to write. 0-based (row, col)
+throughout; A1 strings are made only at the edges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+StyleKey = tuple[str, str | None]  # (style name in styles.STYLES, number format or None)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink inside the workbook: `target` is a sheet name, `cell` an A1 reference there."""
+
+    target: str
+    cell: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula with the result Python already knows, so viewers that never recalculate (mail
+    previews, phones, PDF converters) show the right value instead of 0."""
+
+    formula: str
+    cached: str | float
+
+
+CellValue = str | float | int | None | Link | Formula
+Cell = tuple[int, int, CellValue, StyleKey]
+
+
+@dataclass(frozen=True)
+class ConditionalFormat:
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    options: dict[str, Any]  # xlsxwriter options; "format" names a styles.CONDITIONAL entry
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    row: int
+    col: int
+    source_sheet: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    kind: str  # "line" or "column"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A rectangle of cells that refresh rewrites as one 2-D write."""
+
+    name: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """An Excel Table (ListObject) over a rectangle whose first row is the header."""
+
+    name: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A drop-down list on one cell."""
+
+    row: int
+    col: int
+    choices: tuple[str, ...]
+    title: str
+    message: str
+
+
+@dataclass
+class PrintSetup:
+    landscape: bool = True
+    paper: str = "A4"
+    fit_width: bool = True
+    repeat_rows: tuple[int, int] | None = None
+    header: str = ""
+    footer: str = ""
+    print_area: tuple[int, int, int, int] | None = None
+    margins: tuple[float, float, float, float] = (0.4, 0.4, 0.6, 0.6)  # left, right, top, bottom
+    center_horizontally: bool = True
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    cells: list[Cell] = field(default_factory=list)
+    merges: list[tuple[int, int, int, int, CellValue, StyleKey]] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)
+    hidden_columns: set[int] = field(default_factory=set)
+    heights: dict[int, float] = field(default_factory=dict)
+    outline: dict[int, int] = field(default_factory=dict)  # row -> outline level
+    conditional_formats: list[ConditionalFormat] = field(default_factory=list)
+    sparklines: list[Sparkline] = field(default_factory=list)
+    tables: list[TableSpec] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    freeze: tuple[int, int] | None = None
+    print_setup: PrintSetup = field(default_factory=PrintSetup)
+    tab_color: str | None = None
+    show_gridlines: bool = False
+    zoom: int = 100
+
+    def put(
+        self, row: int, col: int, value: CellValue, style: str, number_format: str | None = None
+    ) -> None:
+        self.cells.append((row, col, value, (style, number_format)))
+
+    def merge(
+        self,
+        first_row: int,
+        first_col: int,
+        last_row: int,
+        last_col: int,
+        value: CellValue,
+        style: str,
+    ) -> None:
+        self.merges.append((first_row, first_col, last_row, last_col, value, (style, None)))
+
+
+@dataclass(frozen=True)
+class DefinedName:
+    name: str
+    sheet: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass
+class WorkbookLayout:
+    sheets: list[SheetLayout]
+    properties: dict[str, Any]  # xlsxwriter document properties
+    custom_properties: dict[str, str]
+    defined_names: list[DefinedName]
+    active_sheet: str
+
+
+def column_letters(col: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def a1(row: int, col: int, absolute: bool = False) -> str:
+    """A 0-based (row, col) as an A1 reference."""
+    if absolute:
+        return f"${column_letters(col)}${row + 1}"
+    return f"{column_letters(col)}{row + 1}"
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula needs it: quoted (always valid), apostrophes doubled."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def range_ref(
+    sheet: str, first_row: int, first_col: int, last_row: int, last_col: int, absolute: bool = False
+) -> str:
+    """'Sheet'!A1:B2 for a 0-based rectangle."""
+    start, end = a1(first_row, first_col, absolute), a1(last_row, last_col, absolute)
+    return f"{quote_sheet(sheet)}!{start}:{end}"

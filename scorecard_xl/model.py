@@ -1,0 +1,244 @@
+"""The scorecard model: a definition and its data, for one period, with every figure and judgement
+worked out. Pure: no Excel, no files, no clock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scorecard_xl.assess import Direction, direction, position, rag
+from scorecard_xl.data import Dataset, MeasureData, dataset_problem
+from scorecard_xl.definition import Definition, Measure, Section
+from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.periods import Month, ReportingYear
+from scorecard_xl.values import Missing, Value
+
+LOOKBACK_MONTHS = 12  # a non-monthly measure's latest value may be this old
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """One measure's line of the scorecard."""
+
+    measure: Measure
+    months: tuple[Value | None, ...]  # one per window month; None = nothing reported that month
+    ytd: Value | None
+    ytd_provided: bool  # True when the data gave the YTD, False when worked out by the rule
+    headline: Value | None  # the figure judged against target and comparators
+    target: Value | None
+    rag: str | None  # "R", "A", "G"; None when not judged
+    vs_previous: Direction | None
+    vs_last_year: Direction | None
+    comparators: tuple[Value | None, ...]  # one per definition comparator
+    positions: tuple[str | None, ...]  # headline against each comparator
+    outturns: tuple[Value | None, ...]  # one per model outturn year, oldest first
+
+    @property
+    def id(self) -> str:
+        return self.measure.id
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    definition: Definition
+    period: Month
+    year: ReportingYear
+    window: tuple[Month, ...]
+    outturn_years: tuple[ReportingYear, ...]
+    rows: tuple[MeasureRow, ...]
+    available_months: tuple[Month, ...]  # every month the data holds, for the period picker
+
+    def rows_in(self, section: Section) -> tuple[MeasureRow, ...]:
+        return tuple(r for r in self.rows if r.measure.section == section.id)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of judgements across some rows (a section, or the whole scorecard)."""
+
+    measures: int
+    red: int
+    amber: int
+    green: int
+    not_judged: int
+    improving: int
+    worsening: int
+
+
+def tally(rows: Iterable[MeasureRow]) -> Tally:
+    rags: Counter[str | None] = Counter()
+    moves: Counter[str | None] = Counter()
+    count = 0
+    for row in rows:
+        count += 1
+        rags[row.rag] += 1
+        moves[row.vs_previous.verdict if row.vs_previous else None] += 1
+    return Tally(
+        count, rags["R"], rags["A"], rags["G"], rags[None], moves["better"], moves["worse"]
+    )
+
+
+def build_scorecard(
+    definition: Definition, dataset: Dataset, period: Month | None = None
+) -> Scorecard:
+    """Work out the scorecard for `period` (default: the latest month with data)."""
+    available = tuple(dataset.months())
+    if period is None:
+        if not available:
+            raise dataset_problem(_sources(dataset), "no actual values: the data needs one month")
+        period = available[-1]
+    elif period not in available:
+        choices = f"{available[0].iso} to {available[-1].iso}" if available else "none"
+        raise InputError(
+            [
+                Problem(
+                    _sources(dataset),
+                    "",
+                    "period",
+                    period.iso,
+                    f"a month the data has values for ({choices})",
+                )
+            ]
+        )
+    year = ReportingYear.of(period, definition.year_start_month)
+    window = tuple(period.shift(-i) for i in reversed(range(definition.months_shown)))
+    outturn_years = tuple(
+        year.previous(n) for n in reversed(range(1, definition.outturn_years + 1))
+    )
+    rows = tuple(
+        _row(definition, m, dataset.of(m.id), period, year, window, outturn_years)
+        for m in definition.measures
+    )
+    return Scorecard(definition, period, year, window, outturn_years, rows, available)
+
+
+def _sources(dataset: Dataset) -> str:
+    return ", ".join(s.location for s in dataset.sources) or "data"
+
+
+def _row(
+    definition: Definition,
+    measure: Measure,
+    data: MeasureData,
+    period: Month,
+    year: ReportingYear,
+    window: tuple[Month, ...],
+    outturn_years: tuple[ReportingYear, ...],
+) -> MeasureRow:
+    ytd, provided = year_to_date(measure, data, period, definition.year_start_month)
+    headline = _headline(definition, measure, data, period)
+    comparators = tuple(_latest_yearly(data, c.id, year) for c in definition.comparators)
+    target = _target(definition, measure, data, year, comparators)
+    return MeasureRow(
+        measure=measure,
+        months=tuple(data.actual.get(m) if measure.reports_in(m.month) else None for m in window),
+        ytd=ytd,
+        ytd_provided=provided,
+        headline=headline,
+        target=target,
+        rag=rag(measure, headline, target),
+        vs_previous=_vs_previous(measure, data, period),
+        vs_last_year=_vs_last_year(definition, measure, data, period, year, headline),
+        comparators=comparators,
+        positions=tuple(position(measure, headline, c) for c in comparators),
+        outturns=tuple(data.yearly.get("outturn", {}).get(y) for y in outturn_years),
+    )
+
+
+def latest_report(measure: Measure, data: MeasureData, period: Month) -> tuple[Month, Value] | None:
+    """The most recent reported value at or before `period` (quarterly measures look back)."""
+    for back in range(LOOKBACK_MONTHS if measure.reporting_months else 1):
+        month = period.shift(-back)
+        if measure.reports_in(month.month) and month in data.actual:
+            return month, data.actual[month]
+    return None
+
+
+def year_to_date(
+    measure: Measure, data: MeasureData, period: Month, year_start_month: int
+) -> tuple[Value | None, bool]:
+    """The YTD at `period` and whether the data provided it (a provided YTD always wins)."""
+    if period in data.ytd:
+        return data.ytd[period], True
+    if measure.ytd in ("none", "provided"):
+        return None, False
+    months = [
+        m
+        for m in ReportingYear.of(period, year_start_month).months_to(period)
+        if measure.reports_in(m.month)
+    ]
+    if measure.ytd == "latest":
+        found = latest_report(measure, data, period)
+        return (found[1], False) if found and found[0] in months else (None, False)
+    values = [data.actual.get(m) for m in months]
+    numbers = [v for v in values if isinstance(v, float)]
+    if not months or len(numbers) != len(months):
+        return None, False  # a gap would understate the year: leave it blank
+    total = sum(numbers)
+    return (total if measure.ytd == "sum" else total / len(numbers)), False
+
+
+def _headline(
+    definition: Definition, measure: Measure, data: MeasureData, period: Month
+) -> Value | None:
+    if definition.headline == "ytd":
+        ytd, _ = year_to_date(measure, data, period, definition.year_start_month)
+        if ytd is not None and not (isinstance(ytd, Missing) and not ytd.token):
+            return ytd
+    found = latest_report(measure, data, period)
+    return found[1] if found else None
+
+
+def _latest_yearly(data: MeasureData, series: str, year: ReportingYear) -> Value | None:
+    """A comparator applies to the year it names and later years, until a newer one is given."""
+    by_year = data.yearly.get(series, {})
+    candidates = [y for y in by_year if y <= year]
+    return by_year[max(candidates)] if candidates else None
+
+
+def _target(
+    definition: Definition,
+    measure: Measure,
+    data: MeasureData,
+    year: ReportingYear,
+    comparators: tuple[Value | None, ...],
+) -> Value | None:
+    target = measure.target
+    if target.kind == "fixed":
+        return target.value
+    if target.kind == "data":
+        return data.yearly.get("target", {}).get(year)
+    if target.kind == "comparator":
+        ids = [c.id for c in definition.comparators]
+        return comparators[ids.index(target.comparator)] if target.comparator in ids else None
+    written = data.yearly.get("target", {}).get(year)
+    return written if isinstance(written, Missing) else None  # "n/a" as the source wrote it
+
+
+def _vs_previous(measure: Measure, data: MeasureData, period: Month) -> Direction | None:
+    found = latest_report(measure, data, period)
+    if found is None:
+        return None
+    earlier = latest_report(measure, data, found[0].shift(-1))
+    return direction(measure, found[1], earlier[1]) if earlier else None
+
+
+def _vs_last_year(
+    definition: Definition,
+    measure: Measure,
+    data: MeasureData,
+    period: Month,
+    year: ReportingYear,
+    headline: Value | None,
+) -> Direction | None:
+    """Like for like: the same figure a year earlier, else last year's outturn where comparable."""
+    a_year_ago = _headline(definition, measure, data, period.shift(-12))
+    if isinstance(a_year_ago, float):
+        return direction(measure, headline, a_year_ago)
+    # A part-year total cannot be set against a full year's total; other figures can.
+    uses_partial_total = definition.headline == "ytd" and measure.ytd == "sum"
+    if uses_partial_total and period != year.last_month:
+        return None
+    return direction(measure, headline, data.yearly.get("outturn", {}).get(year.previous()))

@@ -1,0 +1,120 @@
+"""Months and reporting years: parsing, arithmetic and labels.
+
+A reporting year starts in a configurable month (April for the UK financial year) and is named by
+the calendar year it starts in: the year starting April 2022 is "2022-23". Years starting in
+January are named "2022".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$|^(\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month; the unit of a monthly scorecard's columns."""
+
+    year: int
+    month: int  # 1..12
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """Parse `YYYY-MM`; raise ValueError otherwise."""
+        match = _MONTH_RE.match(text.strip())
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise ValueError(f"not a month YYYY-MM: {text!r}")
+        return cls(int(match[1]), int(match[2]))
+
+    def shift(self, months: int) -> Month:
+        index = self.year * 12 + (self.month - 1) + months
+        return Month(index // 12, index % 12 + 1)
+
+    @property
+    def iso(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        """Column header: 'Oct 22' (short enough for a narrow column, unambiguous across years)."""
+        return f"{MONTH_ABBR[self.month - 1]} {self.year % 100:02d}"
+
+    @property
+    def long_label(self) -> str:
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
+
+
+@dataclass(frozen=True, order=True)
+class ReportingYear:
+    """A twelve-month reporting year starting in `start_month` of calendar year `start`."""
+
+    start: int
+    start_month: int = 4
+
+    @classmethod
+    def parse(cls, text: str, start_month: int) -> ReportingYear:
+        """Parse `2022-23` (or `2022` when years start in January); raise ValueError otherwise."""
+        match = _YEAR_RE.match(text.strip())
+        if not match:
+            raise ValueError(f"not a year: {text!r}")
+        if start_month == 1:
+            if not match[3]:
+                raise ValueError(f"not a calendar year YYYY: {text!r}")
+            return cls(int(match[3]), 1)
+        if not match[1] or (int(match[1]) + 1) % 100 != int(match[2]):
+            raise ValueError(f"not a reporting year YYYY-YY: {text!r}")
+        return cls(int(match[1]), start_month)
+
+    @classmethod
+    def of(cls, month: Month, start_month: int) -> ReportingYear:
+        start = month.year if month.month >= start_month else month.year - 1
+        return cls(start, start_month)
+
+    @property
+    def label(self) -> str:
+        if self.start_month == 1:
+            return str(self.start)
+        return f"{self.start}-{(self.start + 1) % 100:02d}"
+
+    @property
+    def short_label(self) -> str:
+        """Column header in the seed's style: '21/22'."""
+        if self.start_month == 1:
+            return str(self.start)
+        return f"{self.start % 100:02d}/{(self.start + 1) % 100:02d}"
+
+    @property
+    def first_month(self) -> Month:
+        return Month(self.start, self.start_month)
+
+    @property
+    def last_month(self) -> Month:
+        return self.first_month.shift(11)
+
+    def previous(self, years: int = 1) -> ReportingYear:
+        return ReportingYear(self.start - years, self.start_month)
+
+    def months_to(self, month: Month) -> list[Month]:
+        """The months of this year from its start up to and including `month`."""
+        first = self.first_month
+        count = (month.year - first.year) * 12 + (month.month - first.month) + 1
+        return [first.shift(i) for i in range(max(count, 0))]

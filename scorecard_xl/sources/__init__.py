@@ -1,0 +1,30 @@
+"""Data sources: each reader turns its input into the same tidy records.
+
+A record is one value of one measure's series for one period, still as text or a raw number;
+`scorecard_xl.data` validates records against a definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One tidy value as found in a source, before validation."""
+
+    source: str  # file or table name, for messages
+    row: int  # 1-based row in the source (the header is row 1 in a file)
+    measure: str
+    series: str
+    period: str
+    value: object  # text, a number, or None for an empty cell
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where data came from, recorded in the workbook (cover and refresh record)."""
+
+    kind: str  # "csv", "xlsx", "sql", "dfe"
+    location: str  # path or connection name as the user gave it
+    sha256: str  # of the content read, so a reader can tell which data built the workbook

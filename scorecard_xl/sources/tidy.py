@@ -1,0 +1,128 @@
+"""Tidy CSV and XLSX files: one value per row, columns measure, series, period, value."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.sources import RawRecord, SourceInfo
+
+REQUIRED_COLUMNS = ("measure", "period", "value")
+OPTIONAL_COLUMNS = ("series",)
+
+
+def read_tidy_file(path: str | Path) -> tuple[list[RawRecord], SourceInfo]:
+    """Read a tidy .csv or .xlsx file; raise InputError for a missing or unreadable file."""
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "", "", None, "no such data file")]) from None
+    except OSError as error:
+        raise InputError(
+            [Problem(str(path), "", "", None, f"cannot read: {error.strerror}")]
+        ) from None
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _csv_rows(content, path.name)
+    elif suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(content, path.name)
+    else:
+        raise InputError([Problem(path.name, "", "file type", suffix, "a .csv or .xlsx data file")])
+    info = SourceInfo(suffix[1:], str(path), hashlib.sha256(content).hexdigest())
+    return _records(rows, path.name), info
+
+
+def _csv_rows(content: bytes, name: str) -> list[list[object]]:
+    try:
+        text = content.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")  # Excel's plain "CSV" on Windows
+    return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+
+
+def _xlsx_rows(content: bytes, name: str) -> list[list[object]]:
+    import openpyxl  # only XLSX data pays for the import
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+        raise InputError(
+            [Problem(name, "", "", None, f"not a readable .xlsx file ({error})")]
+        ) from None
+    try:
+        sheet = book["data"] if "data" in book.sheetnames else book.worksheets[0]
+        return [[_xlsx_value(cell) for cell in row] for row in sheet.iter_rows()]
+    finally:
+        book.close()
+
+
+def _xlsx_value(cell: object) -> object:
+    value = getattr(cell, "value", None)
+    number_format = getattr(cell, "number_format", "") or ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
+        # A cell shown as 64% holds 0.64: say so explicitly, whatever percent_input says.
+        return f"{value * 100!r}%"
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m")  # Excel turns a typed 2023-03 into a date
+    return value
+
+
+def _records(rows: list[list[object]], name: str) -> list[RawRecord]:
+    if not rows:
+        raise InputError([Problem(name, "", "", None, "the file is empty; expected a header row")])
+    header = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    "row 1",
+                    "header",
+                    ",".join(h for h in header if h),
+                    "columns "
+                    + ", ".join(REQUIRED_COLUMNS)
+                    + " (and optionally series); missing: "
+                    + ", ".join(missing),
+                )
+            ]
+        )
+    index = {
+        column: header.index(column)
+        for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+        if column in header
+    }
+    records = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(v not in (None, "") for v in row):
+            continue  # blank lines are not records
+
+        def cell(column: str, row: list[object] = row) -> object:
+            position = index.get(column)
+            return row[position] if position is not None and position < len(row) else None
+
+        records.append(
+            RawRecord(
+                source=name,
+                row=number,
+                measure=_text(cell("measure")),
+                series=_text(cell("series")).lower() or "actual",
+                period=_text(cell("period")),
+                value=cell("value"),
+            )
+        )
+    return records
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

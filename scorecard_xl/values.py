@@ -1,0 +1,121 @@
+"""Cell values: numbers, the missing-value tokens that stand in for them, and how text is read.
+
+A value is a float or a `Missing` token. Tokens are never 0: "n/a" and "c" say why a number is
+absent, and the reader is shown the token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from scorecard_xl.units import Unit
+
+# Token -> what it means to a reader (used in the key). Matched case-insensitively.
+MISSING_TOKENS: dict[str, str] = {
+    "": "blank: no value",
+    "n/a": "not available",
+    "tbc": "to be confirmed",
+    "tb": "to be confirmed",
+    "-": "not reported",
+    "c": "suppressed (small number or to protect one)",
+    "x": "not available (DfE)",
+    "z": "not applicable",
+    "u": "low reliability",
+    "low": "rounds to zero, but is not zero",
+}
+ACCEPTED_TOKENS = ", ".join(repr(t) for t in MISSING_TOKENS if t) + " or an empty cell"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A value that is not a number, kept with the token the source used."""
+
+    token: str
+
+    @property
+    def meaning(self) -> str:
+        return MISSING_TOKENS.get(self.token, "not available")
+
+    def __str__(self) -> str:
+        return self.token
+
+
+Value = float | Missing
+BLANK = Missing("")
+
+
+def is_number(value: Value | None) -> bool:
+    return isinstance(value, float)
+
+
+def parse_value(raw: object, unit: Unit, percent_input: str = "fraction") -> Value:
+    """Read one data value for a measure of `unit`.
+
+    Raise ValueError whose message says what would be accepted. Percentages: "64%" is always
+    64 per cent; a bare number is a fraction (0.64) or points (64) by `percent_input`.
+    """
+    if raw is None:
+        return BLANK
+    if isinstance(raw, bool):
+        raise ValueError(f"a number or one of {ACCEPTED_TOKENS}")
+    if isinstance(raw, (int, float)):
+        return _check_number(float(raw), unit, percent_input, had_percent_sign=False)
+    text = str(raw).strip()
+    token = text.lower()
+    if token in MISSING_TOKENS:
+        return Missing(token)
+    had_percent_sign = text.endswith("%")
+    body = text[:-1].strip() if had_percent_sign else text
+    if had_percent_sign and unit.name != "percent":
+        raise ValueError(f"a plain number for a {unit.label} measure (no % sign)")
+    try:
+        number = float(body.replace(",", "")) if _looks_numeric(body) else None
+    except ValueError:
+        number = None
+    if number is None:
+        raise ValueError(f"a number or one of {ACCEPTED_TOKENS}")
+    if had_percent_sign:
+        return round(number / 100, 12)
+    return _check_number(number, unit, percent_input, had_percent_sign=False)
+
+
+def _looks_numeric(body: str) -> bool:
+    # float() accepts 'nan', 'inf' and '1_000': none of those is a value a scorecard can show.
+    return bool(body) and all(ch in "0123456789.,-+eE" for ch in body)
+
+
+def _check_number(number: float, unit: Unit, percent_input: str, had_percent_sign: bool) -> float:
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError("a finite number")
+    if unit.name == "percent" and not had_percent_sign:
+        if percent_input == "points":
+            return round(number / 100, 12)
+        if not -1 <= number <= 1:
+            raise ValueError(
+                "a fraction between -1 and 1 (0.64 = 64%) or a value with a % sign such as "
+                f"'{number:g}%'; set percent_input = \"points\" in the definition to read 64 as 64%"
+            )
+        return number
+    if unit.whole_numbers and number != int(number):
+        raise ValueError(f"a whole number for a {unit.label} measure")
+    return number
+
+
+def round_for_display(value: float, unit: Unit, decimals: int) -> float:
+    """The number a reader sees, rounded half away from zero as Excel displays it."""
+    scaled = value * 100 if unit.name == "percent" else value
+    quantum = Decimal(1).scaleb(-decimals)
+    shown = float(Decimal(repr(scaled)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return shown / 100 if unit.name == "percent" else shown
+
+
+def format_for_text(value: Value | None, unit: Unit, decimals: int) -> str:
+    """The value as a reader sees it, for messages, summaries and email bodies."""
+    if value is None:
+        return ""
+    if isinstance(value, Missing):
+        return value.token
+    if unit.name == "percent":
+        return f"{round_for_display(value, unit, decimals) * 100:,.{decimals}f}%"
+    return f"{round_for_display(value, unit, decimals):,.{decimals}f}"

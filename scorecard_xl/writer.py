@@ -1,0 +1,195 @@
+"""Workbook layout -> .xlsx bytes, in one pass. The only module that imports xlsxwriter."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from scorecard_xl.layout.sheet import (
+    Formula,
+    Link,
+    SheetLayout,
+    StyleKey,
+    WorkbookLayout,
+    a1,
+    quote_sheet,
+    range_ref,
+)
+from scorecard_xl.styles import CONDITIONAL, SPARKLINE_COLOUR, SPARKLINE_LAST, cell_format
+
+PAPER_SIZES = {"A4": 9, "A3": 8}  # Excel's paper codes
+TABLE_STYLE = "Table Style Light 9"
+
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    # Text stays text: a value such as "=SUM(A1)" or "+44" from a data file must never become a
+    # formula or a number in a board pack.
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+}
+
+
+def write_workbook(layout: WorkbookLayout) -> bytes:
+    """Write the whole workbook and return the .xlsx file's bytes."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    formats = _Formats(book)
+    book.set_properties(layout.properties)
+    for name, value in layout.custom_properties.items():
+        book.set_custom_property(name, value)
+    for sheet in layout.sheets:
+        worksheet = book.add_worksheet(sheet.name)
+        _write_sheet(worksheet, sheet, formats)
+        if sheet.name == layout.active_sheet:
+            worksheet.activate()
+    for defined in layout.defined_names:
+        reference = range_ref(
+            defined.sheet,
+            defined.first_row,
+            defined.first_col,
+            defined.last_row,
+            defined.last_col,
+            absolute=True,
+        )
+        book.define_name(defined.name, "=" + reference)
+    book.close()
+    return buffer.getvalue()
+
+
+class _Formats:
+    """xlsxwriter formats, made once per distinct style (the file stays small and stable)."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self._book = book
+        self._cells: dict[StyleKey, Format] = {}
+        self._conditional: dict[str, Format] = {}
+
+    def cell(self, key: StyleKey) -> Format:
+        found = self._cells.get(key)
+        if found is None:
+            found = self._cells[key] = self._book.add_format(cell_format(*key))
+        return found
+
+    def conditional(self, name: str) -> Format:
+        found = self._conditional.get(name)
+        if found is None:
+            found = self._conditional[name] = self._book.add_format(CONDITIONAL[name])
+        return found
+
+
+def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
+    for col, width in sheet.widths.items():
+        ws.set_column(col, col, width, None, {"hidden": col in sheet.hidden_columns})
+    for row in sorted(set(sheet.heights) | set(sheet.outline)):
+        level = sheet.outline.get(row, 0)
+        ws.set_row(row, sheet.heights.get(row), None, {"level": level} if level else None)
+    if sheet.outline:
+        ws.outline_settings(True, False, True, False)  # section headers sit above their rows
+    _write_cells(ws, sheet, formats)
+    for first_row, first_col, last_row, last_col, value, style in sheet.merges:
+        ws.merge_range(first_row, first_col, last_row, last_col, "", formats.cell(style))
+        if isinstance(value, str) and value:
+            ws.write_string(first_row, first_col, value, formats.cell(style))
+    for rule in sheet.conditional_formats:
+        options: dict[str, Any] = dict(rule.options)
+        options["format"] = formats.conditional(options["format"])
+        ws.conditional_format(rule.first_row, rule.first_col, rule.last_row, rule.last_col, options)
+    for spark in sheet.sparklines:
+        source = range_ref(
+            spark.source_sheet, spark.first_row, spark.first_col, spark.last_row, spark.last_col
+        )
+        ws.add_sparkline(
+            spark.row,
+            spark.col,
+            {
+                "range": source,
+                "type": spark.kind,
+                "markers": spark.kind == "line",
+                "series_color": SPARKLINE_COLOUR,
+                "last_point": True,
+                "last_color": SPARKLINE_LAST,
+                "markers_color": SPARKLINE_COLOUR,
+                "empty_cells": "connect",
+            },
+        )
+    for table in sheet.tables:
+        ws.add_table(
+            table.first_row,
+            table.first_col,
+            table.last_row,
+            table.last_col,
+            {
+                "name": table.name,
+                "style": TABLE_STYLE,
+                "columns": [
+                    {"header": h, "header_format": formats.cell(("column_header_left", None))}
+                    for h in table.columns
+                ],
+            },
+        )
+    for check in sheet.validations:
+        ws.data_validation(
+            check.row,
+            check.col,
+            check.row,
+            check.col,
+            {
+                "validate": "list",
+                "source": list(check.choices),
+                "input_title": check.title[:32],
+                "input_message": check.message[:255],
+            },
+        )
+    _page_setup(ws, sheet)
+
+
+def _write_cells(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
+    for row, col, value, style in sheet.cells:
+        fmt = formats.cell(style)
+        if value is None or value == "":
+            ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, str):
+            ws.write_string(row, col, value, fmt)
+        elif isinstance(value, (int, float)):
+            ws.write_number(row, col, value, fmt)
+        elif isinstance(value, Link):
+            url = f"internal:{quote_sheet(value.target)}!{value.cell}"
+            ws.write_url(row, col, url, fmt, string=value.text)
+        elif isinstance(value, Formula):
+            ws.write_formula(row, col, value.formula, fmt, value.cached)
+        else:  # pragma: no cover - the layout only makes the types above
+            raise TypeError(f"cannot write {type(value).__name__} to {sheet.name}!{a1(row, col)}")
+
+
+def _page_setup(ws: Worksheet, sheet: SheetLayout) -> None:
+    setup = sheet.print_setup
+    if setup.landscape:
+        ws.set_landscape()
+    ws.set_paper(PAPER_SIZES[setup.paper])
+    if setup.fit_width:
+        ws.fit_to_pages(1, 0)
+    if setup.repeat_rows:
+        ws.repeat_rows(*setup.repeat_rows)
+    if setup.print_area:
+        ws.print_area(*setup.print_area)
+    left, right, top, bottom = setup.margins
+    ws.set_margins(left, right, top, bottom)
+    if setup.header:
+        ws.set_header(setup.header, {"margin": 0.25})
+    if setup.footer:
+        ws.set_footer(setup.footer, {"margin": 0.25})
+    if setup.center_horizontally:
+        ws.center_horizontally()
+    if sheet.freeze:
+        ws.freeze_panes(*sheet.freeze)
+    if not sheet.show_gridlines:
+        ws.hide_gridlines(2)
+    if sheet.tab_color:
+        ws.set_tab_color(sheet.tab_color)
+    if sheet.zoom != 100:
+        ws.set_zoom(sheet.zoom)

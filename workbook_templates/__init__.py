@@ -1,0 +1,1 @@
+"""Scorecard definitions shipped with scorecard-xl (package data: see `scorecard_xl.templates`)."""
