@@ -26,9 +26,7 @@ def check_writable(path: Path, force: bool) -> None:
             ]
         )
     if path.exists() and path.is_dir():
-        raise InputError(
-            [Problem(str(path), "", "", None, "is a folder; give a file name ending .xlsx")]
-        )
+        raise InputError([Problem(str(path), "", "", None, "is a folder; give a file name ending .xlsx")])
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise InputError([Problem(str(path), "", "", None, f"the folder {parent} does not exist")])

@@ -40,19 +40,13 @@ class BuildResult:
     size: int
 
 
-def load_inputs(
-    template: str | Path | None = None, data: Sequence[str | Path] | None = None
-) -> Inputs:
+def load_inputs(template: str | Path | None = None, data: Sequence[str | Path] | None = None) -> Inputs:
     """Load a definition (a path or bundled name; default the sample) and its data files (default:
     the bundled sample data of a bundled template). Raises InputError naming every problem."""
     definition_path = resolve_template(str(template) if template else None)
     definition = load_definition(definition_path)
     if not data:
-        sample = (
-            sample_data(definition_path.stem)
-            if not template or not Path(str(template)).suffix
-            else None
-        )
+        sample = sample_data(definition_path.stem) if not template or not Path(str(template)).suffix else None
         if sample is None:
             raise InputError(
                 [

@@ -41,9 +41,7 @@ class Dataset:
 
     def months(self) -> list[Month]:
         """Every month with at least one actual value, oldest first (the periods to choose from)."""
-        return sorted(
-            {m for d in self.by_measure.values() for m, v in d.actual.items() if v != Missing("")}
-        )
+        return sorted({m for d in self.by_measure.values() for m, v in d.actual.items() if v != Missing("")})
 
     def latest_month(self) -> Month | None:
         months = self.months()
@@ -72,9 +70,7 @@ def build_dataset(
         measure = definition.measure(record.measure)
         where = f"row {record.row} (measure {measure.id})"
         if record.series not in series_names:
-            problems.add(
-                record.source, where, "series", record.series, "one of " + ", ".join(series_names)
-            )
+            problems.add(record.source, where, "series", record.series, "one of " + ", ".join(series_names))
             continue
         period = _period(record, measure, definition, problems, where)
         try:
@@ -146,11 +142,7 @@ def _allowed(
     where: str,
 ) -> bool:
     """Check that the definition expects this kind of record for this measure."""
-    if (
-        record.series in MONTHLY_SERIES
-        and isinstance(period, Month)
-        and not measure.reports_in(period.month)
-    ):
+    if record.series in MONTHLY_SERIES and isinstance(period, Month) and not measure.reports_in(period.month):
         months = ", ".join(MONTH_ABBR[m - 1] for m in measure.reporting_months)
         problems.add(
             record.source,

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from scorecard_xl.errors import InputError, Problem, ProblemList
 from scorecard_xl.units import UNIT_NAMES, UNITS, Unit
@@ -34,6 +34,7 @@ TERM_END_MONTHS = (12, 4, 7)  # autumn, spring and summer terms end in these mon
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SHEET_RE = re.compile(r"^[^\[\]:*?/\\']{1}[^\[\]:*?/\\]{0,30}$")  # Excel's rules for sheet names
 _TOLERANCE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|pp)?\s*$")
 
 
@@ -89,6 +90,7 @@ class Comparator:
 class Section:
     id: str
     title: str
+    sheet: str | None  # the section's sheet name if set (else made from the title)
 
 
 @dataclass(frozen=True)
@@ -161,9 +163,7 @@ def load_definition(path: str | Path) -> Definition:
     except FileNotFoundError:
         raise InputError([Problem(str(path), "", "", None, "no such definition file")]) from None
     except OSError as error:
-        raise InputError(
-            [Problem(str(path), "", "", None, f"cannot read: {error.strerror}")]
-        ) from None
+        raise InputError([Problem(str(path), "", "", None, f"cannot read: {error.strerror}")]) from None
     raw = _parse(data, path)
     return parse_definition(raw, source=source, sha256=hashlib.sha256(data).hexdigest())
 
@@ -172,14 +172,14 @@ def _parse(data: bytes, path: Path) -> Mapping[str, Any]:
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
-            return tomllib.loads(data.decode("utf-8"))
+            return cast("Mapping[str, Any]", tomllib.loads(data.decode("utf-8")))
         if suffix in (".yaml", ".yml"):
             import yaml  # only YAML definitions pay for the import
 
             loaded = yaml.safe_load(data.decode("utf-8"))
             if not isinstance(loaded, dict):
                 raise ValueError("the top level must be a mapping")
-            return loaded
+            return cast("Mapping[str, Any]", loaded)
     except (ValueError, UnicodeDecodeError) as error:
         raise InputError(
             [Problem(path.name, "", "", None, f"not valid {suffix[1:].upper()}: {error}")]
@@ -201,9 +201,7 @@ class _Reader:
             self.problem("", type(raw).__name__, "a table of fields")
         for key in self.raw:
             if key not in allowed:
-                self.problem(
-                    key, self.raw[key], "an unknown field; accepted: " + ", ".join(allowed)
-                )
+                self.problem(key, self.raw[key], "an unknown field; accepted: " + ", ".join(allowed))
 
     def problem(self, field: str, value: object, expected: str) -> None:
         self.problems.add(self.source, self.where, field, value, expected)
@@ -219,11 +217,7 @@ class _Reader:
         if value is None:
             self.problem(field, None, f"required: {expected}")
             return ""
-        if (
-            not isinstance(value, str)
-            or not value.strip()
-            or (pattern and not pattern.match(value))
-        ):
+        if not isinstance(value, str) or not value.strip() or (pattern and not pattern.match(value)):
             self.problem(field, value, expected)
             return ""
         return value.strip()
@@ -278,7 +272,7 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
         head.problem("version", version, 'required: text such as "2023.1"')
         version = ""
     unit_free = UNITS["count"]
-    default_tolerance = _tolerance(head, "default_tolerance", "5%", unit_free)
+    default_tolerance = _tolerance(head, "default_tolerance", "5%", unit_free) or Tolerance("relative", 0.05)
     comparators = _comparators(raw.get("comparators", []), source, problems)
     sections = _sections(raw.get("sections"), source, problems)
     measures = _measures(
@@ -322,12 +316,8 @@ def _comparators(raw: object, source: str, problems: ProblemList) -> tuple[Compa
     comparators: list[Comparator] = []
     reserved = ("actual", "ytd", "target", "outturn")
     for index, item in enumerate(raw, start=1):
-        reader = _Reader(
-            item, source, f"comparator {index}", problems, ("id", "label", "name", "method")
-        )
-        comparator_id = reader.text(
-            "id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'"
-        )
+        reader = _Reader(item, source, f"comparator {index}", problems, ("id", "label", "name", "method"))
+        comparator_id = reader.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'")
         if comparator_id in reserved or comparator_id in (c.id for c in comparators):
             reader.problem(
                 "id",
@@ -348,13 +338,14 @@ def _sections(raw: object, source: str, problems: ProblemList) -> tuple[Section,
         return ()
     sections: list[Section] = []
     for index, item in enumerate(raw, start=1):
-        reader = _Reader(item, source, f"section {index}", problems, ("id", "title"))
-        section_id = reader.text(
-            "id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'"
-        )
+        reader = _Reader(item, source, f"section {index}", problems, ("id", "title", "sheet"))
+        section_id = reader.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'")
         if section_id and section_id in (s.id for s in sections):
             reader.problem("id", section_id, "a section id not used before")
-        sections.append(Section(section_id, reader.text("title")))
+        sheet = reader.raw.get("sheet")
+        if sheet is not None and not _SHEET_RE.match(str(sheet)):
+            reader.problem("sheet", sheet, "a sheet name of 1 to 31 characters, none of [ ] : * ? / \\")
+        sections.append(Section(section_id, reader.text("title"), str(sheet) if sheet else None))
     return tuple(sections)
 
 
@@ -375,11 +366,7 @@ def _measures(
     measures: list[Measure] = []
     seen: set[str] = set()
     for index, item in enumerate(raw, start=1):
-        label = (
-            item.get("id")
-            if isinstance(item, Mapping) and isinstance(item.get("id"), str)
-            else None
-        )
+        label = item.get("id") if isinstance(item, Mapping) and isinstance(item.get("id"), str) else None
         reader = _Reader(
             item,
             source,
@@ -441,11 +428,9 @@ def _measures(
                 definition=" ".join(definition_text.split()),
             )
         )
-    for section in sections:
-        if section.id and not any(m.section == section.id for m in measures):
-            problems.add(
-                source, f"section {section.id}", "", None, "a section needs at least one measure"
-            )
+    for listed in sections:
+        if listed.id and not any(m.section == listed.id for m in measures):
+            problems.add(source, f"section {listed.id}", "", None, "a section needs at least one measure")
     order = {section_id: i for i, section_id in enumerate(section_ids)}
     return tuple(sorted(measures, key=lambda m: order.get(m.section, len(order))))
 
@@ -461,9 +446,7 @@ def _reporting_months(reader: _Reader, frequency: str, year_start_month: int) ->
             or not raw
             or not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in raw)
         ):
-            reader.problem(
-                "reporting_months", raw, "a list of month numbers 1 to 12, such as [6, 9, 12, 3]"
-            )
+            reader.problem("reporting_months", raw, "a list of month numbers 1 to 12, such as [6, 9, 12, 3]")
             return ()
         return tuple(raw)
     last = (year_start_month + 10) % 12 + 1  # the reporting year's final month
@@ -476,9 +459,7 @@ def _reporting_months(reader: _Reader, frequency: str, year_start_month: int) ->
     return ()
 
 
-def _target(
-    reader: _Reader, unit: Unit, percent_input: str, comparators: tuple[Comparator, ...]
-) -> Target:
+def _target(reader: _Reader, unit: Unit, percent_input: str, comparators: tuple[Comparator, ...]) -> Target:
     raw = reader.raw.get("target", "none")
     ids = [c.id for c in comparators]
     expected = (
@@ -522,9 +503,7 @@ def _tolerance(reader: _Reader, field: str, default: str | None, unit: Unit) -> 
         return Tolerance("relative", amount / 100)
     if suffix == "pp":
         if unit.name != "percent":
-            reader.problem(
-                field, raw, f'"5%" or a number of {unit.label}: "pp" is for percent measures'
-            )
+            reader.problem(field, raw, f'"5%" or a number of {unit.label}: "pp" is for percent measures')
         return Tolerance("absolute", amount / 100)
     if amount == 0:
         return Tolerance("none", 0.0)

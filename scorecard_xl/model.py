@@ -75,14 +75,10 @@ def tally(rows: Iterable[MeasureRow]) -> Tally:
         count += 1
         rags[row.rag] += 1
         moves[row.vs_previous.verdict if row.vs_previous else None] += 1
-    return Tally(
-        count, rags["R"], rags["A"], rags["G"], rags[None], moves["better"], moves["worse"]
-    )
+    return Tally(count, rags["R"], rags["A"], rags["G"], rags[None], moves["better"], moves["worse"])
 
 
-def build_scorecard(
-    definition: Definition, dataset: Dataset, period: Month | None = None
-) -> Scorecard:
+def build_scorecard(definition: Definition, dataset: Dataset, period: Month | None = None) -> Scorecard:
     """Work out the scorecard for `period` (default: the latest month with data)."""
     available = tuple(dataset.months())
     if period is None:
@@ -104,9 +100,7 @@ def build_scorecard(
         )
     year = ReportingYear.of(period, definition.year_start_month)
     window = tuple(period.shift(-i) for i in reversed(range(definition.months_shown)))
-    outturn_years = tuple(
-        year.previous(n) for n in reversed(range(1, definition.outturn_years + 1))
-    )
+    outturn_years = tuple(year.previous(n) for n in reversed(range(1, definition.outturn_years + 1)))
     rows = tuple(
         _row(definition, m, dataset.of(m.id), period, year, window, outturn_years)
         for m in definition.measures
@@ -165,9 +159,7 @@ def year_to_date(
     if measure.ytd in ("none", "provided"):
         return None, False
     months = [
-        m
-        for m in ReportingYear.of(period, year_start_month).months_to(period)
-        if measure.reports_in(m.month)
+        m for m in ReportingYear.of(period, year_start_month).months_to(period) if measure.reports_in(m.month)
     ]
     if measure.ytd == "latest":
         found = latest_report(measure, data, period)
@@ -180,9 +172,7 @@ def year_to_date(
     return (total if measure.ytd == "sum" else total / len(numbers)), False
 
 
-def _headline(
-    definition: Definition, measure: Measure, data: MeasureData, period: Month
-) -> Value | None:
+def _headline(definition: Definition, measure: Measure, data: MeasureData, period: Month) -> Value | None:
     if definition.headline == "ytd":
         ytd, _ = year_to_date(measure, data, period, definition.year_start_month)
         if ytd is not None and not (isinstance(ytd, Missing) and not ytd.token):

@@ -98,25 +98,11 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
     for rule in sheet.conditional_formats:
         options: dict[str, Any] = dict(rule.options)
         options["format"] = formats.conditional(options["format"])
-        ws.conditional_format(rule.first_row, rule.first_col, rule.last_row, rule.last_col, options)
-    for spark in sheet.sparklines:
-        source = range_ref(
-            spark.source_sheet, spark.first_row, spark.first_col, spark.last_row, spark.last_col
-        )
-        ws.add_sparkline(
-            spark.row,
-            spark.col,
-            {
-                "range": source,
-                "type": spark.kind,
-                "markers": spark.kind == "line",
-                "series_color": SPARKLINE_COLOUR,
-                "last_point": True,
-                "last_color": SPARKLINE_LAST,
-                "markers_color": SPARKLINE_COLOUR,
-                "empty_cells": "connect",
-            },
-        )
+        if len(rule.ranges) > 1:
+            options["multi_range"] = " ".join(f"{a1(r1, c1)}:{a1(r2, c2)}" for r1, c1, r2, c2 in rule.ranges)
+        placed = ws.conditional_format(*rule.ranges[0], options)
+        _check(placed, f"a conditional format on {sheet.name}")
+    _write_sparklines(ws, sheet)
     for table in sheet.tables:
         ws.add_table(
             table.first_row,
@@ -146,6 +132,37 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
             },
         )
     _page_setup(ws, sheet)
+
+
+def _write_sparklines(ws: Worksheet, sheet: SheetLayout) -> None:
+    """One sparkline group per kind: a group shares its look, and the file stays small."""
+    kinds = sorted({spark.kind for spark in sheet.sparklines})
+    for kind in kinds:
+        group = [spark for spark in sheet.sparklines if spark.kind == kind]
+        first = group[0]
+        options = {
+            "location": [a1(spark.row, spark.col) for spark in group],
+            "range": [
+                range_ref(
+                    spark.source_sheet, spark.first_row, spark.first_col, spark.last_row, spark.last_col
+                )
+                for spark in group
+            ],
+            "type": kind,
+            "markers": kind == "line",
+            "series_color": SPARKLINE_COLOUR,
+            "markers_color": SPARKLINE_COLOUR,
+            "last_point": True,
+            "last_color": SPARKLINE_LAST,
+            "empty_cells": "connect",
+        }
+        _check(ws.add_sparkline(first.row, first.col, options), f"sparklines on {sheet.name}")
+
+
+def _check(result: int | None, what: str) -> None:
+    """xlsxwriter warns and returns a negative code instead of raising: make that an error."""
+    if result is not None and result < 0:
+        raise RuntimeError(f"xlsxwriter refused {what} (code {result})")
 
 
 def _write_cells(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
-DEFAULT_SEED = REPO_ROOT.parent / "shared" / "seeds" / "000_707995515cc2a2f6.txt"
+DEFAULT_SEED = HERE / "seed.txt"  # an unchanged copy of ../shared/seeds/000_707995515cc2a2f6.txt
 
 # The seed's columns, left to right. Row corrections name a column; field corrections and
 # corrections.csv use the names from "Oct" on.
@@ -94,8 +94,7 @@ SHIFTED_LEFT = (
 # Quirk 2: these Children in Care rows carry an extra blank cell straight after YTD; their last
 # cell (after 21/22) holds the 21/22 outturn. The first five CIC rows are not affected.
 BLANK_AFTER_YTD = (
-    "% of children leaving care due to permanence (Special Guardianship Order, adoption, "
-    "residence order)",
+    "% of children leaving care due to permanence (Special Guardianship Order, adoption, residence order)",
     "Percentage of eligible Children in Care of statutory school age with PEPs completed by "
     "the end of last term (reported May/September/January)",
     "Percentage of Initial Health Assessments completed within 28 days of becoming looked after.",
@@ -244,8 +243,7 @@ def read_seed(text: str) -> list[Measure]:
         for fix in (f for f in fixes if f.field != "row"):
             if values[fix.field] != fix.seed_value:
                 raise SeedError(
-                    f"{title!r}: expected {fix.seed_value!r} in {fix.field}, "
-                    f"got {values[fix.field]!r}"
+                    f"{title!r}: expected {fix.seed_value!r} in {fix.field}, got {values[fix.field]!r}"
                 )
             values[fix.field] = fix.sample_value
         for fix in fixes:

@@ -18,10 +18,9 @@ __all__ = ["BuildContext", "lay_out_workbook"]
 def section_sheet_names(scorecard: Scorecard) -> dict[str, str]:
     """Section id -> its sheet's name: the title, made valid and unique."""
     taken = {
-        n.lower()
-        for n in (CONTENTS_SHEET, SUMMARY_SHEET, SCORECARD_SHEET, DATA_SHEET, DEFINITIONS_SHEET)
+        n.lower() for n in (CONTENTS_SHEET, SUMMARY_SHEET, SCORECARD_SHEET, DATA_SHEET, DEFINITIONS_SHEET)
     }
-    return {s.id: sheet_name(s.title, taken) for s in scorecard.definition.sections}
+    return {s.id: sheet_name(s.sheet or s.title, taken) for s in scorecard.definition.sections}
 
 
 def lay_out_workbook(scorecard: Scorecard, context: BuildContext) -> WorkbookLayout:

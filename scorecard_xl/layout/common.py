@@ -17,7 +17,10 @@ MAX_SHEET_NAME = 31  # Excel's limit
 
 def sheet_name(title: str, taken: set[str]) -> str:
     """A valid, unique sheet name for `title` (Excel compares names case-insensitively)."""
-    name = _BAD_SHEET_CHARS.sub("-", title).strip().strip("'")[:MAX_SHEET_NAME].strip() or "Sheet"
+    name = _BAD_SHEET_CHARS.sub("-", title).strip().strip("'") or "Sheet"
+    if len(name) > MAX_SHEET_NAME:  # cut at a word boundary where one is near
+        cut = name[: MAX_SHEET_NAME + 1].rsplit(" ", 1)[0]
+        name = (cut if len(cut) >= MAX_SHEET_NAME // 2 else name[:MAX_SHEET_NAME]).strip()
     candidate, number = name, 2
     while candidate.lower() in taken:
         suffix = f" ({number})"
@@ -50,9 +53,7 @@ def print_setup(
         f"&R&8{_escape(sheet_title)} – {_escape(scorecard.period.long_label)}"
     )
     footer = (
-        f"&L&8Generated {_escape(context.generated_text)}"
-        f'&C&"{"Calibri"},Bold"&11{marking}'
-        "&R&8Page &P of &N"
+        f'&L&8Generated {_escape(context.generated_text)}&C&"{"Calibri"},Bold"&11{marking}&R&8Page &P of &N'
     )
     return PrintSetup(paper=definition.paper, repeat_rows=repeat_rows, header=header, footer=footer)
 
@@ -73,6 +74,8 @@ def wrapped_lines(text: str, width: float, font_size: float) -> int:
     """Lines `text` takes in a wrapped cell `width` characters wide (Excel's width unit is the
     default 11pt font's digit), erring long so nothing is clipped."""
     per_line = max(int(width * 11 / font_size * 1.2) - 1, 1)
+    if len(text) <= per_line and "\n" not in text:
+        return 1
     lines = 0
     for paragraph in text.split("\n"):
         lines += max(len(textwrap.wrap(paragraph, per_line, break_long_words=True)), 1)
@@ -89,11 +92,7 @@ def fit_row_heights(sheet: SheetLayout) -> None:
     needed: dict[int, float] = {}
     for row, col, value, (style, _) in sheet.cells:
         props = STYLES[style]
-        if (
-            not props.get("text_wrap")
-            or not isinstance(value, (str, Formula))
-            or row in sheet.heights
-        ):
+        if not props.get("text_wrap") or not isinstance(value, (str, Formula)) or row in sheet.heights:
             continue
         text = value if isinstance(value, str) else str(value.cached)
         size = float(props.get("font_size", FONT_SIZE))

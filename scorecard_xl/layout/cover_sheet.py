@@ -47,9 +47,7 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
     row = _heading(sheet, row, "About this workbook")
     months = scorecard.available_months
     # File names only: a full path can carry a person's name (C:\Users\...) into a shared file.
-    sources = "; ".join(
-        f"{Path(s.location).name} (sha256 {s.sha256[:12]})" for s in context.sources
-    )
+    sources = "; ".join(f"{Path(s.location).name} (sha256 {s.sha256[:12]})" for s in context.sources)
     lines = [
         ("Generated", f"{context.generated_text} by {context.generator}"),
         (

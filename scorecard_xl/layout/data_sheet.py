@@ -37,9 +37,7 @@ def data_records(scorecard: Scorecard) -> list[tuple[str, str, str, str, str, Va
 def lay_out_data(scorecard: Scorecard, context: BuildContext) -> SheetLayout:
     sheet = SheetLayout(DATA_SHEET)
     top = title_block(sheet, scorecard, "Data", len(COLUMNS))
-    sheet.put(
-        2, 2, "Every figure the scorecard shows. Symbol holds n/a, c and other tokens.", "muted"
-    )
+    sheet.put(2, 2, "Every figure the scorecard shows. Symbol holds n/a, c and other tokens.", "muted")
     units = {m.id: m for m in scorecard.definition.measures}
     records = data_records(scorecard)
     row = top + 1

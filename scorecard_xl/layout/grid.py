@@ -118,7 +118,7 @@ def lay_out_grid(
             row += 1
     last_row = row - 1
     _rules(sheet, columns, header_row + 1, last_row)
-    _widths(sheet, scorecard, columns)
+    _widths(sheet, [r for section in sections for r in scorecard.rows_in(section)], columns)
     sheet.blocks.append(Block("grid", header_row, columns.ref, last_row, columns.last_value_col))
     if definition.sparkline:
         for at in measure_rows.values():
@@ -137,9 +137,7 @@ def lay_out_grid(
     return GridPlacement(header_row, header_row + 1, last_row, measure_rows, columns)
 
 
-def _group_headers(
-    sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns, row: int
-) -> None:
+def _group_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns, row: int) -> None:
     definition = scorecard.definition
     count = len(scorecard.window)
     groups = [
@@ -162,9 +160,7 @@ def _group_headers(
             sheet.merge(row, first, row, last, text, "group_header")
 
 
-def _column_headers(
-    sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns, row: int
-) -> None:
+def _column_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns, row: int) -> None:
     definition = scorecard.definition
     labels = {
         columns.ref: "Ref",
@@ -216,9 +212,7 @@ def _measure_line(
     sheet.put(row, columns.measure, measure.title, "measure", TEXT)
     for col, value in zip(columns.months, line.months, strict=True):
         _put_value(sheet, row, col, value, fmt)
-    _put_value(
-        sheet, row, columns.ytd, line.ytd, fmt, strong=scorecard.definition.headline == "ytd"
-    )
+    _put_value(sheet, row, columns.ytd, line.ytd, fmt, strong=scorecard.definition.headline == "ytd")
     sheet.put(row, columns.trend, None, "status")
     _put_value(sheet, row, columns.target, line.target, fmt)
     sheet.put(row, columns.rag, rag_text(line), "status", TEXT)
@@ -263,25 +257,23 @@ def rag_text(line: MeasureRow) -> str | None:
 
 
 def _rules(sheet: SheetLayout, columns: GridColumns, first: int, last: int) -> None:
-    rag_rules(sheet, first, last, columns.rag)
-    for col in (columns.vs_previous, columns.vs_last_year, *columns.positions):
-        verdict_rules(sheet, first, last, col)
-    token_rule(sheet, first, last, columns.months[0], columns.ytd)
-    token_rule(sheet, first, last, columns.target, columns.target)
-    for col in columns.comparators:
-        token_rule(sheet, first, last, col, col)
+    rag_rules(sheet, first, last, [(columns.rag, columns.rag)])
+    verdicts = (columns.vs_previous, columns.vs_last_year, *columns.positions)
+    verdict_rules(sheet, first, last, [(col, col) for col in verdicts])
+    values = [(columns.months[0], columns.ytd), (columns.target, columns.target)]
+    values += [(col, col) for col in columns.comparators]
     if columns.outturns:
-        token_rule(sheet, first, last, columns.outturns[0], columns.outturns[-1])
+        values.append((columns.outturns[0], columns.outturns[-1]))
+    token_rule(sheet, first, last, values)
 
 
-def _widths(sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns) -> None:
+def _widths(sheet: SheetLayout, rows: Sequence[MeasureRow], columns: GridColumns) -> None:
     """Wide enough for every value at default zoom (no ####), with room for a bigger month."""
 
     def shown(values: list[tuple[Value | None, MeasureRow]]) -> int:
         lengths = [len(format_for_text(v, r.measure.unit, r.measure.decimals)) for v, r in values]
         return max(lengths, default=0)
 
-    rows = scorecard.rows
     widths = {columns.ref: max(7.0, max(len(r.id) for r in rows) * 1.1 + 1), columns.measure: 46.0}
     for index, col in enumerate(columns.months):
         widths[col] = max(7.5, shown([(r.months[index], r) for r in rows]) * 1.1 + 2.5)

@@ -1,43 +1,52 @@
 """Conditional formats shared by the sheets: live rules keyed on the cells' own values, so a
-refresh or an analyst's edit re-colours without rewriting any format."""
+refresh or an analyst's edit re-colours without rewriting any format.
+
+Each rule covers all the columns it applies to (one rule, several ranges): fewer rules make a
+smaller file that Excel applies faster.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 from scorecard_xl.assess import RAG_WORDS
 from scorecard_xl.layout.sheet import ConditionalFormat, SheetLayout, a1
 
+Span = tuple[int, int]  # first and last column
 
-def rag_rules(sheet: SheetLayout, first_row: int, last_row: int, col: int) -> None:
+
+def _add(
+    sheet: SheetLayout, first_row: int, last_row: int, spans: Sequence[Span], options: dict[str, Any]
+) -> None:
+    if spans:
+        ranges = tuple((first_row, first, last_row, last) for first, last in spans)
+        sheet.conditional_formats.append(ConditionalFormat(ranges, options))
+
+
+def rag_rules(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequence[Span]) -> None:
     """Red / Amber / Green fills on cells holding those words."""
     for word in RAG_WORDS.values():
         options = {"type": "cell", "criteria": "==", "value": f'"{word}"', "format": f"rag_{word}"}
-        sheet.conditional_formats.append(ConditionalFormat(first_row, col, last_row, col, options))
+        _add(sheet, first_row, last_row, spans, options)
 
 
-def verdict_rules(sheet: SheetLayout, first_row: int, last_row: int, col: int) -> None:
+def verdict_rules(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequence[Span]) -> None:
     """Green text for "better", red for "worse" (the word is there too, so colour is not alone)."""
     for verdict in ("better", "worse"):
         options = {"type": "text", "criteria": "containing", "value": verdict, "format": verdict}
-        sheet.conditional_formats.append(ConditionalFormat(first_row, col, last_row, col, options))
+        _add(sheet, first_row, last_row, spans, options)
 
 
-def token_rule(
-    sheet: SheetLayout, first_row: int, last_row: int, first_col: int, last_col: int
-) -> None:
+def token_rule(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequence[Span]) -> None:
     """Grey italic for missing-value tokens (text among numbers), wherever a refresh puts them."""
-    options = {
-        "type": "formula",
-        "criteria": f"=ISTEXT({a1(first_row, first_col)})",
-        "format": "token",
-    }
-    sheet.conditional_formats.append(
-        ConditionalFormat(first_row, first_col, last_row, last_col, options)
-    )
+    if spans:
+        anchor = a1(first_row, spans[0][0])
+        options = {"type": "formula", "criteria": f"=ISTEXT({anchor})", "format": "token"}
+        _add(sheet, first_row, last_row, spans, options)
 
 
-def positive_count_rule(
-    sheet: SheetLayout, first_row: int, last_row: int, col: int, word: str
-) -> None:
+def positive_count_rule(sheet: SheetLayout, first_row: int, last_row: int, col: int, word: str) -> None:
     """A count above zero in a column headed Red, Amber or Green takes that colour."""
     options = {"type": "cell", "criteria": ">", "value": 0, "format": f"rag_{word}"}
-    sheet.conditional_formats.append(ConditionalFormat(first_row, col, last_row, col, options))
+    _add(sheet, first_row, last_row, [(col, col)], options)

@@ -13,9 +13,7 @@ from scorecard_xl.model import Scorecard
 SCORECARD_SHEET = "Scorecard"
 
 
-def lay_out_scorecard(
-    scorecard: Scorecard, context: BuildContext
-) -> tuple[SheetLayout, GridPlacement]:
+def lay_out_scorecard(scorecard: Scorecard, context: BuildContext) -> tuple[SheetLayout, GridPlacement]:
     definition = scorecard.definition
     sheet = SheetLayout(SCORECARD_SHEET, tab_color="#1F3864")
     placement = _grid_sheet(
@@ -70,17 +68,13 @@ def _grid_sheet(
     columns = GridColumns.plan(scorecard, with_positions)
     top = title_block(sheet, scorecard, title, columns.commentary + 1)
     if scorecard.definition.headline == "ytd":
-        note = (
-            "RAG, direction against last year and comparators judge the YTD figure (bold), or the "
-        )
+        note = "RAG, direction against last year and comparators judge the YTD figure (bold), or the "
         note += "latest month where there is no YTD. Key on the Cover sheet."
     else:
         note = "RAG, directions and comparators judge the latest month. Key on the Cover sheet."
     sheet.put(2, 2, note, "muted")
     placement = lay_out_grid(sheet, scorecard, sections, top, commentary, links, with_positions)
     sheet.freeze = (placement.first_row, placement.columns.measure + 1)
-    sheet.print_setup = print_setup(
-        scorecard, context, title, repeat_rows=(top, placement.header_row)
-    )
+    sheet.print_setup = print_setup(scorecard, context, title, repeat_rows=(top, placement.header_row))
     sheet.print_setup.print_area = (0, 0, placement.last_row, placement.columns.commentary)
     return placement

@@ -37,10 +37,9 @@ Cell = tuple[int, int, CellValue, StyleKey]
 
 @dataclass(frozen=True)
 class ConditionalFormat:
-    first_row: int
-    first_col: int
-    last_row: int
-    last_col: int
+    """One rule over one or more rectangles (relative references follow the first's top-left)."""
+
+    ranges: tuple[tuple[int, int, int, int], ...]  # (first_row, first_col, last_row, last_col)
     options: dict[str, Any]  # xlsxwriter options; "format" names a styles.CONDITIONAL entry
 
 
@@ -123,9 +122,7 @@ class SheetLayout:
     show_gridlines: bool = False
     zoom: int = 100
 
-    def put(
-        self, row: int, col: int, value: CellValue, style: str, number_format: str | None = None
-    ) -> None:
+    def put(self, row: int, col: int, value: CellValue, style: str, number_format: str | None = None) -> None:
         self.cells.append((row, col, value, (style, number_format)))
 
     def merge(

@@ -6,10 +6,9 @@ from scorecard_xl.assess import AMBER, RED
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import rag_text
-from scorecard_xl.layout.rules import rag_rules, verdict_rules
+from scorecard_xl.layout.rules import positive_count_rule, rag_rules, verdict_rules
 from scorecard_xl.layout.sheet import (
     Block,
-    ConditionalFormat,
     Formula,
     Link,
     SheetLayout,
@@ -35,16 +34,12 @@ def lay_out_summary(
     sheet.put(2, 2, "Improving / worsening: latest value against the previous period.", "muted")
     row = _counts(sheet, scorecard, section_sheets, row)
     _off_target(sheet, scorecard, scorecard_sheet, row + 2)
-    sheet.widths.update(
-        {0: 9.0, 1: 58.0, 2: 12.0, 3: 10.0, 4: 10.0, 5: 10.0, 6: 11.0, 7: 11.0, 8: 15.0}
-    )
+    sheet.widths.update({0: 9.0, 1: 58.0, 2: 12.0, 3: 10.0, 4: 10.0, 5: 10.0, 6: 11.0, 7: 11.0, 8: 15.0})
     sheet.print_setup = print_setup(scorecard, context, "Summary")
     return sheet
 
 
-def _counts(
-    sheet: SheetLayout, scorecard: Scorecard, section_sheets: dict[str, str], row: int
-) -> int:
+def _counts(sheet: SheetLayout, scorecard: Scorecard, section_sheets: dict[str, str], row: int) -> int:
     sheet.put(row, 0, "By section", "heading")
     header = row + 1
     sheet.put(header, 0, "", "column_header_left")
@@ -84,15 +79,7 @@ def _counts(
         sheet.put(row, 2 + offset, value, "total_value")
     # Counts above zero take their RAG colour; the column header says which, so colour is not alone.
     for offset, word in ((1, "Red"), (2, "Amber"), (3, "Green")):
-        sheet.conditional_formats.append(
-            ConditionalFormat(
-                first,
-                2 + offset,
-                row,
-                2 + offset,
-                {"type": "cell", "criteria": ">", "value": 0, "format": f"rag_{word}"},
-            )
-        )
+        positive_count_rule(sheet, first, row, 2 + offset, word)
     sheet.blocks.append(Block("counts", first, 2, row, 2 + len(COUNT_HEADERS) - 1))
     return row
 
@@ -134,9 +121,8 @@ def _off_target(sheet: SheetLayout, scorecard: Scorecard, scorecard_sheet: str, 
         formula = f'=IF({ref}="","",HYPERLINK("#{where}!B"&MATCH({ref},{where}!$A:$A,0),"{_GO}"))'
         sheet.put(at, 8, Formula(formula, _GO if index < len(off) else ""), "table_link")
     last = first + rows - 1
-    rag_rules(sheet, first, last, 5)
-    for col in (6, 7):
-        verdict_rules(sheet, first, last, col)
+    rag_rules(sheet, first, last, [(5, 5)])
+    verdict_rules(sheet, first, last, [(6, 7)])
     sheet.blocks.append(Block("off_target", first, 0, last, 7))
 
 
@@ -155,9 +141,7 @@ _OFF_TARGET_STYLES = (
 
 def off_target_rows(scorecard: Scorecard) -> list[MeasureRow]:
     """Red measures, then amber, each in scorecard order."""
-    return [r for r in scorecard.rows if r.rag == RED] + [
-        r for r in scorecard.rows if r.rag == AMBER
-    ]
+    return [r for r in scorecard.rows if r.rag == RED] + [r for r in scorecard.rows if r.rag == AMBER]
 
 
 def _off_target_cells(line: MeasureRow, titles: dict[str, str]) -> tuple[str, ...]:

@@ -23,9 +23,7 @@ def read_tidy_file(path: str | Path) -> tuple[list[RawRecord], SourceInfo]:
     except FileNotFoundError:
         raise InputError([Problem(str(path), "", "", None, "no such data file")]) from None
     except OSError as error:
-        raise InputError(
-            [Problem(str(path), "", "", None, f"cannot read: {error.strerror}")]
-        ) from None
+        raise InputError([Problem(str(path), "", "", None, f"cannot read: {error.strerror}")]) from None
     suffix = path.suffix.lower()
     if suffix == ".csv":
         rows = _csv_rows(content, path.name)
@@ -52,9 +50,7 @@ def _xlsx_rows(content: bytes, name: str) -> list[list[object]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as error:
-        raise InputError(
-            [Problem(name, "", "", None, f"not a readable .xlsx file ({error})")]
-        ) from None
+        raise InputError([Problem(name, "", "", None, f"not a readable .xlsx file ({error})")]) from None
     try:
         sheet = book["data"] if "data" in book.sheetnames else book.worksheets[0]
         return [[_xlsx_value(cell) for cell in row] for row in sheet.iter_rows()]
@@ -94,9 +90,7 @@ def _records(rows: list[list[object]], name: str) -> list[RawRecord]:
             ]
         )
     index = {
-        column: header.index(column)
-        for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-        if column in header
+        column: header.index(column) for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if column in header
     }
     records = []
     for number, row in enumerate(rows[1:], start=2):

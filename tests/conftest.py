@@ -1,0 +1,25 @@
+"""Shared fixtures: the bundled sample built once per test session, with a fixed build time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from scorecard_xl.build import load_inputs, render
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "samples" / "nct_2022_23"
+TEMPLATE = REPO / "workbook_templates" / "nct_monthly.toml"
+FIXED_TIME = dt.datetime(2023, 4, 12, 9, 30, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def sample_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample scorecard (March 2023) written to a file."""
+    inputs = load_inputs(TEMPLATE, [SAMPLE / "data.csv"])
+    _, content = render(inputs, generated_at=FIXED_TIME)
+    path = tmp_path_factory.mktemp("sample") / "scorecard.xlsx"
+    path.write_bytes(content)
+    return path

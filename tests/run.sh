@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The project's test command (README, .ci/run): installs everything the tests need on a fresh
+# Debian/Ubuntu machine, then runs the linters, the type checker and the tests.
+#   tests/run.sh            # everything
+#   tests/run.sh -k model   # extra arguments go to pytest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Real programs, not mocks: LibreOffice renders the workbooks, poppler reads the PDFs, Carlito is
+# the metric-compatible stand-in for Calibri so LibreOffice lays text out as Excel does.
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi carlito || missing+=(fonts-crosextra-carlito)
+if ((${#missing[@]})); then
+  echo "installing ${missing[*]} ..."
+  sudo_cmd=()
+  [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python -m pip install -q --disable-pip-version-check -e '.[test]'
+python -m ruff check .
+python -m ruff format --check .
+python -m mypy scorecard_xl
+python -m pytest -q "$@"

@@ -1,0 +1,71 @@
+"""The built sample opened by real programs: LibreOffice prints it, openxml-audit validates it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scorecard_xl.render import convert_to_pdf
+
+A3_LANDSCAPE = (1190.55, 841.89)  # points
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(sample_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice is missing: run the README's test command, which installs it")
+    return convert_to_pdf([sample_book], tmp_path_factory.mktemp("pdf"))[0]
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def page_sizes(pdf: Path) -> set[tuple[float, float]]:
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True
+    )
+    return {
+        (float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info.stdout)
+    }
+
+
+def test_every_page_is_a3_landscape(sample_pdf: Path) -> None:
+    assert page_sizes(sample_pdf) == {A3_LANDSCAPE}
+
+
+def test_scorecard_pages_fit_one_page_wide(sample_pdf: Path) -> None:
+    """Every page that prints the grid's header row shows its first and last column."""
+    grid_pages = [p for p in pdf_pages(sample_pdf) if re.search(r"\bRef\s+Measure\s+Oct 22", p)]
+    assert len(grid_pages) >= 12  # the Scorecard sheet and a sheet per section
+    for page in grid_pages:
+        header = next(line for line in page.splitlines() if re.search(r"\bRef\s+Measure\s+Oct 22", line))
+        assert "Commentary" in header, header
+        assert "21/22" in header, header
+
+
+def test_no_cell_too_narrow_for_its_value(sample_pdf: Path) -> None:
+    pages = pdf_pages(sample_pdf)
+    assert not [p for p in pages if "###" in p]
+
+
+def test_marking_and_page_numbers_on_every_page(sample_pdf: Path) -> None:
+    pages = pdf_pages(sample_pdf)
+    for number, page in enumerate(pages, start=1):
+        assert page.count("OFFICIAL") >= 2, f"page {number} lacks the marking in header and footer"
+        assert f"Page {number} of {len(pages)}" in page
+
+
+def test_openxml_audit_finds_nothing(sample_book: Path) -> None:
+    audit = shutil.which("openxml-audit")
+    assert audit, "openxml-audit is missing: run the README's test command"
+    done = subprocess.run([audit, "-f", "microsoft365", str(sample_book)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Errors: 0" in done.stdout

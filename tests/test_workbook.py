@@ -1,0 +1,139 @@
+"""The built workbook's structure, read back with openpyxl and from the raw XML parts."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from scorecard_xl.build import load_inputs, render
+from scorecard_xl.styles import CONDITIONAL, RAG_COLOURS, STYLES
+from tests.conftest import FIXED_TIME, SAMPLE, TEMPLATE
+
+SHEETS = [
+    "Cover", "Summary", "Scorecard", "Family Support (CFSS)", "Contacts and Referrals",
+    "Assessments", "S47's", "CIN", "Child Protection", "Children in Care", "Placements", "Adoption",
+    "Care Leavers", "Caseloads & Staffing", "Data", "Definitions",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def book(sample_book: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(sample_book)  # full mode: formats, rules, print settings
+
+
+def xml_parts(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as archive:
+        return {
+            name: archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml")
+        }
+
+
+def sheet_part(path: Path, title: str) -> str:
+    parts = xml_parts(path)
+    index = next(i for i, t in enumerate(SHEETS, start=1) if t == title)
+    return parts[f"xl/worksheets/sheet{index}.xml"]
+
+
+def test_sheets_in_order(book: openpyxl.Workbook) -> None:
+    assert book.sheetnames == SHEETS
+    assert book.active.title == "Cover"
+
+
+def test_same_inputs_give_the_same_bytes() -> None:
+    inputs = load_inputs(TEMPLATE, [SAMPLE / "data.csv"])
+    first = render(inputs, generated_at=FIXED_TIME)[1]
+    second = render(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME)[1]
+    assert first == second
+
+
+def test_document_properties_name_the_organisation_not_a_person(book: openpyxl.Workbook) -> None:
+    props = book.properties
+    assert props.creator == "Northamptonshire Children's Trust"
+    assert props.title == "Performance Scorecard: Northamptonshire Children's Trust"
+    assert props.created.replace(tzinfo=None) == FIXED_TIME.replace(tzinfo=None)
+    custom = {p.name: p.value for p in book.custom_doc_props.props}
+    assert custom["Protective marking"] == "OFFICIAL"
+    assert custom["Scorecard period"] == "2023-03"
+
+
+def test_scorecard_print_setup(book: openpyxl.Workbook) -> None:
+    ws = book["Scorecard"]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.paperSize == 8  # A3
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # None: 1
+    assert ws.print_title_rows == "$5:$6"
+    assert "OFFICIAL" in ws.oddHeader.center.text and "OFFICIAL" in ws.oddFooter.center.text
+    assert "&P of &N" in ws.oddFooter.right.text
+    assert ws.freeze_panes == "C7"
+
+
+def test_number_formats_follow_units(book: openpyxl.Workbook) -> None:
+    ws = book["Scorecard"]
+    formats = {}
+    for row in ws.iter_rows(min_row=7):
+        if row[0].value in ("CFSS01", "CFSS02", "CR06", "CFSS07", "AD02", "CFSS13"):
+            formats[row[0].value] = row[2].number_format
+    assert formats == {
+        "CFSS01": "#,##0", "CFSS02": "0%", "CFSS07": "#,##0.0", "CFSS13": "0.0%", "CR06": "#,##0.0",
+        "AD02": "#,##0.0",
+    }  # fmt: skip
+
+
+def test_rag_is_a_word_coloured_by_live_rules(book: openpyxl.Workbook, sample_book: Path) -> None:
+    ws = book["Scorecard"]
+    header = next(r for r in ws.iter_rows(min_row=1, max_row=10) if r[0].value == "Ref")
+    rag_col = next(c.column_letter for c in header if c.value == "RAG")
+    words = {c.value for c in ws[rag_col][6:] if c.value}
+    assert words <= {"Red", "Amber", "Green", "–"} and {"Red", "Amber", "Green"} <= words
+    rules = [
+        (str(rng.sqref), rule.formula)
+        for rng in ws.conditional_formatting
+        for rule in rng.rules
+        if rule.type == "cellIs"
+    ]
+    assert any(rag_col in sqref and formula == ['"Red"'] for sqref, formula in rules)
+    # No static red/amber/green fill anywhere on the grid: colour comes only from the rules.
+    fills = {c.fill.fgColor.rgb for row in ws.iter_rows(min_row=7) for c in row if c.fill.fill_type}
+    assert not fills & {f"FF{fill[1:]}" for fill, _ in RAG_COLOURS.values()}
+
+
+def test_a_sparkline_per_measure_on_the_scorecard(sample_book: Path) -> None:
+    part = sheet_part(sample_book, "Scorecard")
+    assert len(re.findall(r"<x14:sparkline>", part)) == 93
+    assert "<xm:f>'Scorecard'!C8:H8</xm:f>" in part
+
+
+def test_every_formula_carries_its_result(sample_book: Path) -> None:
+    """Viewers that do not recalculate (mail previews, phones) show the cached value, never 0."""
+    for name, part in xml_parts(sample_book).items():
+        for cell in re.findall(r"<c [^>]*>(?:(?!</c>).)*<f>(?:(?!</c>).)*</c>", part):
+            assert "<v>" in cell, f"{name}: formula without a cached value: {cell[:120]}"
+
+
+def test_tables_and_links(book: openpyxl.Workbook) -> None:
+    assert list(book["Data"].tables) == ["ScorecardData"]
+    assert list(book["Definitions"].tables) == ["MeasureDefinitions"]
+    links = [c.hyperlink.location for row in book["Cover"].iter_rows() for c in row if c.hyperlink]
+    assert "'Scorecard'!A1" in links and "'Definitions'!A1" in links
+    assert len(links) == len(SHEETS) - 1  # contents lists every other sheet
+
+
+def test_text_contrast_meets_wcag_aa() -> None:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    def contrast(a: str, b: str) -> float:
+        high, low = sorted((luminance(a), luminance(b)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    for name, props in {**STYLES, **CONDITIONAL}.items():
+        text = props.get("font_color", "#000000")
+        background = props.get("bg_color", "#FFFFFF")
+        assert contrast(text, background) >= 4.5, f"{name}: {text} on {background}"
