@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def write_atomically(path: Path, content: bytes) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     try:
+        os.chmod(temporary, _mode_for(path))  # mkstemp makes 0600; the user expects a normal file
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
             stream.flush()
@@ -61,3 +63,13 @@ def write_atomically(path: Path, content: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The replaced file's permissions, or what the user's umask gives a new file."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -109,8 +109,9 @@ def build_dataset(
 def _unknown_measure(definition: Definition, measure_id: str) -> str:
     if not measure_id:
         return "a measure id from the definition"
-    close = difflib.get_close_matches(measure_id, [m.id for m in definition.measures], n=1)
-    hint = f" (did you mean {close[0]}?)" if close else ""
+    ids = {m.id.upper(): m.id for m in definition.measures}
+    close = difflib.get_close_matches(measure_id.upper(), list(ids), n=1)
+    hint = f" (did you mean {ids[close[0]]}?)" if close else ""
     return f"a measure id defined in {definition.source}{hint}"
 
 

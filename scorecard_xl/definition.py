@@ -272,6 +272,8 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
         head.problem("version", version, 'required: text such as "2023.1"')
         version = ""
     unit_free = UNITS["count"]
+    percent_input = head.choice("percent_input", PERCENT_INPUTS, "fraction")
+    year_start_month = head.integer("year_start_month", 4, 1, 12)
     default_tolerance = _tolerance(head, "default_tolerance", "5%", unit_free) or Tolerance("relative", 0.05)
     comparators = _comparators(raw.get("comparators", []), source, problems)
     sections = _sections(raw.get("sections"), source, problems)
@@ -282,8 +284,8 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
         sections,
         comparators,
         default_tolerance,
-        head.choice("percent_input", PERCENT_INPUTS, "fraction"),
-        head.integer("year_start_month", 4, 1, 12),
+        percent_input,
+        year_start_month,
     )
     definition = Definition(
         id=head.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'"),
@@ -291,11 +293,11 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
         title=head.text("title"),
         organisation=head.text("organisation"),
         marking=head.text("marking", "OFFICIAL"),
-        year_start_month=head.integer("year_start_month", 4, 1, 12),
+        year_start_month=year_start_month,
         months_shown=head.integer("months_shown", 6, 1, 24),
         headline=head.choice("headline", HEADLINES, "ytd"),
         outturn_years=head.integer("outturn_years", 2, 0, 5),
-        percent_input=head.choice("percent_input", PERCENT_INPUTS, "fraction"),
+        percent_input=percent_input,
         default_tolerance=default_tolerance,
         sparkline=head.choice("sparkline", SPARKLINES, "line"),
         paper=head.choice("paper", PAPERS, "A4"),
@@ -338,7 +340,8 @@ def _sections(raw: object, source: str, problems: ProblemList) -> tuple[Section,
         return ()
     sections: list[Section] = []
     for index, item in enumerate(raw, start=1):
-        reader = _Reader(item, source, f"section {index}", problems, ("id", "title", "sheet"))
+        label = item.get("id") if isinstance(item, Mapping) and isinstance(item.get("id"), str) else index
+        reader = _Reader(item, source, f"section {label}", problems, ("id", "title", "sheet"))
         section_id = reader.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'")
         if section_id and section_id in (s.id for s in sections):
             reader.problem("id", section_id, "a section id not used before")

@@ -173,12 +173,19 @@ def year_to_date(
 
 
 def _headline(definition: Definition, measure: Measure, data: MeasureData, period: Month) -> Value | None:
+    return _headline_and_kind(definition, measure, data, period)[0]
+
+
+def _headline_and_kind(
+    definition: Definition, measure: Measure, data: MeasureData, period: Month
+) -> tuple[Value | None, str]:
+    """The judged figure and whether it is the "ytd" or the "latest" month's value."""
     if definition.headline == "ytd":
         ytd, _ = year_to_date(measure, data, period, definition.year_start_month)
         if ytd is not None and not (isinstance(ytd, Missing) and not ytd.token):
-            return ytd
+            return ytd, "ytd"
     found = latest_report(measure, data, period)
-    return found[1] if found else None
+    return (found[1] if found else None), "latest"
 
 
 def _latest_yearly(data: MeasureData, series: str, year: ReportingYear) -> Value | None:
@@ -223,12 +230,13 @@ def _vs_last_year(
     year: ReportingYear,
     headline: Value | None,
 ) -> Direction | None:
-    """Like for like: the same figure a year earlier, else last year's outturn where comparable."""
-    a_year_ago = _headline(definition, measure, data, period.shift(-12))
-    if isinstance(a_year_ago, float):
+    """Like for like: the same kind of figure a year earlier, else last year's outturn where that is
+    comparable (a year's total only at year end; never one month's flow against a year's)."""
+    _, kind = _headline_and_kind(definition, measure, data, period)
+    a_year_ago, kind_then = _headline_and_kind(definition, measure, data, period.shift(-12))
+    if isinstance(a_year_ago, float) and kind_then == kind:
         return direction(measure, headline, a_year_ago)
-    # A part-year total cannot be set against a full year's total; other figures can.
-    uses_partial_total = definition.headline == "ytd" and measure.ytd == "sum"
-    if uses_partial_total and period != year.last_month:
+    is_flow = measure.ytd == "sum"
+    if is_flow and not (kind == "ytd" and period == year.last_month):
         return None
     return direction(measure, headline, data.yearly.get("outturn", {}).get(year.previous()))

@@ -6,6 +6,7 @@ absent, and the reader is shown the token.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,6 +25,7 @@ MISSING_TOKENS: dict[str, str] = {
     "u": "low reliability",
     "low": "rounds to zero, but is not zero",
 }
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
 ACCEPTED_TOKENS = ", ".join(repr(t) for t in MISSING_TOKENS if t) + " or an empty cell"
 
 
@@ -69,6 +71,9 @@ def parse_value(raw: object, unit: Unit, percent_input: str = "fraction") -> Val
     body = text[:-1].strip() if had_percent_sign else text
     if had_percent_sign and unit.name != "percent":
         raise ValueError(f"a plain number for a {unit.label} measure (no % sign)")
+    if "," in body and not _THOUSANDS.match(body):
+        # "18,7" is a decimal comma or a typo; reading it as 187 would corrupt the figure.
+        raise ValueError("a number with a decimal point; commas may only separate thousands (1,639)")
     try:
         number = float(body.replace(",", "")) if _looks_numeric(body) else None
     except ValueError:
@@ -76,6 +81,7 @@ def parse_value(raw: object, unit: Unit, percent_input: str = "fraction") -> Val
     if number is None:
         raise ValueError(f"a number or one of {ACCEPTED_TOKENS}")
     if had_percent_sign:
+        _check_finite(number)
         return round(number / 100, 12)
     return _check_number(number, unit, percent_input, had_percent_sign=False)
 
@@ -85,9 +91,13 @@ def _looks_numeric(body: str) -> bool:
     return bool(body) and all(ch in "0123456789.,-+eE" for ch in body)
 
 
-def _check_number(number: float, unit: Unit, percent_input: str, had_percent_sign: bool) -> float:
+def _check_finite(number: float) -> None:
     if number != number or number in (float("inf"), float("-inf")):
         raise ValueError("a finite number")
+
+
+def _check_number(number: float, unit: Unit, percent_input: str, had_percent_sign: bool) -> float:
+    _check_finite(number)
     if unit.name == "percent" and not had_percent_sign:
         if percent_input == "points":
             return round(number / 100, 12)

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import zipfile
 from pathlib import Path
 
 from scorecard_xl.errors import InputError, Problem
@@ -49,7 +50,7 @@ def _xlsx_rows(content: bytes, name: str) -> list[list[object]]:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise InputError([Problem(name, "", "", None, f"not a readable .xlsx file ({error})")]) from None
     try:
         sheet = book["data"] if "data" in book.sheetnames else book.worksheets[0]
