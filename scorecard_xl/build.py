@@ -10,11 +10,12 @@ from pathlib import Path
 
 from scorecard_xl import __version__
 from scorecard_xl.atomic import check_writable, write_atomically
-from scorecard_xl.bundled import resolve_template, sample_data
+from scorecard_xl.bundled import is_bundled_template, resolve_template, sample_data
 from scorecard_xl.data import Dataset, build_dataset
 from scorecard_xl.definition import Definition, load_definition
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.layout import BuildContext, lay_out_workbook
+from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.model import Scorecard, build_scorecard
 from scorecard_xl.periods import Month
 from scorecard_xl.sources import RawRecord, SourceInfo
@@ -30,7 +31,27 @@ class Inputs:
 
     definition: Definition
     dataset: Dataset
-    definition_location: str
+    definition_path: Path
+    data_paths: tuple[Path, ...]
+
+    def locations(self, workbook_folder: Path) -> tuple[str, tuple[str, ...]]:
+        """Where a workbook in `workbook_folder` records its definition and data, for refresh."""
+        definition = (
+            self.definition_path.stem
+            if is_bundled_template(self.definition_path)
+            else record_location(self.definition_path, workbook_folder)
+        )
+        return definition, tuple(record_location(p, workbook_folder) for p in self.data_paths)
+
+
+def record_location(path: Path, workbook_folder: Path) -> str:
+    """A path relative to the workbook's folder (the pair can move together), with forward slashes so
+    it works on Windows, Mac and Linux alike; absolute where no relative path exists."""
+    try:
+        relative = os.path.relpath(path.resolve(), workbook_folder.resolve())
+    except ValueError:  # another drive on Windows
+        return path.resolve().as_posix()
+    return Path(relative).as_posix()
 
 
 @dataclass(frozen=True)
@@ -66,11 +87,8 @@ def load_inputs(template: str | Path | None = None, data: Sequence[str | Path] |
         file_records, info = read_tidy_file(path)
         records.extend(file_records)
         sources.append(info)
-    return Inputs(
-        definition,
-        build_dataset(definition, records, sources),
-        str(template or definition_path.name),
-    )
+    dataset = build_dataset(definition, records, sources)
+    return Inputs(definition, dataset, definition_path, tuple(Path(p) for p in data))
 
 
 def parse_period(text: str | None) -> Month | None:
@@ -105,22 +123,37 @@ def generation_time() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
+def lay_out(
+    inputs: Inputs,
+    period: Month | None = None,
+    commentary: Mapping[str, str] | None = None,
+    generated_at: dt.datetime | None = None,
+    workbook_folder: Path | None = None,
+) -> tuple[Scorecard, WorkbookLayout]:
+    """The scorecard for `period` and its workbook layout (what build writes and refresh reuses)."""
+    scorecard = build_scorecard(inputs.definition, inputs.dataset, period)
+    definition_location, data_locations = inputs.locations(workbook_folder or Path.cwd())
+    context = BuildContext(
+        generated_at=generated_at or generation_time(),
+        generator=GENERATOR,
+        definition_location=definition_location,
+        sources=inputs.dataset.sources,
+        data_locations=data_locations,
+        commentary=dict(commentary or {}),
+    )
+    return scorecard, lay_out_workbook(scorecard, context)
+
+
 def render(
     inputs: Inputs,
     period: Month | None = None,
     commentary: Mapping[str, str] | None = None,
     generated_at: dt.datetime | None = None,
+    workbook_folder: Path | None = None,
 ) -> tuple[Scorecard, bytes]:
     """Build the scorecard for `period` and return it with the workbook's bytes."""
-    scorecard = build_scorecard(inputs.definition, inputs.dataset, period)
-    context = BuildContext(
-        generated_at=generated_at or generation_time(),
-        generator=GENERATOR,
-        definition_location=inputs.definition_location,
-        sources=inputs.dataset.sources,
-        commentary=dict(commentary or {}),
-    )
-    return scorecard, write_workbook(lay_out_workbook(scorecard, context))
+    scorecard, layout = lay_out(inputs, period, commentary, generated_at, workbook_folder)
+    return scorecard, write_workbook(layout)
 
 
 def build(
@@ -136,6 +169,6 @@ def build(
     path = Path(output)
     check_writable(path, force)
     inputs = load_inputs(template, data)
-    scorecard, content = render(inputs, parse_period(period), commentary)
+    scorecard, content = render(inputs, parse_period(period), commentary, workbook_folder=path.parent)
     write_atomically(path, content)
     return BuildResult(path, scorecard, len(content))

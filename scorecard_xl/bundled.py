@@ -60,3 +60,7 @@ def sample_data(template: str | None) -> Path | None:
     """The bundled sample data of a bundled template, if it has one."""
     relative = SAMPLE_DATA.get(template or DEFAULT_TEMPLATE)
     return samples_folder() / relative if relative else None
+
+
+def is_bundled_template(path: Path) -> bool:
+    return path.resolve().parent == templates_folder().resolve()

@@ -126,7 +126,7 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
             check.col,
             {
                 "validate": "list",
-                "source": list(check.choices),
+                "source": "=" + check.source,
                 "input_title": check.title[:32],
                 "input_message": check.message[:255],
             },

@@ -57,7 +57,7 @@ def test_document_properties_name_the_organisation_not_a_person(book: openpyxl.W
     assert props.created.replace(tzinfo=None) == FIXED_TIME.replace(tzinfo=None)
     custom = {p.name: p.value for p in book.custom_doc_props.props}
     assert custom["Protective marking"] == "OFFICIAL"
-    assert custom["Scorecard period"] == "2023-03"
+    assert custom["Scorecard definition"] == "nct-monthly 2022-23.1"
 
 
 def test_scorecard_print_setup(book: openpyxl.Workbook) -> None:
@@ -66,7 +66,7 @@ def test_scorecard_print_setup(book: openpyxl.Workbook) -> None:
     assert ws.page_setup.paperSize == 8  # A3
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # None: 1
-    assert ws.print_title_rows == "$5:$6"
+    assert ws.print_title_rows == "$2:$6"  # the subtitle (with the period) and the column headers
     assert "OFFICIAL" in ws.oddHeader.center.text and "OFFICIAL" in ws.oddFooter.center.text
     assert "&P of &N" in ws.oddFooter.right.text
     assert ws.freeze_panes == "C7"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from scorecard_xl.layout.context import BuildContext
-from scorecard_xl.layout.sheet import Formula, Link, PrintSetup, SheetLayout
+from scorecard_xl.layout.sheet import Formula, Link, PrintSetup, SheetLayout, a1, quote_sheet
 from scorecard_xl.model import Scorecard
 from scorecard_xl.styles import FONT_SIZE, STYLES
 
@@ -38,23 +37,14 @@ def _escape(text: str) -> str:
     return text.replace("&", "&&")  # & starts a control code in Excel headers and footers
 
 
-def print_setup(
-    scorecard: Scorecard,
-    context: BuildContext,
-    sheet_title: str,
-    repeat_rows: tuple[int, int] | None = None,
-) -> PrintSetup:
+def print_setup(scorecard: Scorecard, repeat_rows: tuple[int, int] | None = None) -> PrintSetup:
     """Landscape, one page wide, with organisation, period, marking and page x of y."""
     definition = scorecard.definition
     marking = _escape(definition.marking)
-    header = (
-        f"&L&8{_escape(definition.organisation)}"
-        f'&C&"{"Calibri"},Bold"&11{marking}'
-        f"&R&8{_escape(sheet_title)} – {_escape(scorecard.period.long_label)}"
-    )
-    footer = (
-        f'&L&8Generated {_escape(context.generated_text)}&C&"{"Calibri"},Bold"&11{marking}&R&8Page &P of &N'
-    )
+    # No period or date here: a refresh from Excel cannot rewrite headers, so they must not go stale.
+    # The period is on each sheet's subtitle row, which the repeated print rows include.
+    header = f'&L&8{_escape(definition.organisation)}&C&"Calibri,Bold"&11{marking}&R&8&A'
+    footer = f'&L&8&F&C&"Calibri,Bold"&11{marking}&R&8Page &P of &N'
     return PrintSetup(paper=definition.paper, repeat_rows=repeat_rows, header=header, footer=footer)
 
 
@@ -64,7 +54,11 @@ def title_block(sheet: SheetLayout, scorecard: Scorecard, title: str, width_cols
     sheet.put(0, 0, title, "title")
     sheet.put(0, width_cols - 1, definition.marking, "marking")
     sheet.heights[0] = 24
-    sheet.put(1, 0, f"{definition.organisation} · {period_text(scorecard)}", "subtitle")
+    # One cell on the Cover holds the period; every subtitle shows it, so a refresh writes it once.
+    cached = f"{definition.organisation} · {period_text(scorecard)}"
+    organisation = definition.organisation.replace('"', '""')
+    formula = f'="{organisation} · "&{quote_sheet(CONTENTS_SHEET)}!{a1(2, 1, absolute=True)}'
+    sheet.put(1, 0, Formula(formula, cached), "subtitle")
     if sheet.name != CONTENTS_SHEET:
         sheet.put(2, 0, Link(CONTENTS_SHEET, "A1", "◄ Contents and key"), "link")
     return 4

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from scorecard_xl.layout import record
 from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
 from scorecard_xl.layout.context import BuildContext
-from scorecard_xl.layout.sheet import Link, SheetLayout
+from scorecard_xl.layout.sheet import Block, Link, SheetLayout, Validation, range_ref
 from scorecard_xl.model import Scorecard
 from scorecard_xl.styles import CONDITIONAL
 from scorecard_xl.values import MISSING_TOKENS
 
 LABEL, TEXT = 1, 2  # columns: a narrow margin, labels, then text
+PERIODS_COL = 4  # the period picker's list, right of the text
 
 
 def lay_out_cover(
@@ -21,52 +23,105 @@ def lay_out_cover(
     """`contents` lists (sheet name, what it holds) in workbook order."""
     definition = scorecard.definition
     sheet = SheetLayout(CONTENTS_SHEET, tab_color="#1F3864")
-    sheet.widths.update({0: 2.0, LABEL: 20.0, TEXT: 100.0})
+    sheet.widths.update({0: 2.0, LABEL: 20.0, TEXT: 100.0, TEXT + 1: 3.0, PERIODS_COL: 16.0})
     sheet.put(0, LABEL, definition.title, "title")
     sheet.heights[0] = 28
     sheet.put(1, LABEL, definition.organisation, "heading")
     sheet.put(2, LABEL, period_text(scorecard), "subtitle")
+    sheet.blocks.append(Block("period_text", 2, LABEL, 2, LABEL))
+    sheet.record[record.PERIOD_TEXT] = (2, LABEL)
     sheet.put(3, LABEL, definition.marking, "marking")
-    row = 5
-    row = _about(sheet, scorecard, context, row)
+    row = _about(sheet, scorecard, context, 5)
     row = _contents(sheet, contents, row + 1)
     _key(sheet, scorecard, row + 1)
-    sheet.print_setup = print_setup(scorecard, context, "Cover")
-    sheet.print_setup.fit_width = True
+    sheet.print_setup = print_setup(scorecard)
+    sheet.print_setup.print_area = (0, 0, max(r for r, *_ in sheet.cells), TEXT)
     return sheet
+
+
+def status_lines(scorecard: Scorecard, context: BuildContext) -> list[tuple[str, str]]:
+    """The rows refresh rewrites: what was read, which months exist, which is shown and picked."""
+    months = scorecard.available_months
+    # File names only: a full path can carry a person's name (C:\\Users\\...) into a shared file.
+    read = "; ".join(f"{Path(s.location).name} (sha256 {s.sha256[:12]})" for s in context.sources)
+    return [
+        ("Data read", f"{read}, {context.generated_text}"),
+        ("Months in the data", f"{months[0].long_label} to {months[-1].long_label}"),
+        ("Period shown", scorecard.period.iso),
+        ("Period to show", scorecard.period.iso),
+    ]
+
+
+def period_choices(scorecard: Scorecard) -> list[str]:
+    """The drop-down's list: the latest months first, padded with blanks to a fixed length."""
+    latest = [m.iso for m in reversed(scorecard.available_months)][: record.PERIOD_LIST_ROWS]
+    return latest + [""] * (record.PERIOD_LIST_ROWS - len(latest))
+
+
+def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row: int) -> int:
+    definition = scorecard.definition
+    heading = row
+    row = _heading(sheet, row, "About this workbook")
+    fixed = [
+        (
+            "Generated",
+            f"{context.generated_text} by {context.generator} from definition {definition.id} "
+            f"version {definition.version} (sha256 {definition.sha256[:12]})",
+        ),
+        ("Definition", context.definition_location),
+        ("Data", "; ".join(context.data_locations)),
+    ]
+    for label, text in fixed:
+        sheet.put(row, LABEL, label, "label")
+        sheet.put(row, TEXT, text, "wrap", "@")
+        row += 1
+    sheet.record[record.DEFINITION] = (row - 2, TEXT)
+    sheet.record[record.DATA] = (row - 1, TEXT)
+    first = row
+    for label, text in status_lines(scorecard, context):
+        sheet.put(row, LABEL, label, "label")
+        sheet.put(row, TEXT, text, "picker" if label == "Period to show" else "wrap", "@")
+        row += 1
+    sheet.blocks.append(Block("status", first, TEXT, row - 1, TEXT))
+    sheet.record[record.SHOWN] = (row - 2, TEXT)
+    sheet.record[record.PICKER] = (row - 1, TEXT)
+    sheet.put(
+        row,
+        TEXT,
+        "To show another month: pick it above, then click Refresh on the Scorecard ribbon "
+        "tab (or run: scorecard-xl refresh this-file.xlsx --period YYYY-MM).",
+        "muted_wrap",
+    )
+    row += 1
+    sheet.put(row, LABEL, "Layout", "label")
+    sheet.put(row, TEXT, "", "muted", "@")  # the signature, filled in once every sheet is laid out
+    sheet.record[record.SIGNATURE] = (row, TEXT)
+    row += 1
+    # The picker's list, beside the block: visible, so nothing in the workbook is hidden.
+    sheet.put(heading, PERIODS_COL, "Months in the data", "label")
+    choices = period_choices(scorecard)
+    for offset, choice in enumerate(choices):
+        sheet.put(heading + 1 + offset, PERIODS_COL, choice or None, "muted", "@")
+    last = heading + len(choices)
+    sheet.blocks.append(Block("periods", heading + 1, PERIODS_COL, last, PERIODS_COL))
+    sheet.record[record.PERIODS] = (heading + 1, PERIODS_COL)
+    picker_row, picker_col = sheet.record[record.PICKER]
+    sheet.validations.append(
+        Validation(
+            picker_row,
+            picker_col,
+            range_ref(CONTENTS_SHEET, heading + 1, PERIODS_COL, last, PERIODS_COL, True),
+            "Period to show",
+            "Pick a month, then click Refresh on the Scorecard tab.",
+        )
+    )
+    return row
 
 
 def _heading(sheet: SheetLayout, row: int, text: str) -> int:
     sheet.put(row, LABEL, text, "heading")
     sheet.heights[row] = 20
     return row + 1
-
-
-def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row: int) -> int:
-    definition = scorecard.definition
-    row = _heading(sheet, row, "About this workbook")
-    months = scorecard.available_months
-    # File names only: a full path can carry a person's name (C:\Users\...) into a shared file.
-    sources = "; ".join(f"{Path(s.location).name} (sha256 {s.sha256[:12]})" for s in context.sources)
-    lines = [
-        ("Generated", f"{context.generated_text} by {context.generator}"),
-        (
-            "Definition",
-            f"{context.definition_location}: {definition.id} version {definition.version} "
-            f"(sha256 {definition.sha256[:12]})",
-        ),
-        ("Data", sources),
-        (
-            "Period shown",
-            f"{scorecard.period.long_label}; the data holds {months[0].long_label} to "
-            f"{months[-1].long_label}",
-        ),
-    ]
-    for label, text in lines:
-        sheet.put(row, LABEL, label, "label")
-        sheet.put(row, TEXT, text, "wrap")
-        row += 1
-    return row
 
 
 def _contents(sheet: SheetLayout, contents: Sequence[tuple[str, str]], row: int) -> int:

@@ -58,5 +58,5 @@ def lay_out_data(scorecard: Scorecard, context: BuildContext) -> SheetLayout:
     sheet.blocks.append(Block("data", top + 1, 0, last, len(COLUMNS) - 1))
     sheet.widths.update(dict(enumerate(WIDTHS)))
     sheet.freeze = (top + 1, 0)
-    sheet.print_setup = print_setup(scorecard, context, "Data", repeat_rows=(top, top))
+    sheet.print_setup = print_setup(scorecard, repeat_rows=(1, top))
     return sheet

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scorecard_xl.definition import Measure
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
-from scorecard_xl.layout.sheet import SheetLayout, TableSpec
+from scorecard_xl.layout.sheet import Block, SheetLayout, TableSpec
 from scorecard_xl.model import Scorecard
 from scorecard_xl.periods import MONTH_ABBR
 from scorecard_xl.values import format_for_text
@@ -39,7 +39,7 @@ def target_words(scorecard: Scorecard, measure: Measure) -> str:
     if target.kind == "fixed":
         return format_for_text(target.value, measure.unit, measure.decimals)
     if target.kind == "data":
-        return f"set each year (data); {scorecard.year.label} shown on the scorecard"
+        return "set each year (data)"
     if target.kind == "comparator":
         comparator = scorecard.definition.comparator(target.comparator or "")
         return f"at least as good as {comparator.label if comparator else target.comparator}"
@@ -76,7 +76,8 @@ def lay_out_definitions(scorecard: Scorecard, context: BuildContext) -> SheetLay
             sheet.put(row, col, value or None, "table_wrap", "@")
         row += 1
     sheet.tables.append(TableSpec("MeasureDefinitions", top, 0, row - 1, len(COLUMNS) - 1, COLUMNS))
+    sheet.blocks.append(Block("definitions", top + 1, 0, row - 1, len(COLUMNS) - 1))
     sheet.widths.update(dict(enumerate(WIDTHS)))
     sheet.freeze = (top + 1, 3)
-    sheet.print_setup = print_setup(scorecard, context, "Definitions", repeat_rows=(top, top))
+    sheet.print_setup = print_setup(scorecard, repeat_rows=(1, top))
     return sheet

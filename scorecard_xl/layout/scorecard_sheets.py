@@ -75,6 +75,6 @@ def _grid_sheet(
     sheet.put(2, 2, note, "muted")
     placement = lay_out_grid(sheet, scorecard, sections, top, commentary, links, with_positions)
     sheet.freeze = (placement.first_row, placement.columns.measure + 1)
-    sheet.print_setup = print_setup(scorecard, context, title, repeat_rows=(top, placement.header_row))
+    sheet.print_setup = print_setup(scorecard, repeat_rows=(1, placement.header_row))
     sheet.print_setup.print_area = (0, 0, placement.last_row, placement.columns.commentary)
     return placement

@@ -80,11 +80,11 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class Validation:
-    """A drop-down list on one cell."""
+    """A drop-down list on one cell, its choices read from a range (so refresh can change them)."""
 
     row: int
     col: int
-    choices: tuple[str, ...]
+    source: str  # an absolute range reference such as 'Cover'!$E$7:$E$54
     title: str
     message: str
 
@@ -116,6 +116,7 @@ class SheetLayout:
     tables: list[TableSpec] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    record: dict[str, tuple[int, int]] = field(default_factory=dict)  # record name -> cell
     freeze: tuple[int, int] | None = None
     print_setup: PrintSetup = field(default_factory=PrintSetup)
     tab_color: str | None = None

@@ -35,7 +35,7 @@ def lay_out_summary(
     row = _counts(sheet, scorecard, section_sheets, row)
     _off_target(sheet, scorecard, scorecard_sheet, row + 2)
     sheet.widths.update({0: 9.0, 1: 58.0, 2: 12.0, 3: 10.0, 4: 10.0, 5: 10.0, 6: 11.0, 7: 11.0, 8: 15.0})
-    sheet.print_setup = print_setup(scorecard, context, "Summary")
+    sheet.print_setup = print_setup(scorecard)
     return sheet
 
 
