@@ -59,14 +59,68 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         "-o", "--output", default="scorecard.xlsx", help="workbook to write (default: %(default)s)"
     )
     parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    parser.add_argument(
+        "--from-workbook",
+        metavar="BOOK",
+        help="carry this earlier workbook's commentary over; its definition and data are the defaults",
+    )
 
 
 def _run_build(args: argparse.Namespace) -> int:
     from scorecard_xl.build import build
 
-    result = build(args.output, args.template, args.data, args.period, force=args.force)
+    if args.from_workbook:
+        from scorecard_xl.rebuild import build_from_workbook
+
+        result = build_from_workbook(
+            args.from_workbook, args.output, args.template, args.data, args.period, force=args.force
+        )
+    else:
+        result = build(args.output, args.template, args.data, args.period, force=args.force)
+    _wrote(result)
+    return EXIT_OK
+
+
+def _wrote(result: object) -> None:
+    from scorecard_xl.build import BuildResult
+
+    assert isinstance(result, BuildResult)
     scorecard = result.scorecard
     print(f"wrote {result.path} ({result.size:,} bytes): {scorecard.period.long_label}, {_totals(scorecard)}")
+
+
+def _refresh_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("book", metavar="BOOK.xlsx", help="a workbook made by scorecard-xl")
+    parser.add_argument(
+        "-p", "--period", help="month to show, YYYY-MM (default: picked on the Cover, or latest)"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        help="write here instead of replacing BOOK (replacing keeps the old file as BOOK.previous.xlsx)",
+    )
+
+
+def _run_refresh(args: argparse.Namespace) -> int:
+    from scorecard_xl.rebuild import refresh_file
+
+    _wrote(refresh_file(args.book, args.period, args.output))
+    return EXIT_OK
+
+
+def _addin_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", default="scorecard_xl.xlam", help="add-in to write (default: %(default)s)"
+    )
+    parser.add_argument("--force", action="store_true", help="replace the add-in file if it exists")
+
+
+def _run_addin(args: argparse.Namespace) -> int:
+    from scorecard_xl.addin import INSTALL_STEPS, write_addin
+
+    path = write_addin(args.output, args.force)
+    print(f"wrote {path}\n")
+    print(INSTALL_STEPS.format(path=path))
     return EXIT_OK
 
 
@@ -93,6 +147,76 @@ def _totals(scorecard: object) -> str:
     return f"{t.red} red, {t.amber} amber, {t.green} green, {t.not_judged} not judged"
 
 
+def _send_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("book", metavar="BOOK.xlsx", help="a workbook made by scorecard-xl build")
+    who = parser.add_argument_group("recipients")
+    who.add_argument(
+        "--to", action="append", default=[], metavar="ADDRESS", help="recipient; repeat for several"
+    )
+    who.add_argument("--to-file", metavar="FILE", help="text file of recipients, one a line (# comments)")
+    who.add_argument(
+        "--cc", action="append", default=[], metavar="ADDRESS", help="copy to; repeat for several"
+    )
+    who.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender (default: --smtp-user)")
+    who.add_argument("--one-each", action="store_true", help="a separate message to each --to address")
+    what = parser.add_argument_group("message")
+    what.add_argument("--subject", help="subject template, fields in braces: {title}, {period}, {red}, ...")
+    what.add_argument("--body", help="body template (a --template file is easier for several lines)")
+    what.add_argument("--template", metavar="FILE", help="TOML file with subject and/or body templates")
+    what.add_argument("--pdf", metavar="FILE", help="attach this PDF of the workbook too")
+    server = parser.add_argument_group(
+        "mail server", "The password is read from $SCORECARD_XL_SMTP_PASSWORD or the system keyring."
+    )
+    server.add_argument("--smtp-host", metavar="HOST", help="mail server to send through")
+    server.add_argument("--smtp-port", type=int, default=587, metavar="PORT", help="(default: %(default)s)")
+    server.add_argument("--smtp-user", metavar="USER", help="log in as USER (default: no login)")
+    server.add_argument(
+        "--cafile", metavar="PEM", help="extra trusted CA certificates (default: $SCORECARD_XL_SMTP_CAFILE)"
+    )
+    server.add_argument(
+        "--timeout", type=float, default=30.0, metavar="SECONDS", help="(default: %(default)g)"
+    )
+    server.add_argument(
+        "--insecure-no-tls", action="store_true", help="no STARTTLS: a test server on localhost only"
+    )
+    parser.add_argument(
+        "--dry-run", metavar="DIR", help="write the messages to DIR as .eml files; send nothing"
+    )
+    parser.add_argument("--force", action="store_true", help="send even if the workbook fails check")
+
+
+def _run_send(args: argparse.Namespace) -> int:
+    from scorecard_xl.send import SmtpServer, send_book
+
+    server = SmtpServer(
+        args.smtp_host, args.smtp_port, args.smtp_user, args.cafile, args.timeout, args.insecure_no_tls
+    )
+    result = send_book(
+        args.book,
+        to=args.to,
+        to_file=args.to_file,
+        cc=args.cc,
+        sender=args.sender,
+        subject=args.subject,
+        body=args.body,
+        template=args.template,
+        pdf=args.pdf,
+        server=server,
+        dry_run=args.dry_run,
+        one_each=args.one_each,
+        force=args.force,
+    )
+    count = len(result.messages)
+    messages = f"{count} message{'s' if count != 1 else ''}"
+    subject = result.messages[0].message["Subject"]
+    if result.written:
+        print(f"wrote {messages} (nothing sent): {', '.join(str(p) for p in result.written)}")
+    else:
+        people = f"{result.recipients} recipient{'s' if result.recipients != 1 else ''}"
+        print(f"sent {messages} to {people} via {result.sent_via}: {subject}")
+    return EXIT_OK
+
+
 COMMANDS: list[Command] = [
     Command(
         "build",
@@ -104,6 +228,7 @@ COMMANDS: list[Command] = [
             "scorecard-xl build",
             "scorecard-xl build -t my_scorecard.toml -d data.csv -p 2023-03 -o board_march.xlsx",
             "scorecard-xl build --force            # replace last run's scorecard.xlsx",
+            "scorecard-xl build --from-workbook february.xlsx -o march.xlsx   # keep the commentary",
         ),
         _build_arguments,
         _run_build,
@@ -116,6 +241,50 @@ COMMANDS: list[Command] = [
         ("scorecard-xl validate", "scorecard-xl validate -t my_scorecard.toml -d data.csv -p 2023-03"),
         _inputs,
         _run_validate,
+    ),
+    Command(
+        "refresh",
+        "refresh a workbook from its data, without Excel",
+        "Refresh a workbook made by scorecard-xl from the definition and data named on its Cover: the "
+        "month given, else the month picked on the Cover, else the latest. The workbook is rebuilt "
+        "with xlsxwriter and written atomically; commentary is carried over by measure. For scheduled "
+        "runs.",
+        (
+            "scorecard-xl refresh board.xlsx",
+            "scorecard-xl refresh board.xlsx --period 2023-02 -o board_february.xlsx",
+        ),
+        _refresh_arguments,
+        _run_refresh,
+    ),
+    Command(
+        "addin",
+        "write the Excel add-in (scorecard_xl.xlam) and say how to install it",
+        "Write scorecard_xl.xlam, xlwings' ribbon add-in with a Scorecard tab (Refresh, Change period, "
+        "Check data), and print the install steps. Workbooks themselves stay macro-free .xlsx.",
+        ("scorecard-xl addin", "scorecard-xl addin -o C:/Users/me/Addins/scorecard_xl.xlam --force"),
+        _addin_arguments,
+        _run_addin,
+    ),
+    Command(
+        "send",
+        "email a workbook (and its PDF) to the board",
+        "Email a workbook made by scorecard-xl, and optionally its PDF, to a list of recipients. The "
+        "subject and body are filled in from the workbook (organisation, period, red/amber/green "
+        "counts); --subject, --body or a --template file override them, with fields {title}, "
+        "{organisation}, {period}, {year}, {marking}, {measures}, {red}, {amber}, {green}, "
+        "{not_judged}, {filename}. Addresses are checked before connecting; a workbook that fails "
+        "check is refused unless --force. Sends over SMTP with STARTTLS and a verified certificate; "
+        "the password comes from $SCORECARD_XL_SMTP_PASSWORD or the system keyring (service "
+        "scorecard-xl), never an argument. --dry-run DIR writes .eml files instead.",
+        (
+            "scorecard-xl send board.xlsx --to chair@example.gov.uk --dry-run outbox   # look first",
+            "scorecard-xl send board.xlsx --pdf board.pdf --to-file board.txt --smtp-host smtp.office365.com "
+            "--smtp-user performance@example.gov.uk   # sent from the user's address",
+            "scorecard-xl send board.xlsx --to-file board.txt --template email.toml "
+            "--smtp-host mail.example.gov.uk --cafile council-ca.pem",
+        ),
+        _send_arguments,
+        _run_send,
     ),
 ]
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
 from scorecard_xl.build import load_inputs, render
+
+# xlwings reads its licence when first imported. The remote engine the refresh tests use is xlwings
+# PRO, free under the PolyForm Noncommercial licence (government bodies qualify).
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "samples" / "nct_2022_23"

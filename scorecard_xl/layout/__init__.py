@@ -93,4 +93,5 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext) -> WorkbookLay
         },
         defined_names=defined,
         active_sheet=CONTENTS_SHEET,
+        signature=layout_signature,
     )

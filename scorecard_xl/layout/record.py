@@ -11,7 +11,6 @@ signature differs).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 from scorecard_xl.layout.sheet import Block, DefinedName, SheetLayout
 
@@ -24,14 +23,6 @@ PICKER = "scxl_period"  # the period to show next, chosen from a drop-down
 PERIODS = "scxl_periods"  # the months the data holds: the drop-down's list
 SIGNATURE = "scxl_layout"  # the layout signature
 PERIOD_LIST_ROWS = 48  # the drop-down offers the latest four years of months
-
-
-@dataclass(frozen=True)
-class RecordCell:
-    name: str
-    sheet: str
-    row: int
-    col: int
 
 
 def block_name(sheet_index: int, block: Block) -> str:

@@ -155,6 +155,7 @@ class WorkbookLayout:
     custom_properties: dict[str, str]
     defined_names: list[DefinedName]
     active_sheet: str
+    signature: str  # of where values live (see layout.record); refresh compares it
 
 
 def column_letters(col: int) -> str:

@@ -1,0 +1,128 @@
+"""The Excel add-in: xlwings' own ribbon add-in template with its ribbon rewritten to a Scorecard tab.
+
+The template (`quickstart_addin_ribbon.xlam`, shipped inside the installed xlwings package) holds
+xlwings' VBA, which runs `import NAME; NAME.main()` for its ribbon button, NAME being the add-in's
+file name. So the add-in must be called scorecard_xl.xlam, and its buttons run
+`scorecard_xl.main()`. Only `customUI/customUI.xml` (plain XML in the zip) changes; the VBA is
+copied byte for byte, because it cannot be rewritten safely without Excel.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from scorecard_xl.atomic import check_writable, write_atomically
+from scorecard_xl.errors import InputError, Problem
+
+ADDIN_NAME = "scorecard_xl.xlam"
+TEMPLATE = "quickstart_addin_ribbon.xlam"
+RIBBON_PART = "customUI/customUI.xml"
+
+# Every button calls the template's one ribbon macro (RibbonMyAddin.RunMain -> scorecard_xl.main()).
+# The tag names the intended action for a VBA that passes control.Tag on (see README, "The add-in").
+RIBBON_XML = """<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui">
+  <ribbon>
+    <tabs>
+      <tab id="scorecardTab" label="Scorecard">
+        <group id="scorecardGroup" label="Scorecard">
+          <button id="scorecardRefresh" tag="refresh" label="Refresh" size="large"
+            imageMso="Refresh" onAction="RibbonMyAddin.RunMain"
+            screentip="Refresh the scorecard"
+            supertip="Show the month picked on the Cover, or the latest month in the data.
+Commentary and formatting stay. If anything is wrong, nothing changes and a message says why." />
+          <button id="scorecardPeriod" tag="period" label="Change period" size="large"
+            imageMso="DateAndTimeInsert" onAction="RibbonMyAddin.RunMain"
+            screentip="Show another month"
+            supertip="First pick the month in the 'Period to show' cell on the Cover, then click here." />
+          <button id="scorecardCheck" tag="check" label="Check data" size="large"
+            imageMso="DataValidation" onAction="RibbonMyAddin.RunMain"
+            screentip="Check the data"
+            supertip="Checks the data against the scorecard's definition before anything changes.
+With the standard add-in it then refreshes; see the README to make it check only." />
+        </group>
+      </tab>
+    </tabs>
+  </ribbon>
+</customUI>
+"""
+
+
+def template_path() -> Path:
+    try:
+        import xlwings
+    except ImportError:
+        raise InputError(
+            [
+                Problem(
+                    "xlwings",
+                    "",
+                    "",
+                    None,
+                    "is needed to make the add-in: pip install 'scorecard-xl[excel]' (or xlwings)",
+                )
+            ]
+        ) from None
+    path = Path(xlwings.__file__).parent / TEMPLATE
+    if not path.exists():
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "",
+                    None,
+                    f"is missing from the installed xlwings {xlwings.__version__}; reinstall xlwings",
+                )
+            ]
+        )
+    return path
+
+
+def addin_bytes(template: Path) -> bytes:
+    """The template with its ribbon replaced; every other part copied unchanged."""
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = source.namelist()
+        if RIBBON_PART not in names:
+            raise InputError(
+                [Problem(str(template), "", "", None, f"has no {RIBBON_PART}: not a ribbon add-in")]
+            )
+        for info in source.infolist():
+            data = RIBBON_XML.encode("utf-8") if info.filename == RIBBON_PART else source.read(info.filename)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def write_addin(output: str | Path = ADDIN_NAME, force: bool = False) -> Path:
+    path = Path(output)
+    if path.name != ADDIN_NAME:
+        raise InputError(
+            [
+                Problem(
+                    "command line",
+                    "",
+                    "output",
+                    str(path),
+                    f"a file named {ADDIN_NAME}: xlwings runs 'import NAME; NAME.main()' with the add-in's "
+                    "file name, so any other name would import the wrong module",
+                )
+            ]
+        )
+    check_writable(path, force)
+    write_atomically(path, addin_bytes(template_path()))
+    return path
+
+
+INSTALL_STEPS = """\
+Install it (once per computer, Excel closed):
+  1. In the Python environment that has scorecard-xl:  pip install "scorecard-xl[excel]"
+  2. xlwings addin install -f {path}
+  3. Tell the add-in which Python to use, in ~/.xlwings/xlwings.conf
+     (Windows: %USERPROFILE%\\.xlwings\\xlwings.conf):
+       "INTERPRETER_WIN","C:\\path\\to\\python.exe"   (Windows)
+       "INTERPRETER_MAC","/path/to/python"            (Mac; then run: xlwings runpython install)
+Then open a scorecard workbook and use the Scorecard tab: Refresh.
+Licence: desktop xlwings is BSD-licensed; nothing else is needed."""

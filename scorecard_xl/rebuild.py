@@ -1,0 +1,67 @@
+"""Rebuilding from an existing workbook with xlsxwriter (never an openpyxl save): the command
+line's `refresh` and `build --from-workbook`. The old workbook's record says where the definition
+and data are; its commentary is carried into the new file, keyed by measure id."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from scorecard_xl.atomic import check_writable, write_atomically
+from scorecard_xl.build import BuildResult, load_inputs, parse_period, render
+from scorecard_xl.refresh_plan import choose_period, load_recorded_inputs
+from scorecard_xl.reopen import read_workbook_file
+
+BACKUP_SUFFIX = ".previous.xlsx"
+
+
+def refresh_file(
+    book: str | Path, period: str | None = None, output: str | Path | None = None
+) -> BuildResult:
+    """Refresh a workbook file: the period asked for, else the one picked on its Cover, else the latest
+    month. Written in place by default, keeping the old file as NAME.previous.xlsx."""
+    source = Path(book)
+    record = read_workbook_file(source)
+    inputs = load_recorded_inputs(record)
+    month = choose_period(record, period, inputs)
+    target = Path(output) if output else source
+    if output:
+        check_writable(target, force=False)
+    scorecard, content = render(inputs, month, record.commentary, workbook_folder=target.parent.resolve())
+    if target.resolve() == source.resolve():
+        shutil.copy2(source, backup_path(source))  # the analyst's last version stays on disk
+    write_atomically(target, content)
+    return BuildResult(target, scorecard, len(content))
+
+
+def backup_path(book: Path) -> Path:
+    return book.with_name(book.stem + BACKUP_SUFFIX)
+
+
+def build_from_workbook(
+    old: str | Path,
+    output: str | Path,
+    template: str | None = None,
+    data: Sequence[str | Path] | None = None,
+    period: str | None = None,
+    force: bool = False,
+) -> BuildResult:
+    """A new workbook with the old one's commentary; definition and data default to the old one's."""
+    target = Path(output)
+    check_writable(target, force)
+    record = read_workbook_file(Path(old))
+    if template or data:
+        definition = template or (
+            record.definition
+            if not Path(record.definition).suffix
+            else str(record.resolve(record.definition))
+        )
+        inputs = load_inputs(definition, data or [record.resolve(p) for p in record.data])
+    else:
+        inputs = load_recorded_inputs(record)
+    scorecard, content = render(
+        inputs, parse_period(period), record.commentary, workbook_folder=target.parent.resolve()
+    )
+    write_atomically(target, content)
+    return BuildResult(target, scorecard, len(content))
