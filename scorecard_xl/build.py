@@ -17,7 +17,7 @@ from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.layout import BuildContext, lay_out_workbook
 from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.model import Scorecard, build_scorecard
-from scorecard_xl.periods import Month
+from scorecard_xl.periods import Period, parse_period, period_format
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.sources.tidy import read_tidy_file
 from scorecard_xl.writer import write_workbook
@@ -91,15 +91,15 @@ def load_inputs(template: str | Path | None = None, data: Sequence[str | Path] |
     return Inputs(definition, dataset, definition_path, tuple(Path(p) for p in data))
 
 
-def parse_period(text: str | None) -> Month | None:
-    if text is None:
+def requested_period(text: str | None, definition: Definition, where: str = "command line") -> Period | None:
+    """The period asked for, read as the definition's kind (a month, or a year); None for latest."""
+    if not text:
         return None
     try:
-        return Month.parse(text)
+        return parse_period(text, definition.yearly, definition.year_start_month)
     except ValueError:
-        raise InputError(
-            [Problem("command line", "", "period", text, "a month YYYY-MM such as 2023-03")]
-        ) from None
+        expected = period_format(definition.yearly, definition.year_start_month)
+        raise InputError([Problem(where, "", "period", text, expected)]) from None
 
 
 def generation_time() -> dt.datetime:
@@ -125,7 +125,7 @@ def generation_time() -> dt.datetime:
 
 def lay_out(
     inputs: Inputs,
-    period: Month | None = None,
+    period: Period | None = None,
     commentary: Mapping[str, str] | None = None,
     generated_at: dt.datetime | None = None,
     workbook_folder: Path | None = None,
@@ -146,7 +146,7 @@ def lay_out(
 
 def render(
     inputs: Inputs,
-    period: Month | None = None,
+    period: Period | None = None,
     commentary: Mapping[str, str] | None = None,
     generated_at: dt.datetime | None = None,
     workbook_folder: Path | None = None,
@@ -169,6 +169,8 @@ def build(
     path = Path(output)
     check_writable(path, force)
     inputs = load_inputs(template, data)
-    scorecard, content = render(inputs, parse_period(period), commentary, workbook_folder=path.parent)
+    scorecard, content = render(
+        inputs, requested_period(period, inputs.definition), commentary, workbook_folder=path.parent
+    )
     write_atomically(path, content)
     return BuildResult(path, scorecard, len(content))

@@ -125,12 +125,14 @@ def _run_addin(args: argparse.Namespace) -> int:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from scorecard_xl.build import load_inputs, parse_period
+    from scorecard_xl.build import load_inputs, requested_period
     from scorecard_xl.model import build_scorecard
 
     inputs = load_inputs(args.template, args.data)
-    scorecard = build_scorecard(inputs.definition, inputs.dataset, parse_period(args.period))
-    definition, months = inputs.definition, scorecard.available_months
+    scorecard = build_scorecard(
+        inputs.definition, inputs.dataset, requested_period(args.period, inputs.definition)
+    )
+    definition, months = inputs.definition, scorecard.available
     print(
         f"ok: {definition.source}, {len(definition.measures)} measures in {len(definition.sections)} sections"
     )
@@ -217,6 +219,94 @@ def _run_send(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("book", metavar="BOOK.xlsx", help="the workbook to check (never changed)")
+    parser.add_argument(
+        "--max-size",
+        type=float,
+        default=10.0,
+        metavar="MB",
+        help="largest file that may be sent, in MB of 1,048,576 bytes (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--organisation",
+        action="append",
+        metavar="NAME",
+        help="a name that is not a person (author, company, comment author); repeat for several "
+        "(default: any text on the first sheet, where scorecard-xl shows the organisation)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from scorecard_xl.check import check_workbook, format_findings
+
+    findings = check_workbook(args.book, max_size_mb=args.max_size, organisation=args.organisation or ())
+    print(format_findings(args.book, findings, as_json=args.json))
+    return EXIT_FAILED if findings else EXIT_OK
+
+
+def _batch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("batch_file", metavar="BATCH.toml", help="the batch file (docs/batch.md)")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_at_least_one,
+        metavar="N",
+        help="workbooks built at once, each in its own process (default: the number of CPUs); "
+        "1 builds them one by one in this process",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every workbook, even unchanged ones (a file the batch did not write is "
+        "still never replaced)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="list the jobs and what each would do; write nothing"
+    )
+    parser.add_argument(
+        "--manifest",
+        metavar="PATH",
+        help="the manifest to read and write (default: manifest.json in the output folder)",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress and no summary table; failures only"
+    )
+
+
+def _at_least_one(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"got {text!r}; a whole number, 1 or more")
+    return int(text)
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    from scorecard_xl.batch import dry_run_table, failures, run_batch, summary
+
+    report = run_batch(
+        args.batch_file,
+        jobs=args.jobs,
+        force=args.force,
+        dry_run=args.dry_run,
+        manifest=args.manifest,
+        progress=None if args.quiet else sys.stderr,
+    )
+    if report.dry_run:
+        print(dry_run_table(report))
+    elif not args.quiet:
+        print(summary(report))
+    problems = failures(report)
+    if problems:
+        verb = "would fail" if report.dry_run else "failed"
+        print(f"scorecard-xl batch: {len(problems)} job(s) {verb}:", file=sys.stderr)
+        print("\n".join(problems), file=sys.stderr)
+    if report.interrupted:
+        print("scorecard-xl batch: interrupted; the manifest lists what was built", file=sys.stderr)
+        return 130
+    return EXIT_OK if report.dry_run or report.ok else EXIT_FAILED
+
+
 COMMANDS: list[Command] = [
     Command(
         "build",
@@ -277,7 +367,7 @@ COMMANDS: list[Command] = [
         "the password comes from $SCORECARD_XL_SMTP_PASSWORD or the system keyring (service "
         "scorecard-xl), never an argument. --dry-run DIR writes .eml files instead.",
         (
-            "scorecard-xl send board.xlsx --to chair@example.gov.uk --dry-run outbox   # look first",
+            "scorecard-xl send board.xlsx --to chair@example.gov.uk --from me@example.gov.uk --dry-run out",
             "scorecard-xl send board.xlsx --pdf board.pdf --to-file board.txt --smtp-host smtp.office365.com "
             "--smtp-user performance@example.gov.uk   # sent from the user's address",
             "scorecard-xl send board.xlsx --to-file board.txt --template email.toml "
@@ -285,6 +375,40 @@ COMMANDS: list[Command] = [
         ),
         _send_arguments,
         _run_send,
+    ),
+    Command(
+        "check",
+        "say whether a workbook is safe to send outside the organisation",
+        "Check a workbook before it leaves the organisation: macros, links to other files, hidden "
+        "sheets and names, names holding data, embedded files, formulas without cached results, text "
+        "that a CSV export would run as a formula, personal names and local paths in properties, "
+        "comments and cells, schema errors (openxml-audit) and file size. Reads the file only. One "
+        "line per finding; exit code 0 when there are none, 1 when there are, 2 when BOOK is not a "
+        "readable .xlsx.",
+        (
+            "scorecard-xl check scorecard.xlsx",
+            'scorecard-xl check board.xlsx --max-size 5 --organisation "Northamptonshire Children\'s Trust"',
+            "scorecard-xl check board.xlsx --json > findings.json",
+        ),
+        _check_arguments,
+        _run_check,
+    ),
+    Command(
+        "batch",
+        "build many workbooks from a batch file, in parallel",
+        "Build every workbook a batch file describes (periods, audience variants, organisations; "
+        "docs/batch.md), several at once in separate processes. A job that fails is reported and the "
+        "others finish. Workbooks whose inputs have not changed since the last run are skipped; "
+        "manifest.json in the output folder records each one's SHA-256 and inputs. A file the batch "
+        "did not write is never replaced. Exit code 0 when every job succeeded, 1 when any failed, "
+        "2 for a bad batch file.",
+        (
+            "scorecard-xl batch board_pack.toml",
+            "scorecard-xl batch board_pack.toml --dry-run      # list the jobs, write nothing",
+            "scorecard-xl batch all_las.toml --jobs 4 --force  # rebuild everything, 4 at a time",
+        ),
+        _batch_arguments,
+        _run_batch,
     ),
 ]
 

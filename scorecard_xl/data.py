@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from scorecard_xl.definition import Definition, Measure
 from scorecard_xl.errors import InputError, Problem, ProblemList
-from scorecard_xl.periods import MONTH_ABBR, Month, ReportingYear
+from scorecard_xl.periods import MONTH_ABBR, Month, Period, ReportingYear, parse_period, period_format
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.values import Missing, Value, parse_value
 
@@ -24,9 +24,10 @@ YEARLY_SERIES = ("target", "outturn")
 class MeasureData:
     """Everything the data says about one measure."""
 
-    actual: dict[Month, Value] = field(default_factory=dict)
+    actual: dict[Period, Value] = field(default_factory=dict)  # months, or years for an annual scorecard
     ytd: dict[Month, Value] = field(default_factory=dict)
     yearly: dict[str, dict[ReportingYear, Value]] = field(default_factory=dict)  # by series
+    notes: dict[str, dict[Period, str]] = field(default_factory=dict)  # benchmark text, by benchmark id
 
 
 @dataclass
@@ -39,13 +40,14 @@ class Dataset:
     def of(self, measure_id: str) -> MeasureData:
         return self.by_measure.get(measure_id) or MeasureData()
 
-    def months(self) -> list[Month]:
-        """Every month with at least one actual value, oldest first (the periods to choose from)."""
-        return sorted({m for d in self.by_measure.values() for m, v in d.actual.items() if v != Missing("")})
+    def periods(self) -> list[Period]:
+        """Every period with at least one actual value, oldest first (the periods to choose from)."""
+        found = {p for d in self.by_measure.values() for p, v in d.actual.items() if v != Missing("")}
+        return sorted(found)  # one kind of period per dataset
 
-    def latest_month(self) -> Month | None:
-        months = self.months()
-        return months[-1] if months else None
+    def latest_period(self) -> Period | None:
+        periods = self.periods()
+        return periods[-1] if periods else None
 
 
 def build_dataset(
@@ -53,7 +55,10 @@ def build_dataset(
 ) -> Dataset:
     """Validate raw records against `definition`; raise InputError listing every problem."""
     problems = ProblemList()
-    series_names = MONTHLY_SERIES + YEARLY_SERIES + tuple(c.id for c in definition.comparators)
+    benchmark_ids = tuple(b.id for b in definition.benchmarks)
+    series_names = (
+        MONTHLY_SERIES + YEARLY_SERIES + tuple(c.id for c in definition.comparators) + benchmark_ids
+    )
     by_measure: dict[str, MeasureData] = {}
     first_seen: dict[tuple[str, str, object], RawRecord] = {}
     for record in records:
@@ -74,7 +79,11 @@ def build_dataset(
             continue
         period = _period(record, measure, definition, problems, where)
         try:
-            value = parse_value(record.value, measure.unit, definition.percent_input)
+            value = (
+                Missing("")  # benchmark text (a band, a rank) is kept as written, below
+                if record.series in benchmark_ids
+                else parse_value(record.value, measure.unit, definition.percent_input)
+            )
         except ValueError as error:
             problems.add(record.source, where, "value", record.value, str(error))
             continue
@@ -96,8 +105,12 @@ def build_dataset(
         if not _allowed(record, measure, period, value, definition, problems, where):
             continue
         data = by_measure.setdefault(measure.id, MeasureData())
-        if record.series == "actual":
-            data.actual[period] = value  # type: ignore[index]
+        if record.series in benchmark_ids:
+            data.notes.setdefault(record.series, {})[period] = (
+                "" if record.value is None else str(record.value).strip()
+            )
+        elif record.series == "actual":
+            data.actual[period] = value
         elif record.series == "ytd":
             data.ytd[period] = value  # type: ignore[index]
         else:
@@ -118,13 +131,15 @@ def _unknown_measure(definition: Definition, measure_id: str) -> str:
 def _period(
     record: RawRecord, measure: Measure, definition: Definition, problems: ProblemList, where: str
 ) -> Month | ReportingYear | None:
+    by_period = record.series in MONTHLY_SERIES or record.series in {b.id for b in definition.benchmarks}
     try:
-        if record.series in MONTHLY_SERIES:
-            return Month.parse(record.period)
+        if by_period:
+            return parse_period(record.period, definition.yearly, definition.year_start_month)
         return ReportingYear.parse(record.period, definition.year_start_month)
     except ValueError:
-        if record.series in MONTHLY_SERIES:
-            expected = f"a month YYYY-MM such as 2023-03 for the {record.series} series"
+        if by_period:
+            written = period_format(definition.yearly, definition.year_start_month)
+            expected = f"{written} for the {record.series} series"
         elif definition.year_start_month == 1:
             expected = f"a year YYYY such as 2023 for the {record.series} series"
         else:

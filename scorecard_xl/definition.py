@@ -27,6 +27,7 @@ POLARITIES = ("high", "low", "none")
 FREQUENCIES = ("monthly", "quarterly", "termly", "annual")
 YTD_RULES = ("sum", "latest", "mean", "provided", "none")
 HEADLINES = ("ytd", "latest")
+PERIOD_KINDS = ("month", "year")
 SPARKLINES = ("line", "column")
 PAPERS = ("A4", "A3")
 PERCENT_INPUTS = ("fraction", "points")
@@ -87,6 +88,16 @@ class Comparator:
 
 
 @dataclass(frozen=True)
+class Benchmark:
+    """A text column from the data, such as a quartile band or a rank among all authorities."""
+
+    id: str
+    label: str
+    name: str  # words for the key: how it is worked out
+    kind: str  # "quartile" (A-D, coloured A best) or "text"
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     title: str
@@ -120,7 +131,8 @@ class Definition:
     organisation: str
     marking: str
     year_start_month: int
-    months_shown: int
+    yearly: bool  # True for an annual scorecard: its columns are reporting years, not months
+    periods_shown: int  # months (or years) in the window ending at the chosen period
     headline: str
     outturn_years: int
     percent_input: str
@@ -128,6 +140,7 @@ class Definition:
     sparkline: str
     paper: str
     comparators: tuple[Comparator, ...]
+    benchmarks: tuple[Benchmark, ...]
     sections: tuple[Section, ...]
     measures: tuple[Measure, ...]  # grouped by section, in section order
     source: str  # the file it was loaded from, for messages and the cover
@@ -241,7 +254,9 @@ class _Reader:
 def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> Definition:
     """Validate an already-parsed definition mapping (see load_definition)."""
     problems = ProblemList()
-    top = _Reader(raw, source, "", problems, ("scorecard", "comparators", "sections", "measures"))
+    top = _Reader(
+        raw, source, "", problems, ("scorecard", "comparators", "benchmarks", "sections", "measures")
+    )
     head = _Reader(
         raw.get("scorecard", {}),
         source,
@@ -254,7 +269,9 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
             "organisation",
             "marking",
             "year_start_month",
+            "period",
             "months_shown",
+            "years_shown",
             "headline",
             "outturn_years",
             "percent_input",
@@ -275,7 +292,9 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
     percent_input = head.choice("percent_input", PERCENT_INPUTS, "fraction")
     year_start_month = head.integer("year_start_month", 4, 1, 12)
     default_tolerance = _tolerance(head, "default_tolerance", "5%", unit_free) or Tolerance("relative", 0.05)
+    yearly = head.choice("period", PERIOD_KINDS, "month") == "year"
     comparators = _comparators(raw.get("comparators", []), source, problems)
+    benchmarks = _benchmarks(raw.get("benchmarks", []), source, problems, comparators)
     sections = _sections(raw.get("sections"), source, problems)
     measures = _measures(
         raw.get("measures"),
@@ -286,7 +305,23 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
         default_tolerance,
         percent_input,
         year_start_month,
+        yearly,
     )
+    if yearly:
+        for setting in ("months_shown", "outturn_years"):
+            if setting in head.raw:
+                head.problem(
+                    setting,
+                    head.raw[setting],
+                    'nothing for an annual scorecard (period = "year"): '
+                    "use years_shown; its previous years are its columns",
+                )
+        if head.raw.get("headline", "latest") != "latest":
+            head.problem(
+                "headline", head.raw["headline"], '"latest" for an annual scorecard: there is no YTD'
+            )
+    elif "years_shown" in head.raw:
+        head.problem("years_shown", head.raw["years_shown"], 'only for period = "year"; use months_shown')
     definition = Definition(
         id=head.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'"),
         version=version.strip(),
@@ -294,14 +329,18 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
         organisation=head.text("organisation"),
         marking=head.text("marking", "OFFICIAL"),
         year_start_month=year_start_month,
-        months_shown=head.integer("months_shown", 6, 1, 24),
-        headline=head.choice("headline", HEADLINES, "ytd"),
-        outturn_years=head.integer("outturn_years", 2, 0, 5),
+        yearly=yearly,
+        periods_shown=head.integer("years_shown", 5, 1, 15)
+        if yearly
+        else head.integer("months_shown", 6, 1, 24),
+        headline="latest" if yearly else head.choice("headline", HEADLINES, "ytd"),
+        outturn_years=0 if yearly else head.integer("outturn_years", 2, 0, 5),
         percent_input=percent_input,
         default_tolerance=default_tolerance,
         sparkline=head.choice("sparkline", SPARKLINES, "line"),
         paper=head.choice("paper", PAPERS, "A4"),
         comparators=comparators,
+        benchmarks=benchmarks,
         sections=sections,
         measures=measures,
         source=source,
@@ -334,6 +373,28 @@ def _comparators(raw: object, source: str, problems: ProblemList) -> tuple[Compa
     return tuple(comparators)
 
 
+def _benchmarks(
+    raw: object, source: str, problems: ProblemList, comparators: tuple[Comparator, ...]
+) -> tuple[Benchmark, ...]:
+    if not isinstance(raw, list):
+        problems.add(source, "", "benchmarks", raw, "a list of [[benchmarks]] tables")
+        return ()
+    found: list[Benchmark] = []
+    taken = {"actual", "ytd", "target", "outturn", *(c.id for c in comparators)}
+    for index, item in enumerate(raw, start=1):
+        reader = _Reader(item, source, f"benchmark {index}", problems, ("id", "label", "name", "kind"))
+        benchmark_id = reader.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'")
+        if benchmark_id in taken:
+            reader.problem(
+                "id", benchmark_id, "an id not used by a comparator, another benchmark or a series"
+            )
+        taken.add(benchmark_id)
+        label = reader.text("label", benchmark_id or "?")
+        kind = reader.choice("kind", ("text", "quartile"), "text")
+        found.append(Benchmark(benchmark_id, label, reader.text("name", label), kind))
+    return tuple(found)
+
+
 def _sections(raw: object, source: str, problems: ProblemList) -> tuple[Section, ...]:
     if not isinstance(raw, list) or not raw:
         problems.add(source, "", "sections", raw, "a non-empty list of [[sections]] tables")
@@ -361,6 +422,7 @@ def _measures(
     default_tolerance: Tolerance,
     percent_input: str,
     year_start_month: int,
+    yearly: bool,
 ) -> tuple[Measure, ...]:
     if not isinstance(raw, list) or not raw:
         problems.add(source, "", "measures", raw, "a non-empty list of [[measures]] tables")
@@ -424,8 +486,8 @@ def _measures(
                 decimals=reader.integer("decimals", unit.default_decimals, 0, 6),
                 polarity=polarity,
                 frequency=frequency,
-                reporting_months=_reporting_months(reader, frequency, year_start_month),
-                ytd=reader.choice("ytd", YTD_RULES, "none"),
+                reporting_months=() if yearly else _reporting_months(reader, frequency, year_start_month),
+                ytd=_ytd_rule(reader, yearly),
                 target=target,
                 tolerance=_tolerance(reader, "tolerance", None, unit) or default_tolerance,
                 definition=" ".join(definition_text.split()),
@@ -436,6 +498,14 @@ def _measures(
             problems.add(source, f"section {listed.id}", "", None, "a section needs at least one measure")
     order = {section_id: i for i, section_id in enumerate(section_ids)}
     return tuple(sorted(measures, key=lambda m: order.get(m.section, len(order))))
+
+
+def _ytd_rule(reader: _Reader, yearly: bool) -> str:
+    rule = reader.choice("ytd", YTD_RULES, "none")
+    if yearly and rule != "none":
+        reader.problem("ytd", rule, '"none" for an annual scorecard (period = "year"): each column is a year')
+        return "none"
+    return rule
 
 
 def _reporting_months(reader: _Reader, frequency: str, year_start_month: int) -> tuple[int, ...]:

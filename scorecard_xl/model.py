@@ -12,7 +12,7 @@ from scorecard_xl.assess import Direction, direction, position, rag
 from scorecard_xl.data import Dataset, MeasureData, dataset_problem
 from scorecard_xl.definition import Definition, Measure, Section
 from scorecard_xl.errors import InputError, Problem
-from scorecard_xl.periods import Month, ReportingYear
+from scorecard_xl.periods import Month, Period, ReportingYear
 from scorecard_xl.values import Missing, Value
 
 LOOKBACK_MONTHS = 12  # a non-monthly measure's latest value may be this old
@@ -23,7 +23,7 @@ class MeasureRow:
     """One measure's line of the scorecard."""
 
     measure: Measure
-    months: tuple[Value | None, ...]  # one per window month; None = nothing reported that month
+    months: tuple[Value | None, ...]  # one per window period; None = nothing reported then
     ytd: Value | None
     ytd_provided: bool  # True when the data gave the YTD, False when worked out by the rule
     headline: Value | None  # the figure judged against target and comparators
@@ -34,6 +34,7 @@ class MeasureRow:
     comparators: tuple[Value | None, ...]  # one per definition comparator
     positions: tuple[str | None, ...]  # headline against each comparator
     outturns: tuple[Value | None, ...]  # one per model outturn year, oldest first
+    benchmarks: tuple[str | None, ...] = ()  # one per definition benchmark (a band, a rank)
 
     @property
     def id(self) -> str:
@@ -43,12 +44,12 @@ class MeasureRow:
 @dataclass(frozen=True)
 class Scorecard:
     definition: Definition
-    period: Month
+    period: Period
     year: ReportingYear
-    window: tuple[Month, ...]
+    window: tuple[Period, ...]
     outturn_years: tuple[ReportingYear, ...]
     rows: tuple[MeasureRow, ...]
-    available_months: tuple[Month, ...]  # every month the data holds, for the period picker
+    available: tuple[Period, ...]  # every period the data holds, for the period picker
 
     def rows_in(self, section: Section) -> tuple[MeasureRow, ...]:
         return tuple(r for r in self.rows if r.measure.section == section.id)
@@ -78,9 +79,9 @@ def tally(rows: Iterable[MeasureRow]) -> Tally:
     return Tally(count, rags["R"], rags["A"], rags["G"], rags[None], moves["better"], moves["worse"])
 
 
-def build_scorecard(definition: Definition, dataset: Dataset, period: Month | None = None) -> Scorecard:
-    """Work out the scorecard for `period` (default: the latest month with data)."""
-    available = tuple(dataset.months())
+def build_scorecard(definition: Definition, dataset: Dataset, period: Period | None = None) -> Scorecard:
+    """Work out the scorecard for `period` (default: the latest month, or year, with data)."""
+    available = tuple(dataset.periods())
     if period is None:
         if not available:
             raise dataset_problem(_sources(dataset), "no actual values: the data needs one month")
@@ -94,12 +95,14 @@ def build_scorecard(definition: Definition, dataset: Dataset, period: Month | No
                     "",
                     "period",
                     period.iso,
-                    f"a month the data has values for ({choices})",
+                    f"a {'year' if definition.yearly else 'month'} the data has values for ({choices})",
                 )
             ]
         )
-    year = ReportingYear.of(period, definition.year_start_month)
-    window = tuple(period.shift(-i) for i in reversed(range(definition.months_shown)))
+    year = (
+        period if isinstance(period, ReportingYear) else ReportingYear.of(period, definition.year_start_month)
+    )
+    window = tuple(period.shift(-i) for i in reversed(range(definition.periods_shown)))
     outturn_years = tuple(year.previous(n) for n in reversed(range(1, definition.outturn_years + 1)))
     rows = tuple(
         _row(definition, m, dataset.of(m.id), period, year, window, outturn_years)
@@ -116,9 +119,9 @@ def _row(
     definition: Definition,
     measure: Measure,
     data: MeasureData,
-    period: Month,
+    period: Period,
     year: ReportingYear,
-    window: tuple[Month, ...],
+    window: tuple[Period, ...],
     outturn_years: tuple[ReportingYear, ...],
 ) -> MeasureRow:
     ytd, provided = year_to_date(measure, data, period, definition.year_start_month)
@@ -127,7 +130,7 @@ def _row(
     target = _target(definition, measure, data, year, comparators)
     return MeasureRow(
         measure=measure,
-        months=tuple(data.actual.get(m) if measure.reports_in(m.month) else None for m in window),
+        months=tuple(data.actual.get(p) if _reports(measure, p) else None for p in window),
         ytd=ytd,
         ytd_provided=provided,
         headline=headline,
@@ -138,22 +141,30 @@ def _row(
         comparators=comparators,
         positions=tuple(position(measure, headline, c) for c in comparators),
         outturns=tuple(data.yearly.get("outturn", {}).get(y) for y in outturn_years),
+        benchmarks=tuple(data.notes.get(b.id, {}).get(period) for b in definition.benchmarks),
     )
 
 
-def latest_report(measure: Measure, data: MeasureData, period: Month) -> tuple[Month, Value] | None:
+def _reports(measure: Measure, period: Period) -> bool:
+    """Whether a measure reports in this period (every year does, in an annual scorecard)."""
+    return measure.reports_in(period.month) if isinstance(period, Month) else True
+
+
+def latest_report(measure: Measure, data: MeasureData, period: Period) -> tuple[Period, Value] | None:
     """The most recent reported value at or before `period` (quarterly measures look back)."""
     for back in range(LOOKBACK_MONTHS if measure.reporting_months else 1):
-        month = period.shift(-back)
-        if measure.reports_in(month.month) and month in data.actual:
-            return month, data.actual[month]
+        earlier = period.shift(-back)
+        if _reports(measure, earlier) and earlier in data.actual:
+            return earlier, data.actual[earlier]
     return None
 
 
 def year_to_date(
-    measure: Measure, data: MeasureData, period: Month, year_start_month: int
+    measure: Measure, data: MeasureData, period: Period, year_start_month: int
 ) -> tuple[Value | None, bool]:
     """The YTD at `period` and whether the data provided it (a provided YTD always wins)."""
+    if not isinstance(period, Month):
+        return None, False  # an annual scorecard's columns are whole years
     if period in data.ytd:
         return data.ytd[period], True
     if measure.ytd in ("none", "provided"):
@@ -172,12 +183,12 @@ def year_to_date(
     return (total if measure.ytd == "sum" else total / len(numbers)), False
 
 
-def _headline(definition: Definition, measure: Measure, data: MeasureData, period: Month) -> Value | None:
+def _headline(definition: Definition, measure: Measure, data: MeasureData, period: Period) -> Value | None:
     return _headline_and_kind(definition, measure, data, period)[0]
 
 
 def _headline_and_kind(
-    definition: Definition, measure: Measure, data: MeasureData, period: Month
+    definition: Definition, measure: Measure, data: MeasureData, period: Period
 ) -> tuple[Value | None, str]:
     """The judged figure and whether it is the "ytd" or the "latest" month's value."""
     if definition.headline == "ytd":
@@ -214,7 +225,7 @@ def _target(
     return written if isinstance(written, Missing) else None  # "n/a" as the source wrote it
 
 
-def _vs_previous(measure: Measure, data: MeasureData, period: Month) -> Direction | None:
+def _vs_previous(measure: Measure, data: MeasureData, period: Period) -> Direction | None:
     found = latest_report(measure, data, period)
     if found is None:
         return None
@@ -226,12 +237,14 @@ def _vs_last_year(
     definition: Definition,
     measure: Measure,
     data: MeasureData,
-    period: Month,
+    period: Period,
     year: ReportingYear,
     headline: Value | None,
 ) -> Direction | None:
     """Like for like: the same kind of figure a year earlier, else last year's outturn where that is
     comparable (a year's total only at year end; never one month's flow against a year's)."""
+    if not isinstance(period, Month):
+        return None  # annual: "vs last period" already is last year
     _, kind = _headline_and_kind(definition, measure, data, period)
     a_year_ago, kind_then = _headline_and_kind(definition, measure, data, period.shift(-12))
     if isinstance(a_year_ago, float) and kind_then == kind:

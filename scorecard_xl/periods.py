@@ -113,8 +113,34 @@ class ReportingYear:
     def previous(self, years: int = 1) -> ReportingYear:
         return ReportingYear(self.start - years, self.start_month)
 
+    def shift(self, years: int) -> ReportingYear:
+        return ReportingYear(self.start + years, self.start_month)
+
+    @property
+    def iso(self) -> str:
+        return self.label
+
+    @property
+    def long_label(self) -> str:
+        return self.label
+
     def months_to(self, month: Month) -> list[Month]:
         """The months of this year from its start up to and including `month`."""
         first = self.first_month
         count = (month.year - first.year) * 12 + (month.month - first.month) + 1
         return [first.shift(i) for i in range(max(count, 0))]
+
+
+Period = Month | ReportingYear  # a scorecard's columns are months, or years for annual scorecards
+
+
+def parse_period(text: str, yearly: bool, start_month: int) -> Period:
+    """A month YYYY-MM, or for an annual scorecard a reporting year; ValueError otherwise."""
+    return ReportingYear.parse(text, start_month) if yearly else Month.parse(text)
+
+
+def period_format(yearly: bool, start_month: int) -> str:
+    """How a period is written, for messages."""
+    if not yearly:
+        return "a month YYYY-MM such as 2023-03"
+    return "a year YYYY such as 2025" if start_month == 1 else "a reporting year YYYY-YY such as 2024-25"

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scorecard_xl.atomic import check_writable, write_atomically
-from scorecard_xl.build import BuildResult, load_inputs, parse_period, render
+from scorecard_xl.build import BuildResult, load_inputs, render, requested_period
 from scorecard_xl.refresh_plan import choose_period, load_recorded_inputs
 from scorecard_xl.reopen import read_workbook_file
 
@@ -61,7 +61,10 @@ def build_from_workbook(
     else:
         inputs = load_recorded_inputs(record)
     scorecard, content = render(
-        inputs, parse_period(period), record.commentary, workbook_folder=target.parent.resolve()
+        inputs,
+        requested_period(period, inputs.definition),
+        record.commentary,
+        workbook_folder=target.parent.resolve(),
     )
     write_atomically(target, content)
     return BuildResult(target, scorecard, len(content))

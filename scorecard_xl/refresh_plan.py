@@ -12,11 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorecard_xl.build import Inputs, lay_out, load_inputs
+from scorecard_xl.build import Inputs, lay_out, load_inputs, requested_period
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.layout.sheet import CellValue, Formula, Link, WorkbookLayout
 from scorecard_xl.model import Scorecard
-from scorecard_xl.periods import Month
+from scorecard_xl.periods import Period
 from scorecard_xl.reopen import WorkbookRecord
 
 WriteValue = str | float | int | None
@@ -87,18 +87,14 @@ def load_recorded_inputs(record: WorkbookRecord) -> Inputs:
     return load_inputs(definition, data)
 
 
-def choose_period(record: WorkbookRecord, requested: str | None, inputs: Inputs) -> Month:
-    """An explicit request wins; then a month picked on the Cover; else the latest month with data."""
-    text = requested or (record.picked if record.picked and record.picked != record.shown else "")
-    if text:
-        try:
-            return Month.parse(text)
-        except ValueError:
-            where = "command line" if requested else f"{record.name} Cover"
-            raise InputError(
-                [Problem(where, "", "period", text, "a month YYYY-MM such as 2023-03")]
-            ) from None
-    latest = inputs.dataset.latest_month()
+def choose_period(record: WorkbookRecord, requested: str | None, inputs: Inputs) -> Period:
+    """An explicit request wins; then a period picked on the Cover; else the latest with data."""
+    picked = record.picked if record.picked and record.picked != record.shown else ""
+    where = "command line" if requested else f"{record.name} Cover, Period to show"
+    chosen = requested_period(requested or picked, inputs.definition, where)
+    if chosen is not None:
+        return chosen
+    latest = inputs.dataset.latest_period()
     if latest is None:
         raise InputError([Problem(", ".join(record.data), "", "", None, "no actual values: nothing to show")])
     return latest

@@ -152,6 +152,7 @@ CONDITIONAL: dict[str, dict[str, Any]] = {
         "font_color": RAG_COLOURS["Green"][1],
         "bold": True,
     },
+    "band_B": {"bg_color": "#E2F0D9", "font_color": "#375623", "bold": True},
     "better": {"font_color": BETTER_TEXT},
     "worse": {"font_color": WORSE_TEXT},
     "token": {"font_color": GREY_TEXT, "italic": True},

@@ -192,7 +192,7 @@ def test_scorecard_defaults(write_definition) -> None:
     definition = load_definition(write_definition(base()))
     assert definition.marking == "OFFICIAL"
     assert definition.year_start_month == 4
-    assert definition.months_shown == 6
+    assert definition.periods_shown == 6
     assert definition.headline == "ytd"
     assert definition.outturn_years == 2
     assert definition.percent_input == "fraction"

@@ -550,8 +550,8 @@ def test_default_period_is_the_latest_month() -> None:
         Month.parse(m) for m in ("2022-10", "2022-11", "2022-12", "2023-01", "2023-02", "2023-03")
     )
     assert result.outturn_years == (ReportingYear(2020, 4), ReportingYear(2021, 4))
-    assert result.available_months[0] == Month(2022, 10)
-    assert result.available_months[-1] == Month(2023, 3)
+    assert result.available[0] == Month(2022, 10)
+    assert result.available[-1] == Month(2023, 3)
     assert result.rows[0].months == (1, 2, 3, 4, 5, 6)
 
 

@@ -30,6 +30,8 @@ def sheet_name(title: str, taken: set[str]) -> str:
 
 
 def period_text(scorecard: Scorecard) -> str:
+    if scorecard.definition.yearly:
+        return f"Year {scorecard.period.label}"
     return f"{scorecard.period.long_label} (year {scorecard.year.label})"
 
 

@@ -41,12 +41,15 @@ def lay_out_cover(
 
 def status_lines(scorecard: Scorecard, context: BuildContext) -> list[tuple[str, str]]:
     """The rows refresh rewrites: what was read, which months exist, which is shown and picked."""
-    months = scorecard.available_months
+    months = scorecard.available
     # File names only: a full path can carry a person's name (C:\\Users\\...) into a shared file.
     read = "; ".join(f"{Path(s.location).name} (sha256 {s.sha256[:12]})" for s in context.sources)
     return [
         ("Data read", f"{read}, {context.generated_text}"),
-        ("Months in the data", f"{months[0].long_label} to {months[-1].long_label}"),
+        (
+            f"{'Years' if scorecard.definition.yearly else 'Months'} in the data",
+            f"{months[0].long_label} to {months[-1].long_label}",
+        ),
         ("Period shown", scorecard.period.iso),
         ("Period to show", scorecard.period.iso),
     ]
@@ -54,7 +57,7 @@ def status_lines(scorecard: Scorecard, context: BuildContext) -> list[tuple[str,
 
 def period_choices(scorecard: Scorecard) -> list[str]:
     """The drop-down's list: the latest months first, padded with blanks to a fixed length."""
-    latest = [m.iso for m in reversed(scorecard.available_months)][: record.PERIOD_LIST_ROWS]
+    latest = [m.iso for m in reversed(scorecard.available)][: record.PERIOD_LIST_ROWS]
     return latest + [""] * (record.PERIOD_LIST_ROWS - len(latest))
 
 
@@ -98,7 +101,7 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
     sheet.record[record.SIGNATURE] = (row, TEXT)
     row += 1
     # The picker's list, beside the block: visible, so nothing in the workbook is hidden.
-    sheet.put(heading, PERIODS_COL, "Months in the data", "label")
+    sheet.put(heading, PERIODS_COL, f"{'Years' if definition.yearly else 'Months'} in the data", "label")
     choices = period_choices(scorecard)
     for offset, choice in enumerate(choices):
         sheet.put(heading + 1 + offset, PERIODS_COL, choice or None, "muted", "@")
@@ -136,7 +139,7 @@ def _contents(sheet: SheetLayout, contents: Sequence[tuple[str, str]], row: int)
 def _key(sheet: SheetLayout, scorecard: Scorecard, row: int) -> int:
     definition = scorecard.definition
     row = _heading(sheet, row, "Key")
-    judged = "the YTD figure (bold)" if definition.headline == "ytd" else "the latest month"
+    judged = "the YTD figure (bold)" if definition.headline == "ytd" else "the latest period"
     if definition.headline == "ytd":
         judged += ", or the latest month where there is no YTD"
     tolerance = definition.default_tolerance.describe()
@@ -170,16 +173,24 @@ def _key(sheet: SheetLayout, scorecard: Scorecard, row: int) -> int:
         ("▲ up  ▼ down", "Moved, for a measure with no better direction (volumes, for context)."),
         ("► same", "No change as displayed."),
         (
-            "vs last period",
-            "The latest value against the previous one reported (month, quarter or term).",
+            "Trend",
+            f"Sparkline of the {len(scorecard.window)} {'years' if definition.yearly else 'months'} shown.",
         ),
-        (
-            "vs last year",
-            "The judged figure against the same point a year earlier where the data has "
-            "it, else against last year's outturn (a part-year total only at year end).",
-        ),
-        ("Trend", f"Sparkline of the {len(scorecard.window)} months shown."),
     ]
+    if definition.yearly:
+        direction_lines.insert(-1, ("vs last year", "The year shown against the year before."))
+    else:
+        direction_lines[-1:-1] = [
+            (
+                "vs last period",
+                "The latest value against the previous one reported (month, quarter or term).",
+            ),
+            (
+                "vs last year",
+                "The judged figure against the same point a year earlier where the data has "
+                "it, else against last year's outturn (a part-year total only at year end).",
+            ),
+        ]
     for label, text in direction_lines:
         sheet.put(row, LABEL, label, "key_direction")
         sheet.put(row, TEXT, text, "wrap")
@@ -197,6 +208,12 @@ def _key(sheet: SheetLayout, scorecard: Scorecard, row: int) -> int:
         sheet.put(row, TEXT, text, "wrap")
         row += 1
     row += 1
+    for benchmark in definition.benchmarks:
+        sheet.put(row, LABEL, benchmark.label, "label")
+        sheet.put(row, TEXT, benchmark.name, "wrap")
+        row += 1
+    if definition.benchmarks:
+        row += 1
     for token, meaning in MISSING_TOKENS.items():
         if not token:
             continue

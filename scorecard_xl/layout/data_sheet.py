@@ -25,7 +25,8 @@ def data_records(scorecard: Scorecard) -> list[tuple[str, str, str, str, str, Va
         head = (measure.id, measure.title, titles[measure.section])
         for month, value in zip(scorecard.window, row.months, strict=True):
             records.append((*head, "actual", month.iso, value))
-        records.append((*head, "ytd", scorecard.period.iso, row.ytd))
+        if not definition.yearly:
+            records.append((*head, "ytd", scorecard.period.iso, row.ytd))
         records.append((*head, "target", scorecard.year.label, row.target))
         for comparator, value in zip(definition.comparators, row.comparators, strict=True):
             records.append((*head, comparator.id, scorecard.year.label, value))

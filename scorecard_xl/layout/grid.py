@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scorecard_xl.assess import RAG_WORDS
-from scorecard_xl.definition import Section
-from scorecard_xl.layout.rules import rag_rules, token_rule, verdict_rules
+from scorecard_xl.definition import Benchmark, Section
+from scorecard_xl.layout.rules import quartile_rules, rag_rules, token_rule, verdict_rules
 from scorecard_xl.layout.sheet import Block, Formula, SheetLayout, Sparkline
 from scorecard_xl.model import MeasureRow, Scorecard
 from scorecard_xl.styles import number_format
@@ -26,29 +26,34 @@ class GridColumns:
 
     ref: int
     measure: int
-    months: tuple[int, ...]
-    ytd: int
+    months: tuple[int, ...]  # one per period in the window (months, or years when annual)
+    ytd: int | None  # None for an annual scorecard
     trend: int
     target: int
     rag: int
     vs_previous: int
-    vs_last_year: int
+    vs_last_year: int | None  # None for an annual scorecard, where the previous period is last year
     comparators: tuple[int, ...]
     positions: tuple[int, ...]
+    benchmarks: tuple[int, ...]
     outturns: tuple[int, ...]
     commentary: int
 
     @classmethod
     def plan(cls, scorecard: Scorecard, with_positions: bool) -> GridColumns:
+        yearly = scorecard.definition.yearly
         counter = iter(range(1000))
         ref, measure = next(counter), next(counter)
         months = tuple(next(counter) for _ in scorecard.window)
-        ytd, trend, target, rag, vs_previous, vs_last_year = (next(counter) for _ in range(6))
+        ytd = None if yearly else next(counter)
+        trend, target, rag, vs_previous = (next(counter) for _ in range(4))
+        vs_last_year = None if yearly else next(counter)
         comparators, positions = [], []
         for _ in scorecard.definition.comparators:
             comparators.append(next(counter))
             if with_positions:
                 positions.append(next(counter))
+        benchmarks = tuple(next(counter) for _ in scorecard.definition.benchmarks)
         outturns = tuple(next(counter) for _ in scorecard.outturn_years)
         return cls(
             ref,
@@ -62,9 +67,14 @@ class GridColumns:
             vs_last_year,
             tuple(comparators),
             tuple(positions),
+            benchmarks,
             outturns,
             next(counter),
         )
+
+    @property
+    def performance_last(self) -> int:
+        return self.vs_last_year if self.vs_last_year is not None else self.vs_previous
 
     @property
     def last_value_col(self) -> int:
@@ -117,7 +127,7 @@ def lay_out_grid(
             sheet.outline[row] = 1  # sections fold to their headers
             row += 1
     last_row = row - 1
-    _rules(sheet, columns, header_row + 1, last_row)
+    _rules(sheet, columns, header_row + 1, last_row, definition.benchmarks)
     _widths(sheet, [r for section in sections for r in scorecard.rows_in(section)], columns)
     sheet.blocks.append(Block("grid", header_row, columns.ref, last_row, columns.last_value_col))
     if definition.sparkline:
@@ -140,16 +150,21 @@ def lay_out_grid(
 def _group_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns, row: int) -> None:
     definition = scorecard.definition
     count = len(scorecard.window)
+    unit = "years" if definition.yearly else "months"
     groups = [
         (columns.ref, columns.measure, ""),
-        (columns.months[0], columns.months[-1], f"Last {count} months" if count > 1 else "Month"),
-        (columns.ytd, columns.trend, "Year to date & trend"),
-        (columns.target, columns.vs_last_year, "Performance"),
+        (columns.months[0], columns.months[-1], f"Last {count} {unit}" if count > 1 else unit[:-1].title()),
+        (columns.ytd, columns.trend, "Year to date & trend")
+        if columns.ytd is not None
+        else (columns.trend, columns.trend, "Trend"),
+        (columns.target, columns.performance_last, "Performance"),
     ]
     if definition.comparators:
         first = columns.comparators[0]
         last = (columns.positions or columns.comparators)[-1]
         groups.append((first, last, "Comparators"))
+    if columns.benchmarks:
+        groups.append((columns.benchmarks[0], columns.benchmarks[-1], "Benchmark"))
     if columns.outturns:
         groups.append((columns.outturns[0], columns.outturns[-1], "Previous years"))
     groups.append((columns.commentary, columns.commentary, ""))
@@ -165,14 +180,18 @@ def _column_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColum
     labels = {
         columns.ref: "Ref",
         columns.measure: "Measure",
-        columns.ytd: "YTD",
         columns.trend: "Trend",
         columns.target: "Target",
         columns.rag: "RAG",
-        columns.vs_previous: "vs last period",
-        columns.vs_last_year: "vs last year",
+        columns.vs_previous: "vs last year" if definition.yearly else "vs last period",
         columns.commentary: "Commentary",
     }
+    if columns.ytd is not None:
+        labels[columns.ytd] = "YTD"
+    if columns.vs_last_year is not None:
+        labels[columns.vs_last_year] = "vs last year"
+    for col, benchmark in zip(columns.benchmarks, definition.benchmarks, strict=True):
+        labels[col] = benchmark.label
     for col, month in zip(columns.months, scorecard.window, strict=True):
         labels[col] = month.label
     for index, comparator in enumerate(definition.comparators):
@@ -212,7 +231,8 @@ def _measure_line(
     sheet.put(row, columns.measure, measure.title, "measure", TEXT)
     for col, value in zip(columns.months, line.months, strict=True):
         _put_value(sheet, row, col, value, fmt)
-    _put_value(sheet, row, columns.ytd, line.ytd, fmt, strong=scorecard.definition.headline == "ytd")
+    if columns.ytd is not None:
+        _put_value(sheet, row, columns.ytd, line.ytd, fmt, strong=scorecard.definition.headline == "ytd")
     sheet.put(row, columns.trend, None, "status")
     _put_value(sheet, row, columns.target, line.target, fmt)
     sheet.put(row, columns.rag, rag_text(line), "status", TEXT)
@@ -223,17 +243,16 @@ def _measure_line(
         "status",
         TEXT,
     )
-    sheet.put(
-        row,
-        columns.vs_last_year,
-        line.vs_last_year.text if line.vs_last_year else None,
-        "status",
-        TEXT,
-    )
+    if columns.vs_last_year is not None:
+        sheet.put(
+            row, columns.vs_last_year, line.vs_last_year.text if line.vs_last_year else None, "status", TEXT
+        )
     for index, col in enumerate(columns.comparators):
         _put_value(sheet, row, col, line.comparators[index], fmt)
     for index, col in enumerate(columns.positions):
         sheet.put(row, col, line.positions[index], "status", TEXT)
+    for col, note in zip(columns.benchmarks, line.benchmarks, strict=True):
+        sheet.put(row, col, note or None, "status", TEXT)
     for col, value in zip(columns.outturns, line.outturns, strict=True):
         _put_value(sheet, row, col, value, fmt)
     text = commentary.get(measure.id, "")
@@ -256,15 +275,20 @@ def rag_text(line: MeasureRow) -> str | None:
     return NOT_JUDGED if line.measure.target.judged else None
 
 
-def _rules(sheet: SheetLayout, columns: GridColumns, first: int, last: int) -> None:
+def _rules(
+    sheet: SheetLayout, columns: GridColumns, first: int, last: int, benchmarks: Sequence[Benchmark]
+) -> None:
     rag_rules(sheet, first, last, [(columns.rag, columns.rag)])
     verdicts = (columns.vs_previous, columns.vs_last_year, *columns.positions)
-    verdict_rules(sheet, first, last, [(col, col) for col in verdicts])
-    values = [(columns.months[0], columns.ytd), (columns.target, columns.target)]
+    verdict_rules(sheet, first, last, [(col, col) for col in verdicts if col is not None])
+    values = [(columns.months[0], columns.ytd if columns.ytd is not None else columns.months[-1])]
+    values.append((columns.target, columns.target))
     values += [(col, col) for col in columns.comparators]
     if columns.outturns:
         values.append((columns.outturns[0], columns.outturns[-1]))
     token_rule(sheet, first, last, values)
+    quartiles = [col for col, b in zip(columns.benchmarks, benchmarks, strict=True) if b.kind == "quartile"]
+    quartile_rules(sheet, first, last, [(col, col) for col in quartiles])
 
 
 def _widths(sheet: SheetLayout, rows: Sequence[MeasureRow], columns: GridColumns) -> None:
@@ -277,11 +301,17 @@ def _widths(sheet: SheetLayout, rows: Sequence[MeasureRow], columns: GridColumns
     widths = {columns.ref: max(7.0, max(len(r.id) for r in rows) * 1.1 + 1), columns.measure: 46.0}
     for index, col in enumerate(columns.months):
         widths[col] = max(7.5, shown([(r.months[index], r) for r in rows]) * 1.1 + 2.5)
-    widths[columns.ytd] = max(8.0, shown([(r.ytd, r) for r in rows]) * 1.1 + 2.5)
+    if columns.ytd is not None:
+        widths[columns.ytd] = max(8.0, shown([(r.ytd, r) for r in rows]) * 1.1 + 2.5)
     widths[columns.trend] = 11.0
     widths[columns.target] = max(7.5, shown([(r.target, r) for r in rows]) * 1.1 + 2.5)
     widths[columns.rag] = 7.5
-    widths[columns.vs_previous] = widths[columns.vs_last_year] = 9.0
+    widths[columns.vs_previous] = 9.0
+    if columns.vs_last_year is not None:
+        widths[columns.vs_last_year] = 9.0
+    for index, col in enumerate(columns.benchmarks):
+        longest = max((len(r.benchmarks[index] or "") for r in rows), default=0)
+        widths[col] = max(8.0, longest * 1.1 + 2)
     for index, col in enumerate(columns.comparators):
         widths[col] = max(7.5, shown([(r.comparators[index], r) for r in rows]) * 1.1 + 2.5)
     for col in columns.positions:

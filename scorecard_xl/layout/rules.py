@@ -50,3 +50,11 @@ def positive_count_rule(sheet: SheetLayout, first_row: int, last_row: int, col: 
     """A count above zero in a column headed Red, Amber or Green takes that colour."""
     options = {"type": "cell", "criteria": ">", "value": 0, "format": f"rag_{word}"}
     _add(sheet, first_row, last_row, [(col, col)], options)
+
+
+def quartile_rules(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequence[Span]) -> None:
+    """Quartile bands A (best) to D (worst), coloured like RAG; the letter is the text, so colour
+    is never alone."""
+    for letter, look in (("A", "rag_Green"), ("B", "band_B"), ("C", "rag_Amber"), ("D", "rag_Red")):
+        options = {"type": "cell", "criteria": "==", "value": f'"{letter}"', "format": look}
+        _add(sheet, first_row, last_row, spans, options)
