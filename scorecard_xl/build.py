@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
@@ -52,6 +53,18 @@ def record_location(path: Path, workbook_folder: Path) -> str:
     except ValueError:  # another drive on Windows
         return path.resolve().as_posix()
     return Path(relative).as_posix()
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a workbook is made beyond its inputs: for workbooks that leave the organisation."""
+
+    marking: str | None = None  # replaces the definition's protective marking
+    protect_password: str | None = None  # protect sheets and structure; None leaves them open
+
+    @property
+    def protect(self) -> bool:
+        return self.protect_password is not None
 
 
 @dataclass(frozen=True)
@@ -129,9 +142,14 @@ def lay_out(
     commentary: Mapping[str, str] | None = None,
     generated_at: dt.datetime | None = None,
     workbook_folder: Path | None = None,
+    options: Options | None = None,
 ) -> tuple[Scorecard, WorkbookLayout]:
     """The scorecard for `period` and its workbook layout (what build writes and refresh reuses)."""
-    scorecard = build_scorecard(inputs.definition, inputs.dataset, period)
+    options = options or Options()
+    definition = inputs.definition
+    if options.marking:
+        definition = dataclasses.replace(definition, marking=options.marking)
+    scorecard = build_scorecard(definition, inputs.dataset, period)
     definition_location, data_locations = inputs.locations(workbook_folder or Path.cwd())
     context = BuildContext(
         generated_at=generated_at or generation_time(),
@@ -141,7 +159,10 @@ def lay_out(
         data_locations=data_locations,
         commentary=dict(commentary or {}),
     )
-    return scorecard, lay_out_workbook(scorecard, context)
+    layout = lay_out_workbook(scorecard, context)
+    for sheet in layout.sheets:
+        sheet.protected = options.protect
+    return scorecard, layout
 
 
 def render(
@@ -150,10 +171,12 @@ def render(
     commentary: Mapping[str, str] | None = None,
     generated_at: dt.datetime | None = None,
     workbook_folder: Path | None = None,
+    options: Options | None = None,
 ) -> tuple[Scorecard, bytes]:
     """Build the scorecard for `period` and return it with the workbook's bytes."""
-    scorecard, layout = lay_out(inputs, period, commentary, generated_at, workbook_folder)
-    return scorecard, write_workbook(layout)
+    options = options or Options()
+    scorecard, layout = lay_out(inputs, period, commentary, generated_at, workbook_folder, options)
+    return scorecard, write_workbook(layout, options.protect_password)
 
 
 def build(
@@ -163,14 +186,31 @@ def build(
     period: str | None = None,
     force: bool = False,
     commentary: Mapping[str, str] | None = None,
+    options: Options | None = None,
+    pdf: str | Path | None = None,
 ) -> BuildResult:
-    """Build one workbook to `output`, atomically. Refuses to replace an existing file unless
-    `force` (it may hold commentary the user typed)."""
+    """Build one workbook to `output`, atomically, and its PDF to `pdf` if asked. Refuses to replace
+    an existing file unless `force` (it may hold commentary the user typed)."""
     path = Path(output)
     check_writable(path, force)
+    if pdf:
+        check_writable(Path(pdf), force)
     inputs = load_inputs(template, data)
-    scorecard, content = render(
-        inputs, requested_period(period, inputs.definition), commentary, workbook_folder=path.parent
-    )
+    chosen = requested_period(period, inputs.definition)
+    scorecard, layout = lay_out(inputs, chosen, commentary, None, path.parent, options)
+    size = write_outputs(path, layout, options, pdf)
+    return BuildResult(path, scorecard, size)
+
+
+def write_outputs(
+    path: Path, layout: WorkbookLayout, options: Options | None = None, pdf: str | Path | None = None
+) -> int:
+    """Write the workbook atomically, after its PDF if one is asked for (so a PDF failure leaves no
+    new workbook either); returns the workbook's size."""
+    content = write_workbook(layout, (options or Options()).protect_password)
+    if pdf:
+        from scorecard_xl.pdf import write_pdf  # LibreOffice is needed only for PDFs
+
+        write_pdf(layout, Path(pdf))
     write_atomically(path, content)
-    return BuildResult(path, scorecard, len(content))
+    return len(content)

@@ -64,20 +64,82 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="BOOK",
         help="carry this earlier workbook's commentary over; its definition and data are the defaults",
     )
+    parser.add_argument(
+        "--pdf",
+        nargs="?",
+        const="",
+        metavar="PDF",
+        help="also print the board pack to PDF with LibreOffice (default name: the workbook's, .pdf)",
+    )
+    parser.add_argument(
+        "--marking",
+        help="protective marking for headers, footers and properties "
+        "(default: the definition's), e.g. OFFICIAL-SENSITIVE",
+    )
+    parser.add_argument(
+        "--protect",
+        action="store_true",
+        help=f"protect sheets and structure with the password in ${PROTECT_PASSWORD_ENV} "
+        "(commentary and the period picker stay editable)",
+    )
+
+
+PROTECT_PASSWORD_ENV = "SCORECARD_XL_PROTECT_PASSWORD"
+
+
+def _options(args: argparse.Namespace) -> object:
+    import os
+
+    from scorecard_xl.build import Options
+    from scorecard_xl.errors import Problem
+
+    password = None
+    if args.protect:
+        password = os.environ.get(PROTECT_PASSWORD_ENV)
+        if not password:
+            raise InputError(
+                [
+                    Problem(
+                        "environment",
+                        "",
+                        PROTECT_PASSWORD_ENV,
+                        None,
+                        "the protection password (never on the command line, where others can see it); "
+                        "set it in the environment, or leave out --protect",
+                    )
+                ]
+            )
+    return Options(marking=args.marking, protect_password=password)
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from scorecard_xl.build import build
+    from pathlib import Path
 
+    from scorecard_xl.build import Options, build
+
+    options = _options(args)
+    assert isinstance(options, Options)
+    pdf = (args.pdf or str(Path(args.output).with_suffix(".pdf"))) if args.pdf is not None else None
     if args.from_workbook:
         from scorecard_xl.rebuild import build_from_workbook
 
         result = build_from_workbook(
-            args.from_workbook, args.output, args.template, args.data, args.period, force=args.force
+            args.from_workbook,
+            args.output,
+            args.template,
+            args.data,
+            args.period,
+            force=args.force,
+            options=options,
+            pdf=pdf,
         )
     else:
-        result = build(args.output, args.template, args.data, args.period, force=args.force)
+        result = build(
+            args.output, args.template, args.data, args.period, force=args.force, options=options, pdf=pdf
+        )
     _wrote(result)
+    if pdf:
+        print(f"wrote {pdf}")
     return EXIT_OK
 
 
@@ -319,6 +381,7 @@ COMMANDS: list[Command] = [
             "scorecard-xl build -t my_scorecard.toml -d data.csv -p 2023-03 -o board_march.xlsx",
             "scorecard-xl build --force            # replace last run's scorecard.xlsx",
             "scorecard-xl build --from-workbook february.xlsx -o march.xlsx   # keep the commentary",
+            "scorecard-xl build --pdf --marking OFFICIAL-SENSITIVE   # and the board pack as a PDF",
         ),
         _build_arguments,
         _run_build,

@@ -9,7 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scorecard_xl.atomic import check_writable, write_atomically
-from scorecard_xl.build import BuildResult, load_inputs, render, requested_period
+from scorecard_xl.build import (
+    BuildResult,
+    Options,
+    lay_out,
+    load_inputs,
+    render,
+    requested_period,
+    write_outputs,
+)
 from scorecard_xl.refresh_plan import choose_period, load_recorded_inputs
 from scorecard_xl.reopen import read_workbook_file
 
@@ -46,10 +54,14 @@ def build_from_workbook(
     data: Sequence[str | Path] | None = None,
     period: str | None = None,
     force: bool = False,
+    options: Options | None = None,
+    pdf: str | Path | None = None,
 ) -> BuildResult:
     """A new workbook with the old one's commentary; definition and data default to the old one's."""
     target = Path(output)
     check_writable(target, force)
+    if pdf:
+        check_writable(Path(pdf), force)
     record = read_workbook_file(Path(old))
     if template or data:
         definition = template or (
@@ -60,11 +72,7 @@ def build_from_workbook(
         inputs = load_inputs(definition, data or [record.resolve(p) for p in record.data])
     else:
         inputs = load_recorded_inputs(record)
-    scorecard, content = render(
-        inputs,
-        requested_period(period, inputs.definition),
-        record.commentary,
-        workbook_folder=target.parent.resolve(),
-    )
-    write_atomically(target, content)
-    return BuildResult(target, scorecard, len(content))
+    chosen = requested_period(period, inputs.definition)
+    scorecard, layout = lay_out(inputs, chosen, record.commentary, None, target.parent.resolve(), options)
+    size = write_outputs(target, layout, options, pdf)
+    return BuildResult(target, scorecard, size)

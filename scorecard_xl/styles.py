@@ -133,6 +133,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "total_label": {"bold": True, "top": 1, "top_color": NAVY},
     "total_value": {"bold": True, "align": "center", "top": 1, "top_color": NAVY},
     "count": {"align": "center"},
+    "table_status": {"align": "center", "valign": "top"},
 }
 
 # Conditional-format looks: only font, fill and border apply in a conditional format.

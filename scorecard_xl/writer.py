@@ -34,10 +34,12 @@ WORKBOOK_OPTIONS = {
 }
 
 
-def write_workbook(layout: WorkbookLayout) -> bytes:
-    """Write the whole workbook and return the .xlsx file's bytes."""
+def write_workbook(layout: WorkbookLayout, password: str | None = None) -> bytes:
+    """Write the whole workbook and return the .xlsx file's bytes. With a password, protected
+    sheets and the workbook's structure are locked with it."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    book = _Workbook(buffer, WORKBOOK_OPTIONS)
+    book.structure_password = password if any(s.protected for s in layout.sheets) else None
     formats = _Formats(book)
     book.set_properties(layout.properties)
     for name, value in layout.custom_properties.items():
@@ -47,6 +49,12 @@ def write_workbook(layout: WorkbookLayout) -> bytes:
         _write_sheet(worksheet, sheet, formats)
         if sheet.name == layout.active_sheet:
             worksheet.activate()
+        if sheet.hidden:
+            worksheet.hide()
+        if sheet.protected:
+            # Readers may still select, filter and sort; locked cells (everything but commentary and
+            # the period picker) cannot change, so the layout refresh relies on stays intact.
+            worksheet.protect(password or "", {"autofilter": True, "sort": True, "format_rows": True})
     for defined in layout.defined_names:
         reference = range_ref(
             defined.sheet,
@@ -59,6 +67,26 @@ def write_workbook(layout: WorkbookLayout) -> bytes:
         book.define_name(defined.name, "=" + reference)
     book.close()
     return buffer.getvalue()
+
+
+class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]  # xlsxwriter ships no types here
+    """xlsxwriter's Workbook, plus structure protection (adding, deleting, renaming sheets).
+
+    xlsxwriter protects sheets but not a workbook's structure; the schema puts <workbookProtection>
+    straight after <workbookPr>, so it is written there. The password hash is Excel's legacy 16-bit
+    one, the same xlsxwriter uses for sheets: it stops accidents, not a determined reader.
+    """
+
+    structure_password: str | None = None
+
+    def _write_workbook_pr(self) -> None:
+        super()._write_workbook_pr()
+        if self.structure_password is not None:
+            attributes = [("lockStructure", 1)]
+            if self.structure_password:
+                hashed = Worksheet._encode_password(None, self.structure_password)
+                attributes.insert(0, ("workbookPassword", hashed))
+            self._xml_empty_tag("workbookProtection", attributes)
 
 
 class _Formats:

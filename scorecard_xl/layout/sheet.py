@@ -121,6 +121,8 @@ class SheetLayout:
     print_setup: PrintSetup = field(default_factory=PrintSetup)
     tab_color: str | None = None
     show_gridlines: bool = False
+    hidden: bool = False  # only in intermediate files (the PDF profile): a shared workbook hides nothing
+    protected: bool = False  # locked cells cannot be edited; commentary and the period picker stay open
     zoom: int = 100
 
     def put(self, row: int, col: int, value: CellValue, style: str, number_format: str | None = None) -> None:

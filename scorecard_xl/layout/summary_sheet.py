@@ -133,9 +133,9 @@ _OFF_TARGET_STYLES = (
     "table_text",
     "table_value",
     "table_value",
-    "status",
-    "status",
-    "status",
+    "table_status",
+    "table_status",
+    "table_status",
 )
 
 
