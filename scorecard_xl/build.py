@@ -60,6 +60,7 @@ class Options:
     """How a workbook is made beyond its inputs: for workbooks that leave the organisation."""
 
     marking: str | None = None  # replaces the definition's protective marking
+    organisation: str | None = None  # replaces the definition's organisation (one workbook per LA)
     protect_password: str | None = None  # protect sheets and structure; None leaves them open
 
     @property
@@ -149,6 +150,8 @@ def lay_out(
     definition = inputs.definition
     if options.marking:
         definition = dataclasses.replace(definition, marking=options.marking)
+    if options.organisation:
+        definition = dataclasses.replace(definition, organisation=options.organisation)
     scorecard = build_scorecard(definition, inputs.dataset, period)
     definition_location, data_locations = inputs.locations(workbook_folder or Path.cwd())
     context = BuildContext(

@@ -77,6 +77,9 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: the definition's), e.g. OFFICIAL-SENSITIVE",
     )
     parser.add_argument(
+        "--organisation", help="organisation named in the workbook (default: the definition's)"
+    )
+    parser.add_argument(
         "--protect",
         action="store_true",
         help=f"protect sheets and structure with the password in ${PROTECT_PASSWORD_ENV} "
@@ -109,7 +112,7 @@ def _options(args: argparse.Namespace) -> object:
                     )
                 ]
             )
-    return Options(marking=args.marking, protect_password=password)
+    return Options(marking=args.marking, organisation=args.organisation, protect_password=password)
 
 
 def _run_build(args: argparse.Namespace) -> int:
@@ -200,6 +203,28 @@ def _run_validate(args: argparse.Namespace) -> int:
     )
     print(f"data: {months[0].iso} to {months[-1].iso}")
     print(f"{scorecard.period.iso}: {_totals(scorecard)}")
+    return EXIT_OK
+
+
+def _extract_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", default="dfe_data", help="folder to write (default: %(default)s)")
+    parser.add_argument("--source", help="folder of DfE files (default: the bundled copy, samples/dfe_csc)")
+    parser.add_argument(
+        "--la",
+        action="append",
+        metavar="CODE",
+        help="old LA code such as 940; repeat "
+        "for several (default: every authority in the statistical neighbour model)",
+    )
+
+
+def _run_extract(args: argparse.Namespace) -> int:
+    from scorecard_xl.benchmarking import AUTHORITIES_FILE, extract
+
+    done = extract(args.output, args.source, args.la)
+    print(f"wrote {done.authorities} authority files and {AUTHORITIES_FILE} to {done.folder}")
+    for gap in done.gaps:
+        print(f"  no data: {gap}")
     return EXIT_OK
 
 
@@ -370,6 +395,21 @@ def _run_batch(args: argparse.Namespace) -> int:
 
 
 COMMANDS: list[Command] = [
+    Command(
+        "dfe-extract",
+        "one tidy data file per local authority from the DfE's published statistics",
+        "Read the DfE's published children's social care files once and write, for each authority, "
+        "a tidy CSV for the dfe_benchmark scorecard: its values by year, the mean of its 10 "
+        "statistical neighbours, its region and England, and its quartile band and rank among all "
+        "authorities (LAIT's method). Also writes authorities.csv (code, name, file) to drive a batch.",
+        (
+            "scorecard-xl dfe-extract -o dfe_data",
+            "scorecard-xl dfe-extract --la 940 --la 941 -o dfe_data && "
+            "scorecard-xl build -t dfe_benchmark -d dfe_data/940.csv --organisation 'North Northamptonshire'",
+        ),
+        _extract_arguments,
+        _run_extract,
+    ),
     Command(
         "build",
         "build a scorecard workbook",

@@ -111,7 +111,8 @@ def _off_target(sheet: SheetLayout, scorecard: Scorecard, scorecard_sheet: str, 
         at = first + index
         cells = _off_target_cells(off[index], titles) if index < len(off) else ("",) * 8
         if index == 0 and not off:
-            cells = ("", "None: every judged measure is on target.", *cells[2:])
+            none = "None: every judged measure is on target." if judged else "No measure has a target here."
+            cells = ("", none, *cells[2:])
         for col, value in enumerate(cells):
             # Text, not numbers: after a refresh a row may hold a measure of another unit.
             sheet.put(at, col, value or None, _OFF_TARGET_STYLES[col], "@")

@@ -665,8 +665,11 @@ def read_dfe(
     comparators: Sequence[str] = ("sn", "region", "england"),
     benchmarks: bool = True,
     rank_style: str = "text",
+    tables: dict[tuple[str, str, tuple[tuple[str, str], ...]], DfeTable] | None = None,
 ) -> tuple[list[RawRecord], SourceInfo]:
     """Tidy records for LA `la_code` (an old_la_code such as "940") and each measure.
+
+    Pass the same `tables` dict to calls for many LAs and each file is read once.
 
     Per measure and per year in which the LA has a row:
 
@@ -703,7 +706,7 @@ def read_dfe(
     sn_path = Path(sn_model) if Path(sn_model).is_absolute() else folder / sn_model
     model = load_sn_model(_existing(sn_path))
     model.of(la_code)  # an LA outside the model is an error before any file is read
-    cache: dict[tuple[str, str, tuple[tuple[str, str], ...]], DfeTable] = {}
+    cache = tables if tables is not None else {}
 
     def table(file: str, column: str, filters: tuple[tuple[str, str], ...]) -> DfeTable:
         key = (file, column, filters)

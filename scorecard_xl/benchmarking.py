@@ -1,0 +1,88 @@
+"""The benchmarking workflow: the DfE's published files -> one tidy data file per local authority,
+ready for the `dfe_benchmark` scorecard and for a batch over every authority.
+
+Reading the DfE files once and writing small per-authority files keeps each workbook's data
+inspectable (and refreshable: a workbook's Cover names its own file) and the batch fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scorecard_xl.atomic import write_atomically
+from scorecard_xl.bundled import resolve_template, samples_folder
+from scorecard_xl.definition import load_definition
+from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.sources.dfe import SN_MODEL_FILE, STANDARD_MEASURES, DfeTable, load_sn_model, read_dfe
+
+TEMPLATE = "dfe_benchmark"
+AUTHORITIES_FILE = "authorities.csv"
+
+
+def bundled_dfe_folder() -> Path:
+    return samples_folder() / "dfe_csc"
+
+
+@dataclass(frozen=True)
+class Extracted:
+    folder: Path
+    authorities: int
+    files: int
+    gaps: tuple[str, ...]  # "940 sw_caseload: ..." for each measure an authority has no data for
+
+
+def extract(
+    out: str | Path, source: str | Path | None = None, codes: Sequence[str] | None = None
+) -> Extracted:
+    """Write `<code>.csv` for each authority (all in the statistical neighbour model by default) and
+    `authorities.csv` (code, name, file) into `out`."""
+    folder = Path(source) if source else bundled_dfe_folder()
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    definition = load_definition(resolve_template(TEMPLATE))
+    unknown = [m.id for m in definition.measures if m.id not in STANDARD_MEASURES]
+    if unknown:
+        raise InputError(
+            [
+                Problem(
+                    definition.source,
+                    f"measure {m}",
+                    "id",
+                    m,
+                    "a DfE measure: " + ", ".join(STANDARD_MEASURES),
+                )
+                for m in unknown
+            ]
+        )
+    model = load_sn_model(folder / SN_MODEL_FILE)
+    wanted = list(codes) if codes else sorted(model.neighbours, key=int)
+    tables: dict[tuple[str, str, tuple[tuple[str, str], ...]], DfeTable] = {}
+    gaps: list[str] = []
+    index = io.StringIO()
+    listing = csv.writer(index, lineterminator="\n")
+    listing.writerow(["code", "name", "file"])
+    for code in wanted:
+        model.of(code)  # an unknown code is an error naming the nearest ones
+        rows = io.StringIO()
+        writer = csv.writer(rows, lineterminator="\n")
+        writer.writerow(["measure", "series", "period", "value"])
+        for measure in definition.measures:
+            # One measure at a time: an authority missing from one file still gets the others.
+            try:
+                records, _ = read_dfe(
+                    folder, code, [STANDARD_MEASURES[measure.id]], year_start_month=1, tables=tables
+                )
+            except InputError as error:
+                gaps.append(f"{code} {measure.id}: {error.problems[0].expected}")
+                continue
+            writer.writerows(
+                [r.measure, r.series, r.period, "" if r.value is None else r.value] for r in records
+            )
+        write_atomically(target / f"{code}.csv", rows.getvalue().encode("utf-8"))
+        listing.writerow([code, model.names.get(code, code), f"{code}.csv"])
+    write_atomically(target / AUTHORITIES_FILE, index.getvalue().encode("utf-8"))
+    return Extracted(target, len(wanted), len(wanted) + 1, tuple(gaps))
