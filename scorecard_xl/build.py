@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,11 @@ from scorecard_xl.model import Scorecard, build_scorecard
 from scorecard_xl.periods import Period, parse_period, period_format
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.sources.tidy import read_tidy_file
+from scorecard_xl.suppression import suppress
 from scorecard_xl.writer import write_workbook
 
 GENERATOR = f"scorecard-xl {__version__}"
+PROTECT_PASSWORD_ENV = "SCORECARD_XL_PROTECT_PASSWORD"  # never a file or an argument others can see
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,74 @@ class Options:
 
     marking: str | None = None  # replaces the definition's protective marking
     organisation: str | None = None  # replaces the definition's organisation (one workbook per LA)
+    suppress_threshold: int | None = None  # publication profile: counts 1..N become "c" (see suppression)
     protect_password: str | None = None  # protect sheets and structure; None leaves them open
 
     @property
     def protect(self) -> bool:
         return self.protect_password is not None
+
+    def as_flags(self) -> str:
+        """The options as command-line flags, recorded on the Cover so a refresh repeats them (the
+        password never: only that there is one)."""
+        flags = []
+        if self.organisation:
+            flags.append(f"--organisation {shlex.quote(self.organisation)}")
+        if self.marking:
+            flags.append(f"--marking {shlex.quote(self.marking)}")
+        if self.suppress_threshold is not None:
+            flags.append(f"--publish {self.suppress_threshold}")
+        if self.protect:
+            flags.append("--protect")
+        return " ".join(flags)
+
+    @classmethod
+    def from_flags(cls, text: str, where: str = "Cover, Built with") -> Options:
+        """Read back what `as_flags` wrote (a protected workbook's password is not known)."""
+        if not text or text.startswith("no options"):
+            return cls()
+        try:
+            words = shlex.split(text)
+        except ValueError:
+            words = ["?"]
+        found: dict[str, str] = {}
+        while words:
+            flag = words.pop(0)
+            if flag == "--protect":
+                found["protect"] = ""
+            elif flag in ("--organisation", "--marking", "--publish") and words:
+                found[flag[2:]] = words.pop(0)
+            else:
+                raise InputError(
+                    [
+                        Problem(
+                            where,
+                            "",
+                            "options",
+                            text,
+                            "flags written by scorecard-xl: --organisation NAME, --marking TEXT, "
+                            "--publish N, --protect",
+                        )
+                    ]
+                )
+        publish = found.get("publish")
+        return cls(
+            marking=found.get("marking"),
+            organisation=found.get("organisation"),
+            suppress_threshold=int(publish) if publish and publish.isdigit() else None,
+            protect_password="" if "protect" in found else None,
+        )
+
+    def overridden_by(self, other: Options) -> Options:
+        """These options with every setting `other` gives taking its place."""
+        return Options(
+            marking=other.marking or self.marking,
+            organisation=other.organisation or self.organisation,
+            suppress_threshold=other.suppress_threshold
+            if other.suppress_threshold is not None
+            else self.suppress_threshold,
+            protect_password=other.protect_password if other.protect else self.protect_password,
+        )
 
 
 @dataclass(frozen=True)
@@ -152,7 +218,10 @@ def lay_out(
         definition = dataclasses.replace(definition, marking=options.marking)
     if options.organisation:
         definition = dataclasses.replace(definition, organisation=options.organisation)
-    scorecard = build_scorecard(definition, inputs.dataset, period)
+    dataset = inputs.dataset
+    if options.suppress_threshold is not None:
+        dataset = suppress(definition, dataset, options.suppress_threshold)
+    scorecard = build_scorecard(definition, dataset, period)
     definition_location, data_locations = inputs.locations(workbook_folder or Path.cwd())
     context = BuildContext(
         generated_at=generated_at or generation_time(),
@@ -161,11 +230,22 @@ def lay_out(
         sources=inputs.dataset.sources,
         data_locations=data_locations,
         commentary=dict(commentary or {}),
+        publication=publication_note(options.suppress_threshold),
+        options_text=options.as_flags(),
     )
     layout = lay_out_workbook(scorecard, context)
     for sheet in layout.sheets:
         sheet.protected = options.protect
     return scorecard, layout
+
+
+def publication_note(threshold: int | None) -> str:
+    if threshold is None:
+        return ""
+    return (
+        f"Published version: counts from 1 to {threshold} are shown as c, as are figures that would let "
+        "one be worked out (rates and percentages from them, totals, year-to-date sums)."
+    )
 
 
 def render(

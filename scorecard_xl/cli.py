@@ -80,20 +80,25 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         "--organisation", help="organisation named in the workbook (default: the definition's)"
     )
     parser.add_argument(
+        "--publish",
+        nargs="?",
+        type=int,
+        const=5,
+        metavar="N",
+        help="publication profile: counts from 1 to N (default 5), and what would reveal them, become c",
+    )
+    parser.add_argument(
         "--protect",
         action="store_true",
-        help=f"protect sheets and structure with the password in ${PROTECT_PASSWORD_ENV} "
+        help="protect sheets and structure with the password in $SCORECARD_XL_PROTECT_PASSWORD "
         "(commentary and the period picker stay editable)",
     )
-
-
-PROTECT_PASSWORD_ENV = "SCORECARD_XL_PROTECT_PASSWORD"
 
 
 def _options(args: argparse.Namespace) -> object:
     import os
 
-    from scorecard_xl.build import Options
+    from scorecard_xl.build import PROTECT_PASSWORD_ENV, Options
     from scorecard_xl.errors import Problem
 
     password = None
@@ -112,7 +117,16 @@ def _options(args: argparse.Namespace) -> object:
                     )
                 ]
             )
-    return Options(marking=args.marking, organisation=args.organisation, protect_password=password)
+    if args.publish is not None and args.publish < 1:
+        raise InputError(
+            [Problem("command line", "", "--publish", args.publish, "a whole number of 1 or more")]
+        )
+    return Options(
+        marking=args.marking,
+        organisation=args.organisation,
+        protect_password=password,
+        suppress_threshold=args.publish,
+    )
 
 
 def _run_build(args: argparse.Namespace) -> int:

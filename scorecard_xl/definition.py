@@ -118,6 +118,8 @@ class Measure:
     target: Target
     tolerance: Tolerance
     definition: str
+    derived_from: tuple[str, ...] = ()  # counts this rate or percentage is worked out from
+    total_of: tuple[str, ...] = ()  # counts this count is the sum of
 
     def reports_in(self, month: int) -> bool:
         return not self.reporting_months or month in self.reporting_months
@@ -450,6 +452,8 @@ def _measures(
                 "target",
                 "tolerance",
                 "definition",
+                "derived_from",
+                "total_of",
             ),
         )
         measure_id = reader.text("id", pattern=_ID_RE, expected="letters, digits, '-' and '_'")
@@ -491,13 +495,39 @@ def _measures(
                 target=target,
                 tolerance=_tolerance(reader, "tolerance", None, unit) or default_tolerance,
                 definition=" ".join(definition_text.split()),
+                derived_from=_measure_ids(reader, "derived_from"),
+                total_of=_measure_ids(reader, "total_of"),
             )
         )
+    ids = {m.id for m in measures}
+    for measure in measures:
+        for field_name in ("derived_from", "total_of"):
+            for other in getattr(measure, field_name):
+                if other not in ids or other == measure.id:
+                    problems.add(
+                        source,
+                        f"measure {measure.id}",
+                        field_name,
+                        other,
+                        "the id of another measure in this definition",
+                    )
+                elif field_name == "total_of" and measure.unit.name != "count":
+                    problems.add(source, f"measure {measure.id}", field_name, other, "totals of counts only")
     for listed in sections:
         if listed.id and not any(m.section == listed.id for m in measures):
             problems.add(source, f"section {listed.id}", "", None, "a section needs at least one measure")
     order = {section_id: i for i, section_id in enumerate(section_ids)}
     return tuple(sorted(measures, key=lambda m: order.get(m.section, len(order))))
+
+
+def _measure_ids(reader: _Reader, field: str) -> tuple[str, ...]:
+    raw = reader.raw.get(field, [])
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(i, str) for i in raw):
+        reader.problem(field, raw, "a measure id, or a list of them")
+        return ()
+    return tuple(raw)
 
 
 def _ytd_rule(reader: _Reader, yearly: bool) -> str:

@@ -4,22 +4,26 @@ and data are; its commentary is carried into the new file, keyed by measure id."
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from scorecard_xl.atomic import check_writable, write_atomically
 from scorecard_xl.build import (
+    PROTECT_PASSWORD_ENV,
     BuildResult,
     Options,
     lay_out,
     load_inputs,
-    render,
     requested_period,
     write_outputs,
 )
-from scorecard_xl.refresh_plan import choose_period, load_recorded_inputs
+from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.refresh_plan import choose_period, load_recorded_inputs, recorded_options
 from scorecard_xl.reopen import read_workbook_file
+from scorecard_xl.writer import write_workbook
 
 BACKUP_SUFFIX = ".previous.xlsx"
 
@@ -31,16 +35,39 @@ def refresh_file(
     month. Written in place by default, keeping the old file as NAME.previous.xlsx."""
     source = Path(book)
     record = read_workbook_file(source)
+    options = _with_password(recorded_options(record))
     inputs = load_recorded_inputs(record)
     month = choose_period(record, period, inputs)
     target = Path(output) if output else source
     if output:
         check_writable(target, force=False)
-    scorecard, content = render(inputs, month, record.commentary, workbook_folder=target.parent.resolve())
+    scorecard, layout = lay_out(inputs, month, record.commentary, None, target.parent.resolve(), options)
+    content = write_workbook(layout, options.protect_password)
     if target.resolve() == source.resolve():
         shutil.copy2(source, backup_path(source))  # the analyst's last version stays on disk
     write_atomically(target, content)
     return BuildResult(target, scorecard, len(content))
+
+
+def _with_password(options: Options) -> Options:
+    """A protected workbook is rebuilt protected again, with the password from the environment."""
+    if not options.protect or options.protect_password:
+        return options
+    password = os.environ.get(PROTECT_PASSWORD_ENV)
+    if not password:
+        raise InputError(
+            [
+                Problem(
+                    "environment",
+                    "",
+                    PROTECT_PASSWORD_ENV,
+                    None,
+                    "the password to protect the rebuilt workbook with (its Cover says it was built "
+                    "with --protect)",
+                )
+            ]
+        )
+    return dataclasses.replace(options, protect_password=password)
 
 
 def backup_path(book: Path) -> Path:
@@ -72,6 +99,7 @@ def build_from_workbook(
         inputs = load_inputs(definition, data or [record.resolve(p) for p in record.data])
     else:
         inputs = load_recorded_inputs(record)
+    options = _with_password(recorded_options(record).overridden_by(options or Options()))
     chosen = requested_period(period, inputs.definition)
     scorecard, layout = lay_out(inputs, chosen, record.commentary, None, target.parent.resolve(), options)
     size = write_outputs(target, layout, options, pdf)

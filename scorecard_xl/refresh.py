@@ -69,8 +69,8 @@ def read_record(book: Any) -> WorkbookRecord:
         sheet, row, col, _, _ = names[name]
         return text_of(book.sheets[sheet].range((row + 1, col + 1)).value)
 
-    # Definition, Data and the status rows sit in one column of the Cover: read them in one call.
-    sheet, top, col, _, _ = names[record.DEFINITION]
+    # Options, Definition, Data and the status rows sit in one column of the Cover: one read.
+    sheet, top, col, _, _ = names.get(record.OPTIONS, names[record.DEFINITION])
     _, bottom, _, _, _ = names[record.PICKER]
     column = book.sheets[sheet].range((top + 1, col + 1), (bottom + 1, col + 1)).options(ndim=1).value
     by_row = {top + i: text_of(v) for i, v in enumerate(column)}
@@ -89,6 +89,7 @@ def read_record(book: Any) -> WorkbookRecord:
     return WorkbookRecord(
         name=book.name,
         folder=_folder(book),
+        options=at(record.OPTIONS),
         definition=at(record.DEFINITION),
         data=tuple(p.strip() for p in at(record.DATA).split(";") if p.strip()),
         shown=at(record.SHOWN),

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorecard_xl.build import Inputs, lay_out, load_inputs, requested_period
+from scorecard_xl.build import Inputs, Options, lay_out, load_inputs, requested_period
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.layout.sheet import CellValue, Formula, Link, WorkbookLayout
 from scorecard_xl.model import Scorecard
@@ -87,6 +87,10 @@ def load_recorded_inputs(record: WorkbookRecord) -> Inputs:
     return load_inputs(definition, data)
 
 
+def recorded_options(record: WorkbookRecord) -> Options:
+    return Options.from_flags(record.options, f"{record.name} Cover, Built with")
+
+
 def choose_period(record: WorkbookRecord, requested: str | None, inputs: Inputs) -> Period:
     """An explicit request wins; then a period picked on the Cover; else the latest with data."""
     picked = record.picked if record.picked and record.picked != record.shown else ""
@@ -103,9 +107,23 @@ def choose_period(record: WorkbookRecord, requested: str | None, inputs: Inputs)
 def plan_refresh(
     record: WorkbookRecord, requested: str | None = None, generated_at: dt.datetime | None = None
 ) -> RefreshPlan:
+    options = recorded_options(record)
+    if options.protect:
+        raise InputError(
+            [
+                Problem(
+                    record.name,
+                    "",
+                    "protection",
+                    "--protect",
+                    "an unprotected workbook: a protected copy is for sending, and its cells cannot be "
+                    "rewritten; refresh the unprotected workbook it was made from, then protect it again",
+                )
+            ]
+        )
     inputs = load_recorded_inputs(record)
     period = choose_period(record, requested, inputs)
-    scorecard, layout = lay_out(inputs, period, record.commentary, generated_at, record.folder)
+    scorecard, layout = lay_out(inputs, period, record.commentary, generated_at, record.folder, options)
     check_layout(record, layout)
     return RefreshPlan(inputs, scorecard, layout, block_writes(layout))
 

@@ -28,6 +28,7 @@ class WorkbookRecord:
     folder: Path | None  # where relative locations start; None when unknown (Excel on the web)
     definition: str
     data: tuple[str, ...]
+    options: str  # build options as flags, from the Cover's "Built with"
     shown: str  # YYYY-MM
     picked: str  # YYYY-MM, or "" when the picker is empty
     signature: str
@@ -151,6 +152,7 @@ def _read_workbook_file(path: Path) -> WorkbookRecord:
         return WorkbookRecord(
             name=path.name,
             folder=path.resolve().parent,
+            options=cell(record.OPTIONS) if record.OPTIONS in names else "",
             definition=cell(record.DEFINITION),
             data=tuple(p.strip() for p in cell(record.DATA).split(";") if p.strip()),
             shown=cell(record.SHOWN),

@@ -17,6 +17,8 @@ class BuildContext:
     sources: tuple[SourceInfo, ...]
     data_locations: tuple[str, ...] = ()  # the data files, as refresh should find them
     commentary: Mapping[str, str] = field(default_factory=dict)  # measure id -> text
+    publication: str = ""  # what the publication profile did, said on the Cover
+    options_text: str = ""  # build options as flags (--organisation ...), recorded for refresh
 
     @property
     def generated_text(self) -> str:

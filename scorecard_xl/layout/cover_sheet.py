@@ -14,6 +14,8 @@ from scorecard_xl.styles import CONDITIONAL
 from scorecard_xl.values import MISSING_TOKENS
 
 LABEL, TEXT = 1, 2  # columns: a narrow margin, labels, then text
+NO_OPTIONS = "no options (the definition's settings)"
+_RECORDED = {"Built with": record.OPTIONS, "Definition": record.DEFINITION, "Data": record.DATA}
 PERIODS_COL = 4  # the period picker's list, right of the text
 
 
@@ -71,15 +73,18 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
             f"{context.generated_text} by {context.generator} from definition {definition.id} "
             f"version {definition.version} (sha256 {definition.sha256[:12]})",
         ),
+        ("Built with", context.options_text or NO_OPTIONS),
         ("Definition", context.definition_location),
         ("Data", "; ".join(context.data_locations)),
     ]
+    if context.publication:
+        fixed.insert(1, ("Publication", context.publication))
     for label, text in fixed:
         sheet.put(row, LABEL, label, "label")
         sheet.put(row, TEXT, text, "wrap", "@")
+        if label in _RECORDED:
+            sheet.record[_RECORDED[label]] = (row, TEXT)
         row += 1
-    sheet.record[record.DEFINITION] = (row - 2, TEXT)
-    sheet.record[record.DATA] = (row - 1, TEXT)
     first = row
     for label, text in status_lines(scorecard, context):
         sheet.put(row, LABEL, label, "label")

@@ -16,6 +16,7 @@ from scorecard_xl.layout.sheet import Block, DefinedName, SheetLayout
 
 PREFIX = "scxl_"
 PERIOD_TEXT = "scxl_period_text"  # "March 2023 (year 2022-23)", shown under every sheet's title
+OPTIONS = "scxl_options"  # build options a refresh repeats, as command-line flags
 DEFINITION = "scxl_definition"  # definition file or bundled template name
 DATA = "scxl_data"  # data file(s), "; "-separated, relative to the workbook's folder
 SHOWN = "scxl_shown"  # the period shown, YYYY-MM
