@@ -29,8 +29,8 @@ class GridColumns:
     months: tuple[int, ...]  # one per period in the window (months, or years when annual)
     ytd: int | None  # None for an annual scorecard
     trend: int
-    target: int
-    rag: int
+    target: int | None  # None when no measure has a target (a benchmarking scorecard)
+    rag: int | None
     vs_previous: int
     vs_last_year: int | None  # None for an annual scorecard, where the previous period is last year
     comparators: tuple[int, ...]
@@ -46,7 +46,10 @@ class GridColumns:
         ref, measure = next(counter), next(counter)
         months = tuple(next(counter) for _ in scorecard.window)
         ytd = None if yearly else next(counter)
-        trend, target, rag, vs_previous = (next(counter) for _ in range(4))
+        trend = next(counter)
+        judged = any(m.target.judged for m in scorecard.definition.measures)
+        target, rag = (next(counter), next(counter)) if judged else (None, None)
+        vs_previous = next(counter)
         vs_last_year = None if yearly else next(counter)
         comparators, positions = [], []
         for _ in scorecard.definition.comparators:
@@ -157,7 +160,11 @@ def _group_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColumn
         (columns.ytd, columns.trend, "Year to date & trend")
         if columns.ytd is not None
         else (columns.trend, columns.trend, "Trend"),
-        (columns.target, columns.performance_last, "Performance"),
+        (
+            columns.target if columns.target is not None else columns.vs_previous,
+            columns.performance_last,
+            "Performance" if columns.target is not None else "Direction",
+        ),
     ]
     if definition.comparators:
         first = columns.comparators[0]
@@ -181,13 +188,14 @@ def _column_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColum
         columns.ref: "Ref",
         columns.measure: "Measure",
         columns.trend: "Trend",
-        columns.target: "Target",
-        columns.rag: "RAG",
         columns.vs_previous: "vs last year" if definition.yearly else "vs last period",
         columns.commentary: "Commentary",
     }
     if columns.ytd is not None:
         labels[columns.ytd] = "YTD"
+    if columns.target is not None and columns.rag is not None:
+        labels[columns.target] = "Target"
+        labels[columns.rag] = "RAG"
     if columns.vs_last_year is not None:
         labels[columns.vs_last_year] = "vs last year"
     for col, benchmark in zip(columns.benchmarks, definition.benchmarks, strict=True):
@@ -234,8 +242,9 @@ def _measure_line(
     if columns.ytd is not None:
         _put_value(sheet, row, columns.ytd, line.ytd, fmt, strong=scorecard.definition.headline == "ytd")
     sheet.put(row, columns.trend, None, "status")
-    _put_value(sheet, row, columns.target, line.target, fmt)
-    sheet.put(row, columns.rag, rag_text(line), "status", TEXT)
+    if columns.target is not None and columns.rag is not None:
+        _put_value(sheet, row, columns.target, line.target, fmt)
+        sheet.put(row, columns.rag, rag_text(line), "status", TEXT)
     sheet.put(
         row,
         columns.vs_previous,
@@ -278,11 +287,13 @@ def rag_text(line: MeasureRow) -> str | None:
 def _rules(
     sheet: SheetLayout, columns: GridColumns, first: int, last: int, benchmarks: Sequence[Benchmark]
 ) -> None:
-    rag_rules(sheet, first, last, [(columns.rag, columns.rag)])
+    if columns.rag is not None:
+        rag_rules(sheet, first, last, [(columns.rag, columns.rag)])
     verdicts = (columns.vs_previous, columns.vs_last_year, *columns.positions)
     verdict_rules(sheet, first, last, [(col, col) for col in verdicts if col is not None])
     values = [(columns.months[0], columns.ytd if columns.ytd is not None else columns.months[-1])]
-    values.append((columns.target, columns.target))
+    if columns.target is not None:
+        values.append((columns.target, columns.target))
     values += [(col, col) for col in columns.comparators]
     if columns.outturns:
         values.append((columns.outturns[0], columns.outturns[-1]))
@@ -304,8 +315,9 @@ def _widths(sheet: SheetLayout, rows: Sequence[MeasureRow], columns: GridColumns
     if columns.ytd is not None:
         widths[columns.ytd] = max(8.0, shown([(r.ytd, r) for r in rows]) * 1.1 + 2.5)
     widths[columns.trend] = 11.0
-    widths[columns.target] = max(7.5, shown([(r.target, r) for r in rows]) * 1.1 + 2.5)
-    widths[columns.rag] = 7.5
+    if columns.target is not None and columns.rag is not None:
+        widths[columns.target] = max(7.5, shown([(r.target, r) for r in rows]) * 1.1 + 2.5)
+        widths[columns.rag] = 7.5
     widths[columns.vs_previous] = 9.0
     if columns.vs_last_year is not None:
         widths[columns.vs_last_year] = 9.0
