@@ -39,7 +39,7 @@ def extract(
     out: str | Path, source: str | Path | None = None, codes: Sequence[str] | None = None
 ) -> Extracted:
     """Write `<code>.csv` for each authority (all in the statistical neighbour model by default) and
-    `authorities.csv` (code, name, file) into `out`."""
+    `authorities.csv` (code, organisation, file: the columns name batch parameters) into `out`."""
     folder = Path(source) if source else bundled_dfe_folder()
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
@@ -64,7 +64,7 @@ def extract(
     gaps: list[str] = []
     index = io.StringIO()
     listing = csv.writer(index, lineterminator="\n")
-    listing.writerow(["code", "name", "file"])
+    listing.writerow(["code", "organisation", "file"])  # column names are batch parameters
     for code in wanted:
         model.of(code)  # an unknown code is an error naming the nearest ones
         rows = io.StringIO()

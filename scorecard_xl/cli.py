@@ -415,7 +415,8 @@ COMMANDS: list[Command] = [
         "Read the DfE's published children's social care files once and write, for each authority, "
         "a tidy CSV for the dfe_benchmark scorecard: its values by year, the mean of its 10 "
         "statistical neighbours, its region and England, and its quartile band and rank among all "
-        "authorities (LAIT's method). Also writes authorities.csv (code, name, file) to drive a batch.",
+        "authorities (LAIT's method). Also writes authorities.csv (code, organisation, file) to drive "
+        "a batch.",
         (
             "scorecard-xl dfe-extract -o dfe_data",
             "scorecard-xl dfe-extract --la 940 --la 941 -o dfe_data && "
