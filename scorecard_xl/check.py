@@ -1,0 +1,917 @@
+"""Is a workbook safe to send outside the organisation? `check_workbook` says, and why not.
+
+It only reads: the package's zip parts are parsed with zipfile and xml.etree (never opened with a
+library that could save them), and `openxml-audit` reads the file for the schema check. Each
+problem is one `Finding`, naming the sheet and cell (or the part, name or property) where it is.
+
+The checks, by finding code (README, "Checking a workbook before it leaves", says what to do):
+
+- macros: a VBA project, a macro-enabled workbook type, an Excel 4 macro or dialog sheet, or an
+  Auto_Open style name;
+- external-link: links to other workbooks (external link parts, `[1]Sheet!A1` or `[Book.xlsx]`
+  references and DDE in formulas or names), URLs in formulas or names, data connections, and
+  any other part that points outside the package;
+- external-hyperlink: a hyperlink to a web address or file (`#'Sheet'!A1` links inside the workbook
+  are fine);
+- hidden-sheet, hidden-name, name-holds-data: content a reader does not see (a name holds data when
+  its formula is an array or a constant: number, text or TRUE/FALSE, with no cell reference);
+- embedded-object: a file embedded in the workbook (it travels with it, whole);
+- no-cached-value: a formula (`<f>`) without a cached result (`<v>`): mail previews show 0; an
+  empty cached result (`<v></v>`) counts as cached;
+- csv-injection: text starting with =, +, -, @, tab or carriage return, which a spreadsheet
+  opening a CSV export runs as a formula; except a lone "-" (a missing-value token) and a plain
+  number written as text ("-5", "+3.2", "-1,234.5", "-12%"), which can only become that number;
+- personal-metadata: creator, last modified by, manager or company that is not empty and not the
+  organisation; custom properties named like a person's (author, owner, e-mail, ...); the user
+  named in a write-reservation;
+- comment-author: comment (note) authors and threaded-comment people other than the organisation;
+- local-path: an absolute local path (C:\\..., \\\\server\\share, file:, /home/, /Users/, ...) in
+  cell text, formulas, comments, defined names, properties or the folder Excel saved the
+  workbook from (paths relative to the workbook's folder, as scorecard-xl records them, are fine);
+- schema / schema-unchecked: what `openxml-audit -f microsoft365` reports, or why it did not run;
+- too-large: above the size limit (default 10 MB, 1 MB = 1,048,576 bytes);
+- unreadable-part: a part that cannot be read (corrupt, or XML with a DTD, which no part needs).
+
+"The organisation" is any name given in `organisation`, and any cell's whole text on the first
+visible sheet (scorecard-xl puts the organisation on the Cover): metadata repeating what the
+workbook already shows tells a reader nothing new.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal, NoReturn
+from xml.etree import ElementTree as ET
+
+from scorecard_xl.errors import InputError, Problem
+
+Severity = Literal["error", "warning"]
+
+DEFAULT_MAX_SIZE_MB = 10.0
+MEGABYTE = 1024 * 1024
+CELLS_LISTED = 10  # findings of one kind listed cell by cell on one sheet; the rest are counted
+SCHEMA_LISTED = 20  # openxml-audit errors listed one by one
+AUDIT_TIMEOUT = 300  # seconds; openxml-audit takes 3 s on the sample, minutes on 100,000+ cells
+PART_LIMIT = 512 * MEGABYTE  # a part this large (uncompressed) is not inspected
+
+CHECKS: dict[str, tuple[Severity, str]] = {
+    "macros": ("error", "VBA project, macro-enabled workbook type, macro sheet or Auto_Open name"),
+    "external-link": ("error", "link to another workbook, file, URL, data connection or DDE"),
+    "external-hyperlink": ("warning", "hyperlink to a web address or file outside the workbook"),
+    "hidden-sheet": ("error", "hidden or very hidden sheet"),
+    "hidden-name": ("error", "hidden defined name"),
+    "name-holds-data": ("error", "defined name holding a constant or array instead of a reference"),
+    "embedded-object": ("error", "file embedded in the workbook"),
+    "no-cached-value": ("warning", "formula without a cached result (shows 0 in mail previews)"),
+    "csv-injection": ("warning", "text a CSV export would turn into a formula"),
+    "personal-metadata": ("warning", "document property naming a person"),
+    "comment-author": ("warning", "comment author naming a person"),
+    "local-path": ("error", "absolute local file path"),
+    "schema": ("error", "openxml-audit schema or semantic error"),
+    "schema-unchecked": ("warning", "the schema could not be checked"),
+    "too-large": ("warning", "file above the size limit for mail"),
+    "unreadable-part": ("error", "part that cannot be read"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason a workbook should not leave as it is."""
+
+    code: str  # a key of CHECKS
+    severity: Severity  # error: must not leave so; warning: a person should look
+    where: str  # "Sheet 'Data'!B7", "name 'Rate'", "property 'creator'", a part; "" for the file
+    message: str
+
+    def __str__(self) -> str:
+        text = f"{self.message} [{self.severity}: {self.code}]"
+        return f"{self.where}: {text}" if self.where else text
+
+
+def check_workbook(
+    path: str | Path,
+    *,
+    max_size_mb: float = DEFAULT_MAX_SIZE_MB,
+    organisation: Sequence[str] = (),
+    auditor: str | Path | None = None,
+) -> list[Finding]:
+    """Every finding for the workbook at `path`; empty when it is safe to send.
+
+    `organisation`: names that are not a person (see the module docstring for the default).
+    `auditor`: the openxml-audit program (default: found on PATH or beside this Python).
+    Raises InputError when `path` is not a readable .xlsx workbook or `max_size_mb` is not above 0.
+    """
+    path = Path(path)
+    if not max_size_mb > 0:
+        raise InputError([Problem("command line", "", "--max-size", max_size_mb, "a size in MB above 0")])
+    _require_workbook_file(path)
+    report = _Report()
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        _refuse(path, f"an Excel workbook (.xlsx): {error}")
+    with archive:
+        package = _Package(archive, report)
+        workbook = package.workbook_part()
+        if workbook is None:
+            _refuse(path, "an Excel workbook (.xlsx); this package holds no workbook")
+        main_type = package.content_type(workbook)
+        if "binary" in main_type:
+            _refuse(path, "an .xlsx workbook; this is a binary (.xlsb) workbook")
+        _Inspection(package, workbook, main_type, report, organisation).run()
+    report.findings.extend(_audit(path, auditor))
+    size = path.stat().st_size
+    if size > max_size_mb * MEGABYTE:
+        report.add(
+            "too-large",
+            "",
+            f"the file is {size / MEGABYTE:.1f} MB, above the {max_size_mb:g} MB limit: mail systems "
+            "often refuse attachments this large (and encoding adds a third in transit)",
+        )
+    return report.findings
+
+
+def format_findings(book: str, findings: Sequence[Finding], as_json: bool = False) -> str:
+    """The command's output: one line per finding and a summary line, or a JSON document."""
+    if as_json:
+        document = {"file": book, "clean": not findings, "findings": [asdict(f) for f in findings]}
+        return json.dumps(document, indent=2, ensure_ascii=False)
+    if not findings:
+        return f"{book}: ok: no macros, links, hidden content, personal data or other problems found"
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    lines = [f"{book}: {finding}" for finding in findings]
+    lines.append(
+        f"{book}: not safe to send as it is: {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}"
+    )
+    return "\n".join(lines)
+
+
+# --- the file itself ----------------------------------------------------------------------------------
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _refuse(path: Path, expected: str) -> NoReturn:
+    raise InputError([Problem(str(path), "", "", None, expected)])
+
+
+def _require_workbook_file(path: Path) -> None:
+    def refuse(expected: str) -> NoReturn:
+        _refuse(path, expected)
+
+    if not path.exists():
+        refuse("no such file: a workbook (.xlsx) to check")
+    if not path.is_file():
+        refuse("a workbook file (.xlsx), not a folder")
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8)
+    except OSError as error:
+        refuse(f"a readable workbook (.xlsx): {error.strerror or error}")
+    if head == OLE_MAGIC:
+        refuse(
+            "an .xlsx workbook; this is a password-protected or old-format (.xls) workbook, which "
+            "cannot be inspected: save it as .xlsx without a password to open"
+        )
+    if not zipfile.is_zipfile(path):
+        refuse("an Excel workbook (.xlsx); this file is not one")
+
+
+# --- collecting findings ------------------------------------------------------------------------------
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self._per_sheet: dict[tuple[str, str], int] = {}
+
+    def add(self, code: str, where: str, message: str) -> None:
+        self.findings.append(Finding(code, CHECKS[code][0], where, message))
+
+    def add_cell(self, code: str, sheet: str, cell: str, message: str) -> None:
+        """A finding in a cell; past CELLS_LISTED of one code on a sheet, only counted."""
+        key = (code, sheet)
+        seen = self._per_sheet.get(key, 0)
+        self._per_sheet[key] = seen + 1
+        if seen < CELLS_LISTED:
+            self.add(code, f"{_sheet_where(sheet)}!{cell}", message)
+
+    def close_sheet(self, sheet: str) -> None:
+        for (code, name), count in self._per_sheet.items():
+            if name == sheet and count > CELLS_LISTED:
+                more = count - CELLS_LISTED
+                self.add(
+                    code,
+                    _sheet_where(sheet),
+                    f"{more} more cell{'s' * (more != 1)} like the above ({CHECKS[code][1]})",
+                )
+
+
+def _quote(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _sheet_where(sheet: str) -> str:
+    return f"Sheet {_quote(sheet)}"
+
+
+def _preview(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+# --- the package: parts, content types, relationships -----------------------------------------------
+
+
+def _local(tag: str) -> str:
+    """An element or attribute name without its namespace (transitional and strict alike)."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(element: ET.Element, name: str) -> Iterator[ET.Element]:
+    return (child for child in element if _local(child.tag) == name)
+
+
+def _child(element: ET.Element, name: str) -> ET.Element | None:
+    return next(_children(element, name), None)
+
+
+def _descendants(element: ET.Element, name: str) -> Iterator[ET.Element]:
+    return (node for node in element.iter() if _local(node.tag) == name)
+
+
+def _attribute(element: ET.Element, name: str, namespaced: bool = False) -> str | None:
+    """An attribute by local name; `namespaced` for r:id and the like."""
+    for key, value in element.attrib.items():
+        if _local(key) == name and (key.startswith("{") == namespaced):
+            return value
+    return None
+
+
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """OOXML's _xHHHH_ escapes (carriage returns and control characters in strings)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _string_item(element: ET.Element) -> str:
+    """The text of a shared string item or inline string: its runs, without phonetic guides."""
+    texts: list[str] = []
+    for child in element:
+        name = _local(child.tag)
+        if name == "t":
+            texts.append(child.text or "")
+        elif name == "r":
+            texts.extend(t.text or "" for t in _children(child, "t"))
+    return _unescape("".join(texts))
+
+
+@dataclass(frozen=True)
+class _Relationship:
+    id: str
+    type: str
+    target: str  # a part name (resolved) for internal targets; as written for external ones
+    external: bool
+
+
+class _Package:
+    def __init__(self, archive: zipfile.ZipFile, report: _Report) -> None:
+        self.archive = archive
+        self.report = report
+        self.parts = {info.filename.lower(): info for info in archive.infolist() if not info.is_dir()}
+        self._types = self._content_types()
+
+    def has(self, part: str) -> bool:
+        return part.lower() in self.parts
+
+    def names(self) -> list[str]:
+        return [info.filename for info in self.parts.values()]
+
+    def read(self, part: str) -> bytes | None:
+        info = self.parts.get(part.lower())
+        if info is None:
+            return None
+        if info.file_size > PART_LIMIT:
+            self.report.add("unreadable-part", info.filename, "too large to inspect")
+            return None
+        try:
+            return self.archive.read(info)
+        except (zipfile.BadZipFile, RuntimeError, OSError, ValueError, NotImplementedError) as error:
+            self.report.add("unreadable-part", info.filename, f"cannot be read: {error}")
+            return None
+
+    def xml(self, part: str) -> ET.Element | None:
+        data = self.read(part)
+        return None if data is None else self.parse(part, data)
+
+    def parse(self, part: str, data: bytes) -> ET.Element | None:
+        if not self.safe_xml(part, data):
+            return None
+        try:
+            return ET.fromstring(data)
+        except ET.ParseError as error:
+            self.report.add("unreadable-part", part, f"is not well-formed XML: {error}")
+            return None
+
+    def safe_xml(self, part: str, data: bytes) -> bool:
+        """Refuse DTDs (entity expansion): no Office part has one."""
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            self.report.add("unreadable-part", part, "holds a DTD, which no workbook part needs; not read")
+            return False
+        return True
+
+    def _content_types(self) -> tuple[dict[str, str], dict[str, str]]:
+        root = self.xml("[Content_Types].xml")
+        defaults: dict[str, str] = {}
+        overrides: dict[str, str] = {}
+        if root is not None:
+            for node in _children(root, "Default"):
+                defaults[(node.get("Extension") or "").lower()] = node.get("ContentType") or ""
+            for node in _children(root, "Override"):
+                overrides[(node.get("PartName") or "").lstrip("/").lower()] = node.get("ContentType") or ""
+        return defaults, overrides
+
+    def content_type(self, part: str) -> str:
+        defaults, overrides = self._types
+        if part.lower() in overrides:
+            return overrides[part.lower()]
+        return defaults.get(posixpath.splitext(part)[1].lstrip(".").lower(), "")
+
+    def parts_of_type(self, fragment: str) -> list[str]:
+        """Parts whose content type contains `fragment` (case-insensitive)."""
+        return [name for name in self.names() if fragment.lower() in self.content_type(name).lower()]
+
+    def rels(self, part: str) -> list[_Relationship]:
+        folder, name = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", f"{name}.rels")
+        return self.rels_from(rels_part, folder) if self.has(rels_part) else []
+
+    def rels_from(self, rels_part: str, folder: str) -> list[_Relationship]:
+        root = self.xml(rels_part)
+        if root is None:
+            return []
+        found = []
+        for node in _children(root, "Relationship"):
+            target = node.get("Target") or ""
+            external = (node.get("TargetMode") or "").lower() == "external"
+            if not external:
+                joined = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+                target = posixpath.normpath(joined)
+            found.append(_Relationship(node.get("Id") or "", node.get("Type") or "", target, external))
+        return found
+
+    def workbook_part(self) -> str | None:
+        for rel in self.rels(""):
+            if rel.type.endswith("/officeDocument") and not rel.external and self.has(rel.target):
+                return self.parts[rel.target.lower()].filename
+        return None
+
+
+# --- text rules -----------------------------------------------------------------------------------
+
+_LOCAL_PATH = re.compile(
+    r"""(?<![\w.~/\\])[A-Za-z]:[\\/]           # C:\ or C:/
+      | (?<![\\\w])\\\\[^\\/\s]+\\[^\\/\s]      # \\server\share
+      | \bfile:                                 # file: URLs
+      | (?<![\w.~/\\])/(?:home|Users|root|mnt|media|Volumes|private)/[^/\s]
+    """,
+    re.VERBOSE,
+)
+_URL = re.compile(r"\b(?:https?|ftp|file):", re.IGNORECASE)
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+_EXTERNAL_INDEX = re.compile(r"(?:'\[\d+\][^']*'|\[\d+\][\w.]*)!")  # [1]Sheet!A1, '[1]My sheet'!A1, [1]!Name
+_EXTERNAL_BOOK = re.compile(r"\[[^\[\]]+\.(?:xl[a-z]{1,2}|csv|ods)\]", re.IGNORECASE)  # [Book.xlsx]
+_ERROR_LITERAL = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA)", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<![A-Za-z_$\d.])(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_BOOLEAN = re.compile(r"\b(?:TRUE|FALSE)\b", re.IGNORECASE)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?%?")
+_AUTO_MACRO = re.compile(r"^(?:_xlnm\.)?auto_(?:open|close|activate|deactivate)", re.IGNORECASE)
+_BUILT_IN_NAME = ("_xlnm.", "_xlfn.", "_xlpm.")
+# fmt: off
+_PERSONAL_WORDS = {
+    "author", "owner", "creator", "editor", "user", "username", "email", "mail", "person", "manager",
+    "contact", "phone", "mobile", "reviewer", "approver", "employee", "by", "name",
+}
+# fmt: on
+_PERSONAL_EXCEPTIONS = {"name"}  # "name" alone is too common ("Scorecard name"); with others it counts
+
+
+def formula_starter(text: str) -> bool:
+    """Would this cell text start a formula when a CSV export is opened (the csv-injection rule)?"""
+    if not text.startswith(_FORMULA_START) or text == "-":
+        return False
+    return not (_PLAIN_NUMBER.fullmatch(text) and any(ch.isdigit() for ch in text))
+
+
+def local_path(text: str) -> bool:
+    """Does the text hold an absolute local path (the local-path rule)?"""
+    return _LOCAL_PATH.search(text) is not None
+
+
+def external_reference(formula: str) -> str | None:
+    """Why a formula or name refers outside the workbook, or None."""
+    code = _STRING_LITERAL.sub('""', formula)
+    if _EXTERNAL_INDEX.search(code) or _EXTERNAL_BOOK.search(code):
+        return "refers to another workbook"
+    if "|" in code:
+        return "holds a DDE link to another program"
+    if _URL.search(formula):
+        return "holds a URL"
+    return None
+
+
+def name_holds_data(formula: str) -> str | None:
+    """What a defined name holds instead of a reference (an array, text, a number), or None."""
+    body = formula.strip().removeprefix("=")
+    code = _STRING_LITERAL.sub("", body)
+    if "{" in code:
+        return "an array constant"
+    rest = _BOOLEAN.sub("", _NUMBER.sub("", _ERROR_LITERAL.sub("", code)))
+    if re.search(r"[A-Za-z_\\!:$#\[]", rest):
+        return None  # a reference, function or name
+    if _STRING_LITERAL.search(body):
+        return "text"
+    if _NUMBER.search(code) or _BOOLEAN.search(code):
+        return "a constant"
+    return None
+
+
+def personal_property_name(name: str) -> bool:
+    words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)}
+    personal = words & _PERSONAL_WORDS
+    return bool(personal - _PERSONAL_EXCEPTIONS) or (bool(personal) and len(words) == 1)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+# --- the inspection -------------------------------------------------------------------------------
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    name: str
+    state: str  # "visible", "hidden" or "veryHidden"
+    part: str | None
+    kind: str  # the relationship type's last segment: worksheet, chartsheet, xlMacrosheet, ...
+
+
+class _Inspection:
+    def __init__(
+        self, package: _Package, workbook: str, main_type: str, report: _Report, organisation: Sequence[str]
+    ) -> None:
+        self.package = package
+        self.workbook = workbook
+        self.main_type = main_type
+        self.report = report
+        self.organisation = {_norm(name) for name in organisation if name.strip()}
+        self.first_sheet_texts: set[str] = set()
+        self.sheets: list[_Sheet] = []
+        self.sheet_of_part: dict[str, str] = {}
+        self.hyperlink_cells: dict[tuple[str, str], str] = {}  # (sheet part, r:id) -> cell
+
+    def run(self) -> None:
+        root = self.package.xml(self.workbook)
+        self._macros()
+        if root is not None:
+            self._sheets(root)
+            self._names(root)
+            self._workbook_details(root)
+        self._sheet_contents()
+        self._external_parts()
+        self._relationships()
+        self._properties()
+        self._comments()
+
+    def add(self, code: str, where: str, message: str) -> None:
+        self.report.add(code, where, message)
+
+    def is_organisation(self, value: str) -> bool:
+        return (
+            not value.strip() or _norm(value) in self.organisation or _norm(value) in self.first_sheet_texts
+        )
+
+    # macros ----------------------------------------------------------------------------------------
+
+    def _macros(self) -> None:
+        if "macroenabled" in self.main_type.lower():
+            self.add(
+                "macros",
+                self.workbook,
+                f"the workbook's type is macro-enabled ({self.main_type}); save it as an Excel "
+                "Workbook (.xlsx)",
+            )
+        projects = {
+            name
+            for name in self.package.names()
+            if posixpath.basename(name).lower() == "vbaproject.bin"
+            or self.package.content_type(name).lower() == "application/vnd.ms-office.vbaproject"
+        }
+        for name in sorted(projects):
+            self.add("macros", name, "a VBA project (macro code) is inside the workbook")
+
+    # workbook.xml ----------------------------------------------------------------------------------
+
+    def _sheets(self, root: ET.Element) -> None:
+        targets = {rel.id: rel for rel in self.package.rels(self.workbook)}
+        for node in _descendants(root, "sheet"):
+            name = node.get("name") or "?"
+            rel = targets.get(_attribute(node, "id", namespaced=True) or "")
+            part = rel.target if rel and not rel.external and self.package.has(rel.target) else None
+            kind = rel.type.rsplit("/", 1)[-1] if rel else ""
+            sheet = _Sheet(name, node.get("state") or "visible", part, kind)
+            self.sheets.append(sheet)
+            if part:
+                self.sheet_of_part[part.lower()] = name
+            if sheet.state in ("hidden", "veryHidden"):
+                how = (
+                    "very hidden: only VBA or an XML editor shows it, but its content travels"
+                    if sheet.state == "veryHidden"
+                    else "hidden: anyone can unhide it and read it"
+                )
+                self.add("hidden-sheet", _sheet_where(name), f"the sheet is {how}; delete it or show it")
+            if kind.lower() in ("xlmacrosheet", "xlintlmacrosheet"):
+                self.add("macros", _sheet_where(name), "an Excel 4 macro sheet (macro code)")
+            elif kind.lower() == "dialogsheet":
+                self.add("macros", _sheet_where(name), "an Excel 5 dialog sheet (used only by macros)")
+
+    def _name_where(self, node: ET.Element) -> str:
+        name = node.get("name") or "?"
+        scope = node.get("localSheetId")
+        if scope is not None and scope.isdigit() and int(scope) < len(self.sheets):
+            return f"name '{name}' ({_sheet_where(self.sheets[int(scope)].name)})"
+        return f"name '{name}'"
+
+    def _names(self, root: ET.Element) -> None:
+        for node in _descendants(root, "definedName"):
+            name = node.get("name") or ""
+            formula = node.text or ""
+            where = self._name_where(node)
+            if name.startswith(("_xlfn.", "_xlpm.")):
+                continue  # Excel's placeholders for newer functions and LAMBDA parameters
+            if _AUTO_MACRO.match(name):
+                self.add("macros", where, "runs a macro when the workbook opens or closes")
+            if (node.get("hidden") or "").lower() in ("1", "true") and not name.startswith(_BUILT_IN_NAME):
+                self.add("hidden-name", where, f"the name is hidden; it holds {_preview(formula)}")
+            held = name_holds_data(formula)
+            if held:
+                self.add(
+                    "name-holds-data", where, f"holds {held} ({_preview(formula)}), not a cell reference"
+                )
+            why = external_reference(formula)
+            if why:
+                self.add("external-link", where, f"{why}: {_preview(formula)}")
+            elif local_path(formula):
+                self.add("local-path", where, f"holds a local path: {_preview(formula)}")
+
+    def _workbook_details(self, root: ET.Element) -> None:
+        for node in _descendants(root, "absPath"):
+            url = node.get("url") or ""
+            if local_path(url):
+                self.add(
+                    "local-path",
+                    self.workbook,
+                    f"records the folder it was saved from: {_preview(url)}; save a copy with "
+                    "File > Save As, or remove it (Inspect Document)",
+                )
+        for node in _descendants(root, "fileSharing"):
+            user = node.get("userName") or ""
+            if user and not self.is_organisation(user):
+                self.add(
+                    "personal-metadata",
+                    f"{self.workbook} (write reservation)",
+                    f"names user {user!r}; remove the reservation (Save As > Tools > General Options)",
+                )
+
+    # sheet contents ---------------------------------------------------------------------------------
+
+    def _sheet_contents(self) -> None:
+        strings = self._shared_strings()
+        first_visible = next((s for s in self.sheets if s.state == "visible"), None)
+        for sheet in self.sheets:
+            if sheet.part and sheet.kind == "worksheet":
+                self._worksheet(sheet, strings, collect=sheet is first_visible)
+                self.report.close_sheet(sheet.name)
+
+    def _shared_strings(self) -> list[str]:
+        parts = [r.target for r in self.package.rels(self.workbook) if r.type.endswith("/sharedStrings")]
+        root = self.package.xml(parts[0]) if parts and self.package.has(parts[0]) else None
+        return [] if root is None else [_string_item(si) for si in _children(root, "si")]
+
+    def _worksheet(self, sheet: _Sheet, strings: list[str], collect: bool) -> None:
+        assert sheet.part is not None
+        data = self.package.read(sheet.part)
+        if data is None or not self.package.safe_xml(sheet.part, data):
+            return
+        try:
+            for _, node in ET.iterparse(io.BytesIO(data), events=("end",)):
+                name = _local(node.tag)
+                if name == "c":
+                    self._cell(sheet, node, strings, collect)
+                    node.clear()
+                elif name == "row":
+                    node.clear()
+                elif name == "hyperlink":
+                    rid = _attribute(node, "id", namespaced=True)
+                    if rid:
+                        self.hyperlink_cells[(sheet.part.lower(), rid)] = node.get("ref") or ""
+        except ET.ParseError as error:
+            self.add("unreadable-part", sheet.part, f"is not well-formed XML: {error}")
+
+    def _cell(self, sheet: _Sheet, node: ET.Element, strings: list[str], collect: bool) -> None:
+        ref = node.get("r") or "?"
+        kind = node.get("t") or "n"
+        formula = _child(node, "f")
+        value = _child(node, "v")
+        if formula is not None:
+            why = external_reference(formula.text or "")
+            if why:
+                self.report.add_cell(
+                    "external-link", sheet.name, ref, f"the formula {why}: {_preview(formula.text or '')}"
+                )
+            elif local_path(formula.text or ""):
+                self.report.add_cell(
+                    "local-path",
+                    sheet.name,
+                    ref,
+                    f"the formula holds a local path: {_preview(formula.text or '')}",
+                )
+            if value is None:
+                self.report.add_cell(
+                    "no-cached-value",
+                    sheet.name,
+                    ref,
+                    "the formula has no cached result: mail previews and some viewers show 0; open and "
+                    "save the workbook in Excel (or LibreOffice) to calculate it",
+                )
+        text: str | None = None
+        if kind == "s" and value is not None and (value.text or "").strip().isdigit():
+            index = int((value.text or "").strip())
+            text = strings[index] if index < len(strings) else None
+        elif kind == "inlineStr":
+            inline = _child(node, "is")
+            text = _string_item(inline) if inline is not None else None
+        elif kind == "str" and value is not None:
+            text = _unescape(value.text or "")
+        if text is None:
+            return
+        if collect and formula is None:
+            self.first_sheet_texts.add(_norm(text))
+        if formula_starter(text):
+            self.report.add_cell(
+                "csv-injection",
+                sheet.name,
+                ref,
+                f"text starts with {text[0]!r}: {_preview(text)}; opened from a CSV export it would run "
+                "as a formula; reword it or start it with a space",
+            )
+        if local_path(text):
+            self.report.add_cell("local-path", sheet.name, ref, f"text holds a local path: {_preview(text)}")
+
+    # links and embedded files -----------------------------------------------------------------------
+
+    def _external_parts(self) -> None:
+        for part in sorted(
+            set(self._under("xl/externalLinks/") + self.package.parts_of_type("externalLink"))
+        ):
+            if not part.lower().endswith(".xml"):
+                continue
+            targets = [r.target for r in self.package.rels(part) if r.external]
+            root = self.package.xml(part)
+            kind = "another workbook"
+            if root is not None and any(True for _ in _descendants(root, "ddeLink")):
+                kind = "another program (DDE)"
+            elif root is not None and any(True for _ in _descendants(root, "oleLink")):
+                kind = "an OLE object"
+            target = f" {_preview(targets[0])}" if targets else ""
+            self.add(
+                "external-link",
+                part,
+                f"the workbook links to {kind}{target}; break the link (Data > Edit Links > Break Link)",
+            )
+        for part in self._under("xl/connections.xml"):
+            root = self.package.xml(part)
+            for node in [] if root is None else _descendants(root, "connection"):
+                source = node.get("sourceFile") or node.get("odcFile") or ""
+                detail = f" to {_preview(source)}" if source else ""
+                self.add(
+                    "external-link",
+                    part,
+                    f"data connection {node.get('name') or '?'!r}{detail}; remove it (Data > Queries & "
+                    "Connections)",
+                )
+        for part in self._under("xl/embeddings/"):
+            self.add(
+                "embedded-object",
+                part,
+                "a file is embedded in the workbook and travels whole with it; delete the object",
+            )
+
+    def _under(self, prefix: str) -> list[str]:
+        return sorted(name for name in self.package.names() if name.lower().startswith(prefix.lower()))
+
+    def _relationships(self) -> None:
+        for rels_part in sorted(n for n in self.package.names() if n.lower().endswith(".rels")):
+            folder = posixpath.dirname(posixpath.dirname(rels_part))
+            source = posixpath.join(folder, posixpath.basename(rels_part)[: -len(".rels")])
+            if source.lower().startswith("xl/externallinks/"):
+                continue  # reported with the external link part
+            for rel in self.package.rels_from(rels_part, folder):
+                if not rel.external:
+                    continue
+                if rel.type.endswith("/hyperlink"):
+                    cell = self.hyperlink_cells.get((source.lower(), rel.id))
+                    sheet = self.sheet_of_part.get(source.lower())
+                    where = f"{_sheet_where(sheet)}!{cell}" if sheet and cell else source
+                    self.add(
+                        "external-hyperlink",
+                        where,
+                        f"hyperlink to {_preview(rel.target)}: make sure the recipient may follow it "
+                        "(links to places in the workbook are fine)",
+                    )
+                else:
+                    self.add(
+                        "external-link",
+                        source,
+                        f"points outside the workbook ({rel.type.rsplit('/', 1)[-1]}): "
+                        f"{_preview(rel.target)}",
+                    )
+
+    # properties and comments --------------------------------------------------------------------------
+
+    def _properties(self) -> None:
+        for rel in self.package.rels(""):
+            if rel.external or not self.package.has(rel.target):
+                continue
+            kind = rel.type.rsplit("/", 1)[-1]
+            if kind in ("core-properties", "metadata/core-properties"):
+                self._property_part(rel.target, {"creator": "creator", "lastModifiedBy": "last modified by"})
+            elif kind == "extended-properties":
+                self._property_part(rel.target, {"Manager": "manager", "Company": "company"})
+            elif kind == "custom-properties":
+                self._custom_properties(rel.target)
+
+    def _property_part(self, part: str, personal: dict[str, str]) -> None:
+        root = self.package.xml(part)
+        if root is None:
+            return
+        for node in root.iter():
+            name, value = _local(node.tag), (node.text or "").strip()
+            if not value:
+                continue
+            if name in personal and not self.is_organisation(value):
+                self.add(
+                    "personal-metadata",
+                    f"property '{personal[name]}'",
+                    f"is {value!r}, not the organisation: if it names a person, clear it (File > Info > "
+                    "Properties, or Check for Issues > Inspect Document)",
+                )
+            elif local_path(value):
+                self.add("local-path", f"property '{name}'", f"holds a local path: {_preview(value)}")
+
+    def _custom_properties(self, part: str) -> None:
+        root = self.package.xml(part)
+        if root is None:
+            return
+        for node in _children(root, "property"):
+            name = node.get("name") or ""
+            value = " ".join((v.text or "").strip() for v in node.iter() if v is not node).strip()
+            if personal_property_name(name) and value and not self.is_organisation(value):
+                self.add(
+                    "personal-metadata",
+                    f"custom property {name!r}",
+                    f"is {_preview(value)}: if it names a person, delete the property (File > Info > "
+                    "Properties > Advanced > Custom)",
+                )
+            elif local_path(value):
+                self.add("local-path", f"custom property {name!r}", f"holds a local path: {_preview(value)}")
+
+    def _comments(self) -> None:
+        for sheet in self.sheets:
+            if not sheet.part:
+                continue
+            for rel in self.package.rels(sheet.part):
+                if rel.type.endswith("/comments") and not rel.external and self.package.has(rel.target):
+                    self._comment_part(sheet.name, rel.target)
+        persons = set(self.package.parts_of_type("person+xml")) | set(self._under("xl/persons/"))
+        for part in sorted(p for p in persons if p.lower().endswith(".xml")):
+            root = self.package.xml(part)
+            for node in [] if root is None else _descendants(root, "person"):
+                name = node.get("displayName") or ""
+                user = node.get("userId") or ""
+                if (name or user) and not (self.is_organisation(name) and self.is_organisation(user)):
+                    account = f" (account {user!r})" if user and user != name else ""
+                    self.add(
+                        "comment-author",
+                        part,
+                        f"threaded comments by {name!r}{account}; delete the comments or their thread",
+                    )
+
+    def _comment_part(self, sheet: str, part: str) -> None:
+        root = self.package.xml(part)
+        if root is None:
+            return
+        authors_node = _child(root, "authors")
+        authors = [] if authors_node is None else [a.text or "" for a in _children(authors_node, "author")]
+        cells: dict[str, list[str]] = {}
+        comment_list = _child(root, "commentList")
+        for comment in [] if comment_list is None else _children(comment_list, "comment"):
+            ref = comment.get("ref") or "?"
+            index = comment.get("authorId") or ""
+            author = authors[int(index)] if index.isdigit() and int(index) < len(authors) else ""
+            if author and not author.startswith("tc=") and not self.is_organisation(author):
+                cells.setdefault(author, []).append(ref)
+            text_node = _child(comment, "text")
+            text = _string_item(text_node) if text_node is not None else ""
+            if local_path(text):
+                where = f"{_sheet_where(sheet)}!{ref}"
+                self.add("local-path", where, f"comment holds a local path: {_preview(text)}")
+        for author, refs in cells.items():
+            listed = ", ".join(refs[:CELLS_LISTED]) + (", …" if len(refs) > CELLS_LISTED else "")
+            self.add(
+                "comment-author",
+                f"{_sheet_where(sheet)}!{refs[0]}",
+                f"comment author {author!r} ({len(refs)} comment{'s' * (len(refs) != 1)}: {listed}); "
+                "delete the comments, or remove personal information (Inspect Document)",
+            )
+
+
+# --- the schema, by openxml-audit ----------------------------------------------------------------------
+
+
+def _find_auditor() -> str | None:
+    found = shutil.which("openxml-audit")
+    if found:
+        return found
+    beside = Path(sys.executable).parent
+    for name in ("openxml-audit", "openxml-audit.exe"):
+        if (beside / name).is_file():
+            return str(beside / name)
+    return None
+
+
+def _audit(path: Path, auditor: str | Path | None) -> list[Finding]:
+    def unchecked(why: str) -> list[Finding]:
+        return [Finding("schema-unchecked", CHECKS["schema-unchecked"][0], "", f"schema not checked: {why}")]
+
+    program = str(auditor) if auditor is not None else _find_auditor()
+    if not program or (auditor is not None and shutil.which(program) is None):
+        return unchecked("openxml-audit is not installed (pip install openxml-audit)")
+    command = [program, "-f", "microsoft365", "--validator", "ooxml", "-o", "json", "-m", "0", str(path)]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=AUDIT_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        return unchecked(f"openxml-audit took longer than {AUDIT_TIMEOUT} s")
+    except OSError as error:
+        return unchecked(f"openxml-audit did not run: {error}")
+    try:
+        results = json.loads(done.stdout)
+        result = results[0] if isinstance(results, list) else results
+        errors = list(result.get("errors") or [])
+    except (ValueError, TypeError, IndexError, AttributeError):
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        return unchecked(f"openxml-audit's output could not be read (exit code {done.returncode}): {tail[0]}")
+    findings = [_schema_finding(error) for error in errors[:SCHEMA_LISTED]]
+    if len(errors) > SCHEMA_LISTED:
+        findings.append(
+            Finding("schema", "error", "", f"{len(errors) - SCHEMA_LISTED} more errors from openxml-audit")
+        )
+    if done.returncode != 0 and not findings:
+        headline = str((result.get("verdict") or {}).get("headline") or f"exit code {done.returncode}")
+        findings.append(Finding("schema", "error", "", f"openxml-audit: {headline}"))
+    return findings
+
+
+def _schema_finding(error: object) -> Finding:
+    if not isinstance(error, dict):
+        return Finding("schema", "error", "", f"openxml-audit: {error}")
+    part = str(error.get("part_uri") or "").lstrip("/")
+    node = str(error.get("path") or "")
+    where = f"{part} {node}".strip()
+    return Finding(
+        "schema", "error", where, f"{error.get('description') or error}; Excel may repair or refuse it"
+    )
+
+
+def codes(findings: Iterable[Finding]) -> set[str]:
+    """The finding codes present (handy for tests and scripts)."""
+    return {finding.code for finding in findings}
