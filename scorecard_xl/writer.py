@@ -194,14 +194,19 @@ def _check(result: int | None, what: str) -> None:
 
 
 def _write_cells(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
+    cell_format = formats.cell
+    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
     for row, col, value, style in sheet.cells:
-        fmt = formats.cell(style)
-        if value is None or value == "":
-            ws.write_blank(row, col, None, fmt)
-        elif isinstance(value, str):
-            ws.write_string(row, col, value, fmt)
+        fmt = cell_format(style)
+        kind = type(value)  # exact types first: this loop runs for every cell of the workbook
+        if kind is str and value:
+            write_string(row, col, value, fmt)
+        elif kind is float or kind is int:
+            write_number(row, col, value, fmt)
+        elif value is None or value == "":
+            write_blank(row, col, None, fmt)
         elif isinstance(value, (int, float)):
-            ws.write_number(row, col, value, fmt)
+            write_number(row, col, value, fmt)
         elif isinstance(value, Link):
             url = f"internal:{quote_sheet(value.target)}!{value.cell}"
             ws.write_url(row, col, url, fmt, string=value.text)

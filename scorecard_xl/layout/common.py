@@ -78,6 +78,9 @@ def wrapped_lines(text: str, width: float, font_size: float) -> int:
     return lines
 
 
+WRAPPING_STYLES = frozenset(name for name, props in STYLES.items() if props.get("text_wrap"))
+
+
 def fit_row_heights(sheet: SheetLayout) -> None:
     """Set the height of rows whose wrapped text needs more than one line.
 
@@ -87,9 +90,9 @@ def fit_row_heights(sheet: SheetLayout) -> None:
     """
     needed: dict[int, float] = {}
     for row, col, value, (style, _) in sheet.cells:
-        props = STYLES[style]
-        if not props.get("text_wrap") or not isinstance(value, (str, Formula)) or row in sheet.heights:
+        if style not in WRAPPING_STYLES or not isinstance(value, (str, Formula)) or row in sheet.heights:
             continue
+        props = STYLES[style]
         text = value if isinstance(value, str) else str(value.cached)
         size = float(props.get("font_size", FONT_SIZE))
         lines = wrapped_lines(text, sheet.widths.get(col, 8.43), size)
