@@ -21,7 +21,7 @@ from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.model import Scorecard, build_scorecard
 from scorecard_xl.periods import Period, parse_period, period_format
 from scorecard_xl.sources import RawRecord, SourceInfo
-from scorecard_xl.sources.tidy import read_tidy_file
+from scorecard_xl.sources.any import read_source
 from scorecard_xl.suppression import suppress
 from scorecard_xl.writer import write_workbook
 
@@ -164,7 +164,7 @@ def load_inputs(template: str | Path | None = None, data: Sequence[str | Path] |
     records: list[RawRecord] = []
     sources: list[SourceInfo] = []
     for path in data:
-        file_records, info = read_tidy_file(path)
+        file_records, info = read_source(path)
         records.extend(file_records)
         sources.append(info)
     dataset = build_dataset(definition, records, sources)

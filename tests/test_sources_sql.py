@@ -304,3 +304,30 @@ def test_bad_sql_and_missing_query_columns_name_the_measure_all_at_once(tmp_path
         "scorecard.db, measure CR08: the query failed: no such table: kpis; fix the SQL for CR08 in "
         "queries (it is sent to the database as written)",
     ]
+
+
+def test_the_command_line_builds_from_a_database_described_in_toml(tmp_path: Path) -> None:
+    """`-d source.toml` with an [sql] table: the sample scorecard built from SQLite, same figures."""
+    import csv
+
+    import openpyxl
+
+    from scorecard_xl.cli import main
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "nct_2022_23" / "data.csv"
+    with sample.open(encoding="utf-8") as handle:
+        rows = [(r["measure"], r["series"], r["period"], r["value"]) for r in csv.DictReader(handle)]
+    database = make_db(tmp_path / "performance.db", rows)
+    source = tmp_path / "source.toml"
+    source.write_text(f'[sql]\nurl = "sqlite:///{database.as_posix()}"\n', encoding="utf-8")
+    assert main(["build", "-d", str(source), "-o", str(tmp_path / "from_sql.xlsx")]) == 0
+    assert main(["build", "-d", str(sample), "-o", str(tmp_path / "from_csv.xlsx")]) == 0
+
+    def scorecard(path: Path) -> list[tuple[object, ...]]:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            return [tuple(r) for r in book["Scorecard"].iter_rows(min_row=6, values_only=True)]
+        finally:
+            book.close()
+
+    assert scorecard(tmp_path / "from_sql.xlsx") == scorecard(tmp_path / "from_csv.xlsx")

@@ -1,0 +1,44 @@
+"""One entry for every data source a command line names: a tidy .csv/.xlsx file, or a .toml file
+describing a database (`[sql]`, see docs/formats.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.sources import RawRecord, SourceInfo
+from scorecard_xl.sources.tidy import read_tidy_file
+
+
+def read_source(path: str | Path) -> tuple[list[RawRecord], SourceInfo]:
+    path = Path(path)
+    if path.suffix.lower() != ".toml":
+        return read_tidy_file(path)
+    from scorecard_xl.sources.sql import read_sql, sql_config
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "", "", None, "no such data source file")]) from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InputError([Problem(path.name, "", "", None, f"not valid TOML: {error}")]) from None
+    if set(raw) != {"sql"} or not isinstance(raw["sql"], dict):
+        raise InputError(
+            [
+                Problem(
+                    path.name,
+                    "",
+                    "tables",
+                    ", ".join(raw) or None,
+                    "one [sql] table describing the database (url_env or url, and table or [sql.queries]); "
+                    "data files are .csv or .xlsx",
+                )
+            ]
+        )
+    return read_sql(sql_config(raw["sql"], path.name))
