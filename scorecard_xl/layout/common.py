@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 
@@ -66,6 +67,7 @@ def title_block(sheet: SheetLayout, scorecard: Scorecard, title: str, width_cols
     return 4
 
 
+@functools.lru_cache(maxsize=8192)  # the same titles recur on the Scorecard and the section sheets
 def wrapped_lines(text: str, width: float, font_size: float) -> int:
     """Lines `text` takes in a wrapped cell `width` characters wide (Excel's width unit is the
     default 11pt font's digit), erring long so nothing is clipped."""

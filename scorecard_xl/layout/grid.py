@@ -13,7 +13,7 @@ from scorecard_xl.layout.rules import quartile_rules, rag_rules, token_rule, ver
 from scorecard_xl.layout.sheet import Block, Formula, SheetLayout, Sparkline
 from scorecard_xl.model import MeasureRow, Scorecard
 from scorecard_xl.styles import number_format
-from scorecard_xl.values import Missing, Value, format_for_text
+from scorecard_xl.values import Missing, Value
 
 TEXT = "@"  # stops Excel turning a refreshed "Oct 22" header into a date
 NOT_JUDGED = "–"  # RAG cell of a measure with a target that cannot be judged this period
@@ -302,12 +302,22 @@ def _rules(
     quartile_rules(sheet, first, last, [(col, col) for col in quartiles])
 
 
+def _shown_length(value: Value | None, row: MeasureRow) -> int:
+    """Characters a value takes as displayed (a width estimate: rounding cannot change it by more
+    than a digit, and every column keeps room to spare)."""
+    if not isinstance(value, float):
+        return len(value.token) if isinstance(value, Missing) else 0
+    decimals = row.measure.decimals
+    if row.measure.unit.name == "percent":
+        return len(f"{value * 100:,.{decimals}f}") + 1
+    return len(f"{value:,.{decimals}f}")
+
+
 def _widths(sheet: SheetLayout, rows: Sequence[MeasureRow], columns: GridColumns) -> None:
     """Wide enough for every value at default zoom (no ####), with room for a bigger month."""
 
     def shown(values: list[tuple[Value | None, MeasureRow]]) -> int:
-        lengths = [len(format_for_text(v, r.measure.unit, r.measure.decimals)) for v, r in values]
-        return max(lengths, default=0)
+        return max((_shown_length(v, r) for v, r in values), default=0)
 
     widths = {columns.ref: max(7.0, max(len(r.id) for r in rows) * 1.1 + 1), columns.measure: 46.0}
     for index, col in enumerate(columns.months):
