@@ -410,22 +410,6 @@ def _run_batch(args: argparse.Namespace) -> int:
 
 COMMANDS: list[Command] = [
     Command(
-        "dfe-extract",
-        "one tidy data file per local authority from the DfE's published statistics",
-        "Read the DfE's published children's social care files once and write, for each authority, "
-        "a tidy CSV for the dfe_benchmark scorecard: its values by year, the mean of its 10 "
-        "statistical neighbours, its region and England, and its quartile band and rank among all "
-        "authorities (LAIT's method). Also writes authorities.csv (code, organisation, file) to drive "
-        "a batch.",
-        (
-            "scorecard-xl dfe-extract -o dfe_data",
-            "scorecard-xl dfe-extract --la 940 --la 941 -o dfe_data && "
-            "scorecard-xl build -t dfe_benchmark -d dfe_data/940.csv --organisation 'North Northamptonshire'",
-        ),
-        _extract_arguments,
-        _run_extract,
-    ),
-    Command(
         "build",
         "build a scorecard workbook",
         "Build a scorecard workbook (.xlsx) from a definition and data. With no arguments, builds the "
@@ -527,6 +511,22 @@ COMMANDS: list[Command] = [
         ),
         _batch_arguments,
         _run_batch,
+    ),
+    Command(
+        "dfe-extract",
+        "one tidy data file per local authority from the DfE's published statistics",
+        "Read the DfE's published children's social care files once and write, for each authority, "
+        "a tidy CSV for the dfe_benchmark scorecard: its values by year, the mean of its 10 "
+        "statistical neighbours, its region and England, and its quartile band and rank among all "
+        "authorities (LAIT's method). Also writes authorities.csv (code, organisation, file) to drive "
+        "a batch.",
+        (
+            "scorecard-xl dfe-extract -o dfe_data",
+            "scorecard-xl dfe-extract --la 940 --la 941 -o dfe_data && "
+            "scorecard-xl build -t dfe_benchmark -d dfe_data/940.csv --organisation 'North Northamptonshire'",
+        ),
+        _extract_arguments,
+        _run_extract,
     ),
 ]
 
