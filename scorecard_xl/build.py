@@ -29,6 +29,25 @@ GENERATOR = f"scorecard-xl {__version__}"
 PROTECT_PASSWORD_ENV = "SCORECARD_XL_PROTECT_PASSWORD"  # never a file or an argument others can see
 
 
+def protect_password(why: str) -> str:
+    """The protection password from the environment, or an InputError saying why it is needed."""
+    password = os.environ.get(PROTECT_PASSWORD_ENV)
+    if not password:
+        raise InputError(
+            [
+                Problem(
+                    "environment",
+                    "",
+                    PROTECT_PASSWORD_ENV,
+                    None,
+                    f"the password to protect {why} with; set it in the environment (never on the command "
+                    "line, where others can see it)",
+                )
+            ]
+        )
+    return password
+
+
 @dataclass(frozen=True)
 class Inputs:
     """A validated definition with its data, ready to build any of the data's months."""

@@ -96,27 +96,11 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _options(args: argparse.Namespace) -> object:
-    import os
 
-    from scorecard_xl.build import PROTECT_PASSWORD_ENV, Options
+    from scorecard_xl.build import Options, protect_password
     from scorecard_xl.errors import Problem
 
-    password = None
-    if args.protect:
-        password = os.environ.get(PROTECT_PASSWORD_ENV)
-        if not password:
-            raise InputError(
-                [
-                    Problem(
-                        "environment",
-                        "",
-                        PROTECT_PASSWORD_ENV,
-                        None,
-                        "the protection password (never on the command line, where others can see it); "
-                        "set it in the environment, or leave out --protect",
-                    )
-                ]
-            )
+    password = protect_password("the workbook (or leave out --protect)") if args.protect else None
     if args.publish is not None and args.publish < 1:
         raise InputError(
             [Problem("command line", "", "--publish", args.publish, "a whole number of 1 or more")]

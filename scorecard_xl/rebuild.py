@@ -5,22 +5,20 @@ and data are; its commentary is carried into the new file, keyed by measure id."
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from scorecard_xl.atomic import check_writable, write_atomically
 from scorecard_xl.build import (
-    PROTECT_PASSWORD_ENV,
     BuildResult,
     Options,
     lay_out,
     load_inputs,
+    protect_password,
     requested_period,
     write_outputs,
 )
-from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.refresh_plan import choose_period, load_recorded_inputs, recorded_options
 from scorecard_xl.reopen import read_workbook_file
 from scorecard_xl.writer import write_workbook
@@ -53,20 +51,7 @@ def _with_password(options: Options) -> Options:
     """A protected workbook is rebuilt protected again, with the password from the environment."""
     if not options.protect or options.protect_password:
         return options
-    password = os.environ.get(PROTECT_PASSWORD_ENV)
-    if not password:
-        raise InputError(
-            [
-                Problem(
-                    "environment",
-                    "",
-                    PROTECT_PASSWORD_ENV,
-                    None,
-                    "the password to protect the rebuilt workbook with (its Cover says it was built "
-                    "with --protect)",
-                )
-            ]
-        )
+    password = protect_password("the rebuilt workbook (its Cover says it was built with --protect)")
     return dataclasses.replace(options, protect_password=password)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 import xlwings as xw
 
+from scorecard_xl.layout.sheet import column_letters
 from scorecard_xl.reopen import parse_reference
 
 
@@ -31,7 +32,9 @@ def payload_from_file(path: Path) -> dict[str, Any]:
         if rect is None:
             continue
         sheet, r1, c1, r2, c2 = rect
-        address = f"${_letters(c1)}${r1 + 1}" + (f":${_letters(c2)}${r2 + 1}" if (r1, c1) != (r2, c2) else "")
+        address = f"${column_letters(c1)}${r1 + 1}" + (
+            f":${column_letters(c2)}${r2 + 1}" if (r1, c1) != (r2, c2) else ""
+        )
         names.append(
             {
                 "name": name,
@@ -83,12 +86,3 @@ def apply_actions(payload: dict[str, Any], actions: list[dict[str, Any]]) -> dic
 def value_at(payload: dict[str, Any], sheet: str, row: int, col: int) -> Any:
     rows = next(s for s in payload["sheets"] if s["name"] == sheet)["values"]
     return rows[row][col] if row < len(rows) and col < len(rows[row]) else ""
-
-
-def _letters(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
