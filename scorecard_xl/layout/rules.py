@@ -46,15 +46,18 @@ def token_rule(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequenc
         _add(sheet, first_row, last_row, spans, options)
 
 
-def positive_count_rule(sheet: SheetLayout, first_row: int, last_row: int, col: int, word: str) -> None:
-    """A count above zero in a column headed Red, Amber or Green takes that colour."""
-    options = {"type": "cell", "criteria": ">", "value": 0, "format": f"rag_{word}"}
+BAND_LOOKS = {"A": "rag_Green", "B": "band_B", "C": "rag_Amber", "D": "rag_Red"}
+
+
+def positive_count_rule(sheet: SheetLayout, first_row: int, last_row: int, col: int, look: str) -> None:
+    """A count above zero in a column headed Red, Amber, Green (or Band A to D) takes that colour."""
+    options = {"type": "cell", "criteria": ">", "value": 0, "format": BAND_LOOKS.get(look, f"rag_{look}")}
     _add(sheet, first_row, last_row, [(col, col)], options)
 
 
 def quartile_rules(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequence[Span]) -> None:
     """Quartile bands A (best) to D (worst), coloured like RAG; the letter is the text, so colour
     is never alone."""
-    for letter, look in (("A", "rag_Green"), ("B", "band_B"), ("C", "rag_Amber"), ("D", "rag_Red")):
+    for letter, look in BAND_LOOKS.items():
         options = {"type": "cell", "criteria": "==", "value": f'"{letter}"', "format": look}
         _add(sheet, first_row, last_row, spans, options)

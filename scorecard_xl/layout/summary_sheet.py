@@ -1,159 +1,249 @@
-"""The Summary sheet: RAG and direction counts per section, and the measures off target."""
+"""The Summary sheet: counts per section, and the measures needing attention with links to them.
+
+Two kinds of summary, by what the scorecard judges: RAG against targets (red, amber, green, and the
+measures off target), or, for a benchmarking scorecard without targets, quartile bands (A to D,
+and the measures in the lower two quartiles).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from scorecard_xl.assess import AMBER, RED
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import rag_text
-from scorecard_xl.layout.rules import positive_count_rule, rag_rules, verdict_rules
-from scorecard_xl.layout.sheet import (
-    Block,
-    Formula,
-    Link,
-    SheetLayout,
-    a1,
-    quote_sheet,
-)
+from scorecard_xl.layout.rules import positive_count_rule, quartile_rules, rag_rules, verdict_rules
+from scorecard_xl.layout.sheet import Block, Formula, Link, SheetLayout, a1, quote_sheet
 from scorecard_xl.model import MeasureRow, Scorecard, tally
 from scorecard_xl.values import format_for_text
 
 SUMMARY_SHEET = "Summary"
-COUNT_HEADERS = ("Measures", "Red", "Amber", "Green", "No target", "Improving", "Worsening")
+BANDS = ("A", "B", "C", "D")
+_GO = "Go to row ►"
+
+
+@dataclass(frozen=True)
+class Count:
+    header: str
+    of: Callable[[list[MeasureRow]], int]
+    look: str | None = None  # a RAG word or band letter: counts above zero take its colour
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    text: Callable[[MeasureRow], str]
+    style: str
+    rules: str | None = None  # "rag", "verdict" or "quartile"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What this scorecard's summary counts and lists."""
+
+    counts: tuple[Count, ...]
+    note: str
+    list_title: str
+    listed: Callable[[Scorecard], list[MeasureRow]]  # in order, most in need first
+    room: int  # rows kept for the list whatever its length, so refresh can rewrite it in place
+    columns: tuple[Column, ...]
+    empty: str
 
 
 def lay_out_summary(
-    scorecard: Scorecard,
-    context: BuildContext,
-    section_sheets: dict[str, str],
-    scorecard_sheet: str,
+    scorecard: Scorecard, context: BuildContext, section_sheets: dict[str, str], scorecard_sheet: str
 ) -> SheetLayout:
+    plan = summary_plan(scorecard)
     sheet = SheetLayout(SUMMARY_SHEET, tab_color="#1F3864")
-    width = 8
-    row = title_block(sheet, scorecard, "Summary", width)
-    sheet.put(2, 2, "Improving / worsening: latest value against the previous period.", "muted")
-    row = _counts(sheet, scorecard, section_sheets, row)
-    _off_target(sheet, scorecard, scorecard_sheet, row + 2)
-    sheet.widths.update({0: 9.0, 1: 58.0, 2: 12.0, 3: 10.0, 4: 10.0, 5: 10.0, 6: 11.0, 7: 11.0, 8: 15.0})
+    row = title_block(sheet, scorecard, "Summary", len(plan.columns) + 1)
+    sheet.put(2, 2, plan.note, "muted")
+    row = _counts(sheet, scorecard, plan, section_sheets, row)
+    _attention(sheet, scorecard, plan, scorecard_sheet, row + 2)
+    ref_width = max(9.0, max(len(m.id) for m in scorecard.definition.measures) * 1.1 + 1)
+    sheet.widths.update({0: ref_width, 1: 58.0, 2: 24.0, 3: 10.0, 4: 10.0, 5: 10.0, 6: 11.0, 7: 11.0})
+    sheet.widths.update({8: 13.0, 9: 13.0})
     sheet.print_setup = print_setup(scorecard)
     return sheet
 
 
-def _counts(sheet: SheetLayout, scorecard: Scorecard, section_sheets: dict[str, str], row: int) -> int:
+def summary_plan(scorecard: Scorecard) -> Plan:
+    definition = scorecard.definition
+    titles = {s.id: s.title for s in definition.sections}
+    moves = (
+        Count("Improving", lambda rows: tally(rows).improving),
+        Count("Worsening", lambda rows: tally(rows).worsening),
+    )
+    note = "Improving / worsening: latest value against the previous period."
+
+    def common(line: MeasureRow) -> tuple[str, str, str, str]:
+        m = line.measure
+        return m.id, m.title, titles[m.section], format_for_text(line.headline, m.unit, m.decimals)
+
+    start = (
+        Column("Ref", lambda r: common(r)[0], "table_text"),
+        Column("Measure", lambda r: common(r)[1], "table_wrap"),
+        Column("Section", lambda r: common(r)[2], "table_text"),
+        Column("Value", lambda r: common(r)[3], "table_value"),
+    )
+    directions = (
+        Column(
+            "vs last year" if definition.yearly else "vs last period",
+            lambda r: r.vs_previous.text if r.vs_previous else "",
+            "table_status",
+            "verdict",
+        ),
+    ) + (
+        ()
+        if definition.yearly
+        else (
+            Column(
+                "vs last year",
+                lambda r: r.vs_last_year.text if r.vs_last_year else "",
+                "table_status",
+                "verdict",
+            ),
+        )
+    )
+    band = next((i for i, b in enumerate(definition.benchmarks) if b.kind == "quartile"), None)
+    judged = [r for r in scorecard.rows if r.measure.target.judged]
+    if judged or band is None:
+        return Plan(
+            counts=(
+                Count("Measures", lambda rows: len(rows)),
+                Count("Red", lambda rows: tally(rows).red, "Red"),
+                Count("Amber", lambda rows: tally(rows).amber, "Amber"),
+                Count("Green", lambda rows: tally(rows).green, "Green"),
+                Count("No target", lambda rows: tally(rows).not_judged),
+                *moves,
+            ),
+            note=note,
+            list_title="Measures off target",
+            listed=lambda card: (
+                [r for r in card.rows if r.rag == RED] + [r for r in card.rows if r.rag == AMBER]
+            ),
+            room=max(len(judged), 1),
+            columns=(
+                *start,
+                Column(
+                    "Target",
+                    lambda r: format_for_text(r.target, r.measure.unit, r.measure.decimals),
+                    "table_value",
+                ),
+                Column("RAG", lambda r: rag_text(r) or "", "table_status", "rag"),
+                *directions,
+            ),
+            empty="None: every judged measure is on target." if judged else "No measure has a target here.",
+        )
+    benchmark = definition.benchmarks[band]
+    others = [(i, b) for i, b in enumerate(definition.benchmarks) if i != band]
+
+    def band_of(line: MeasureRow) -> str:
+        return line.benchmarks[band] or ""
+
+    first_comparator = definition.comparators[0] if definition.comparators else None
+    comparator_column = (
+        (
+            Column(
+                first_comparator.label,
+                lambda r: format_for_text(r.comparators[0], r.measure.unit, r.measure.decimals),
+                "table_value",
+            ),
+        )
+        if first_comparator
+        else ()
+    )
+    return Plan(
+        counts=(
+            Count("Measures", lambda rows: len(rows)),
+            *(Count(f"Band {letter}", _counting(band_of, letter), letter) for letter in BANDS),
+            Count("No band", lambda rows: sum(band_of(r) not in BANDS for r in rows)),
+            *moves,
+        ),
+        note=f"{benchmark.label}: A is the best quarter of all authorities, D the worst. " + note,
+        list_title="Measures in the lower two quartiles (D, then C)",
+        listed=lambda card: (
+            [r for r in card.rows if band_of(r) == "D"] + [r for r in card.rows if band_of(r) == "C"]
+        ),
+        room=max(sum(r.measure.polarity != "none" for r in scorecard.rows), 1),
+        columns=(
+            *start,
+            *comparator_column,
+            Column(benchmark.label, band_of, "table_status", "quartile"),
+            *(Column(b.label, _benchmark_text(i), "table_status") for i, b in others),
+            *directions,
+        ),
+        empty="None: no measure is in the lower two quartiles.",
+    )
+
+
+def _counting(band_of: Callable[[MeasureRow], str], letter: str) -> Callable[[list[MeasureRow]], int]:
+    return lambda rows: sum(band_of(r) == letter for r in rows)
+
+
+def _benchmark_text(index: int) -> Callable[[MeasureRow], str]:
+    return lambda line: line.benchmarks[index] or ""
+
+
+def _counts(
+    sheet: SheetLayout, scorecard: Scorecard, plan: Plan, section_sheets: dict[str, str], row: int
+) -> int:
     sheet.put(row, 0, "By section", "heading")
     header = row + 1
     sheet.put(header, 0, "", "column_header_left")
     sheet.put(header, 1, "Section", "column_header_left")
-    for offset, text in enumerate(COUNT_HEADERS):
-        sheet.put(header, 2 + offset, text, "column_header")
-    row = header + 1
-    first = row
+    for offset, count in enumerate(plan.counts):
+        sheet.put(header, 2 + offset, count.header, "column_header")
+    row = first = header + 1
     for section in scorecard.definition.sections:
-        counts = tally(scorecard.rows_in(section))
+        rows = list(scorecard.rows_in(section))
         sheet.put(row, 0, None, "text")
         sheet.put(row, 1, Link(section_sheets[section.id], "A1", section.title), "link")
-        values = (
-            counts.measures,
-            counts.red,
-            counts.amber,
-            counts.green,
-            counts.not_judged,
-            counts.improving,
-            counts.worsening,
-        )
-        for offset, value in enumerate(values):
-            sheet.put(row, 2 + offset, value, "count")
+        for offset, count in enumerate(plan.counts):
+            sheet.put(row, 2 + offset, count.of(rows), "count")
         row += 1
-    total = tally(scorecard.rows)
     sheet.put(row, 1, "All sections", "total_label")
-    totals = (
-        total.measures,
-        total.red,
-        total.amber,
-        total.green,
-        total.not_judged,
-        total.improving,
-        total.worsening,
-    )
-    for offset, value in enumerate(totals):
-        sheet.put(row, 2 + offset, value, "total_value")
-    # Counts above zero take their RAG colour; the column header says which, so colour is not alone.
-    for offset, word in ((1, "Red"), (2, "Amber"), (3, "Green")):
-        positive_count_rule(sheet, first, row, 2 + offset, word)
-    sheet.blocks.append(Block("counts", first, 2, row, 2 + len(COUNT_HEADERS) - 1))
+    for offset, count in enumerate(plan.counts):
+        sheet.put(row, 2 + offset, count.of(list(scorecard.rows)), "total_value")
+    # Counts above zero take their colour; the column header names it, so colour is not alone.
+    for offset, count in enumerate(plan.counts):
+        if count.look:
+            positive_count_rule(sheet, first, row, 2 + offset, count.look)
+    sheet.blocks.append(Block("counts", first, 2, row, 2 + len(plan.counts) - 1))
     return row
 
 
-def _off_target(sheet: SheetLayout, scorecard: Scorecard, scorecard_sheet: str, row: int) -> None:
-    """Red then amber measures; the list keeps one row per judged measure so refresh can rewrite it
-    in place whatever the count."""
-    sheet.put(row, 0, "Measures off target", "heading")
+def _attention(sheet: SheetLayout, scorecard: Scorecard, plan: Plan, scorecard_sheet: str, row: int) -> None:
+    """The measures needing attention, keeping `plan.room` rows so refresh can rewrite the list in
+    place whatever its length."""
+    sheet.put(row, 0, plan.list_title, "heading")
     header = row + 1
-    headers = (
-        "Ref",
-        "Measure",
-        "Section",
-        "Value",
-        "Target",
-        "RAG",
-        "vs last period",
-        "vs last year",
-        "",
-    )
-    for col, text in enumerate(headers):
-        sheet.put(header, col, text, "column_header_left" if col in (0, 1, 2) else "column_header")
-    judged = [r for r in scorecard.rows if r.measure.target.judged]
-    off = off_target_rows(scorecard)
-    titles = {s.id: s.title for s in scorecard.definition.sections}
+    for col, column in enumerate(plan.columns):
+        sheet.put(header, col, column.header, "column_header_left" if col < 3 else "column_header")
+    link_col = len(plan.columns)
+    sheet.put(header, link_col, "", "column_header")
+    listed = plan.listed(scorecard)
     first = header + 1
-    rows = max(len(judged), 1)
-    for index in range(rows):
+    for index in range(plan.room):
         at = first + index
-        cells = _off_target_cells(off[index], titles) if index < len(off) else ("",) * 8
-        if index == 0 and not off:
-            none = "None: every judged measure is on target." if judged else "No measure has a target here."
-            cells = ("", none, *cells[2:])
-        for col, value in enumerate(cells):
+        line = listed[index] if index < len(listed) else None
+        for col, column in enumerate(plan.columns):
+            text = (
+                column.text(line) if line else (plan.empty if index == 0 and col == 1 and not listed else "")
+            )
             # Text, not numbers: after a refresh a row may hold a measure of another unit.
-            sheet.put(at, col, value or None, _OFF_TARGET_STYLES[col], "@")
+            sheet.put(at, col, text or None, column.style, "@")
         # The link follows the Ref in its row, so it stays right after a refresh reorders the list.
-        ref = a1(at, 0)
-        where = quote_sheet(scorecard_sheet)
+        ref, where = a1(at, 0), quote_sheet(scorecard_sheet)
         formula = f'=IF({ref}="","",HYPERLINK("#{where}!B"&MATCH({ref},{where}!$A:$A,0),"{_GO}"))'
-        sheet.put(at, 8, Formula(formula, _GO if index < len(off) else ""), "table_link")
-    last = first + rows - 1
-    rag_rules(sheet, first, last, [(5, 5)])
-    verdict_rules(sheet, first, last, [(6, 7)])
-    sheet.blocks.append(Block("off_target", first, 0, last, 7))
-
-
-_GO = "Go to row ►"
-_OFF_TARGET_STYLES = (
-    "table_text",
-    "table_wrap",
-    "table_text",
-    "table_value",
-    "table_value",
-    "table_status",
-    "table_status",
-    "table_status",
-)
-
-
-def off_target_rows(scorecard: Scorecard) -> list[MeasureRow]:
-    """Red measures, then amber, each in scorecard order."""
-    return [r for r in scorecard.rows if r.rag == RED] + [r for r in scorecard.rows if r.rag == AMBER]
-
-
-def _off_target_cells(line: MeasureRow, titles: dict[str, str]) -> tuple[str, ...]:
-    measure = line.measure
-    return (
-        measure.id,
-        measure.title,
-        titles[measure.section],
-        format_for_text(line.headline, measure.unit, measure.decimals),
-        format_for_text(line.target, measure.unit, measure.decimals),
-        rag_text(line) or "",
-        line.vs_previous.text if line.vs_previous else "",
-        line.vs_last_year.text if line.vs_last_year else "",
-    )
+        sheet.put(at, link_col, Formula(formula, _GO if line else ""), "table_link")
+    last = first + plan.room - 1
+    for col, column in enumerate(plan.columns):
+        if column.rules == "rag":
+            rag_rules(sheet, first, last, [(col, col)])
+        elif column.rules == "verdict":
+            verdict_rules(sheet, first, last, [(col, col)])
+        elif column.rules == "quartile":
+            quartile_rules(sheet, first, last, [(col, col)])
+    sheet.blocks.append(Block("attention", first, 0, last, len(plan.columns) - 1))
