@@ -16,7 +16,7 @@ from scorecard_xl.atomic import write_atomically
 from scorecard_xl.layout.data_sheet import DATA_SHEET
 from scorecard_xl.layout.scorecard_sheets import SCORECARD_SHEET
 from scorecard_xl.layout.sheet import CellValue, Formula, Link, WorkbookLayout, quote_sheet
-from scorecard_xl.render import convert_to_pdf
+from scorecard_xl.libreoffice import convert_to_pdf
 from scorecard_xl.writer import write_workbook
 
 NOT_PRINTED = (SCORECARD_SHEET, DATA_SHEET)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecard_xl.render import convert_to_pdf
+from scorecard_xl.libreoffice import convert_to_pdf
 
 A3_LANDSCAPE = (1190.55, 841.89)  # points
 
