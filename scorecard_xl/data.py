@@ -111,10 +111,10 @@ def build_dataset(
             )
         elif record.series == "actual":
             data.actual[period] = value
-        elif record.series == "ytd":
-            data.ytd[period] = value  # type: ignore[index]
-        else:
-            data.yearly.setdefault(record.series, {})[period] = value  # type: ignore[index]
+        elif record.series == "ytd" and isinstance(period, Month):
+            data.ytd[period] = value
+        elif isinstance(period, ReportingYear):  # targets, outturns and comparators are by year
+            data.yearly.setdefault(record.series, {})[period] = value
     problems.raise_if_any()
     return Dataset(by_measure, tuple(sources))
 

@@ -18,7 +18,7 @@ Only the organisation's own figures (actual, YTD, outturn) are suppressed: targe
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from typing import Any, cast
 
 from scorecard_xl.data import Dataset, MeasureData
 from scorecard_xl.definition import Definition, Measure
@@ -26,6 +26,7 @@ from scorecard_xl.periods import ReportingYear
 from scorecard_xl.values import Missing, Value
 
 SUPPRESSED = Missing("c")
+SERIES = ("actual", "ytd", "outturn")  # the organisation's own figures
 DEFAULT_THRESHOLD = 5
 
 
@@ -34,12 +35,11 @@ def suppress(definition: Definition, dataset: Dataset, threshold: int = DEFAULT_
     by_measure = {mid: copy.deepcopy(data) for mid, data in dataset.by_measure.items()}
     counts = [m for m in definition.measures if m.unit.name == "count"]
     for measure in counts:
-        data = by_measure.get(measure.id)
-        if data is not None:
-            for figures in _figures(data):
-                for period, value in figures.items():
-                    if _small(value, threshold):
-                        figures[period] = SUPPRESSED
+        for series in SERIES:
+            figures = _series(by_measure.get(measure.id), series)
+            for period, value in figures.items():
+                if _small(value, threshold):
+                    figures[period] = SUPPRESSED
     for measure in definition.measures:
         _protect_ytd(measure, by_measure.get(measure.id), definition.year_start_month)
     for measure in definition.measures:
@@ -49,12 +49,6 @@ def suppress(definition: Definition, dataset: Dataset, threshold: int = DEFAULT_
         if measure.derived_from:
             _follow_sources(measure, by_measure)
     return Dataset(by_measure, dataset.sources)
-
-
-def _figures(data: MeasureData) -> Iterable[dict[object, Value]]:
-    yield data.actual  # type: ignore[misc]
-    yield data.ytd  # type: ignore[misc]
-    yield data.yearly.setdefault("outturn", {})  # type: ignore[misc]
 
 
 def _small(value: Value | None, threshold: int) -> bool:
@@ -72,7 +66,7 @@ def _protect_ytd(measure: Measure, data: MeasureData | None, year_start_month: i
 
 def _protect_totals(total: Measure, by_measure: dict[str, MeasureData]) -> None:
     group = [total.id, *total.total_of]
-    for series in ("actual", "ytd", "outturn"):
+    for series in SERIES:
         periods = {p for mid in group for p in _series(by_measure.get(mid), series)}
         for period in periods:
             while True:
@@ -87,21 +81,22 @@ def _protect_totals(total: Measure, by_measure: dict[str, MeasureData]) -> None:
                 _series(by_measure.setdefault(victim, MeasureData()), series)[period] = SUPPRESSED
 
 
-def _series(data: MeasureData | None, series: str) -> dict[object, Value]:
+def _series(data: MeasureData | None, series: str) -> dict[Any, Value]:
+    """One of a measure's own series, keyed by its periods (months or years)."""
     if data is None:
         return {}
     if series == "actual":
-        return data.actual  # type: ignore[return-value]
+        return cast("dict[Any, Value]", data.actual)
     if series == "ytd":
-        return data.ytd  # type: ignore[return-value]
-    return data.yearly.setdefault("outturn", {})  # type: ignore[return-value]
+        return cast("dict[Any, Value]", data.ytd)
+    return cast("dict[Any, Value]", data.yearly.setdefault("outturn", {}))
 
 
 def _follow_sources(derived: Measure, by_measure: dict[str, MeasureData]) -> None:
     data = by_measure.get(derived.id)
     if data is None:
         return
-    for series in ("actual", "ytd", "outturn"):
+    for series in SERIES:
         figures = _series(data, series)
         for period in list(figures):
             if any(
