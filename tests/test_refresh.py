@@ -225,3 +225,31 @@ def test_the_addin_must_be_named_for_the_module_it_imports(tmp_path: Path) -> No
 
     assert main(["addin", "-o", str(tmp_path / "scorecard.xlam")]) == 2
     assert not (tmp_path / "scorecard.xlam").exists()
+
+
+def test_a_refresh_repeats_the_options_the_workbook_was_built_with(folder: Path) -> None:
+    """A published copy stays published, and a per-authority workbook keeps its authority's name."""
+    from scorecard_xl.build import Options
+
+    path = folder / "published.xlsx"
+    build(
+        path,
+        None,
+        [folder / "data.csv"],
+        "2023-02",
+        options=Options(organisation="Board copy", suppress_threshold=5),
+    )
+    payload = payload_from_file(path)
+    refreshed = apply_actions(payload, run(payload))
+    rows = value_rows(refreshed, SCORECARD_SHEET)
+    cfss12 = next(r for r in rows if r[0] == "CFSS12")
+    assert "c" in cfss12 and 3 not in cfss12 and 4 not in cfss12  # March's small counts suppressed too
+    assert value_at(refreshed, "Cover", 1, 1) == "Board copy"
+
+
+def test_a_protected_copy_is_not_refreshed(folder: Path) -> None:
+    from scorecard_xl.build import Options
+
+    path = folder / "protected.xlsx"
+    build(path, None, [folder / "data.csv"], "2023-02", options=Options(protect_password="pw"))
+    assert "refresh the unprotected workbook" in no_writes_and_a_message(payload_from_file(path))
