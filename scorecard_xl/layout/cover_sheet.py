@@ -163,12 +163,14 @@ def _key(sheet: SheetLayout, scorecard: Scorecard, row: int) -> int:
         ("–", "The measure has a target, but the value or the target is not available."),
         ("(blank)", "For information: no target, so no RAG."),
     ]
+    if not any(m.target.judged for m in definition.measures):
+        rag_lines = []  # a benchmarking scorecard: no targets, so no RAG to explain
     for word, text in rag_lines:
         style = f"key_{word}" if f"rag_{word}" in CONDITIONAL else "key_swatch"
         sheet.put(row, LABEL, word, style)
         sheet.put(row, TEXT, text, "wrap")
         row += 1
-    row += 1
+    row += 1 if rag_lines else 0
     direction_lines = [
         (
             "▲ better  ▼ worse",
@@ -208,8 +210,7 @@ def _key(sheet: SheetLayout, scorecard: Scorecard, row: int) -> int:
             "median": "the median of the group's values, as the DfE outcomes dashboard computes it",
         }.get(comparator.method or "", "")
         text = comparator.name + (f": {method}" if method else "")
-        if definition.comparators:
-            text += f". Judged against {judged}."
+        text += f". Compared with {judged}."
         sheet.put(row, TEXT, text, "wrap")
         row += 1
     row += 1
