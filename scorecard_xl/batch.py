@@ -3,12 +3,18 @@
 A batch file gives defaults, explicit jobs and expansions (`for_each` over periods, audience
 variants and organisations). Planning turns it into jobs, one output each, and refuses two jobs
 with the same output before anything runs. Jobs run in worker processes ('fork' on Linux, 'spawn'
-elsewhere), each a `render` and an atomic write; a failing job is reported and the others finish.
+elsewhere), each a layout, a workbook (and PDF) in memory, then atomic writes; a failing job is
+reported and the others finish.
 
 The manifest (JSON, in the output folder) records every output with the SHA-256 of its bytes and a
 fingerprint of its inputs. A re-run skips a job whose fingerprint is unchanged and whose output
 still has the recorded bytes. The batch replaces only files it wrote: a file it did not write, or
-one changed since (commentary typed into it), is never replaced; that job fails instead.
+one changed since (commentary typed into it), is never replaced; that job fails instead. With
+`pdf = true` a job also prints its board pack to a PDF beside the workbook, under the same rules.
+
+An `[email]` table says who gets the workbooks; with `--send` (or `--email-dry-run DIR`) every
+workbook built or skipped in this run is then emailed (or written as .eml files) through send.py,
+one job at a time: a job whose email fails is reported and the others still go.
 """
 
 from __future__ import annotations
@@ -33,15 +39,19 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from scorecard_xl import __version__
 from scorecard_xl.atomic import write_atomically
-from scorecard_xl.build import Inputs, Options, load_inputs, record_location, render, requested_period
+from scorecard_xl.build import Inputs, Options, lay_out, load_inputs, record_location, requested_period
 from scorecard_xl.bundled import DEFAULT_TEMPLATE, is_bundled_template, resolve_template, sample_data
 from scorecard_xl.definition import load_definition
 from scorecard_xl.errors import InputError, Problem, ProblemList
 from scorecard_xl.periods import Month
+from scorecard_xl.writer import write_workbook
+
+if TYPE_CHECKING:
+    from scorecard_xl.send import Mail, SmtpServer
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -52,13 +62,27 @@ DEFAULT_OUTPUT = "{organisation_slug}/{period}/scorecard.xlsx"
 DEFAULT_MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "scorecard-xl batch manifest 1"
 
-JOB_FIELDS = ("template", "data", "output", "name", "params")
+JOB_FIELDS = ("template", "data", "output", "name", "params", "pdf")
+EMAIL_FIELDS = (
+    "to",
+    "cc",
+    "from",
+    "subject",
+    "body",
+    "smtp_host",
+    "smtp_port",
+    "smtp_user",
+    "cafile",
+    "timeout",
+    "one_each",
+)
 TABLE_FIELDS: dict[str, tuple[str, ...]] = {
     "defaults": (*JOB_FIELDS, "period", "output_folder", "manifest"),
     "variant": JOB_FIELDS,
     "job": (*JOB_FIELDS, "period", "variant"),
     "for_each": ("period", "variant", "organisation"),
-    "top": ("defaults", "for_each", "variants", "jobs"),
+    "email": EMAIL_FIELDS,
+    "top": ("defaults", "for_each", "variants", "jobs", "email"),
 }
 RESERVED = ("period", "variant", "definition")  # set by the batch, never by params
 FROM_DEFINITION = ("organisation", "organisation_slug")  # from the definition unless params set them
@@ -86,6 +110,7 @@ class Settings:
     name: str | None = None
     period: str | None = None  # a month YYYY-MM (a year for an annual scorecard) or "latest"
     params: Mapping[str, str] = field(default_factory=dict)
+    pdf: bool | None = None  # also print the board pack to a PDF beside the workbook
 
     def over(self, base: Settings) -> Settings:
         """These settings with `base` filling what is not given; params merged, these winning."""
@@ -96,6 +121,7 @@ class Settings:
             self.name if self.name is not None else base.name,
             self.period if self.period is not None else base.period,
             {**base.params, **self.params},
+            self.pdf if self.pdf is not None else base.pdf,
         )
 
 
@@ -114,6 +140,20 @@ class ForEach:
 
 
 @dataclass(frozen=True)
+class EmailSettings:
+    """The [email] table, checked: recipients as patterns ("{email}" filled in per job), the
+    sender, the subject and body templates (send.py's fields) and the mail server."""
+
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    sender: str
+    subject: str
+    body: str
+    server: SmtpServer
+    one_each: bool = False
+
+
+@dataclass(frozen=True)
 class BatchFile:
     path: Path
     folder: Path  # relative paths in the batch file are relative to this folder
@@ -123,6 +163,7 @@ class BatchFile:
     variants: Mapping[str, Settings]
     for_each: ForEach | None
     jobs: tuple[ExplicitJob, ...]
+    email: EmailSettings | None = None
 
     @property
     def manifest(self) -> Path:
@@ -167,6 +208,23 @@ class _Table:
         for item in items:
             self._check_pattern(name, item)
         return tuple(items)
+
+    def boolean(self, name: str) -> bool | None:
+        value = self.raw.get(name)
+        if value is not None and not isinstance(value, bool):
+            self.problem(name, value, "true or false")
+            return None
+        return value
+
+    def number(self, name: str, expected: str, whole: bool = False) -> float | None:
+        value = self.raw.get(name)
+        if value is None:
+            return None
+        kinds = (int,) if whole else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            self.problem(name, value, expected)
+            return None
+        return value
 
     def params(self, name: str = "params", value: object = None) -> dict[str, str]:
         raw = self.raw.get(name) if value is None else value
@@ -286,8 +344,12 @@ def load_batch(path: str | Path) -> BatchFile:
             variant = ""
         jobs.append(ExplicitJob(_settings(table, with_period=True), variant, table.where))
 
+    email = (
+        _email(_Table(raw["email"], source, "[email]", "email", problems), folder) if "email" in raw else None
+    )
+
     problems.raise_if_any()
-    return BatchFile(path, folder, output_folder, manifest, defaults, variants, for_each, tuple(jobs))
+    return BatchFile(path, folder, output_folder, manifest, defaults, variants, for_each, tuple(jobs), email)
 
 
 def _settings(table: _Table, with_period: bool = False) -> Settings:
@@ -298,7 +360,76 @@ def _settings(table: _Table, with_period: bool = False) -> Settings:
         name=table.text("name", pattern=True),
         period=table.single_period() if with_period else None,
         params=table.params(),
+        pdf=table.boolean("pdf"),
     )
+
+
+def _email(table: _Table, folder: Path) -> EmailSettings:
+    """The [email] table. Addresses without placeholders, the sender, the templates and the server
+    settings are checked now; addresses filled in from a job's parameters when that job is sent."""
+    from scorecard_xl import send
+
+    problems, where = table.problems, table.where
+
+    def addresses(name: str) -> tuple[str, ...]:
+        value = table.raw.get(name)
+        if value is None:
+            return ()
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            table.problem(name, value, 'an address, a list of addresses, or a parameter such as "{email}"')
+            return ()
+        for item in items:
+            table._check_pattern(name, item)
+        fixed = [(where, item) for item in items if not _placeholders(item)]
+        send.parse_addresses(problems, table.source, name, fixed)
+        return tuple(items)
+
+    to, cc = addresses("to"), addresses("cc")
+    if "to" not in table.raw:
+        problems.add(
+            table.source, where, "to", None, 'the recipients: addresses, or a parameter such as "{email}"'
+        )
+    one_each = table.boolean("one_each") or False
+    if one_each and cc:
+        table.problem("cc", table.raw.get("cc"), "no cc with one_each (each message goes to one address)")
+    templates = []
+    for name, default in (("subject", send.DEFAULT_SUBJECT), ("body", send.DEFAULT_BODY)):
+        text = table.text(name) or default
+        problem = send.template_problem(text)
+        if problem:
+            table.problem(name, text, problem)
+        templates.append(text)
+    port = table.number("smtp_port", "a port number such as 587", whole=True)
+    if port is not None and not 0 < port < 65536:
+        table.problem("smtp_port", port, "a port number such as 587")
+    timeout = table.number("timeout", "a number of seconds above 0")
+    if timeout is not None and not timeout > 0:
+        table.problem("timeout", timeout, "a number of seconds above 0")
+    user = table.text("smtp_user")
+    cafile = table.text("cafile")
+    if cafile is not None and not (folder / cafile).is_file():
+        table.problem("cafile", cafile, "a PEM file of CA certificates (relative to the batch file)")
+    server = send.SmtpServer(
+        table.text("smtp_host"),
+        int(port or send.DEFAULT_PORT),
+        user,
+        str(folder / cafile) if cafile else None,
+        float(timeout or send.DEFAULT_TIMEOUT),
+    )
+    sender = table.text("from")
+    if sender is None:
+        sender = user if user and send.valid_address(user) else None
+        if sender is None:
+            problems.add(
+                table.source, where, "from", None, "the sender's address (needed unless smtp_user is one)"
+            )
+    else:
+        found = send.parse_addresses(problems, table.source, "from", [(where, sender)])
+        if len(found) > 1:
+            table.problem("from", sender, "one sender address")
+        sender = found[0] if found else None
+    return EmailSettings(to, cc, sender or "", templates[0], templates[1], server, one_each)
 
 
 def _variant_choices(variants: Mapping[str, Settings]) -> str:
@@ -436,6 +567,7 @@ class Job:
     variant: str
     params: Mapping[str, str]
     problem: str | None = None
+    pdf: Path | None = None  # the board pack's PDF, beside the workbook, when the job asks for one
 
 
 @dataclass(frozen=True)
@@ -614,15 +746,37 @@ def _job(
             filled,
             "a file name ending .xlsx inside the output folder (no '..')",
         )
+    if batch.email is not None:
+        _check_email_patterns(
+            batch.email, source, base.where, email_values(params, period, base.variant), problems
+        )
+    path = batch.output_folder / output
     return Job(
         name or output.as_posix(),
-        batch.output_folder / output,
+        path,
         definition,
         data,
         period,
         base.variant,
         params,
+        pdf=path.with_suffix(".pdf") if settings.pdf else None,
     )
+
+
+def email_values(params: Mapping[str, str], period: str | None, variant: str) -> dict[str, str]:
+    """What an [email] address pattern can use: the job's parameters, {period} and {variant}."""
+    return {**params, "period": period or "", "variant": variant}
+
+
+def _check_email_patterns(
+    email: EmailSettings, source: str, where: str, values: Mapping[str, str], problems: ProblemList
+) -> None:
+    for name, patterns in (("to", email.to), ("cc", email.cc)):
+        for pattern in patterns:
+            for placeholder in _placeholders(pattern):
+                if placeholder not in values:
+                    fields = f"[email] {name} (for the jobs of {where})"
+                    problems.add(source, "[email]", name, f"{{{placeholder}}}", _known(values, fields))
 
 
 def _organisation(path: Path, cache: dict[Path, str | Exception]) -> str | Exception:
@@ -646,19 +800,22 @@ def _refuse_duplicates(source: str, batch: BatchFile, jobs: Sequence[Job], manif
     problems = ProblemList()
     by_output: dict[str, list[Job]] = {}
     by_name: dict[str, list[Job]] = {}
+    shown: dict[str, Path] = {}
     for job in jobs:
-        if job.output is not None:
-            by_output.setdefault(os.path.normcase(os.path.abspath(job.output)), []).append(job)
+        for written in (job.output, job.pdf):  # a PDF is an output too
+            if written is not None:
+                key = os.path.normcase(os.path.abspath(written))
+                by_output.setdefault(key, []).append(job)
+                shown.setdefault(key, written)
         by_name.setdefault(job.name, []).append(job)
-    for same in by_output.values():
+    for key, same in by_output.items():
         if len(same) > 1:
-            assert same[0].output is not None
             names = "; ".join(_describe(j) for j in same[:4]) + ("; ..." if len(same) > 4 else "")
             problems.add(
                 source,
                 "",
                 "output",
-                _relative(same[0].output, batch),
+                _relative(shown[key], batch),
                 f"one job per output file, but {len(same)} jobs write it ({names}); put {{period}}, "
                 "{variant} or a parameter such as {la_code} in the output pattern",
             )
@@ -694,6 +851,8 @@ class _Task:
     replaces: str | None  # the SHA-256 of the existing output this job may replace (the batch's own)
     inputs_key: str | None  # identifies the inputs' content, for the worker's cache
     options: Options  # from the job's params: organisation, marking
+    pdf: Path | None = None  # print the board pack here too
+    replaces_pdf: str | None = None  # the SHA-256 of the existing PDF this job may replace
 
 
 @dataclass(frozen=True)
@@ -704,6 +863,8 @@ class _Outcome:
     sha256: str | None = None
     error: str | None = None
     detail: str | None = None  # the traceback of an unexpected error
+    pdf_size: int | None = None  # the PDF written, even when the workbook then failed
+    pdf_sha256: str | None = None
 
 
 _CACHE: OrderedDict[str, Inputs | InputError] = OrderedDict()
@@ -730,23 +891,42 @@ def _cached_inputs(definition: Path, data: tuple[Path, ...], key: str | None) ->
 
 
 def _run_task(task: _Task) -> _Outcome:
+    """Build the workbook (and print its PDF) in memory, then write the PDF and then the workbook,
+    each atomically: a failure before the writes leaves both files as they were."""
     start = time.perf_counter()
+    printed: tuple[int, str] | None = None  # the PDF's size and SHA-256, once written
     try:
         inputs = _cached_inputs(task.definition, task.data, task.inputs_key)
         period = requested_period(task.period, inputs.definition, task.source)
         # The workbook names the job's organisation (one workbook per authority from one definition).
-        _, content = render(inputs, period, workbook_folder=task.output.parent, options=task.options)
+        _, layout = lay_out(inputs, period, workbook_folder=task.output.parent, options=task.options)
+        content = write_workbook(layout, task.options.protect_password)
+        pdf_content = None
+        if task.pdf is not None:
+            from scorecard_xl.pdf import print_pdf  # LibreOffice, with its own profile for each call
+
+            pdf_content = print_pdf(layout, task.pdf.stem)
         task.output.parent.mkdir(parents=True, exist_ok=True)
         _check_replaceable(task.output, task.replaces)
+        if task.pdf is not None and pdf_content is not None:
+            _check_replaceable(task.pdf, task.replaces_pdf)
+            write_atomically(task.pdf, pdf_content)
+            printed = (len(pdf_content), hashlib.sha256(pdf_content).hexdigest())
         write_atomically(task.output, content)
     except InputError as error:
-        return _Outcome("failed", time.perf_counter() - start, error=error.message())
+        return _Outcome("failed", time.perf_counter() - start, error=error.message(), **_printed(printed))
     except Exception as error:
         detail = traceback.format_exc()
         message = f"internal error (please report it): {type(error).__name__}: {error}"
-        return _Outcome("failed", time.perf_counter() - start, error=message, detail=detail)
+        return _Outcome(
+            "failed", time.perf_counter() - start, error=message, detail=detail, **_printed(printed)
+        )
     digest = hashlib.sha256(content).hexdigest()
-    return _Outcome("built", time.perf_counter() - start, len(content), digest)
+    return _Outcome("built", time.perf_counter() - start, len(content), digest, **_printed(printed))
+
+
+def _printed(printed: tuple[int, str] | None) -> dict[str, Any]:
+    return {"pdf_size": printed[0], "pdf_sha256": printed[1]} if printed else {}
 
 
 def _check_replaceable(path: Path, replaces: str | None) -> None:
@@ -885,6 +1065,8 @@ class JobResult:
     error: str | None = None
     note: str = ""  # why it is built or skipped: "new", "inputs changed", "--force", "unchanged"
     detail: str | None = None
+    pdf_size: int | None = None  # of the PDF this batch owns beside the output, after this run
+    pdf_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -896,13 +1078,34 @@ class BatchReport:
     seconds: float
     dry_run: bool = False
     interrupted: bool = False
+    emails: tuple[EmailResult, ...] = ()  # one for each workbook emailed (or not), with --send
+    email_to: str | None = None  # "host:port", or the --email-dry-run folder; None without email
+    email_outbox: bool = False  # the messages were written as .eml files, not sent
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
 
+    def email_count(self, status: str) -> int:
+        return sum(e.status == status for e in self.emails)
+
     @property
     def ok(self) -> bool:
-        return not any(r.status in (FAILED, WOULD_FAIL, NOT_RUN) for r in self.results)
+        return not any(r.status in (FAILED, WOULD_FAIL, NOT_RUN) for r in self.results) and not any(
+            e.status == NOT_SENT for e in self.emails
+        )
+
+
+SENT, WRITTEN, NOT_SENT = "sent", "written", "not sent"
+
+
+@dataclass(frozen=True)
+class EmailResult:
+    job: Job
+    status: str  # sent, written (an .eml file, with --email-dry-run) or not sent
+    messages: int = 0
+    recipients: int = 0
+    error: str | None = None
+    files: tuple[Path, ...] = ()  # the .eml files written
 
 
 @dataclass(frozen=True)
@@ -919,18 +1122,19 @@ def _decide(
     hashes: _Hashes,
     source: str,
 ) -> _Decision:
-    """Skip, refuse or build: never replace a file this batch did not write (or that changed since)."""
+    """Skip, refuse or build: never replace a file this batch did not write (or that changed since).
+    The same goes for the job's PDF; an unchanged job is skipped only when its PDF is there too."""
     if job.problem or job.output is None or job.period is None or job.definition is None:
         return _Decision(JobResult(job, FAILED, error=job.problem or "cannot be planned"), None)
     entry = previous.get(_manifest_key(job.output, manifest), {})
     fingerprint = hashes.fingerprint(job)
     inputs_key = hashes.inputs_key(job.definition, job.data)
     owned = entry.get("sha256")
+    pdf = _pdf_state(job, entry, manifest)
     replaces, size, note = None, None, "new"
     if job.output.is_dir():
-        return _Decision(
-            JobResult(job, FAILED, error=f"{job.output}: is a folder; the output must be a file"), None
-        )
+        why = f"{job.output}: is a folder; the output must be a file"
+        return _Decision(JobResult(job, FAILED, error=why, **pdf.owned), None)
     if job.output.exists():
         actual = _file_sha256(job.output)
         size = job.output.stat().st_size
@@ -939,27 +1143,84 @@ def _decide(
                 f"{job.output}: exists and was not written by this batch (it is not in {manifest.name}); "
                 "it is never replaced: move or rename it, or change the output pattern"
             )
-            return _Decision(JobResult(job, FAILED, error=why), None)
+            return _Decision(JobResult(job, FAILED, error=_lines(why, pdf.problem), **pdf.owned), None)
         if actual != owned:
             why = (
                 f"{job.output}: has changed since this batch wrote it (commentary typed into it?); it is "
                 "never replaced: move or rename it to rebuild"
             )
-            return _Decision(JobResult(job, FAILED, error=why), None)
-        if not force and fingerprint is not None and entry.get("fingerprint") == fingerprint:
+            return _Decision(JobResult(job, FAILED, error=_lines(why, pdf.problem), **pdf.owned), None)
+        if pdf.problem:  # the workbook is still the batch's own
+            failed = JobResult(job, FAILED, size=size, sha256=actual, error=pdf.problem, **pdf.owned)
+            return _Decision(failed, None)
+        unchanged = fingerprint is not None and entry.get("fingerprint") == fingerprint
+        if not force and unchanged and pdf.ready:
             result = JobResult(
-                job, SKIPPED, size=size, sha256=actual, fingerprint=fingerprint, note="unchanged"
+                job, SKIPPED, size=size, sha256=actual, fingerprint=fingerprint, note="unchanged", **pdf.owned
             )
             return _Decision(result, None)
         replaces = actual
         if entry.get("fingerprint") is None:
             note = "failed last run"
+        elif unchanged:
+            note = "--force" if force else "PDF missing"
         else:
-            note = "--force" if entry.get("fingerprint") == fingerprint else "inputs changed"
+            note = "inputs changed"
+    elif pdf.problem:
+        return _Decision(JobResult(job, FAILED, error=pdf.problem, **pdf.owned), None)
     options = Options(organisation=job.params.get("organisation"), marking=job.params.get("marking"))
-    task = _Task(job.output, job.definition, job.data, job.period, source, replaces, inputs_key, options)
-    planned = JobResult(job, WOULD_BUILD, size=size, sha256=replaces, fingerprint=fingerprint, note=note)
+    task = _Task(
+        job.output,
+        job.definition,
+        job.data,
+        job.period,
+        source,
+        replaces,
+        inputs_key,
+        options,
+        job.pdf,
+        pdf.owned.get("pdf_sha256"),
+    )
+    planned = JobResult(
+        job, WOULD_BUILD, size=size, sha256=replaces, fingerprint=fingerprint, note=note, **pdf.owned
+    )
     return _Decision(planned, task)
+
+
+@dataclass(frozen=True)
+class _PdfState:
+    owned: Mapping[str, Any]  # pdf_size and pdf_sha256 of the PDF the batch owns, if it owns one
+    ready: bool  # nothing to print: the job wants no PDF, or its PDF is there as the batch wrote it
+    problem: str | None  # why the job's PDF may not be replaced
+
+
+def _pdf_state(job: Job, entry: Mapping[str, Any], manifest: Path) -> _PdfState:
+    """The PDF beside the job's output. The batch owns it while it has the bytes the manifest
+    records; that holds even with `pdf` turned off, so turning it on again replaces it."""
+    assert job.output is not None
+    path = job.output.with_suffix(".pdf")
+    recorded = entry.get("pdf")
+    owned_sha = recorded.get("sha256") if isinstance(recorded, Mapping) else None
+    if path.is_dir():
+        problem = f"{path}: is a folder; the PDF must be a file" if job.pdf else None
+        return _PdfState({}, job.pdf is None, problem)
+    actual = _file_sha256(path) if path.exists() else None
+    if actual is not None and actual == owned_sha:
+        return _PdfState({"pdf_size": path.stat().st_size, "pdf_sha256": actual}, True, None)
+    if job.pdf is None or actual is None:
+        return _PdfState({}, job.pdf is None, None)
+    if owned_sha is None:
+        problem = (
+            f"{path}: exists and was not written by this batch (it is not in {manifest.name}); it is "
+            "never replaced: move or rename it, or change the output pattern"
+        )
+    else:
+        problem = f"{path}: has changed since this batch wrote it; it is never replaced: move or rename it"
+    return _PdfState({}, False, problem)
+
+
+def _lines(*texts: str | None) -> str:
+    return "\n".join(t for t in texts if t)
 
 
 class Progress:
@@ -1061,7 +1322,15 @@ class _Manifest:
             "params": dict(job.params),
             "definition": _location(job.definition, folder) if job.definition else None,
             "data": [record_location(p, folder) for p in job.data],
+            "pdf": self._pdf(job, result),
         }
+
+    def _pdf(self, job: Job, result: JobResult) -> dict[str, Any] | None:
+        """The PDF beside the output: asked for, or still the batch's from an earlier run."""
+        if job.output is None or (job.pdf is None and result.pdf_sha256 is None):
+            return None
+        path = _manifest_key(job.output.with_suffix(".pdf"), self.path)
+        return {"path": path, "size": result.pdf_size, "sha256": result.pdf_sha256}
 
 
 def discover_here(keys: Sequence[InputsKey]) -> list[list[str] | str]:
@@ -1090,15 +1359,23 @@ def run_batch(
     manifest: str | Path | None = None,
     progress: TextIO | None = None,
     output_folder: str | Path | None = None,
+    send: bool = False,
+    email_dry_run: str | Path | None = None,
+    force_send: bool = False,
 ) -> BatchReport:
     """Plan and run a batch: build every job's workbook in `jobs` worker processes (default: one
     per CPU; 1 runs in this process), skipping unchanged ones unless `force`, and write the manifest.
     `output_folder` replaces the batch file's (the manifest goes in it too, unless `manifest` is
-    given). Raises InputError, before anything is written, for a bad batch file or manifest."""
+    given). Then, with `send`, email every workbook built or skipped as the [email] table says (or
+    with `email_dry_run`, write the messages in that folder); a workbook failing check is not sent
+    unless `force_send`. Raises InputError, before anything is written, for a bad batch file or
+    manifest, or for email settings that cannot work (no [email] table, server or password)."""
     started = time.monotonic()
     batch = load_batch(batch_file)
     if output_folder is not None:
         batch = dataclasses.replace(batch, output_folder=Path(output_folder))
+    mailing = send or email_dry_run is not None
+    password = _ready_to_email(batch, send, email_dry_run, dry_run) if mailing else None
     manifest_path = Path(manifest) if manifest else batch.manifest
     previous = read_manifest(manifest_path)
     workers = max(1, jobs or default_jobs())
@@ -1147,8 +1424,25 @@ def run_batch(
         )
         writer.save(planned, final, final=True)
         used = 1 if workers == 1 or len(tasks) <= 1 else min(workers, len(tasks))
+        emails: tuple[EmailResult, ...] = ()
+        email_to = None
+        if mailing and batch.email is not None and not interrupted:
+            if pool is not None:
+                pool.shutdown(wait=True)
+                pool = None
+            outbox = Path(email_dry_run) if email_dry_run is not None else None
+            email_to = str(outbox) if outbox is not None else batch.email.server.label
+            emails, interrupted = _email_all(batch, final, outbox, password, force_send, progress)
         return BatchReport(
-            batch, final, manifest_path, used, time.monotonic() - started, interrupted=interrupted
+            batch,
+            final,
+            manifest_path,
+            used,
+            time.monotonic() - started,
+            interrupted=interrupted,
+            emails=emails,
+            email_to=email_to,
+            email_outbox=email_dry_run is not None,
         )
     finally:
         if pool is not None:
@@ -1170,6 +1464,9 @@ def _pool(workers: int) -> cf.ProcessPoolExecutor:
 def _finish(decision: _Decision, outcome: _Outcome) -> JobResult:
     planned = decision.result
     assert planned is not None
+    pdf_size, pdf_sha256 = planned.pdf_size, planned.pdf_sha256
+    if outcome.pdf_sha256 is not None:  # written this run: the batch owns the new PDF
+        pdf_size, pdf_sha256 = outcome.pdf_size, outcome.pdf_sha256
     if outcome.status == BUILT:
         return JobResult(
             planned.job,
@@ -1179,6 +1476,8 @@ def _finish(decision: _Decision, outcome: _Outcome) -> JobResult:
             outcome.sha256,
             planned.fingerprint,
             note=planned.note,
+            pdf_size=pdf_size,
+            pdf_sha256=pdf_sha256,
         )
     # The output is untouched: the batch still owns what it owned before (planned.sha256), if anything.
     return JobResult(
@@ -1191,6 +1490,8 @@ def _finish(decision: _Decision, outcome: _Outcome) -> JobResult:
         outcome.error,
         planned.note,
         outcome.detail,
+        pdf_size,
+        pdf_sha256,
     )
 
 
@@ -1252,6 +1553,136 @@ def _run_in_pool(
     return interrupted
 
 
+# --- email --------------------------------------------------------------------------------------
+
+
+def _ready_to_email(batch: BatchFile, send: bool, outbox: str | Path | None, dry_run: bool) -> str | None:
+    """Everything sending needs, checked before any workbook is built; the SMTP password (None for
+    a relay without login, or for --email-dry-run)."""
+    from scorecard_xl.send import smtp_password
+
+    source = batch.path.name
+    problems = ProblemList()
+    if dry_run:
+        flag = "--send" if send else "--email-dry-run"
+        problems.add("command line", "", flag, None, "not with --dry-run, which builds and sends nothing")
+    if batch.email is None:
+        problems.add(
+            source, "", "[email]", None, "an [email] table saying who gets the workbooks (docs/batch.md)"
+        )
+    elif send and not batch.email.server.host:
+        problems.add(
+            source, "[email]", "smtp_host", None, "the mail server to send through (or --email-dry-run)"
+        )
+    if outbox is not None and Path(outbox).exists() and not Path(outbox).is_dir():
+        problems.add(
+            str(outbox), "", "--email-dry-run", None, "a folder to write the .eml files in (this is a file)"
+        )
+    problems.raise_if_any()
+    assert batch.email is not None
+    user = batch.email.server.user
+    return smtp_password(user) if send and user else None
+
+
+def _email_all(
+    batch: BatchFile,
+    results: Sequence[JobResult],
+    outbox: Path | None,
+    password: str | None,
+    force: bool,
+    progress: TextIO | None,
+) -> tuple[tuple[EmailResult, ...], bool]:
+    """Email each workbook built or skipped (never a failed one), one job at a time; a job whose
+    email fails is reported and the others still go. True as well when interrupted."""
+    ready = [r.job for r in results if r.status in (BUILT, SKIPPED) and r.job.output is not None]
+    done: list[EmailResult] = []
+    try:
+        for number, job in enumerate(ready, start=1):
+            result = _email_one(batch, job, outbox, password, force)
+            done.append(result)
+            if progress is not None:
+                print(f"[{number}/{len(ready)}] {_email_line(result)}", file=progress, flush=True)
+    except KeyboardInterrupt:
+        return tuple(done), True
+    return tuple(done), False
+
+
+def _email_one(
+    batch: BatchFile, job: Job, outbox: Path | None, password: str | None, force: bool
+) -> EmailResult:
+    from scorecard_xl.send import mail_book
+
+    assert batch.email is not None and job.output is not None
+    folder = None
+    if outbox is not None:  # mirrors the output folder, so workbooks of one name never collide
+        try:
+            folder = outbox / job.output.parent.relative_to(batch.output_folder)
+        except ValueError:
+            folder = outbox
+    try:
+        mail = job_mail(batch.email, job, batch.path.name)
+        sent = mail_book(
+            job.output,
+            mail,
+            pdf=job.pdf,
+            server=batch.email.server,
+            password=password,
+            dry_run=folder,
+            force=force,
+            force_flag="--force-send",
+        )
+    except InputError as error:
+        return EmailResult(job, NOT_SENT, error=error.message())
+    except OSError as error:  # the workbook or PDF went while the batch ran
+        where = error.filename or job.output
+        return EmailResult(job, NOT_SENT, error=f"{where}: cannot be read ({error.strerror or error})")
+    except Exception as error:  # one job's bug must not stop the others' email
+        message = f"internal error (please report it): {type(error).__name__}: {error}"
+        return EmailResult(job, NOT_SENT, error=message)
+    status = WRITTEN if outbox is not None else SENT
+    return EmailResult(job, status, len(sent.messages), sent.recipients, files=sent.written)
+
+
+def job_mail(email: EmailSettings, job: Job, source: str) -> Mail:
+    """The [email] table for one job: its recipients filled in from the job's parameters and
+    checked. Raises InputError naming every bad or missing address."""
+    from scorecard_xl.send import Mail, parse_addresses
+
+    values = email_values(job.params, job.period, job.variant)
+    problems = ProblemList()
+    found: dict[str, list[str]] = {}
+    for name, patterns in (("to", email.to), ("cc", email.cc)):
+        found[name] = []
+        for pattern in patterns:
+            text = _fill(pattern, values).strip()  # every placeholder was checked while planning
+            if text:  # an empty parameter adds no one
+                label = f"{name} ({pattern})" if text != pattern else name
+                found[name] += parse_addresses(problems, source, label, [("[email]", text)])
+    if not found["to"] and not problems:
+        problems.add(
+            source,
+            "[email]",
+            "to",
+            ", ".join(email.to),
+            "an address for this job; its parameters leave the recipients empty",
+        )
+    problems.raise_if_any()
+    return Mail(
+        email.sender, tuple(found["to"]), tuple(found["cc"]), email.subject, email.body, email.one_each
+    )
+
+
+def _email_line(result: EmailResult) -> str:
+    if result.status == NOT_SENT:
+        reason = (result.error or "").splitlines()[0] if result.error else ""
+        return f"not sent {result.job.name}: {reason}"
+    messages = f"{result.messages} message{'s' if result.messages != 1 else ''}"
+    people = f"{result.recipients} recipient{'s' if result.recipients != 1 else ''}"
+    if result.status == WRITTEN:
+        return f"wrote {messages} for {result.job.name} (nothing sent): {', '.join(map(str, result.files))}"
+    return f"sent {result.job.name}: {messages} to {people}"
+
+
 # --- reporting ----------------------------------------------------------------------------------
 
 
@@ -1272,12 +1703,16 @@ def table(rows: Sequence[Sequence[str]], right: Iterable[int] = ()) -> str:
 
 
 def summary(report: BatchReport) -> str:
-    """The table printed at the end: job, status, seconds, size; then the totals."""
-    rows = [("job", "status", "seconds", "size")]
+    """The table printed at the end: job, status, seconds, size (and email, when emailing); then
+    the totals."""
+    mailing = report.email_to is not None
+    emailed = {e.job.output: e.status for e in report.emails}
+    rows = [("job", "status", "seconds", "size", *(("email",) if mailing else ()))]
     for r in report.results:
         seconds = f"{r.seconds:.2f}" if r.status in (BUILT, FAILED) and r.seconds else ""
         size = f"{r.size:,}" if r.size is not None and r.status in (BUILT, SKIPPED) else ""
-        rows.append((r.job.name, r.status, seconds, size))
+        email = (emailed.get(r.job.output, ""),) if mailing else ()
+        rows.append((r.job.name, r.status, seconds, size, *email))
     counts = ", ".join(
         f"{report.count(s)} {s}" for s in (BUILT, SKIPPED, FAILED, NOT_RUN) if report.count(s) or s == FAILED
     )
@@ -1287,7 +1722,20 @@ def summary(report: BatchReport) -> str:
         f"{total} workbook{'s' if total != 1 else ''}: {counts}; {report.seconds:.1f} s with {workers}; "
         f"manifest {report.manifest}"
     )
-    return table(rows, right=(2, 3)) + "\n\n" + foot
+    return table(rows, right=(2, 3)) + "\n\n" + foot + _email_foot(report)
+
+
+def _email_foot(report: BatchReport) -> str:
+    if report.email_to is None:
+        return ""
+    messages = sum(e.messages for e in report.emails)
+    count = f"{messages} message{'s' if messages != 1 else ''}"
+    if report.email_outbox:
+        written = report.email_count(WRITTEN)
+        done = f"{written} written ({count} as .eml files in {report.email_to}; nothing sent)"
+    else:
+        done = f"{report.email_count(SENT)} sent ({count} via {report.email_to})"
+    return f"\nemail: {done}, {report.email_count(NOT_SENT)} not sent"
 
 
 def dry_run_table(report: BatchReport) -> str:
@@ -1313,4 +1761,14 @@ def failures(report: BatchReport) -> list[str]:
             lines.append(f"{r.job.name}:\n{reason}")
             if r.detail:
                 lines.append("\n".join(f"    {line}" for line in r.detail.rstrip().splitlines()))
+    return lines
+
+
+def email_failures(report: BatchReport) -> list[str]:
+    """One message per workbook not sent, its reason indented beneath."""
+    lines = []
+    for e in report.emails:
+        if e.status == NOT_SENT and e.error:
+            reason = "\n".join(f"    {line}" for line in e.error.splitlines())
+            lines.append(f"{e.job.name}:\n{reason}")
     return lines

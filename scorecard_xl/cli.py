@@ -358,6 +358,20 @@ def _batch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress and no summary table; failures only"
     )
+    email = parser.add_argument_group(
+        "email",
+        "After the builds, email each workbook built or skipped (never a failed one), with its PDF,\n"
+        "as the batch file's [email] table says. The password is read from\n"
+        "$SCORECARD_XL_SMTP_PASSWORD or the system keyring.",
+    )
+    how = email.add_mutually_exclusive_group()
+    how.add_argument("--send", action="store_true", help="send the emails through [email] smtp_host")
+    how.add_argument(
+        "--email-dry-run", metavar="DIR", help="write the emails to DIR as .eml files; send nothing"
+    )
+    email.add_argument(
+        "--force-send", action="store_true", help="email workbooks even if they fail scorecard-xl check"
+    )
 
 
 def _at_least_one(text: str) -> int:
@@ -367,7 +381,7 @@ def _at_least_one(text: str) -> int:
 
 
 def _run_batch(args: argparse.Namespace) -> int:
-    from scorecard_xl.batch import dry_run_table, failures, run_batch, summary
+    from scorecard_xl.batch import dry_run_table, email_failures, failures, run_batch, summary
 
     report = run_batch(
         args.batch_file,
@@ -376,6 +390,9 @@ def _run_batch(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         manifest=args.manifest,
         progress=None if args.quiet else sys.stderr,
+        send=args.send,
+        email_dry_run=args.email_dry_run,
+        force_send=args.force_send,
     )
     if report.dry_run:
         print(dry_run_table(report))
@@ -386,6 +403,10 @@ def _run_batch(args: argparse.Namespace) -> int:
         verb = "would fail" if report.dry_run else "failed"
         print(f"scorecard-xl batch: {len(problems)} job(s) {verb}:", file=sys.stderr)
         print("\n".join(problems), file=sys.stderr)
+    unsent = email_failures(report)
+    if unsent:
+        print(f"scorecard-xl batch: {len(unsent)} workbook(s) not sent:", file=sys.stderr)
+        print("\n".join(unsent), file=sys.stderr)
     if report.interrupted:
         print("scorecard-xl batch: interrupted; the manifest lists what was built", file=sys.stderr)
         return 130
@@ -486,12 +507,14 @@ COMMANDS: list[Command] = [
         "docs/batch.md), several at once in separate processes. A job that fails is reported and the "
         "others finish. Workbooks whose inputs have not changed since the last run are skipped; "
         "manifest.json in the output folder records each one's SHA-256 and inputs. A file the batch "
-        "did not write is never replaced. Exit code 0 when every job succeeded, 1 when any failed, "
-        "2 for a bad batch file.",
+        "did not write is never replaced. pdf = true in the batch file prints each board pack to a "
+        "PDF too; with --send each workbook is then emailed as its [email] table says. Exit code 0 "
+        "when every job succeeded, 1 when any failed (or was not sent), 2 for a bad batch file.",
         (
             "scorecard-xl batch board_pack.toml",
             "scorecard-xl batch board_pack.toml --dry-run      # list the jobs, write nothing",
             "scorecard-xl batch all_las.toml --jobs 4 --force  # rebuild everything, 4 at a time",
+            "scorecard-xl batch board_pack.toml --email-dry-run outbox   # then --send to send them",
         ),
         _batch_arguments,
         _run_batch,

@@ -50,10 +50,16 @@ def _printable(value: CellValue) -> CellValue:
     return value
 
 
-def write_pdf(layout: WorkbookLayout, path: Path) -> None:
-    """Print the layout's board pack to `path` through LibreOffice, atomically."""
+def print_pdf(layout: WorkbookLayout, name: str = "scorecard") -> bytes:
+    """The layout's board pack as PDF bytes, printed by LibreOffice (a throw-away profile for each
+    call, so parallel calls never share one). `name` is the file name LibreOffice prints from."""
     with tempfile.TemporaryDirectory(prefix="scorecard-xl-pdf-") as folder:
-        workbook = Path(folder) / f"{path.stem}.xlsx"
+        workbook = Path(folder) / f"{name}.xlsx"
         workbook.write_bytes(write_workbook(print_profile(layout)))
         [pdf] = convert_to_pdf([workbook], Path(folder) / "out")
-        write_atomically(path, pdf.read_bytes())
+        return pdf.read_bytes()
+
+
+def write_pdf(layout: WorkbookLayout, path: Path) -> None:
+    """Print the layout's board pack to `path` through LibreOffice, atomically."""
+    write_atomically(path, print_pdf(layout, path.stem))

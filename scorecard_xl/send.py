@@ -145,6 +145,19 @@ class SendResult:
         return len({r.lower() for m in self.messages for r in m.recipients})
 
 
+@dataclass(frozen=True)
+class Mail:
+    """What goes with a workbook, already checked: sender, recipients and the subject and body
+    templates (fields from FIELDS). With `one_each`, each `to` gets a message of their own."""
+
+    sender: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...] = ()
+    subject: str = DEFAULT_SUBJECT
+    body: str = DEFAULT_BODY
+    one_each: bool = False
+
+
 def send_book(
     book: str | Path,
     *,
@@ -198,39 +211,61 @@ def send_book(
     problems.raise_if_any()
     # The password before the slower steps: a missing one is reported at once.
     password = smtp_password(server.user) if folder is None and server.user else None
+    mail = Mail(from_address, tuple(recipients), tuple(copies), templates[0], templates[1], one_each)
+    return mail_book(
+        book_path, mail, pdf=pdf_path, server=server, password=password, dry_run=folder, force=force
+    )
 
-    book_bytes = book_path.read_bytes()
+
+def mail_book(
+    book: Path,
+    mail: Mail,
+    *,
+    pdf: Path | None = None,
+    server: SmtpServer | None = None,
+    password: str | None = None,
+    dry_run: Path | None = None,
+    eml_stem: str | None = None,
+    force: bool = False,
+    force_flag: str = "--force",
+) -> SendResult:
+    """Compose the messages for one workbook (and its PDF) and send them through `server`, or with
+    `dry_run` write them in that folder as .eml files named after `eml_stem` (default: the
+    workbook's name). Unless `force`, a workbook failing check is refused (`force_flag` is the
+    option the message suggests). `mail` and `server` are already checked (as `send_book` does).
+    Raises InputError, with nothing sent, when the workbook is refused or the server fails."""
+    book_bytes = book.read_bytes()
     if not force:
-        refuse_if_check_fails(book_path)
-        if book_path.read_bytes() != book_bytes:  # what is attached must be what was checked
-            raise InputError(
-                [Problem(str(book_path), "", "", None, "changed while it was checked; try again")]
-            )
-    facts = read_facts(book_bytes, book_path.name)
-    pdf_bytes = pdf_path.read_bytes() if pdf_path is not None else None
-    if pdf_bytes is not None and pdf_path is not None and not pdf_bytes.startswith(b"%PDF-"):
-        raise InputError([Problem(str(pdf_path), "", "--pdf", None, "a PDF file (it does not start %PDF-)")])
-    subject_text = render_template(templates[0], facts, "subject").strip()
-    if templates[0] == DEFAULT_SUBJECT and facts.marking.upper() not in ("", "OFFICIAL"):
+        refuse_if_check_fails(book, force_flag)
+        if book.read_bytes() != book_bytes:  # what is attached must be what was checked
+            raise InputError([Problem(str(book), "", "", None, "changed while it was checked; try again")])
+    facts = read_facts(book_bytes, book.name)
+    pdf_bytes = pdf.read_bytes() if pdf is not None else None
+    if pdf_bytes is not None and pdf is not None and not pdf_bytes.startswith(b"%PDF-"):
+        raise InputError([Problem(str(pdf), "", "--pdf", None, "a PDF file (it does not start %PDF-)")])
+    subject_text = render_template(mail.subject, facts, "subject").strip()
+    if mail.subject == DEFAULT_SUBJECT and facts.marking.upper() not in ("", "OFFICIAL"):
         subject_text = f"[{facts.marking}] {subject_text}"  # OFFICIAL-SENSITIVE is marked in the subject
     if "\n" in subject_text or "\r" in subject_text:
         raise InputError([Problem("subject", "", "", subject_text, "a subject on one line")])
-    body_text = render_template(templates[1], facts, "body")
-    if pdf_bytes is not None and templates[1] == DEFAULT_BODY:
+    body_text = render_template(mail.body, facts, "body")
+    if pdf_bytes is not None and mail.body == DEFAULT_BODY:
         body_text += "\n" + _PDF_NOTE
-    attachments = [(book_path.name, XLSX_TYPE, book_bytes)]
-    if pdf_path is not None and pdf_bytes is not None:
-        attachments.append((pdf_path.name, PDF_TYPE, pdf_bytes))
-    recipients = _unique(recipients)
+    attachments = [(book.name, XLSX_TYPE, book_bytes)]
+    if pdf is not None and pdf_bytes is not None:
+        attachments.append((pdf.name, PDF_TYPE, pdf_bytes))
+    recipients = _unique(mail.to)
     copies = [
-        c for c in _unique(copies) if _address(c).lower() not in {_address(r).lower() for r in recipients}
+        c for c in _unique(mail.cc) if _address(c).lower() not in {_address(r).lower() for r in recipients}
     ]
-    groups = [[r] for r in recipients] if one_each else [recipients]
+    groups = [[r] for r in recipients] if mail.one_each else [recipients]
     messages = tuple(
-        compose(from_address, group, copies, subject_text, body_text, attachments) for group in groups
+        compose(mail.sender, group, copies, subject_text, body_text, attachments) for group in groups
     )
-    if folder is not None:
-        return SendResult(messages, facts, written=write_eml(messages, folder, book_path.stem, one_each))
+    if dry_run is not None:
+        written = write_eml(messages, dry_run, eml_stem or book.stem, mail.one_each)
+        return SendResult(messages, facts, written=written)
+    server = server or SmtpServer()
     deliver(messages, server, password)
     return SendResult(messages, facts, sent_via=server.label)
 
@@ -247,7 +282,7 @@ def _check_file(problems: ProblemList, path: Path, what: str, suffix: str) -> No
         problems.add(str(path), "", what, path.suffix or None, f"a {suffix} file")
 
 
-def refuse_if_check_fails(path: Path) -> None:
+def refuse_if_check_fails(path: Path, force_flag: str = "--force") -> None:
     """Refuse a workbook that `scorecard-xl check` finds fault with: the board should not get it."""
     from scorecard_xl.check import check_workbook
 
@@ -262,7 +297,7 @@ def refuse_if_check_fails(path: Path) -> None:
             "",
             None,
             f"not sent: it fails check ({len(findings)} finding{'s' if len(findings) != 1 else ''} above); "
-            "fix it and rebuild, or pass --force to send it anyway",
+            f"fix it and rebuild, or pass {force_flag} to send it anyway",
         )
     )
     raise InputError(problems)

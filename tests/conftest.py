@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled sample built once per test session, with a fixed build time."""
+"""Shared fixtures: the bundled sample built once per test session, with a fixed build time; and,
+from smtp_server.py, a real SMTP server for the email tests."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from scorecard_xl.build import load_inputs, render
 # xlwings reads its licence when first imported. The remote engine the refresh tests use is xlwings
 # PRO, free under the PolyForm Noncommercial licence (government bodies qualify).
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+# The SMTP server's fixtures (certificates, start_server, server, env) for test_send and
+# test_batch_publish: tests/smtp_server.py, imported by name as pytest puts this folder on sys.path.
+pytest_plugins = ["smtp_server"]
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "samples" / "nct_2022_23"
