@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
-import shlex
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from scorecard_xl.suppression import suppress
 from scorecard_xl.writer import write_workbook
 
 GENERATOR = f"scorecard-xl {__version__}"
+_OPTION_RE = re.compile(r'(organisation|marking) ("(?:[^"\\]|\\.)*")|(publish) (\d+)|(protected)')
 PROTECT_PASSWORD_ENV = "SCORECARD_XL_PROTECT_PASSWORD"  # never a file or an argument others can see
 
 
@@ -90,37 +92,32 @@ class Options:
     def protect(self) -> bool:
         return self.protect_password is not None
 
-    def as_flags(self) -> str:
-        """The options as command-line flags, recorded on the Cover so a refresh repeats them (the
-        password never: only that there is one)."""
-        flags = []
+    def as_text(self) -> str:
+        """The options in words a refresh reads back, recorded on the Cover (the password never,
+        only that there is one): 'organisation "North Northamptonshire"; publish 5'. Plain words
+        first, so no spreadsheet takes the cell for a formula."""
+        parts = []
         if self.organisation:
-            flags.append(f"--organisation {shlex.quote(self.organisation)}")
+            parts.append(f"organisation {json.dumps(self.organisation)}")
         if self.marking:
-            flags.append(f"--marking {shlex.quote(self.marking)}")
+            parts.append(f"marking {json.dumps(self.marking)}")
         if self.suppress_threshold is not None:
-            flags.append(f"--publish {self.suppress_threshold}")
+            parts.append(f"publish {self.suppress_threshold}")
         if self.protect:
-            flags.append("--protect")
-        return " ".join(flags)
+            parts.append("protected")
+        return "; ".join(parts)
 
     @classmethod
-    def from_flags(cls, text: str, where: str = "Cover, Built with") -> Options:
-        """Read back what `as_flags` wrote (a protected workbook's password is not known)."""
+    def from_text(cls, text: str, where: str = "Cover, Built with") -> Options:
+        """Read back what `as_text` wrote (a protected workbook's password is not known)."""
         if not text or text.startswith("no options"):
             return cls()
-        try:
-            words = shlex.split(text)
-        except ValueError:
-            words = ["?"]
         found: dict[str, str] = {}
-        while words:
-            flag = words.pop(0)
-            if flag == "--protect":
-                found["protect"] = ""
-            elif flag in ("--organisation", "--marking", "--publish") and words:
-                found[flag[2:]] = words.pop(0)
-            else:
+        position = 0
+        while position < len(text):
+            match = _OPTION_RE.match(text, position)
+            ends_well = match is not None and (match.end() == len(text) or text.startswith("; ", match.end()))
+            if match is None or not ends_well:
                 raise InputError(
                     [
                         Problem(
@@ -128,17 +125,20 @@ class Options:
                             "",
                             "options",
                             text,
-                            "flags written by scorecard-xl: --organisation NAME, --marking TEXT, "
-                            "--publish N, --protect",
+                            'what scorecard-xl writes there: organisation "NAME"; marking "TEXT"; publish N; '
+                            "protected",
                         )
                     ]
                 )
+            key = match[1] or match[3] or match[5]
+            found[key] = json.loads(match[2]) if match[2] else (match[4] or "")
+            position = match.end() + 2
         publish = found.get("publish")
         return cls(
             marking=found.get("marking"),
             organisation=found.get("organisation"),
-            suppress_threshold=int(publish) if publish and publish.isdigit() else None,
-            protect_password="" if "protect" in found else None,
+            suppress_threshold=int(publish) if publish else None,
+            protect_password="" if "protected" in found else None,
         )
 
     def overridden_by(self, other: Options) -> Options:
@@ -250,7 +250,7 @@ def lay_out(
         data_locations=data_locations,
         commentary=dict(commentary or {}),
         publication=publication_note(options.suppress_threshold),
-        options_text=options.as_flags(),
+        options_text=options.as_text(),
     )
     layout = lay_out_workbook(scorecard, context)
     for sheet in layout.sheets:

@@ -88,7 +88,7 @@ def load_recorded_inputs(record: WorkbookRecord) -> Inputs:
 
 
 def recorded_options(record: WorkbookRecord) -> Options:
-    return Options.from_flags(record.options, f"{record.name} Cover, Built with")
+    return Options.from_text(record.options, f"{record.name} Cover, Built with")
 
 
 def choose_period(record: WorkbookRecord, requested: str | None, inputs: Inputs) -> Period:

@@ -90,3 +90,22 @@ def test_protection_needs_a_password_from_the_environment(
     monkeypatch.delenv("SCORECARD_XL_PROTECT_PASSWORD", raising=False)
     assert main(["build", "--protect"]) == 2
     assert not (folder / "scorecard.xlsx").exists()
+
+
+def test_a_workbook_built_with_every_option_passes_check(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorecard_xl.check import check_workbook
+
+    monkeypatch.setenv("SCORECARD_XL_PROTECT_PASSWORD", "board-2023")
+    argv = [
+        "build",
+        "--organisation",
+        "Board copy",
+        "--marking",
+        "OFFICIAL-SENSITIVE",
+        "--publish",
+        "--protect",
+    ]
+    assert main(argv) == 0
+    assert [str(f) for f in check_workbook(folder / "scorecard.xlsx")] == []
