@@ -10,7 +10,6 @@ import hashlib
 import io
 import json
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import pytest
 from scorecard_xl import batch
 from scorecard_xl.batch import Progress, load_batch, plan
 from scorecard_xl.cli import main
+from tests.cli_process import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_MONTHS = ["2022-10", "2022-11", "2022-12", "2023-01", "2023-02", "2023-03"]
@@ -87,14 +87,7 @@ def work(tmp_path: Path) -> Path:
 
 def run(folder: Path, *args: str, batch_file: str = "batch.toml") -> subprocess.CompletedProcess[str]:
     """`scorecard-xl batch BATCH ARGS --jobs 2`, in a new process, in `folder`."""
-    return subprocess.run(
-        [sys.executable, "-m", "scorecard_xl.cli", "batch", batch_file, "--jobs", "2", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=folder,
-        check=False,
-    )
+    return run_cli("batch", batch_file, "--jobs", "2", *args, cwd=folder)
 
 
 def manifest(folder: Path) -> dict[str, dict[str, Any]]:

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from test_batch import CARD, data_csv, statuses
 
 from scorecard_xl.cli import main
 from scorecard_xl.send import PDF_TYPE, XLSX_TYPE
+from tests.cli_process import run_cli
 
 XLSX, PDF = "/".join(XLSX_TYPE), "/".join(PDF_TYPE)
 
@@ -94,15 +94,7 @@ def work(tmp_path: Path) -> Path:
 
 def run(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`scorecard-xl batch batch.toml ARGS --jobs 2`, in a new process, in `folder`."""
-    return subprocess.run(
-        [sys.executable, "-m", "scorecard_xl.cli", "batch", "batch.toml", "--jobs", "2", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=folder,
-        env=env,
-        check=False,
-    )
+    return run_cli("batch", "batch.toml", "--jobs", "2", *args, cwd=folder, env=env)
 
 
 def batch_in_process(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

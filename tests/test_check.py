@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +33,7 @@ from scorecard_xl.check import (
     personal_property_name,
 )
 from scorecard_xl.cli import main
+from tests.cli_process import run_cli
 
 ORG = "Acme Children's Trust"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -43,16 +42,6 @@ PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 Edit = Callable[[Workbook, Worksheet], None]
 Parts = dict[str, bytes]
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scorecard_xl.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
 
 
 def make_book(path: Path, edit: Edit | None = None) -> Path:

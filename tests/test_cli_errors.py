@@ -8,13 +8,13 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from scorecard_xl.build import load_inputs
+from tests.cli_process import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_templates" / "nct_monthly.toml"
@@ -25,13 +25,7 @@ INPUTS = ("-t", "card.toml", "-d", "data.csv")
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     """`scorecard-xl ARGS` in the current folder."""
-    return subprocess.run(
-        [sys.executable, "-m", "scorecard_xl.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
+    return run_cli(*args)
 
 
 @pytest.fixture
