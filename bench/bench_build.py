@@ -27,10 +27,10 @@ from pathlib import Path
 
 import xlsxwriter
 
-from scorecard_xl.build import load_inputs, render
 from scorecard_xl.layout import BuildContext, lay_out_workbook
 from scorecard_xl.layout.sheet import Formula, Link
 from scorecard_xl.model import build_scorecard
+from scorecard_xl.pipeline import load_inputs, render
 from scorecard_xl.styles import cell_format
 
 FIXED = dt.datetime(2023, 4, 12, tzinfo=dt.timezone.utc)

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import xlwings as xw
 
-from scorecard_xl.build import build, load_inputs, render
+from scorecard_xl.pipeline import build, load_inputs, render
 from scorecard_xl.refresh import refresh
 from tests.excel_payload import payload_from_file
 

@@ -1,18 +1,75 @@
 """scorecard-xl: board-ready performance scorecard workbooks from a definition and tidy data.
 
-The library first; the command line (`scorecard-xl`) is a thin shell over it:
+The library is the front door; the command line (`scorecard-xl`) is a thin shell over it:
 
-    from scorecard_xl import build
-    build("scorecard.xlsx")                      # the bundled sample
-    build("march.xlsx", "my_scorecard.toml", ["data.csv"], period="2023-03")
+    import scorecard_xl as sx
+
+    sx.build("scorecard.xlsx")                                   # the bundled sample
+    sx.build("march.xlsx", "my_scorecard.toml", ["data.csv"], period="2023-03")
+    sx.build("pack.xlsx", options=sx.Options(marking="OFFICIAL-SENSITIVE", suppress_threshold=5))
+    sx.refresh_file("board.xlsx")                                # the latest month, in place
+    sx.check_workbook("board.xlsx")                              # findings; [] when safe to send
+    sx.send_book("board.xlsx", to=["chair@example.gov.uk"], dry_run="outbox")
+    sx.run_batch("board_pack.toml")                              # many workbooks, in parallel
+
+Bad input raises `InputError`, whose `problems` each name the file, the row or measure, the field,
+the bad value and what is accepted.
+
+Names are imported on first use, so `import scorecard_xl` (and the command line) stays fast: the
+pipeline, openpyxl, pandas and xlwings load only when something needs them.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from scorecard_xl.build import build, load_inputs, render
-from scorecard_xl.errors import InputError, Problem
+# name -> the module that defines it
+_PUBLIC = {
+    "build": "scorecard_xl.pipeline",
+    "render": "scorecard_xl.pipeline",
+    "load_inputs": "scorecard_xl.pipeline",
+    "Options": "scorecard_xl.pipeline",
+    "BuildResult": "scorecard_xl.pipeline",
+    "Inputs": "scorecard_xl.pipeline",
+    "refresh_file": "scorecard_xl.rebuild",
+    "check_workbook": "scorecard_xl.check",
+    "send_book": "scorecard_xl.send",
+    "run_batch": "scorecard_xl.batch",
+    "InputError": "scorecard_xl.errors",
+    "Problem": "scorecard_xl.errors",
+}
 
-__all__ = ["InputError", "Problem", "__version__", "build", "check_data", "load_inputs", "main", "render"]
+__all__ = [*sorted(_PUBLIC), "__version__", "check_data", "main"]
+
+if TYPE_CHECKING:  # what a type checker and an editor see; at run time __getattr__ imports
+    from scorecard_xl.batch import run_batch as run_batch
+    from scorecard_xl.check import check_workbook as check_workbook
+    from scorecard_xl.errors import InputError as InputError
+    from scorecard_xl.errors import Problem as Problem
+    from scorecard_xl.pipeline import BuildResult as BuildResult
+    from scorecard_xl.pipeline import Inputs as Inputs
+    from scorecard_xl.pipeline import Options as Options
+    from scorecard_xl.pipeline import build as build
+    from scorecard_xl.pipeline import load_inputs as load_inputs
+    from scorecard_xl.pipeline import render as render
+    from scorecard_xl.rebuild import refresh_file as refresh_file
+    from scorecard_xl.send import send_book as send_book
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'scorecard_xl' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))
 
 
 def main() -> None:

@@ -8,29 +8,18 @@ import stat
 import tempfile
 from pathlib import Path
 
-from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.errors import InputError, OutputExists
 
 
 def check_writable(path: Path, force: bool) -> None:
     """Refuse before any work is done: an existing file may hold commentary the user still needs."""
     if path.exists() and not force:
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    "",
-                    "",
-                    None,
-                    "already exists and may hold commentary you typed; choose another --output, "
-                    "or pass --force to replace it",
-                )
-            ]
-        )
+        raise OutputExists(str(path))
     if path.exists() and path.is_dir():
-        raise InputError([Problem(str(path), "", "", None, "is a folder; give a file name ending .xlsx")])
+        raise InputError.of(str(path), "", "", None, "is a folder; give a file name ending .xlsx")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError([Problem(str(path), "", "", None, f"the folder {parent} does not exist")])
+        raise InputError.of(str(path), "", "", None, f"the folder {parent} does not exist")
 
 
 def write_atomically(path: Path, content: bytes) -> None:
@@ -48,16 +37,8 @@ def write_atomically(path: Path, content: bytes) -> None:
     except PermissionError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    "",
-                    "",
-                    None,
-                    "cannot be replaced: is it open in Excel? Close it and try again",
-                )
-            ]
+        raise InputError.of(
+            str(path), "", "", None, "cannot be replaced: is it open in Excel? Close it and try again"
         ) from None
     except BaseException:
         with contextlib.suppress(OSError):

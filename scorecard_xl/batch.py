@@ -43,11 +43,11 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from scorecard_xl import __version__
 from scorecard_xl.atomic import write_atomically
-from scorecard_xl.build import Inputs, Options, lay_out, load_inputs, record_location, requested_period
 from scorecard_xl.bundled import DEFAULT_TEMPLATE, is_bundled_template, resolve_template, sample_data
 from scorecard_xl.definition import load_definition
 from scorecard_xl.errors import InputError, Problem, ProblemList
 from scorecard_xl.periods import Month
+from scorecard_xl.pipeline import Inputs, Options, lay_out, load_inputs, record_location, requested_period
 from scorecard_xl.writer import write_workbook
 
 if TYPE_CHECKING:
@@ -301,11 +301,11 @@ def load_batch(path: str | Path) -> BatchFile:
     try:
         raw = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
-        raise InputError([Problem(str(path), "", "", None, "no such batch file")]) from None
+        raise InputError.of(str(path), "", "", None, "no such batch file") from None
     except OSError as error:
-        raise InputError([Problem(str(path), "", "", None, f"cannot read: {error.strerror}")]) from None
+        raise InputError.of(str(path), "", "", None, f"cannot read: {error.strerror}") from None
     except (ValueError, UnicodeDecodeError) as error:
-        raise InputError([Problem(source, "", "", None, f"not valid TOML: {error}")]) from None
+        raise InputError.of(source, "", "", None, f"not valid TOML: {error}") from None
     problems = ProblemList()
     folder = path.parent
     _Table(raw, source, "", "top", problems)
@@ -932,11 +932,9 @@ def _printed(printed: tuple[int, str] | None) -> dict[str, Any]:
 def _check_replaceable(path: Path, replaces: str | None) -> None:
     """Checked again just before writing: the file may have appeared or changed since planning."""
     if path.is_dir():
-        raise InputError([Problem(str(path), "", "", None, "is a folder; the output must be a file")])
+        raise InputError.of(str(path), "", "", None, "is a folder; the output must be a file")
     if path.exists() and (replaces is None or _file_sha256(path) != replaces):
-        raise InputError(
-            [Problem(str(path), "", "", None, "appeared or changed while the batch ran; not replaced")]
-        )
+        raise InputError.of(str(path), "", "", None, "appeared or changed while the batch ran; not replaced")
 
 
 def _periods_of(key: InputsKey, inputs_key: str | None) -> list[str] | str:
@@ -1025,17 +1023,13 @@ def read_manifest(path: Path) -> dict[str, Mapping[str, Any]]:
 
 
 def _bad_manifest(path: Path, why: str) -> InputError:
-    return InputError(
-        [
-            Problem(
-                str(path),
-                "",
-                "",
-                None,
-                f"cannot be read as the batch's manifest ({why}); restore it, or delete it and move the "
-                "workbooks it listed aside (without it the batch will not replace them)",
-            )
-        ]
+    return InputError.of(
+        str(path),
+        "",
+        "",
+        None,
+        f"cannot be read as the batch's manifest ({why}); restore it, or delete it and move the "
+        "workbooks it listed aside (without it the batch will not replace them)",
     )
 
 
@@ -1106,6 +1100,7 @@ class EmailResult:
     recipients: int = 0
     error: str | None = None
     files: tuple[Path, ...] = ()  # the .eml files written
+    refusal: InputError | None = None  # why the library refused it, for callers to word their own way
 
 
 @dataclass(frozen=True)
@@ -1629,10 +1624,10 @@ def _email_one(
             password=password,
             dry_run=folder,
             force=force,
-            force_flag="--force-send",
+            override="force_send",
         )
     except InputError as error:
-        return EmailResult(job, NOT_SENT, error=error.message())
+        return EmailResult(job, NOT_SENT, error=error.message(), refusal=error)
     except OSError as error:  # the workbook or PDF went while the batch ran
         where = error.filename or job.output
         return EmailResult(job, NOT_SENT, error=f"{where}: cannot be read ({error.strerror or error})")
@@ -1764,11 +1759,15 @@ def failures(report: BatchReport) -> list[str]:
     return lines
 
 
-def email_failures(report: BatchReport) -> list[str]:
-    """One message per workbook not sent, its reason indented beneath."""
+def email_failures(
+    report: BatchReport, wording: Callable[[InputError], str] = InputError.message
+) -> list[str]:
+    """One message per workbook not sent, its reason indented beneath; `wording` words a library
+    refusal (the command line names its own flags)."""
     lines = []
     for e in report.emails:
         if e.status == NOT_SENT and e.error:
-            reason = "\n".join(f"    {line}" for line in e.error.splitlines())
+            error = wording(e.refusal) if e.refusal is not None else e.error
+            reason = "\n".join(f"    {line}" for line in error.splitlines())
             lines.append(f"{e.job.name}:\n{reason}")
     return lines

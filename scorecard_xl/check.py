@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Literal, NoReturn
 from xml.etree import ElementTree as ET
 
-from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.errors import InputError
 
 Severity = Literal["error", "warning"]
 
@@ -113,7 +113,7 @@ def check_workbook(
     """
     path = Path(path)
     if not max_size_mb > 0:
-        raise InputError([Problem("command line", "", "--max-size", max_size_mb, "a size in MB above 0")])
+        raise InputError.of("command line", "", "--max-size", max_size_mb, "a size in MB above 0")
     _require_workbook_file(path)
     report = _Report()
     try:
@@ -164,7 +164,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _refuse(path: Path, expected: str) -> NoReturn:
-    raise InputError([Problem(str(path), "", "", None, expected)])
+    raise InputError.of(str(path), "", "", None, expected)
 
 
 def _require_workbook_file(path: Path) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from scorecard_xl import __version__
-from scorecard_xl.errors import InputError
+from scorecard_xl.errors import InputError, OutputExists, RefusedByCheck
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -97,14 +97,11 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _options(args: argparse.Namespace) -> object:
 
-    from scorecard_xl.build import Options, protect_password
-    from scorecard_xl.errors import Problem
+    from scorecard_xl.pipeline import Options, protect_password
 
     password = protect_password("the workbook (or leave out --protect)") if args.protect else None
     if args.publish is not None and args.publish < 1:
-        raise InputError(
-            [Problem("command line", "", "--publish", args.publish, "a whole number of 1 or more")]
-        )
+        raise InputError.of("command line", "", "--publish", args.publish, "a whole number of 1 or more")
     return Options(
         marking=args.marking,
         organisation=args.organisation,
@@ -116,7 +113,7 @@ def _options(args: argparse.Namespace) -> object:
 def _run_build(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from scorecard_xl.build import Options, build
+    from scorecard_xl.pipeline import Options, build
 
     options = _options(args)
     assert isinstance(options, Options)
@@ -145,7 +142,7 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _wrote(result: object) -> None:
-    from scorecard_xl.build import BuildResult
+    from scorecard_xl.pipeline import BuildResult
 
     assert isinstance(result, BuildResult)
     scorecard = result.scorecard
@@ -188,8 +185,8 @@ def _run_addin(args: argparse.Namespace) -> int:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from scorecard_xl.build import load_inputs, requested_period
     from scorecard_xl.model import build_scorecard
+    from scorecard_xl.pipeline import load_inputs, requested_period
 
     inputs = load_inputs(args.template, args.data)
     scorecard = build_scorecard(
@@ -403,7 +400,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         verb = "would fail" if report.dry_run else "failed"
         print(f"scorecard-xl batch: {len(problems)} job(s) {verb}:", file=sys.stderr)
         print("\n".join(problems), file=sys.stderr)
-    unsent = email_failures(report)
+    unsent = email_failures(report, _in_cli_words)
     if unsent:
         print(f"scorecard-xl batch: {len(unsent)} workbook(s) not sent:", file=sys.stderr)
         print("\n".join(unsent), file=sys.stderr)
@@ -538,6 +535,15 @@ COMMANDS: list[Command] = [
 ]
 
 
+def _in_cli_words(error: InputError) -> str:
+    """The library's message, with this command line's flags where the library names parameters."""
+    if isinstance(error, OutputExists):
+        return f"{error.path}: already exists and {error.why}; {error.remedy('another --output', '--force')}"
+    if isinstance(error, RefusedByCheck):
+        return error.message_with("--force-send" if error.override == "force_send" else "--force")
+    return error.message()
+
+
 def build_parser() -> argparse.ArgumentParser:
     def formatter(prog: str) -> argparse.HelpFormatter:
         return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
@@ -576,7 +582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except InputError as error:
-        print(f"scorecard-xl {args.command}: {error.message()}", file=sys.stderr)
+        print(f"scorecard-xl {args.command}: {_in_cli_words(error)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("scorecard-xl: interrupted; no file was changed", file=sys.stderr)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from scorecard_xl.definition import Definition, Measure
-from scorecard_xl.errors import InputError, Problem, ProblemList
+from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.periods import MONTH_ABBR, Month, Period, ReportingYear, parse_period, period_format
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.values import Missing, Value, parse_value
@@ -202,4 +202,4 @@ def _describe_target_kind(measure: Measure) -> str:
 
 def dataset_problem(source: str, message: str) -> InputError:
     """An error about the data as a whole (for example: no month to build)."""
-    return InputError([Problem(source, "", "", None, message)])
+    return InputError.of(source, "", "", None, message)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from scorecard_xl.errors import InputError, Problem, ProblemList
+from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.units import UNIT_NAMES, UNITS, Unit
 from scorecard_xl.values import Missing, parse_value
 
@@ -176,9 +176,9 @@ def load_definition(path: str | Path) -> Definition:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError([Problem(str(path), "", "", None, "no such definition file")]) from None
+        raise InputError.of(str(path), "", "", None, "no such definition file") from None
     except OSError as error:
-        raise InputError([Problem(str(path), "", "", None, f"cannot read: {error.strerror}")]) from None
+        raise InputError.of(str(path), "", "", None, f"cannot read: {error.strerror}") from None
     raw = _parse(data, path)
     return parse_definition(raw, source=source, sha256=hashlib.sha256(data).hexdigest())
 
@@ -196,12 +196,10 @@ def _parse(data: bytes, path: Path) -> Mapping[str, Any]:
                 raise ValueError("the top level must be a mapping")
             return cast("Mapping[str, Any]", loaded)
     except (ValueError, UnicodeDecodeError) as error:
-        raise InputError(
-            [Problem(path.name, "", "", None, f"not valid {suffix[1:].upper()}: {error}")]
-        ) from None
+        raise InputError.of(path.name, "", "", None, f"not valid {suffix[1:].upper()}: {error}") from None
     except Exception as error:  # yaml.YAMLError, without importing yaml on the TOML path
-        raise InputError([Problem(path.name, "", "", None, f"not valid YAML: {error}")]) from None
-    raise InputError([Problem(path.name, "", "file type", suffix, "a .toml, .yaml or .yml file")])
+        raise InputError.of(path.name, "", "", None, f"not valid YAML: {error}") from None
+    raise InputError.of(path.name, "", "file type", suffix, "a .toml, .yaml or .yml file")
 
 
 class _Reader:

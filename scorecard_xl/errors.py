@@ -39,12 +39,60 @@ class InputError(Exception):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__(self.message())
 
+    @classmethod
+    def of(cls, source: str, where: str, field: str, value: object, expected: str) -> InputError:
+        """The error for one problem: `InputError.of("data.csv", "row 17", "value", "abc", "a number")`
+        is `InputError([Problem("data.csv", "row 17", "value", "abc", "a number")])`."""
+        return cls([Problem(source, where, field, value, expected)])
+
     def message(self, limit: int = 50) -> str:
         lines = [str(p) for p in self.problems[:limit]]
         more = len(self.problems) - limit
         if more > 0:
             lines.append(f"... and {more} more problem{'s' if more != 1 else ''}")
         return "\n".join(lines)
+
+
+class OutputExists(InputError):
+    """An output file exists and `force` was not given. The library says so in its own words
+    (`force=True`); the command line names its own flags instead (`--output`, `--force`)."""
+
+    def __init__(self, path: str, why: str = "may hold commentary typed into it") -> None:
+        self.path = path
+        self.why = why
+        super().__init__([Problem(path, "", "", None, f"already exists and {why}; {self.remedy()}")])
+
+    def remedy(self, output: str = "another output path", force: str = "force=True") -> str:
+        return f"choose {output}, or pass {force} to replace it"
+
+
+class RefusedByCheck(InputError):
+    """A workbook `check` finds fault with, refused for sending; `override` is the library parameter
+    that sends it anyway, which the command line names as its own flag."""
+
+    def __init__(self, path: str, findings: Sequence[str], override: str = "force") -> None:
+        self.path = path
+        self.findings = tuple(findings)
+        self.override = override
+        super().__init__([*self.finding_problems(), self.refusal(f"{override}=True")])
+
+    def finding_problems(self) -> list[Problem]:
+        return [Problem(self.path, "", "", None, f"check: {finding}") for finding in self.findings]
+
+    def refusal(self, override: str) -> Problem:
+        count = len(self.findings)
+        return Problem(
+            self.path,
+            "",
+            "",
+            None,
+            f"not sent: it fails check ({count} finding{'s' if count != 1 else ''} above); "
+            f"fix it and rebuild, or pass {override} to send it anyway",
+        )
+
+    def message_with(self, override: str, limit: int = 50) -> str:
+        """The message with `override` (a command-line flag) in place of the library parameter."""
+        return InputError([*self.finding_problems(), self.refusal(override)]).message(limit)
 
 
 class ProblemList:

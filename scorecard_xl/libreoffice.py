@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.errors import InputError
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 300
@@ -24,17 +24,13 @@ def find_soffice() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise InputError(
-        [
-            Problem(
-                "LibreOffice",
-                "",
-                "",
-                None,
-                "is needed to make PDFs and was not found; install it (Debian/Ubuntu: "
-                "apt-get install libreoffice-calc; Windows/Mac: libreoffice.org)",
-            )
-        ]
+    raise InputError.of(
+        "LibreOffice",
+        "",
+        "",
+        None,
+        "is needed to make PDFs and was not found; install it (Debian/Ubuntu: "
+        "apt-get install libreoffice-calc; Windows/Mac: libreoffice.org)",
     )
 
 
@@ -59,15 +55,5 @@ def convert_to_pdf(workbooks: Sequence[Path], out_dir: Path) -> list[Path]:
     if done.returncode != 0 or missing:
         detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
         names = ", ".join(p.name for p in missing) or "the workbooks"
-        raise InputError(
-            [
-                Problem(
-                    "LibreOffice",
-                    "",
-                    "",
-                    None,
-                    f"could not convert {names}: {detail[0]}",
-                )
-            ]
-        )
+        raise InputError.of("LibreOffice", "", "", None, f"could not convert {names}: {detail[0]}")
     return pdfs

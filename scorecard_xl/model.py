@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from scorecard_xl.assess import Direction, direction, position, rag
 from scorecard_xl.data import Dataset, MeasureData, dataset_problem
 from scorecard_xl.definition import Definition, Measure, Section
-from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.errors import InputError
 from scorecard_xl.periods import Month, Period, ReportingYear
 from scorecard_xl.values import Missing, Value
 
@@ -88,16 +88,12 @@ def build_scorecard(definition: Definition, dataset: Dataset, period: Period | N
         period = available[-1]
     elif period not in available:
         choices = f"{available[0].iso} to {available[-1].iso}" if available else "none"
-        raise InputError(
-            [
-                Problem(
-                    _sources(dataset),
-                    "",
-                    "period",
-                    period.iso,
-                    f"a {'year' if definition.yearly else 'month'} the data has values for ({choices})",
-                )
-            ]
+        raise InputError.of(
+            _sources(dataset),
+            "",
+            "period",
+            period.iso,
+            f"a {'year' if definition.yearly else 'month'} the data has values for ({choices})",
         )
     year = (
         period if isinstance(period, ReportingYear) else ReportingYear.of(period, definition.year_start_month)

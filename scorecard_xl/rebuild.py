@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scorecard_xl.atomic import check_writable, write_atomically
-from scorecard_xl.build import (
+from scorecard_xl.pipeline import (
     BuildResult,
     Options,
     lay_out,

@@ -12,11 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorecard_xl.build import Inputs, Options, lay_out, load_inputs, requested_period
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.layout.sheet import CellValue, Formula, Link, WorkbookLayout
 from scorecard_xl.model import Scorecard
 from scorecard_xl.periods import Period
+from scorecard_xl.pipeline import Inputs, Options, lay_out, load_inputs, requested_period
 from scorecard_xl.reopen import WorkbookRecord
 
 WriteValue = str | float | int | None

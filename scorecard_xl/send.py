@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from scorecard_xl.atomic import write_atomically
-from scorecard_xl.errors import InputError, Problem, ProblemList
+from scorecard_xl.errors import InputError, ProblemList, RefusedByCheck
 from scorecard_xl.layout.record import PERIOD_TEXT, SHOWN
 from scorecard_xl.periods import Month
 
@@ -227,27 +227,27 @@ def mail_book(
     dry_run: Path | None = None,
     eml_stem: str | None = None,
     force: bool = False,
-    force_flag: str = "--force",
+    override: str = "force",
 ) -> SendResult:
     """Compose the messages for one workbook (and its PDF) and send them through `server`, or with
     `dry_run` write them in that folder as .eml files named after `eml_stem` (default: the
-    workbook's name). Unless `force`, a workbook failing check is refused (`force_flag` is the
-    option the message suggests). `mail` and `server` are already checked (as `send_book` does).
+    workbook's name). Unless `force`, a workbook failing check is refused (`override` is the
+    parameter the message suggests). `mail` and `server` are already checked (as `send_book` does).
     Raises InputError, with nothing sent, when the workbook is refused or the server fails."""
     book_bytes = book.read_bytes()
     if not force:
-        refuse_if_check_fails(book, force_flag)
+        refuse_if_check_fails(book, override)
         if book.read_bytes() != book_bytes:  # what is attached must be what was checked
-            raise InputError([Problem(str(book), "", "", None, "changed while it was checked; try again")])
+            raise InputError.of(str(book), "", "", None, "changed while it was checked; try again")
     facts = read_facts(book_bytes, book.name)
     pdf_bytes = pdf.read_bytes() if pdf is not None else None
     if pdf_bytes is not None and pdf is not None and not pdf_bytes.startswith(b"%PDF-"):
-        raise InputError([Problem(str(pdf), "", "--pdf", None, "a PDF file (it does not start %PDF-)")])
+        raise InputError.of(str(pdf), "", "--pdf", None, "a PDF file (it does not start %PDF-)")
     subject_text = render_template(mail.subject, facts, "subject").strip()
     if mail.subject == DEFAULT_SUBJECT and facts.marking.upper() not in ("", "OFFICIAL"):
         subject_text = f"[{facts.marking}] {subject_text}"  # OFFICIAL-SENSITIVE is marked in the subject
     if "\n" in subject_text or "\r" in subject_text:
-        raise InputError([Problem("subject", "", "", subject_text, "a subject on one line")])
+        raise InputError.of("subject", "", "", subject_text, "a subject on one line")
     body_text = render_template(mail.body, facts, "body")
     if pdf_bytes is not None and mail.body == DEFAULT_BODY:
         body_text += "\n" + _PDF_NOTE
@@ -282,25 +282,14 @@ def _check_file(problems: ProblemList, path: Path, what: str, suffix: str) -> No
         problems.add(str(path), "", what, path.suffix or None, f"a {suffix} file")
 
 
-def refuse_if_check_fails(path: Path, force_flag: str = "--force") -> None:
-    """Refuse a workbook that `scorecard-xl check` finds fault with: the board should not get it."""
+def refuse_if_check_fails(path: Path, override: str = "force") -> None:
+    """Refuse a workbook that `scorecard-xl check` finds fault with: the board should not get it.
+    `override` is the parameter that sends it anyway, named in the message."""
     from scorecard_xl.check import check_workbook
 
     findings = check_workbook(path)
-    if not findings:
-        return
-    problems = [Problem(str(path), "", "", None, f"check: {finding}") for finding in findings]
-    problems.append(
-        Problem(
-            str(path),
-            "",
-            "",
-            None,
-            f"not sent: it fails check ({len(findings)} finding{'s' if len(findings) != 1 else ''} above); "
-            f"fix it and rebuild, or pass {force_flag} to send it anyway",
-        )
-    )
-    raise InputError(problems)
+    if findings:
+        raise RefusedByCheck(str(path), [str(finding) for finding in findings], override)
 
 
 def read_facts(content: bytes, filename: str) -> BookFacts:
@@ -310,9 +299,7 @@ def read_facts(content: bytes, filename: str) -> BookFacts:
     import openpyxl
 
     def refuse(detail: str) -> InputError:
-        return InputError(
-            [Problem(filename, "", "", None, f"a workbook built by scorecard-xl build: {detail}")]
-        )
+        return InputError.of(filename, "", "", None, f"a workbook built by scorecard-xl build: {detail}")
 
     try:
         with warnings.catch_warnings():
@@ -545,9 +532,7 @@ def render_template(text: str, facts: BookFacts, what: str) -> str:
     try:
         return text.format_map(facts.fields())
     except (ValueError, KeyError, IndexError) as error:
-        raise InputError(
-            [Problem(what, "", "", text, f"a template that fits its fields ({error})")]
-        ) from None
+        raise InputError.of(what, "", "", text, f"a template that fits its fields ({error})") from None
 
 
 # --- messages -------------------------------------------------------------------------------------
@@ -639,23 +624,13 @@ def smtp_password(user: str) -> str:
         try:
             password = keyring.get_password(KEYRING_SERVICE, user)
         except Exception as error:  # keyring's backends raise their own errors; report any of them
-            raise InputError(
-                [
-                    Problem(
-                        "keyring",
-                        "",
-                        "",
-                        None,
-                        f"a readable system keyring ({type(error).__name__}: {error}); {how}",
-                    )
-                ]
+            raise InputError.of(
+                "keyring", "", "", None, f"a readable system keyring ({type(error).__name__}: {error}); {how}"
             ) from None
         if password:
             return str(password)
         how += f", or store it in the system keyring with: keyring set {KEYRING_SERVICE} {user}"
-    raise InputError(
-        [Problem("environment", "", "password", None, f"the password for SMTP user {user!r}: {how}")]
-    )
+    raise InputError.of("environment", "", "password", None, f"the password for SMTP user {user!r}: {how}")
 
 
 def tls_context(server: SmtpServer) -> ssl.SSLContext:
@@ -667,8 +642,8 @@ def tls_context(server: SmtpServer) -> ssl.SSLContext:
         try:
             context.load_verify_locations(cafile=cafile)
         except (OSError, ssl.SSLError) as error:
-            raise InputError(
-                [Problem(cafile, "", "--cafile", None, f"a PEM file of CA certificates ({error})")]
+            raise InputError.of(
+                cafile, "", "--cafile", None, f"a PEM file of CA certificates ({error})"
             ) from None
     return context
 
@@ -779,7 +754,7 @@ def _refusal(server: SmtpServer, detail: str, sent: int = 0, total: int = 0) -> 
         outcome = f"{sent} of {total} messages were sent before this; the rest were not"
     else:
         outcome = "nothing was sent"
-    return InputError([Problem(server.label, "", "", None, f"{detail}; {outcome}")])
+    return InputError.of(server.label, "", "", None, f"{detail}; {outcome}")
 
 
 def _what(stage: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecard_xl.build import load_inputs, render
+from scorecard_xl.pipeline import load_inputs, render
 
 # xlwings reads its licence when first imported. The remote engine the refresh tests use is xlwings
 # PRO, free under the PolyForm Noncommercial licence (government bodies qualify).

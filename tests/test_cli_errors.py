@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scorecard_xl.build import load_inputs
+from scorecard_xl.pipeline import load_inputs
 from tests.cli_process import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import xlwings as xw
 
-from scorecard_xl.build import build
 from scorecard_xl.layout.scorecard_sheets import SCORECARD_SHEET
+from scorecard_xl.pipeline import build
 from scorecard_xl.refresh import refresh, refresh_payload
 from tests.conftest import FIXED_TIME, SAMPLE
 from tests.excel_payload import apply_actions, formula_cells, payload_from_file, value_at
@@ -229,7 +229,7 @@ def test_the_addin_must_be_named_for_the_module_it_imports(tmp_path: Path) -> No
 
 def test_a_refresh_repeats_the_options_the_workbook_was_built_with(folder: Path) -> None:
     """A published copy stays published, and a per-authority workbook keeps its authority's name."""
-    from scorecard_xl.build import Options
+    from scorecard_xl.pipeline import Options
 
     path = folder / "published.xlsx"
     build(
@@ -248,7 +248,7 @@ def test_a_refresh_repeats_the_options_the_workbook_was_built_with(folder: Path)
 
 
 def test_a_protected_copy_is_not_refreshed(folder: Path) -> None:
-    from scorecard_xl.build import Options
+    from scorecard_xl.pipeline import Options
 
     path = folder / "protected.xlsx"
     build(path, None, [folder / "data.csv"], "2023-02", options=Options(protect_password="pw"))

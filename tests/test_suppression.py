@@ -9,10 +9,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from scorecard_xl.build import Inputs, Options, render
 from scorecard_xl.data import build_dataset
 from scorecard_xl.definition import parse_definition
 from scorecard_xl.periods import Month
+from scorecard_xl.pipeline import Inputs, Options, render
 from scorecard_xl.sources import RawRecord
 from scorecard_xl.suppression import SUPPRESSED, suppress
 from tests.conftest import FIXED_TIME

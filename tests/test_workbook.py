@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scorecard_xl.build import load_inputs, render
+from scorecard_xl.pipeline import load_inputs, render
 from scorecard_xl.styles import CONDITIONAL, RAG_COLOURS, STYLES
 from tests.conftest import FIXED_TIME, SAMPLE, TEMPLATE
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.errors import InputError
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.sources.tidy import read_tidy_file
 
@@ -25,20 +25,16 @@ def read_source(path: str | Path) -> tuple[list[RawRecord], SourceInfo]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError([Problem(str(path), "", "", None, "no such data source file")]) from None
+        raise InputError.of(str(path), "", "", None, "no such data source file") from None
     except (ValueError, UnicodeDecodeError) as error:
-        raise InputError([Problem(path.name, "", "", None, f"not valid TOML: {error}")]) from None
+        raise InputError.of(path.name, "", "", None, f"not valid TOML: {error}") from None
     if set(raw) != {"sql"} or not isinstance(raw["sql"], dict):
-        raise InputError(
-            [
-                Problem(
-                    path.name,
-                    "",
-                    "tables",
-                    ", ".join(raw) or None,
-                    "one [sql] table describing the database (url_env or url, and table or [sql.queries]); "
-                    "data files are .csv or .xlsx",
-                )
-            ]
+        raise InputError.of(
+            path.name,
+            "",
+            "tables",
+            ", ".join(raw) or None,
+            "one [sql] table describing the database (url_env or url, and table or [sql.queries]); "
+            "data files are .csv or .xlsx",
         )
     return read_sql(sql_config(raw["sql"], path.name))

@@ -306,7 +306,7 @@ class StatNeighbours:
     def of(self, code: str) -> tuple[str, ...]:
         """The neighbours of `code`; InputError if the model does not have it."""
         if code not in self.neighbours:
-            raise InputError([Problem(self.source, "", "old_la_code", code, _la_hint(code, self))])
+            raise InputError.of(self.source, "", "old_la_code", code, _la_hint(code, self))
         return self.neighbours[code]
 
 
@@ -444,7 +444,7 @@ def benchmark(
     latest = table.latest_year()
     year = latest if year is None else year
     if year is None:
-        raise InputError([Problem(table.source, "", table.column, None, "at least one LA with a number")])
+        raise InputError.of(table.source, "", table.column, None, "at least one LA with a number")
     row = table.la(la_code, year)
     value = row.value if row else None
     neighbours = [table.la(code, year) for code in sn_model.of(la_code)]
@@ -888,9 +888,7 @@ def _la_hint(code: str, model: StatNeighbours) -> str:
 
 def _existing(path: Path) -> Path:
     if not path.is_file():
-        raise InputError(
-            [Problem(str(path), "", "", None, "no such DfE data file; check the folder and file name")]
-        )
+        raise InputError.of(str(path), "", "", None, "no such DfE data file; check the folder and file name")
     return path
 
 
@@ -898,9 +896,9 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
     try:
         content = path.read_bytes()
     except FileNotFoundError:
-        raise InputError([Problem(str(path), "", "", None, "no such DfE data file")]) from None
+        raise InputError.of(str(path), "", "", None, "no such DfE data file") from None
     except OSError as error:
-        raise InputError([Problem(str(path), "", "", None, f"cannot read: {error.strerror}")]) from None
+        raise InputError.of(str(path), "", "", None, f"cannot read: {error.strerror}") from None
     try:
         text = content.decode("utf-8-sig")  # some of the files start with a byte-order mark
     except UnicodeDecodeError:
@@ -908,7 +906,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = list(reader)
     if not rows:
-        raise InputError([Problem(path.name, "", "", None, "the file is empty; expected a header row")])
+        raise InputError.of(path.name, "", "", None, "the file is empty; expected a header row")
     header = [h.strip().lstrip("\ufeff") for h in rows[0]]
     body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
     return header, body, hashlib.sha256(content).hexdigest()

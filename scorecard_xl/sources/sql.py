@@ -446,7 +446,7 @@ def _json_value(value: object) -> object:
 
 
 def _fail(label: str, where: str, what: str, todo: str) -> InputError:
-    return InputError([Problem(label, where, "", None, f"{what}; {todo}")])
+    return InputError.of(label, where, "", None, f"{what}; {todo}")
 
 
 def _db_message(error: Exception) -> str:

@@ -9,7 +9,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.errors import InputError
 from scorecard_xl.sources import RawRecord, SourceInfo
 
 REQUIRED_COLUMNS = ("measure", "period", "value")
@@ -22,16 +22,16 @@ def read_tidy_file(path: str | Path) -> tuple[list[RawRecord], SourceInfo]:
     try:
         content = path.read_bytes()
     except FileNotFoundError:
-        raise InputError([Problem(str(path), "", "", None, "no such data file")]) from None
+        raise InputError.of(str(path), "", "", None, "no such data file") from None
     except OSError as error:
-        raise InputError([Problem(str(path), "", "", None, f"cannot read: {error.strerror}")]) from None
+        raise InputError.of(str(path), "", "", None, f"cannot read: {error.strerror}") from None
     suffix = path.suffix.lower()
     if suffix == ".csv":
         rows = _csv_rows(content, path.name)
     elif suffix in (".xlsx", ".xlsm"):
         rows = _xlsx_rows(content, path.name)
     else:
-        raise InputError([Problem(path.name, "", "file type", suffix, "a .csv or .xlsx data file")])
+        raise InputError.of(path.name, "", "file type", suffix, "a .csv or .xlsx data file")
     info = SourceInfo(suffix[1:], str(path), hashlib.sha256(content).hexdigest())
     return _records(rows, path.name), info
 
@@ -51,7 +51,7 @@ def _xlsx_rows(content: bytes, name: str) -> list[list[object]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise InputError([Problem(name, "", "", None, f"not a readable .xlsx file ({error})")]) from None
+        raise InputError.of(name, "", "", None, f"not a readable .xlsx file ({error})") from None
     try:
         sheet = book["data"] if "data" in book.sheetnames else book.worksheets[0]
         return [[_xlsx_value(cell) for cell in row] for row in sheet.iter_rows()]
@@ -72,23 +72,19 @@ def _xlsx_value(cell: object) -> object:
 
 def _records(rows: list[list[object]], name: str) -> list[RawRecord]:
     if not rows:
-        raise InputError([Problem(name, "", "", None, "the file is empty; expected a header row")])
+        raise InputError.of(name, "", "", None, "the file is empty; expected a header row")
     header = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise InputError(
-            [
-                Problem(
-                    name,
-                    "row 1",
-                    "header",
-                    ",".join(h for h in header if h),
-                    "columns "
-                    + ", ".join(REQUIRED_COLUMNS)
-                    + " (and optionally series); missing: "
-                    + ", ".join(missing),
-                )
-            ]
+        raise InputError.of(
+            name,
+            "row 1",
+            "header",
+            ",".join(h for h in header if h),
+            "columns "
+            + ", ".join(REQUIRED_COLUMNS)
+            + " (and optionally series); missing: "
+            + ", ".join(missing),
         )
     index = {
         column: header.index(column) for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if column in header

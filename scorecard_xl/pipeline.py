@@ -16,7 +16,7 @@ from scorecard_xl.atomic import check_writable, write_atomically
 from scorecard_xl.bundled import is_bundled_template, resolve_template, sample_data
 from scorecard_xl.data import Dataset, build_dataset
 from scorecard_xl.definition import Definition, load_definition
-from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.errors import InputError
 from scorecard_xl.layout import BuildContext, lay_out_workbook
 from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.model import Scorecard, build_scorecard
@@ -35,17 +35,13 @@ def protect_password(why: str) -> str:
     """The protection password from the environment, or an InputError saying why it is needed."""
     password = os.environ.get(PROTECT_PASSWORD_ENV)
     if not password:
-        raise InputError(
-            [
-                Problem(
-                    "environment",
-                    "",
-                    PROTECT_PASSWORD_ENV,
-                    None,
-                    f"the password to protect {why} with; set it in the environment (never on the command "
-                    "line, where others can see it)",
-                )
-            ]
+        raise InputError.of(
+            "environment",
+            "",
+            PROTECT_PASSWORD_ENV,
+            None,
+            f"the password to protect {why} with; set it in the environment (never on the command "
+            "line, where others can see it)",
         )
     return password
 
@@ -118,17 +114,13 @@ class Options:
             match = _OPTION_RE.match(text, position)
             ends_well = match is not None and (match.end() == len(text) or text.startswith("; ", match.end()))
             if match is None or not ends_well:
-                raise InputError(
-                    [
-                        Problem(
-                            where,
-                            "",
-                            "options",
-                            text,
-                            'what scorecard-xl writes there: organisation "NAME"; marking "TEXT"; publish N; '
-                            "protected",
-                        )
-                    ]
+                raise InputError.of(
+                    where,
+                    "",
+                    "options",
+                    text,
+                    'what scorecard-xl writes there: organisation "NAME"; marking "TEXT"; publish N; '
+                    "protected",
                 )
             key = match[1] or match[3] or match[5]
             found[key] = json.loads(match[2]) if match[2] else (match[4] or "")
@@ -168,16 +160,8 @@ def load_inputs(template: str | Path | None = None, data: Sequence[str | Path] |
     if not data:
         sample = sample_data(definition_path.stem) if not template or not Path(str(template)).suffix else None
         if sample is None:
-            raise InputError(
-                [
-                    Problem(
-                        "command line",
-                        "",
-                        "data",
-                        None,
-                        "one or more data files (.csv or .xlsx) for this definition",
-                    )
-                ]
+            raise InputError.of(
+                "command line", "", "data", None, "one or more data files (.csv or .xlsx) for this definition"
             )
         data = [sample]
     records: list[RawRecord] = []
@@ -198,7 +182,7 @@ def requested_period(text: str | None, definition: Definition, where: str = "com
         return parse_period(text, definition.yearly, definition.year_start_month)
     except ValueError:
         expected = period_format(definition.yearly, definition.year_start_month)
-        raise InputError([Problem(where, "", "period", text, expected)]) from None
+        raise InputError.of(where, "", "period", text, expected) from None
 
 
 def generation_time() -> dt.datetime:
@@ -208,16 +192,8 @@ def generation_time() -> dt.datetime:
         try:
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
         except ValueError:
-            raise InputError(
-                [
-                    Problem(
-                        "environment",
-                        "",
-                        "SOURCE_DATE_EPOCH",
-                        epoch,
-                        "whole seconds since 1970-01-01",
-                    )
-                ]
+            raise InputError.of(
+                "environment", "", "SOURCE_DATE_EPOCH", epoch, "whole seconds since 1970-01-01"
             ) from None
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 

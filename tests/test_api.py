@@ -1,0 +1,77 @@
+"""The library's front door: `import scorecard_xl` and everything a user needs is one attribute away,
+loaded only when used; errors speak the library's words (parameters), the command line its own (flags)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import scorecard_xl
+from scorecard_xl.errors import InputError, OutputExists, Problem
+from tests.conftest import SAMPLE, TEMPLATE
+
+HEAVY = ("scorecard_xl.pipeline", "xlsxwriter", "openpyxl", "pandas", "xlwings", "yaml")
+
+
+def modules_loaded_by(code: str) -> set[str]:
+    listing = "import sys; print('\\n'.join(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\n{listing}"], capture_output=True, text=True, check=True
+    )
+    return set(done.stdout.split())
+
+
+def test_every_public_name_is_reachable_from_the_package() -> None:
+    from scorecard_xl import pipeline
+
+    for name in scorecard_xl.__all__:
+        assert getattr(scorecard_xl, name) is not None, name
+    assert scorecard_xl.build is pipeline.build  # the function, not a module of the same name
+    assert scorecard_xl.Options is pipeline.Options
+    assert callable(scorecard_xl.refresh_file) and callable(scorecard_xl.run_batch)
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        _ = scorecard_xl.nonsense  # type: ignore[attr-defined]
+
+
+def test_importing_the_package_loads_nothing_heavy() -> None:
+    loaded = modules_loaded_by("import scorecard_xl")
+    assert not [m for m in HEAVY if m in loaded]
+
+
+def test_command_line_help_loads_nothing_heavy() -> None:
+    loaded = modules_loaded_by(
+        "import contextlib, io\nfrom scorecard_xl.cli import main\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['build', '--help'])"
+    )
+    assert not [m for m in HEAVY if m in loaded]
+
+
+def test_one_problem_helper_is_the_long_form() -> None:
+    short = InputError.of("data.csv", "row 17", "value", "abc", "a number")
+    long = InputError([Problem("data.csv", "row 17", "value", "abc", "a number")])
+    assert short.problems == long.problems
+    assert str(short) == "data.csv, row 17: value: got 'abc'; a number"
+
+
+def test_build_refuses_an_existing_file_in_library_words(tmp_path: Path) -> None:
+    existing = tmp_path / "board.xlsx"
+    existing.write_bytes(b"commentary typed last month")
+    with pytest.raises(OutputExists) as refused:
+        scorecard_xl.build(existing, TEMPLATE, [SAMPLE / "data.csv"])
+    message = refused.value.message()
+    assert "force=True" in message and "--" not in message, message
+    assert existing.read_bytes() == b"commentary typed last month"
+
+
+def test_the_command_line_names_its_flags_instead(tmp_path: Path) -> None:
+    from tests.cli_process import run_cli
+
+    (tmp_path / "board.xlsx").write_bytes(b"commentary typed last month")
+    result = run_cli("build", "-o", "board.xlsx", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "choose another --output, or pass --force to replace it" in result.stderr
+    assert "force=True" not in result.stderr
