@@ -12,6 +12,9 @@ missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi carlito || missing+=(fonts-crosextra-carlito)
+# Node runs Pyodide, the Python xlwings Lite runs in Excel (tests/test_pyodide.py).
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   echo "installing ${missing[*]} ..."
   sudo_cmd=()
@@ -20,6 +23,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The pinned pyodide npm package (tests/pyodide/package-lock.json) into tests/pyodide/node_modules,
+# which git ignores; npm ci replaces whatever is there, so the lock file is the whole truth.
+npm ci --prefix tests/pyodide --no-audit --no-fund --loglevel=error >/dev/null
 python -m pip install -q --disable-pip-version-check -e '.[test]'
 python -m ruff check .
 python -m ruff format --check .
