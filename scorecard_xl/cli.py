@@ -96,17 +96,14 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _options(args: argparse.Namespace) -> object:
+    from scorecard_xl.pipeline import Options
 
-    from scorecard_xl.pipeline import Options, protect_password
-
-    password = protect_password("the workbook (or leave out --protect)") if args.protect else None
-    if args.publish is not None and args.publish < 1:
-        raise InputError.of("command line", "", "--publish", args.publish, "a whole number of 1 or more")
-    return Options(
+    return Options.make(
         marking=args.marking,
         organisation=args.organisation,
-        protect_password=password,
-        suppress_threshold=args.publish,
+        publish=args.publish,
+        protect=args.protect,
+        source="command line",
     )
 
 

@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from scorecard_xl.errors import InputError, ProblemList
+from scorecard_xl.tomlfile import TableReader, tomllib
 from scorecard_xl.units import UNIT_NAMES, UNITS, Unit
 from scorecard_xl.values import Missing, parse_value
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 POLARITIES = ("high", "low", "none")
 FREQUENCIES = ("monthly", "quarterly", "termly", "annual")
@@ -202,62 +197,13 @@ def _parse(data: bytes, path: Path) -> Mapping[str, Any]:
     raise InputError.of(path.name, "", "file type", suffix, "a .toml, .yaml or .yml file")
 
 
-class _Reader:
-    """Reads typed fields from one table of the definition, recording every problem."""
-
-    def __init__(
-        self, raw: object, source: str, where: str, problems: ProblemList, allowed: tuple[str, ...]
-    ) -> None:
-        self.source, self.where, self.problems = source, where, problems
-        self.raw: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
-        if not isinstance(raw, Mapping):
-            self.problem("", type(raw).__name__, "a table of fields")
-        for key in self.raw:
-            if key not in allowed:
-                self.problem(key, self.raw[key], "an unknown field; accepted: " + ", ".join(allowed))
-
-    def problem(self, field: str, value: object, expected: str) -> None:
-        self.problems.add(self.source, self.where, field, value, expected)
-
-    def text(
-        self,
-        field: str,
-        default: str | None = None,
-        pattern: re.Pattern[str] | None = None,
-        expected: str = "text",
-    ) -> str:
-        value = self.raw.get(field, default)
-        if value is None:
-            self.problem(field, None, f"required: {expected}")
-            return ""
-        if not isinstance(value, str) or not value.strip() or (pattern and not pattern.match(value)):
-            self.problem(field, value, expected)
-            return ""
-        return value.strip()
-
-    def choice(self, field: str, choices: tuple[str, ...], default: str | None = None) -> str:
-        value = self.raw.get(field, default)
-        if value not in choices:
-            expected = "one of " + ", ".join(choices)
-            self.problem(field, value, expected if value is not None else f"required: {expected}")
-            return choices[0]
-        return str(value)
-
-    def integer(self, field: str, default: int | None, low: int, high: int) -> int:
-        value = self.raw.get(field, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.problem(field, value, f"a whole number from {low} to {high}")
-            return low
-        return value
-
-
 def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> Definition:
     """Validate an already-parsed definition mapping (see load_definition)."""
     problems = ProblemList()
-    top = _Reader(
+    top = TableReader(
         raw, source, "", problems, ("scorecard", "comparators", "benchmarks", "sections", "measures")
     )
-    head = _Reader(
+    head = TableReader(
         raw.get("scorecard", {}),
         source,
         "[scorecard]",
@@ -357,7 +303,7 @@ def _comparators(raw: object, source: str, problems: ProblemList) -> tuple[Compa
     comparators: list[Comparator] = []
     reserved = ("actual", "ytd", "target", "outturn")
     for index, item in enumerate(raw, start=1):
-        reader = _Reader(item, source, f"comparator {index}", problems, ("id", "label", "name", "method"))
+        reader = TableReader(item, source, f"comparator {index}", problems, ("id", "label", "name", "method"))
         comparator_id = reader.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'")
         if comparator_id in reserved or comparator_id in (c.id for c in comparators):
             reader.problem(
@@ -382,7 +328,7 @@ def _benchmarks(
     found: list[Benchmark] = []
     taken = {"actual", "ytd", "target", "outturn", *(c.id for c in comparators)}
     for index, item in enumerate(raw, start=1):
-        reader = _Reader(item, source, f"benchmark {index}", problems, ("id", "label", "name", "kind"))
+        reader = TableReader(item, source, f"benchmark {index}", problems, ("id", "label", "name", "kind"))
         benchmark_id = reader.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'")
         if benchmark_id in taken:
             reader.problem(
@@ -402,7 +348,7 @@ def _sections(raw: object, source: str, problems: ProblemList) -> tuple[Section,
     sections: list[Section] = []
     for index, item in enumerate(raw, start=1):
         label = item.get("id") if isinstance(item, Mapping) and isinstance(item.get("id"), str) else index
-        reader = _Reader(item, source, f"section {label}", problems, ("id", "title", "sheet"))
+        reader = TableReader(item, source, f"section {label}", problems, ("id", "title", "sheet"))
         section_id = reader.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'")
         if section_id and section_id in (s.id for s in sections):
             reader.problem("id", section_id, "a section id not used before")
@@ -432,7 +378,7 @@ def _measures(
     seen: set[str] = set()
     for index, item in enumerate(raw, start=1):
         label = item.get("id") if isinstance(item, Mapping) and isinstance(item.get("id"), str) else None
-        reader = _Reader(
+        reader = TableReader(
             item,
             source,
             f"measure {label or index}",
@@ -518,7 +464,7 @@ def _measures(
     return tuple(sorted(measures, key=lambda m: order.get(m.section, len(order))))
 
 
-def _measure_ids(reader: _Reader, field: str) -> tuple[str, ...]:
+def _measure_ids(reader: TableReader, field: str) -> tuple[str, ...]:
     raw = reader.raw.get(field, [])
     if isinstance(raw, str):
         raw = [raw]
@@ -528,7 +474,7 @@ def _measure_ids(reader: _Reader, field: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
-def _ytd_rule(reader: _Reader, yearly: bool) -> str:
+def _ytd_rule(reader: TableReader, yearly: bool) -> str:
     rule = reader.choice("ytd", YTD_RULES, "none")
     if yearly and rule != "none":
         reader.problem("ytd", rule, '"none" for an annual scorecard (period = "year"): each column is a year')
@@ -536,7 +482,7 @@ def _ytd_rule(reader: _Reader, yearly: bool) -> str:
     return rule
 
 
-def _reporting_months(reader: _Reader, frequency: str, year_start_month: int) -> tuple[int, ...]:
+def _reporting_months(reader: TableReader, frequency: str, year_start_month: int) -> tuple[int, ...]:
     raw = reader.raw.get("reporting_months")
     if raw is not None:
         if frequency == "monthly":
@@ -560,7 +506,9 @@ def _reporting_months(reader: _Reader, frequency: str, year_start_month: int) ->
     return ()
 
 
-def _target(reader: _Reader, unit: Unit, percent_input: str, comparators: tuple[Comparator, ...]) -> Target:
+def _target(
+    reader: TableReader, unit: Unit, percent_input: str, comparators: tuple[Comparator, ...]
+) -> Target:
     raw = reader.raw.get("target", "none")
     ids = [c.id for c in comparators]
     expected = (
@@ -586,7 +534,7 @@ def _target(reader: _Reader, unit: Unit, percent_input: str, comparators: tuple[
     return Target("fixed", value=value)
 
 
-def _tolerance(reader: _Reader, field: str, default: str | None, unit: Unit) -> Tolerance | None:
+def _tolerance(reader: TableReader, field: str, default: str | None, unit: Unit) -> Tolerance | None:
     raw = reader.raw.get(field, default)
     if raw is None:
         return None

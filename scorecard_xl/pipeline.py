@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +87,28 @@ class Options:
     @property
     def protect(self) -> bool:
         return self.protect_password is not None
+
+    @classmethod
+    def make(
+        cls,
+        *,
+        marking: str | None = None,
+        organisation: str | None = None,
+        publish: int | None = None,
+        protect: bool = False,
+        source: str = "options",
+    ) -> Options:
+        """Options as a person gives them, on the command line or in a batch file, checked:
+        `publish` N (counts 1 to N become c) is a whole number of 1 or more; `protect` reads the
+        password from the environment (SCORECARD_XL_PROTECT_PASSWORD), never from an argument."""
+        if publish is not None and (isinstance(publish, bool) or not isinstance(publish, int) or publish < 1):
+            raise InputError.of(source, "", "publish", publish, "a whole number of 1 or more")
+        return cls(
+            marking=marking or None,
+            organisation=organisation or None,
+            suppress_threshold=publish,
+            protect_password=protect_password("the workbook (or leave out protect)") if protect else None,
+        )
 
     def as_text(self) -> str:
         """The options in words a refresh reads back, recorded on the Cover (the password never,
@@ -281,14 +303,31 @@ def build(
 
 
 def write_outputs(
-    path: Path, layout: WorkbookLayout, options: Options | None = None, pdf: str | Path | None = None
+    path: Path,
+    layout: WorkbookLayout,
+    options: Options | None = None,
+    pdf: str | Path | None = None,
+    *,
+    may_replace: Callable[[Path], None] | None = None,
+    wrote: Callable[[Path, bytes], None] | None = None,
 ) -> int:
-    """Write the workbook atomically, after its PDF if one is asked for (so a PDF failure leaves no
-    new workbook either); returns the workbook's size."""
+    """The one write sequence, for build, refresh and batch: make the workbook's bytes and, if asked,
+    the PDF's (LibreOffice) in memory; then write the PDF and then the workbook, each atomically, so a
+    failure before the writes leaves both files as they were and a PDF failure leaves no new workbook.
+    `may_replace(file)` runs for each file just before the writes (a batch checks they are still its own) and
+    `wrote(file, content)` just after. Returns the workbook's size."""
     content = write_workbook(layout, (options or Options()).protect_password)
+    outputs: list[tuple[Path, bytes]] = []
     if pdf:
-        from scorecard_xl.pdf import write_pdf  # LibreOffice is needed only for PDFs
+        from scorecard_xl.pdf import print_pdf  # LibreOffice is needed only for PDFs
 
-        write_pdf(layout, Path(pdf))
-    write_atomically(path, content)
+        outputs.append((Path(pdf), print_pdf(layout, Path(pdf).stem)))
+    outputs.append((path, content))
+    if may_replace is not None:
+        for target, _ in outputs:
+            may_replace(target)
+    for target, data in outputs:
+        write_atomically(target, data)
+        if wrote is not None:
+            wrote(target, data)
     return len(content)

@@ -17,6 +17,7 @@ from pathlib import Path
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.layout import record
 from scorecard_xl.layout.scorecard_sheets import SCORECARD_SHEET
+from scorecard_xl.values import text_of as text_of  # refresh.py reads it from here too
 
 Rect = tuple[str, int, int, int, int]  # sheet, first_row, first_col, last_row, last_col (0-based)
 _REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
@@ -73,14 +74,6 @@ def missing_record(name: str) -> InputError:
             )
         ]
     )
-
-
-def text_of(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def commentary_from_rows(rows: list[list[object]]) -> dict[str, str]:

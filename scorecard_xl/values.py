@@ -129,3 +129,13 @@ def format_for_text(value: Value | None, unit: Unit, decimals: int) -> str:
     if unit.name == "percent":
         return f"{round_for_display(value, unit, decimals) * 100:,.{decimals}f}%"
     return f"{round_for_display(value, unit, decimals):,.{decimals}f}"
+
+
+def text_of(value: object) -> str:
+    """A cell or column value as text, as a person reads it: None is "", a whole float has no ".0"
+    (readers give 2023.0 for a typed 2023), and surrounding spaces go."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

@@ -75,3 +75,13 @@ def test_the_command_line_names_its_flags_instead(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "choose another --output, or pass --force to replace it" in result.stderr
     assert "force=True" not in result.stderr
+
+
+def test_every_package_is_listed_for_the_wheel() -> None:
+    """A sub-package missing from pyproject's list installs from a checkout but not from the wheel."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "scorecard_xl").rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)

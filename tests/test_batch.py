@@ -17,8 +17,10 @@ from typing import Any
 import pytest
 
 from scorecard_xl import batch
-from scorecard_xl.batch import Progress, load_batch, plan
+from scorecard_xl.batch import Progress, load_batch, plan, worker
+from scorecard_xl.batch.manifest import MANIFEST_FORMAT
 from scorecard_xl.cli import main
+from scorecard_xl.errors import InputError
 from tests.cli_process import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +95,7 @@ def run(folder: Path, *args: str, batch_file: str = "batch.toml") -> subprocess.
 def manifest(folder: Path) -> dict[str, dict[str, Any]]:
     """The manifest's entries by output path."""
     document = json.loads((folder / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert document["format"] == batch.MANIFEST_FORMAT
+    assert document["format"] == MANIFEST_FORMAT
     return {entry["path"] or entry["job"]: entry for entry in document["outputs"]}
 
 
@@ -436,7 +438,7 @@ output = "special.xlsx"
 """,
     )
     # Both organisations' public workbooks take their name from the one definition: a clash.
-    with pytest.raises(batch.InputError, match=r"output: got 'public/test-trust-2023-03\.xlsx'"):
+    with pytest.raises(InputError, match=r"output: got 'public/test-trust-2023-03\.xlsx'"):
         plan(load_batch(batch_file))
     text = batch_file.read_text(encoding="utf-8").replace("{organisation_slug}", "{name}")
     jobs = plan(load_batch(write_batch(work, text)))
@@ -460,14 +462,14 @@ def test_inputs_are_loaded_once_per_worker_for_jobs_that_share_them(
     work: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[object] = []
-    real = batch.load_inputs
+    real = worker.load_inputs
 
     def counting(*args: Any) -> Any:
         calls.append(args)
         return real(*args)
 
-    monkeypatch.setattr(batch, "load_inputs", counting)
-    batch._CACHE.clear()
+    monkeypatch.setattr(worker, "load_inputs", counting)
+    worker._CACHE.clear()
     report = batch.run_batch(work / "batch.toml", jobs=1)  # in this process, so the calls are seen
     assert [r.status for r in report.results] == ["built"] * 4
     assert len(calls) == 2  # one load per organisation's data, not one per workbook
@@ -490,3 +492,54 @@ def test_the_first_examples_in_the_docs_plan_the_sample_months(tmp_path: Path) -
         jobs = plan(load_batch(write_batch(tmp_path, block)))
         assert [job.period for job in jobs] == SAMPLE_MONTHS, document
         assert jobs[0].name == "northamptonshire-childrens-trust/2022-10/scorecard.xlsx"
+
+
+# --- options from the batch file ------------------------------------------------------------------
+
+
+def test_publish_and_protect_reach_every_job_from_the_batch_file(work: Path) -> None:
+    import os
+
+    import openpyxl
+
+    (work / "data" / "a.csv").write_text(
+        data_csv(3), encoding="utf-8"
+    )  # counts 3, 4, 5 and their YTD 12: suppressed
+    options = 'output = "{code}/{period}.xlsx"\npublish = true\nprotect = true\n'
+    (work / "batch.toml").write_text(
+        BATCH.replace('output = "{code}/{period}.xlsx"\n', options), encoding="utf-8"
+    )
+    without_password = {k: v for k, v in os.environ.items() if k != "SCORECARD_XL_PROTECT_PASSWORD"}
+    refused = run_cli("batch", "batch.toml", cwd=work, env=without_password)
+    assert refused.returncode == 2 and "SCORECARD_XL_PROTECT_PASSWORD" in refused.stderr, refused.stderr
+    assert not (work / "out").exists()  # refused before anything was written
+
+    result = run_cli(
+        "batch",
+        "batch.toml",
+        "--jobs",
+        "2",
+        cwd=work,
+        env={**without_password, "SCORECARD_XL_PROTECT_PASSWORD": "pw"},
+    )
+    assert result.returncode == 0, result.stderr
+    for output in OUTPUTS:
+        book = openpyxl.load_workbook(work / "out" / output)
+        assert book.security is not None and book.security.lockStructure
+        assert all(sheet.protection.sheet for sheet in book.worksheets)
+    book = openpyxl.load_workbook(work / "out" / "a" / "2023-03.xlsx", read_only=True)
+    rows = [row for row in book["Data"].iter_rows(values_only=True) if row[0] == "M1"]
+    book.close()
+    suppressed = [row for row in rows if row[3] == "actual" and row[4] in ("2023-01", "2023-02", "2023-03")]
+    assert [row[5:] for row in suppressed] == [(None, "c")] * 3
+    assert not any({3, 4, 5, 12} & set(row[5:]) for row in rows)  # nor their year-to-date sum
+
+
+def test_a_bad_publish_value_names_the_field_and_what_is_accepted(work: Path) -> None:
+    text = BATCH.replace("[for_each]", "publish = 0\n\n[for_each]")
+    (work / "batch.toml").write_text(text, encoding="utf-8")
+    result = run(work)
+    assert result.returncode == 2
+    assert "batch.toml, [defaults]: publish: got 0; true (counts 1 to 5 become c)" in result.stderr, (
+        result.stderr
+    )

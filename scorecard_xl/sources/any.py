@@ -3,7 +3,6 @@ describing a database (`[sql]`, see docs/formats.md)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from scorecard_xl.errors import InputError
@@ -16,11 +15,7 @@ def read_source(path: str | Path) -> tuple[list[RawRecord], SourceInfo]:
     if path.suffix.lower() != ".toml":
         return read_tidy_file(path)
     from scorecard_xl.sources.sql import read_sql, sql_config
-
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
+    from scorecard_xl.tomlfile import tomllib
 
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))

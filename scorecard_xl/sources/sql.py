@@ -38,6 +38,7 @@ from typing import Any
 
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.sources import RawRecord, SourceInfo
+from scorecard_xl.values import text_of
 
 DEFAULT_TABLE = "scorecard_data"
 DEFAULT_URL_ENV = "SCORECARD_XL_DB_URL"
@@ -317,8 +318,8 @@ def _read_table(sa: Any, connection: Any, config: SqlConfig, label: str) -> list
     series_at = columns.index("series") if "series" in columns else None
     tidy = [
         (
-            _text(row[index["measure"]]),
-            (_text(row[series_at]).lower() if series_at is not None else "") or "actual",
+            text_of(row[index["measure"]]),
+            (text_of(row[series_at]).lower() if series_at is not None else "") or "actual",
             _period_text(row[index["period"]]),
             _value(row[index["value"]]),
         )
@@ -375,7 +376,7 @@ def _read_queries(sa: Any, connection: Any, config: SqlConfig, label: str) -> li
         series_at = columns.index("series") if "series" in columns else None
         source = f"{label} query {measure}"
         for number, row in enumerate(data, start=1):
-            series = _text(row[series_at]).lower() if series_at is not None else ""
+            series = text_of(row[series_at]).lower() if series_at is not None else ""
             rows.append(
                 (
                     source,
@@ -402,19 +403,11 @@ def _column_index(
     return {c: columns.index(c) for c in required}
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _period_text(value: object) -> str:
     """A period as text; a DATE column's value becomes its month, YYYY-MM."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.strftime("%Y-%m")
-    return _text(value)
+    return text_of(value)
 
 
 def _value(value: object) -> object:

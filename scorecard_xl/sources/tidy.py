@@ -11,6 +11,7 @@ from pathlib import Path
 
 from scorecard_xl.errors import InputError
 from scorecard_xl.sources import RawRecord, SourceInfo
+from scorecard_xl.values import text_of
 
 REQUIRED_COLUMNS = ("measure", "period", "value")
 OPTIONAL_COLUMNS = ("series",)
@@ -102,18 +103,10 @@ def _records(rows: list[list[object]], name: str) -> list[RawRecord]:
             RawRecord(
                 source=name,
                 row=number,
-                measure=_text(cell("measure")),
-                series=_text(cell("series")).lower() or "actual",
-                period=_text(cell("period")),
+                measure=text_of(cell("measure")),
+                series=text_of(cell("series")).lower() or "actual",
+                period=text_of(cell("period")),
                 value=cell("value"),
             )
         )
     return records
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()

@@ -1,0 +1,103 @@
+"""TOML files: the one place that chooses tomllib (Python 3.11+) or tomli, and the reader of one
+table's typed fields that records every problem rather than stopping at the first. The definition
+and the batch file both read their tables through it."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from scorecard_xl.errors import ProblemList
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+__all__ = ["TableReader", "shown", "tomllib"]
+
+
+def shown(value: object) -> object:
+    """A value as a message shows it: text and numbers as they are, anything else as its text."""
+    return value if isinstance(value, (str, int, float)) or value is None else str(value)
+
+
+class TableReader:
+    """Reads typed fields from one table (`where`, such as "[defaults]" or "measure CR06") of the
+    file `source`, adding a problem to `problems` for each field that is wrong and returning a
+    placeholder, so that every problem in the file is reported at once."""
+
+    def __init__(
+        self, raw: object, source: str, where: str, problems: ProblemList, allowed: Sequence[str]
+    ) -> None:
+        self.source, self.where, self.problems = source, where, problems
+        self.raw: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+        if not isinstance(raw, Mapping):
+            self.problem("", raw, "a table with the fields " + ", ".join(allowed))
+        for key in self.raw:
+            if key not in allowed:
+                self.problem(key, self.raw[key], "an unknown field; accepted: " + ", ".join(allowed))
+
+    def problem(self, field: str, value: object, expected: str) -> None:
+        self.problems.add(self.source, self.where, field, value, expected)
+
+    def text(
+        self,
+        field: str,
+        default: str | None = None,
+        pattern: re.Pattern[str] | None = None,
+        expected: str = "text",
+    ) -> str:
+        """A required field of text (matching `pattern`), stripped; "" after a problem."""
+        value = self.raw.get(field, default)
+        if value is None:
+            self.problem(field, None, f"required: {expected}")
+            return ""
+        if not isinstance(value, str) or not value.strip() or (pattern and not pattern.match(value)):
+            self.problem(field, value, expected)
+            return ""
+        return value.strip()
+
+    def optional_text(self, field: str) -> str | None:
+        """A field of text that may be left out (None); None after a problem too."""
+        value = self.raw.get(field)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(field, value, "text")
+            return None
+        return value
+
+    def choice(self, field: str, choices: tuple[str, ...], default: str | None = None) -> str:
+        value = self.raw.get(field, default)
+        if value not in choices:
+            expected = "one of " + ", ".join(choices)
+            self.problem(field, value, expected if value is not None else f"required: {expected}")
+            return choices[0]
+        return str(value)
+
+    def integer(self, field: str, default: int | None, low: int, high: int) -> int:
+        value = self.raw.get(field, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.problem(field, value, f"a whole number from {low} to {high}")
+            return low
+        return value
+
+    def boolean(self, field: str) -> bool | None:
+        value = self.raw.get(field)
+        if value is not None and not isinstance(value, bool):
+            self.problem(field, value, "true or false")
+            return None
+        return value
+
+    def number(self, field: str, expected: str, whole: bool = False) -> float | None:
+        value = self.raw.get(field)
+        if value is None:
+            return None
+        kinds = (int,) if whole else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            self.problem(field, value, expected)
+            return None
+        return value
