@@ -89,7 +89,7 @@ class Run:
 
 
 ALL_LAS_BATCH = """\
-# Every English local authority's benchmarking scorecard (as samples/dfe_all_las.toml).
+# Every English local authority's benchmarking scorecard (as dfe-extract's batch.toml).
 [defaults]
 template = "dfe_benchmark"
 data = "{folder}/{{code}}.csv"

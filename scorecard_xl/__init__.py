@@ -6,11 +6,14 @@ The library is the front door; the command line (`scorecard-xl`) is a thin shell
 
     sx.build("scorecard.xlsx")                                   # the bundled sample
     sx.build("march.xlsx", "my_scorecard.toml", ["data.csv"], period="2023-03")
+    sx.build("march.xlsx", "my_scorecard.toml", frame)          # a tidy pandas DataFrame as data
     sx.build("pack.xlsx", options=sx.Options(marking="OFFICIAL-SENSITIVE", suppress_threshold=5))
     sx.refresh_file("board.xlsx")                                # the latest month, in place
     sx.check_workbook("board.xlsx")                              # findings; [] when safe to send
     sx.send_book("board.xlsx", to=["chair@example.gov.uk"], dry_run="outbox")
     sx.run_batch("board_pack.toml")                              # many workbooks, in parallel
+    sx.scorecard_frame("my_scorecard.toml", "data.csv")         # the month as one tidy DataFrame
+    sx.read_workbook("board.xlsx")                               # a built workbook's figures
 
 Bad input raises `InputError`, whose `problems` each name the file, the row or measure, the field,
 the bad value and what is accepted.
@@ -38,6 +41,9 @@ _PUBLIC = {
     "check_workbook": "scorecard_xl.check",
     "send_book": "scorecard_xl.send",
     "run_batch": "scorecard_xl.batch",
+    "scorecard_frame": "scorecard_xl.frames",
+    "frame_of": "scorecard_xl.frames",
+    "read_workbook": "scorecard_xl.frames",
     "InputError": "scorecard_xl.errors",
     "Problem": "scorecard_xl.errors",
 }
@@ -49,6 +55,9 @@ if TYPE_CHECKING:  # what a type checker and an editor see; at run time __getatt
     from scorecard_xl.check import check_workbook as check_workbook
     from scorecard_xl.errors import InputError as InputError
     from scorecard_xl.errors import Problem as Problem
+    from scorecard_xl.frames import frame_of as frame_of
+    from scorecard_xl.frames import read_workbook as read_workbook
+    from scorecard_xl.frames import scorecard_frame as scorecard_frame
     from scorecard_xl.pipeline import BuildResult as BuildResult
     from scorecard_xl.pipeline import Inputs as Inputs
     from scorecard_xl.pipeline import Options as Options

@@ -12,6 +12,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from scorecard_xl import __version__
 from scorecard_xl.atomic import check_writable, write_atomically
 from scorecard_xl.errors import InputError, Problem
 
@@ -59,7 +60,8 @@ def template_path() -> Path:
                     "",
                     "",
                     None,
-                    "is needed to make the add-in: pip install 'scorecard-xl[excel]' (or xlwings)",
+                    "is needed to make the add-in: python -m pip install xlwings, in the environment that "
+                    "has scorecard-xl",
                 )
             ]
         ) from None
@@ -111,15 +113,22 @@ def write_addin(output: str | Path = ADDIN_NAME, force: bool = False) -> Path:
                 )
             ]
         )
-    check_writable(path, force)
-    write_atomically(path, addin_bytes(template_path()))
+    content = addin_bytes(template_path())
+    if path.is_file() and path.read_bytes() == content:
+        return path  # written before, unchanged: running addin twice is not a mistake
+    check_writable(path, force, ".xlam", holds="is another add-in, perhaps installed in Excel")
+    write_atomically(path, content)
     return path
 
 
-INSTALL_STEPS = """\
+INSTALL_STEPS = f"""\
 Install it (once per computer, Excel closed):
-  1. In the Python environment that has scorecard-xl:  pip install "scorecard-xl[excel]"
-  2. xlwings addin install -f {path}
+  1. In the Python environment Excel will use (a virtual environment is best), have scorecard-xl
+     with xlwings. scorecard-xl is not on PyPI: install it from its wheel or a checkout, e.g.
+       python -m venv C:\\scorecard-xl  (then use that environment's python)
+       python -m pip install "scorecard_xl-{__version__}-py3-none-any.whl[excel]"
+       python -m pip install "C:\\path\\to\\scorecard-xl[excel]"     (from a checkout)
+  2. xlwings addin install -f {{path}}
   3. Tell the add-in which Python to use, in ~/.xlwings/xlwings.conf
      (Windows: %USERPROFILE%\\.xlwings\\xlwings.conf):
        "INTERPRETER_WIN","C:\\path\\to\\python.exe"   (Windows)

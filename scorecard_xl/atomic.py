@@ -11,10 +11,16 @@ from pathlib import Path
 from scorecard_xl.errors import InputError, OutputExists
 
 
-def check_writable(path: Path, force: bool) -> None:
-    """Refuse before any work is done: an existing file may hold commentary the user still needs."""
+def check_writable(
+    path: Path, force: bool, suffix: str | None = None, holds: str = "may hold commentary typed into it"
+) -> None:
+    """Refuse before any work is done: an existing file may hold commentary the user still needs;
+    a name not ending `suffix` would give bytes of one kind a name of another (an .xlsx workbook
+    called report.xls, which Excel then refuses or warns about)."""
+    if suffix is not None and path.suffix.lower() != suffix:
+        raise InputError.of(str(path), "", "file name", path.suffix or None, f"a file name ending {suffix}")
     if path.exists() and not force:
-        raise OutputExists(str(path))
+        raise OutputExists(str(path), holds)
     if path.exists() and path.is_dir():
         raise InputError.of(str(path), "", "", None, "is a folder; give a file name ending .xlsx")
     parent = path.parent if str(path.parent) else Path(".")

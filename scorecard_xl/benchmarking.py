@@ -21,6 +21,28 @@ from scorecard_xl.sources.dfe import SN_MODEL_FILE, STANDARD_MEASURES, DfeTable,
 
 TEMPLATE = "dfe_benchmark"
 AUTHORITIES_FILE = "authorities.csv"
+BATCH_FILE = "batch.toml"
+WORKBOOKS_FOLDER = "workbooks"
+
+# Written beside the extract, so `scorecard-xl batch FOLDER/batch.toml` works the same from a
+# checkout or an installed wheel (paths are relative to the batch file's folder).
+BATCH = """\
+# Every extracted local authority's benchmarking scorecard, one workbook each, in parallel:
+#
+#   scorecard-xl batch {folder}/batch.toml
+#
+# Written by scorecard-xl dfe-extract. Paths are relative to this file's folder.
+# authorities.csv has the columns code, organisation, file: one job per row, each a parameter.
+
+[defaults]
+template = "dfe_benchmark"
+data = "{{file}}"
+output_folder = "workbooks"
+output = "{{code}}_{{organisation_slug}}.xlsx"
+
+[for_each]
+organisation = "authorities.csv"
+"""
 
 
 def bundled_dfe_folder() -> Path:
@@ -38,8 +60,9 @@ class Extracted:
 def extract(
     out: str | Path, source: str | Path | None = None, codes: Sequence[str] | None = None
 ) -> Extracted:
-    """Write `<code>.csv` for each authority (all in the statistical neighbour model by default) and
-    `authorities.csv` (code, organisation, file: the columns name batch parameters) into `out`."""
+    """Write `<code>.csv` for each authority (all in the statistical neighbour model by default),
+    `authorities.csv` (code, organisation, file: the columns name batch parameters) and `batch.toml`
+    (a batch building every authority's workbook into `out/workbooks`) into `out`."""
     folder = Path(source) if source else bundled_dfe_folder()
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
@@ -85,4 +108,5 @@ def extract(
         write_atomically(target / f"{code}.csv", rows.getvalue().encode("utf-8"))
         listing.writerow([code, model.names.get(code, code), f"{code}.csv"])
     write_atomically(target / AUTHORITIES_FILE, index.getvalue().encode("utf-8"))
-    return Extracted(target, len(wanted), len(wanted) + 1, tuple(gaps))
+    write_atomically(target / BATCH_FILE, BATCH.format(folder=target.as_posix()).encode("utf-8"))
+    return Extracted(target, len(wanted), len(wanted) + 2, tuple(gaps))

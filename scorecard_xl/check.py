@@ -856,7 +856,8 @@ class _Inspection:
 # --- the schema, by openxml-audit ----------------------------------------------------------------------
 
 
-def _find_auditor() -> str | None:
+def find_auditor() -> str | None:
+    """openxml-audit: on PATH, or beside this Python (a virtual environment not on PATH)."""
     found = shutil.which("openxml-audit")
     if found:
         return found
@@ -871,7 +872,7 @@ def _audit(path: Path, auditor: str | Path | None) -> list[Finding]:
     def unchecked(why: str) -> list[Finding]:
         return [Finding("schema-unchecked", CHECKS["schema-unchecked"][0], "", f"schema not checked: {why}")]
 
-    program = str(auditor) if auditor is not None else _find_auditor()
+    program = str(auditor) if auditor is not None else find_auditor()
     if not program or (auditor is not None and shutil.which(program) is None):
         return unchecked("openxml-audit is not installed (pip install openxml-audit)")
     command = [program, "-f", "microsoft365", "--validator", "ooxml", "-o", "json", "-m", "0", str(path)]

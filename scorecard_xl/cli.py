@@ -211,12 +211,13 @@ def _extract_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_extract(args: argparse.Namespace) -> int:
-    from scorecard_xl.benchmarking import AUTHORITIES_FILE, extract
+    from scorecard_xl.benchmarking import AUTHORITIES_FILE, BATCH_FILE, extract
 
     done = extract(args.output, args.source, args.la)
-    print(f"wrote {done.authorities} authority files and {AUTHORITIES_FILE} to {done.folder}")
+    print(f"wrote {done.authorities} authority files, {AUTHORITIES_FILE} and {BATCH_FILE} to {done.folder}")
     for gap in done.gaps:
         print(f"  no data: {gap}")
+    print(f"next: scorecard-xl batch {(done.folder / BATCH_FILE).as_posix()}")
     return EXIT_OK
 
 
@@ -519,10 +520,10 @@ COMMANDS: list[Command] = [
         "Read the DfE's published children's social care files once and write, for each authority, "
         "a tidy CSV for the dfe_benchmark scorecard: its values by year, the mean of its 10 "
         "statistical neighbours, its region and England, and its quartile band and rank among all "
-        "authorities (LAIT's method). Also writes authorities.csv (code, organisation, file) to drive "
-        "a batch.",
+        "authorities (LAIT's method). Also writes authorities.csv (code, organisation, file) and "
+        "batch.toml, a batch building every authority's workbook into FOLDER/workbooks.",
         (
-            "scorecard-xl dfe-extract -o dfe_data",
+            "scorecard-xl dfe-extract -o dfe_data && scorecard-xl batch dfe_data/batch.toml",
             "scorecard-xl dfe-extract --la 940 --la 941 -o dfe_data && "
             "scorecard-xl build -t dfe_benchmark -d dfe_data/940.csv --organisation 'North Northamptonshire'",
         ),

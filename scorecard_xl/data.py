@@ -61,6 +61,7 @@ def build_dataset(
     )
     by_measure: dict[str, MeasureData] = {}
     first_seen: dict[tuple[str, str, object], RawRecord] = {}
+    repeats: dict[tuple[str, str], list[tuple[RawRecord, RawRecord]]] = {}  # (source, earlier source)
     for record in records:
         where = f"row {record.row}"
         if not definition.has_measure(record.measure):
@@ -91,15 +92,7 @@ def build_dataset(
             continue
         key = (measure.id, record.series, period)
         if key in first_seen:
-            earlier = first_seen[key]
-            problems.add(
-                record.source,
-                where,
-                "period",
-                record.period,
-                f"one {record.series} value per period; {measure.id} {record.series} "
-                f"{record.period} is also on row {earlier.row} of {earlier.source}",
-            )
+            repeats.setdefault((record.source, first_seen[key].source), []).append((record, first_seen[key]))
             continue
         first_seen[key] = record
         if not _allowed(record, measure, period, value, definition, problems, where):
@@ -115,8 +108,41 @@ def build_dataset(
             data.ytd[period] = value
         elif isinstance(period, ReportingYear):  # targets, outturns and comparators are by year
             data.yearly.setdefault(record.series, {})[period] = value
+    _report_repeats(repeats, problems)
     problems.raise_if_any()
     return Dataset(by_measure, tuple(sources))
+
+
+REPEATS_LISTED = 5  # more values given twice than this between two sources are summarised
+
+
+def _report_repeats(
+    repeats: dict[tuple[str, str], list[tuple[RawRecord, RawRecord]]], problems: ProblemList
+) -> None:
+    """One problem per value given twice; but a file given twice (or two overlapping extracts)
+    repeats every row, so past a handful one line says how many and shows the first."""
+    for (source, earlier_source), pairs in repeats.items():
+        shown = pairs if len(pairs) <= REPEATS_LISTED else pairs[:1]
+        for record, earlier in shown:
+            problems.add(
+                record.source,
+                f"row {record.row} (measure {record.measure})",
+                "period",
+                record.period,
+                f"one {record.series} value per period; {record.measure} {record.series} "
+                f"{record.period} is also on row {earlier.row} of {earlier.source}",
+            )
+        if len(pairs) > REPEATS_LISTED:
+            last = pairs[-1][0]
+            again = "the same file given twice?" if source == earlier_source else "the same data given twice?"
+            problems.add(
+                source,
+                f"rows {pairs[0][0].row} to {last.row}",
+                "",
+                None,
+                f"{len(pairs):,} values in all are given again, already given in {earlier_source} "
+                f"(the first is above); one value per measure, series and period: {again}",
+            )
 
 
 def _unknown_measure(definition: Definition, measure_id: str) -> str:

@@ -10,21 +10,26 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Union, cast
 
 from scorecard_xl import __version__
 from scorecard_xl.atomic import check_writable, write_atomically
 from scorecard_xl.bundled import is_bundled_template, resolve_template, sample_data
 from scorecard_xl.data import Dataset, build_dataset
 from scorecard_xl.definition import Definition, load_definition
-from scorecard_xl.errors import InputError
+from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.layout import BuildContext, lay_out_workbook
 from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.model import Scorecard, build_scorecard
 from scorecard_xl.periods import Period, parse_period, period_format
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.sources.any import read_source
+from scorecard_xl.sources.frame import FRAME_KIND, is_data_frame, read_frame
 from scorecard_xl.suppression import suppress
 from scorecard_xl.writer import write_workbook
+
+if TYPE_CHECKING:
+    import pandas
 
 GENERATOR = f"scorecard-xl {__version__}"
 _OPTION_RE = re.compile(r'(organisation|marking) ("(?:[^"\\]|\\.)*")|(publish) (\d+)|(protected)')
@@ -54,6 +59,7 @@ class Inputs:
     dataset: Dataset
     definition_path: Path
     data_paths: tuple[Path, ...]
+    frame_names: tuple[str, ...] = ()  # DataFrames given as data: recorded by name, not refreshable
 
     def locations(self, workbook_folder: Path) -> tuple[str, tuple[str, ...]]:
         """Where a workbook in `workbook_folder` records its definition and data, for refresh."""
@@ -62,7 +68,8 @@ class Inputs:
             if is_bundled_template(self.definition_path)
             else record_location(self.definition_path, workbook_folder)
         )
-        return definition, tuple(record_location(p, workbook_folder) for p in self.data_paths)
+        files = tuple(record_location(p, workbook_folder) for p in self.data_paths)
+        return definition, files + self.frame_names
 
 
 def record_location(path: Path, workbook_folder: Path) -> str:
@@ -174,26 +181,69 @@ class BuildResult:
     size: int
 
 
-def load_inputs(template: str | Path | None = None, data: Sequence[str | Path] | None = None) -> Inputs:
-    """Load a definition (a path or bundled name; default the sample) and its data files (default:
-    the bundled sample data of a bundled template). Raises InputError naming every problem."""
-    definition_path = resolve_template(str(template) if template else None)
-    definition = load_definition(definition_path)
-    if not data:
+DataInput = Union[str, Path, "pandas.DataFrame"]
+"""A data file's path (.csv, .xlsx, or a .toml naming a database), or a tidy pandas DataFrame."""
+
+
+def load_inputs(
+    template: str | Path | None = None, data: DataInput | Sequence[DataInput] | None = None
+) -> Inputs:
+    """Load a definition (a path or bundled name; default the sample) and its data: files, tidy
+    pandas DataFrames (columns measure, series, period, value, as a CSV), or a mix, read as one
+    (default: the bundled sample data of a bundled template). Raises InputError naming every
+    problem: every missing or unreadable input at once, then every bad record."""
+    problems: list[Problem] = []
+    definition: Definition | None = None
+    definition_path = Path(str(template or ""))
+    try:
+        definition_path = resolve_template(str(template) if template else None)
+        definition = load_definition(definition_path)
+    except InputError as error:
+        problems.extend(error.problems)
+    items = _data_items(data)
+    if not items:
         sample = sample_data(definition_path.stem) if not template or not Path(str(template)).suffix else None
         if sample is None:
-            raise InputError.of(
-                "command line", "", "data", None, "one or more data files (.csv or .xlsx) for this definition"
+            problems.append(
+                Problem(
+                    "command line",
+                    "",
+                    "data",
+                    None,
+                    "one or more data files (.csv or .xlsx) for this definition",
+                )
             )
-        data = [sample]
+        else:
+            items = [sample]
     records: list[RawRecord] = []
     sources: list[SourceInfo] = []
-    for path in data:
-        file_records, info = read_source(path)
-        records.extend(file_records)
+    frames = sum(is_data_frame(item) for item in items)
+    for number, item in enumerate(items, start=1):
+        try:
+            if is_data_frame(item):
+                found, info = read_frame(item, "DataFrame" if frames == 1 else f"DataFrame {number}")
+            else:
+                found, info = read_source(cast("str | Path", item))
+        except InputError as error:
+            problems.extend(error.problems)
+            continue
+        records.extend(found)
         sources.append(info)
+    if problems or definition is None:
+        raise InputError(problems)
     dataset = build_dataset(definition, records, sources)
-    return Inputs(definition, dataset, definition_path, tuple(Path(p) for p in data))
+    paths = tuple(Path(cast("str | Path", item)) for item in items if not is_data_frame(item))
+    frame_names = tuple(s.location for s in sources if s.kind == FRAME_KIND)
+    return Inputs(definition, dataset, definition_path, paths, frame_names)
+
+
+def _data_items(data: DataInput | Sequence[DataInput] | None) -> list[object]:
+    """`data` as a list: one path or one frame is a list of one (a path is not a list of letters)."""
+    if data is None:
+        return []
+    if isinstance(data, (str, Path)) or is_data_frame(data):
+        return [data]
+    return list(cast("Sequence[object]", data))
 
 
 def requested_period(text: str | None, definition: Definition, where: str = "command line") -> Period | None:
@@ -282,7 +332,7 @@ def render(
 def build(
     output: str | Path,
     template: str | Path | None = None,
-    data: Sequence[str | Path] | None = None,
+    data: DataInput | Sequence[DataInput] | None = None,
     period: str | None = None,
     force: bool = False,
     commentary: Mapping[str, str] | None = None,
@@ -292,9 +342,9 @@ def build(
     """Build one workbook to `output`, atomically, and its PDF to `pdf` if asked. Refuses to replace
     an existing file unless `force` (it may hold commentary the user typed)."""
     path = Path(output)
-    check_writable(path, force)
+    check_writable(path, force, ".xlsx")
     if pdf:
-        check_writable(Path(pdf), force)
+        check_writable(Path(pdf), force, ".pdf")
     inputs = load_inputs(template, data)
     chosen = requested_period(period, inputs.definition)
     scorecard, layout = lay_out(inputs, chosen, commentary, None, path.parent, options)

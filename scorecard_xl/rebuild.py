@@ -38,7 +38,7 @@ def refresh_file(
     month = choose_period(record, period, inputs)
     target = Path(output) if output else source
     if output:
-        check_writable(target, force=False)
+        check_writable(target, force=False, suffix=".xlsx")
     scorecard, layout = lay_out(inputs, month, record.commentary, None, target.parent.resolve(), options)
     content = write_workbook(layout, options.protect_password)
     if target.resolve() == source.resolve():
@@ -71,9 +71,9 @@ def build_from_workbook(
 ) -> BuildResult:
     """A new workbook with the old one's commentary; definition and data default to the old one's."""
     target = Path(output)
-    check_writable(target, force)
+    check_writable(target, force, ".xlsx")
     if pdf:
-        check_writable(Path(pdf), force)
+        check_writable(Path(pdf), force, ".pdf")
     record = read_workbook_file(Path(old))
     if template or data:
         definition = template or (

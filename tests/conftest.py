@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ pytest_plugins = ["smtp_server"]
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "samples" / "nct_2022_23"
 TEMPLATE = REPO / "workbook_templates" / "nct_monthly.toml"
+SAMPLE_DATA = SAMPLE / "data.csv"
 FIXED_TIME = dt.datetime(2023, 4, 12, 9, 30, tzinfo=dt.timezone.utc)
 
 
@@ -33,3 +35,67 @@ def sample_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sample") / "scorecard.xlsx"
     path.write_bytes(content)
     return path
+
+
+# --- a small scorecard for batch tests: two measures, two organisations' data files ----------------
+
+CARD = """\
+[scorecard]
+id = "test"
+version = "1"
+title = "Test scorecard"
+organisation = "{organisation}"
+
+[[sections]]
+id = "main"
+title = "Main"
+
+[[measures]]
+id = "M1"
+section = "main"
+title = "Referrals"
+unit = "count"
+polarity = "high"
+
+[[measures]]
+id = "M2"
+section = "main"
+title = "Visits on time"
+unit = "percent"
+polarity = "high"
+"""
+
+
+def data_csv(first: int = 10) -> str:
+    rows = ["measure,series,period,value"]
+    for offset, month in enumerate(["2023-01", "2023-02", "2023-03"]):
+        rows.append(f"M1,actual,{month},{first + offset}")
+        rows.append(f"M2,actual,{month},{60 + offset}%")
+    return "\n".join(rows) + "\n"
+
+
+@pytest.fixture
+def batch_inputs(tmp_path: Path) -> Path:
+    """A folder with card.toml (CARD, organisation Test Trust), data/a.csv and data/b.csv."""
+    (tmp_path / "card.toml").write_text(CARD.format(organisation="Test Trust"), encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.csv").write_text(data_csv(10), encoding="utf-8")
+    (tmp_path / "data" / "b.csv").write_text(data_csv(20), encoding="utf-8")
+    return tmp_path
+
+
+def statuses(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    """Job -> status, from the summary table on stdout."""
+    found = {}
+    for line in result.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1] in ("built", "skipped", "failed"):
+            found[parts[0]] = parts[1]
+    return found
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder, made the current folder (as an analyst runs the command line in one)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -22,35 +22,10 @@ from scorecard_xl.batch.manifest import MANIFEST_FORMAT
 from scorecard_xl.cli import main
 from scorecard_xl.errors import InputError
 from tests.cli_process import run_cli
+from tests.conftest import CARD, REPO, data_csv, statuses
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_MONTHS = ["2022-10", "2022-11", "2022-12", "2023-01", "2023-02", "2023-03"]
 
-CARD = """\
-[scorecard]
-id = "test"
-version = "1"
-title = "Test scorecard"
-organisation = "{organisation}"
-
-[[sections]]
-id = "main"
-title = "Main"
-
-[[measures]]
-id = "M1"
-section = "main"
-title = "Referrals"
-unit = "count"
-polarity = "high"
-
-[[measures]]
-id = "M2"
-section = "main"
-title = "Visits on time"
-unit = "percent"
-polarity = "high"
-"""
 
 # Two organisations, each with its own data file; two months each: four workbooks.
 BATCH = """\
@@ -68,23 +43,11 @@ OUTPUTS = ["a/2023-02.xlsx", "a/2023-03.xlsx", "b/2023-02.xlsx", "b/2023-03.xlsx
 USER_BYTES = b"a workbook someone else made, with commentary typed into it"
 
 
-def data_csv(first: int = 10) -> str:
-    rows = ["measure,series,period,value"]
-    for offset, month in enumerate(["2023-01", "2023-02", "2023-03"]):
-        rows.append(f"M1,actual,{month},{first + offset}")
-        rows.append(f"M2,actual,{month},{60 + offset}%")
-    return "\n".join(rows) + "\n"
-
-
 @pytest.fixture
-def work(tmp_path: Path) -> Path:
-    """A folder with card.toml, data/a.csv, data/b.csv and batch.toml (BATCH)."""
-    (tmp_path / "card.toml").write_text(CARD.format(organisation="Test Trust"), encoding="utf-8")
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "a.csv").write_text(data_csv(10), encoding="utf-8")
-    (tmp_path / "data" / "b.csv").write_text(data_csv(20), encoding="utf-8")
-    (tmp_path / "batch.toml").write_text(BATCH, encoding="utf-8")
-    return tmp_path
+def work(batch_inputs: Path) -> Path:
+    """batch_inputs (card.toml, data/a.csv, data/b.csv) with batch.toml (BATCH)."""
+    (batch_inputs / "batch.toml").write_text(BATCH, encoding="utf-8")
+    return batch_inputs
 
 
 def run(folder: Path, *args: str, batch_file: str = "batch.toml") -> subprocess.CompletedProcess[str]:
@@ -105,16 +68,6 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
         p.relative_to(folder / "out").as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
         for p in sorted((folder / "out").rglob("*.xlsx"))
     }
-
-
-def statuses(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
-    """Job -> status, from the summary table on stdout."""
-    found = {}
-    for line in result.stdout.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and parts[1] in ("built", "skipped", "failed"):
-            found[parts[0]] = parts[1]
-    return found
 
 
 def sha256(path: Path) -> str:
@@ -487,7 +440,7 @@ def test_the_first_examples_in_the_docs_plan_the_sample_months(tmp_path: Path) -
         ("README.md", "### Many workbooks at once"),
         ("docs/batch.md", "## A first batch file"),
     ):
-        text = (ROOT / document).read_text(encoding="utf-8").split(section, 1)[1]
+        text = (REPO / document).read_text(encoding="utf-8").split(section, 1)[1]
         block = text.split("```toml\n", 1)[1].split("```", 1)[0]
         jobs = plan(load_batch(write_batch(tmp_path, block)))
         assert [job.period for job in jobs] == SAMPLE_MONTHS, document

@@ -1,7 +1,7 @@
 """`scorecard-xl batch` publishing: `pdf = true` prints each board pack through the real LibreOffice,
 and an `[email]` table with `--send` (or `--email-dry-run DIR`) emails each workbook built or
 skipped in the run, through a real SMTP server (tests/smtp_server.py: aiosmtpd, STARTTLS on a
-throwaway CA, login). The small definition and data are test_batch.py's; a few jobs each, since a
+throwaway CA, login). The small definition and data are conftest's (batch_inputs); a few jobs each, since a
 LibreOffice conversion takes seconds."""
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 from smtp_server import SENDER, USER, Certificates, Server, attachments
-from test_batch import CARD, data_csv, statuses
 
 from scorecard_xl.cli import main
 from scorecard_xl.send import PDF_TYPE, XLSX_TYPE
 from tests.cli_process import run_cli
+from tests.conftest import statuses
 
 XLSX, PDF = "/".join(XLSX_TYPE), "/".join(PDF_TYPE)
 
@@ -82,14 +82,10 @@ LAS = (
 
 
 @pytest.fixture
-def work(tmp_path: Path) -> Path:
-    """A folder with card.toml, data/a.csv and data/b.csv (no data/c.csv) and las.csv."""
-    (tmp_path / "card.toml").write_text(CARD.format(organisation="Test Trust"), encoding="utf-8")
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "a.csv").write_text(data_csv(10), encoding="utf-8")
-    (tmp_path / "data" / "b.csv").write_text(data_csv(20), encoding="utf-8")
-    (tmp_path / "las.csv").write_text(LAS, encoding="utf-8")
-    return tmp_path
+def work(batch_inputs: Path) -> Path:
+    """batch_inputs (card.toml, data/a.csv and data/b.csv; no data/c.csv) with las.csv."""
+    (batch_inputs / "las.csv").write_text(LAS, encoding="utf-8")
+    return batch_inputs
 
 
 def run(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -137,6 +133,7 @@ def pdf_text(path: Path) -> str:
 # --- pdf = true ---------------------------------------------------------------------------------
 
 
+@pytest.mark.libreoffice
 def test_pdf_true_prints_each_pack_records_it_and_skips_it_when_unchanged(work: Path) -> None:
     (work / "batch.toml").write_text(PDF_BATCH, encoding="utf-8")
     out = work / "out"
@@ -203,6 +200,7 @@ def test_pdf_true_prints_each_pack_records_it_and_skips_it_when_unchanged(work: 
     assert recorded["a/2023-03.xlsx"]["pdf"] is None and (out / "a" / "2023-03.pdf").read_bytes() == edited
 
 
+@pytest.mark.libreoffice
 def test_a_pdf_that_cannot_be_printed_fails_its_job_and_keeps_the_workbook(work: Path) -> None:
     (work / "batch.toml").write_text(PDF_BATCH.replace("pdf = true", "pdf = false"), encoding="utf-8")
     assert run(work).returncode == 0
@@ -224,6 +222,7 @@ def test_a_pdf_that_cannot_be_printed_fails_its_job_and_keeps_the_workbook(work:
     assert recorded["sha256"] == sha256(out / "a" / "2023-03.xlsx") and recorded["fingerprint"] is None
 
 
+@pytest.mark.libreoffice
 def test_a_pdf_the_batch_did_not_write_is_never_replaced(work: Path) -> None:
     (work / "batch.toml").write_text(PDF_BATCH, encoding="utf-8")
     (work / "out" / "a").mkdir(parents=True)

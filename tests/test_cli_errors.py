@@ -15,10 +15,8 @@ import pytest
 
 from scorecard_xl.pipeline import load_inputs
 from tests.cli_process import run_cli
+from tests.conftest import SAMPLE_DATA, TEMPLATE
 
-ROOT = Path(__file__).resolve().parents[1]
-TEMPLATE = ROOT / "workbook_templates" / "nct_monthly.toml"
-SAMPLE_DATA = ROOT / "samples" / "nct_2022_23" / "data.csv"
 SAMPLE_TOTALS = "18 red, 6 amber, 14 green, 55 not judged"
 INPUTS = ("-t", "card.toml", "-d", "data.csv")
 
@@ -29,12 +27,11 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder holding card.toml and data.csv (copies of the sample), and the current folder."""
-    shutil.copy(TEMPLATE, tmp_path / "card.toml")
-    shutil.copy(SAMPLE_DATA, tmp_path / "data.csv")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def work(in_tmp: Path) -> Path:
+    """The current folder, holding card.toml and data.csv (copies of the sample)."""
+    shutil.copy(TEMPLATE, in_tmp / "card.toml")
+    shutil.copy(SAMPLE_DATA, in_tmp / "data.csv")
+    return in_tmp
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -327,3 +324,57 @@ def test_validate_explicit_files_and_period_writes_nothing(work: Path) -> None:
     assert_validated(result, "card.toml", "93 measures in 11 sections", "2022-12: ")
     assert f"2022-12: {SAMPLE_TOTALS}" not in result.stdout  # December is judged on December
     assert files_in(work) == {"card.toml", "data.csv"}
+
+
+# --- newcomers' mistakes --------------------------------------------------------------------------
+
+
+def test_every_missing_input_is_reported_at_once(work: Path) -> None:
+    result = run("build", "-t", "my.toml", "-d", "data1.csv", "-d", "data2.csv")
+    assert_refused(result, "my.toml: no such definition file", "data1.csv: no such data file")
+    assert "data2.csv: no such data file" in result.stderr
+    assert files_in(work) == {"card.toml", "data.csv"}
+
+
+def test_the_same_file_twice_is_summarised_not_listed(work: Path) -> None:
+    result = run("validate", *INPUTS, "-d", "data.csv")
+    assert_refused(result, "data.csv, rows 2 to 1087: 1,086 values in all are given again", "given twice?")
+    assert len(result.stderr.splitlines()) == 2, result.stderr  # the first repeat, then the count
+
+
+def test_a_few_repeated_values_are_each_named(work: Path) -> None:
+    extra = SAMPLE_DATA.read_text(encoding="utf-8").splitlines()[1:3]
+    (work / "more.csv").write_text(
+        "measure,series,period,value\n" + "\n".join(extra) + "\n", encoding="utf-8"
+    )
+    result = run("validate", *INPUTS, "-d", "more.csv")
+    assert_refused(result, "more.csv, row 2 (measure CFSS01): period: got '2022-10'", "row 2 of data.csv")
+    assert "more.csv, row 3 (measure CFSS01): period: got '2022-11'" in result.stderr
+    assert len(result.stderr.splitlines()) == 2, result.stderr
+
+
+def test_an_output_not_named_xlsx_is_refused_before_any_work(work: Path) -> None:
+    result = run("build", *INPUTS, "-o", "report.xls")
+    assert_refused(result, "report.xls: file name: got '.xls'; a file name ending .xlsx")
+    assert files_in(work) == {"card.toml", "data.csv"}
+
+
+def test_writing_the_addin_twice_is_not_an_error(work: Path) -> None:
+    first = run("addin")
+    assert first.returncode == 0, first.stderr
+    again = run("addin")
+    assert again.returncode == 0 and "commentary" not in again.stderr, again.stderr
+    (work / "scorecard_xl.xlam").write_bytes(b"someone's own add-in")
+    other = run("addin")
+    assert_refused(other, "is another add-in, perhaps installed in Excel", "--force")
+    assert (work / "scorecard_xl.xlam").read_bytes() == b"someone's own add-in"
+
+
+def test_the_readme_benchmarking_commands_work_for_two_authorities(work: Path) -> None:
+    extract = run("dfe-extract", "--la", "940", "--la", "941", "-o", "dfe_data")
+    assert extract.returncode == 0, extract.stderr
+    assert "next: scorecard-xl batch dfe_data/batch.toml" in extract.stdout
+    batch = run("batch", "dfe_data/batch.toml", "--jobs", "1", "--quiet")
+    assert batch.returncode == 0, batch.stderr
+    built = sorted(p.name for p in (work / "dfe_data" / "workbooks").glob("*.xlsx"))
+    assert built == ["940_north-northamptonshire.xlsx", "941_west-northamptonshire.xlsx"]

@@ -19,13 +19,13 @@ import yaml
 from scorecard_xl.definition import Definition, Target, Tolerance, load_definition
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.units import UNITS
+from tests.conftest import TEMPLATE
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-TEMPLATE = Path(__file__).resolve().parents[1] / "workbook_templates" / "nct_monthly.toml"
 
 BASE: dict[str, Any] = {
     "scorecard": {

@@ -16,9 +16,8 @@ A3_LANDSCAPE = ("1190.55", "841.89")
 
 
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def folder(in_tmp: Path) -> Path:
+    return in_tmp
 
 
 def pdf_info(pdf: Path) -> tuple[int, set[tuple[str, str]]]:
@@ -30,6 +29,7 @@ def pdf_info(pdf: Path) -> tuple[int, set[tuple[str, str]]]:
     return pages, sizes
 
 
+@pytest.mark.libreoffice
 def test_build_pdf_prints_the_board_pack(folder: Path) -> None:
     assert main(["build", "--pdf"]) == 0
     pdf = folder / "scorecard.pdf"

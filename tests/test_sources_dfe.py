@@ -32,8 +32,8 @@ from scorecard_xl.sources.dfe import (
     read_dfe,
     reporting_year,
 )
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "samples" / "dfe_csc"  # unchanged copies of the DfE files (see its SOURCE.md)
 SYMBOLS = ("c", "x", "z", "u", "low")
 C1 = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"

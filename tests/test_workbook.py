@@ -9,7 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scorecard_xl.pipeline import load_inputs, render
+from scorecard_xl.layout.sheet import Formula
+from scorecard_xl.pipeline import lay_out, load_inputs, render
 from scorecard_xl.styles import CONDITIONAL, RAG_COLOURS, STYLES
 from tests.conftest import FIXED_TIME, SAMPLE, TEMPLATE
 
@@ -109,10 +110,17 @@ def test_a_sparkline_per_measure_on_the_scorecard(sample_book: Path) -> None:
 
 
 def test_every_formula_carries_its_result(sample_book: Path) -> None:
-    """Viewers that do not recalculate (mail previews, phones) show the cached value, never 0."""
+    """Viewers that do not recalculate (mail previews, phones) show the cached value, never 0. Every
+    formula the layout asks for is found, so the check cannot pass by finding none."""
+    _, layout = lay_out(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME)
+    asked = sum(isinstance(cell[2], Formula) for sheet in layout.sheets for cell in sheet.cells)
+    asked += sum(isinstance(merge[4], Formula) for sheet in layout.sheets for merge in sheet.merges)
+    found = 0
     for name, part in xml_parts(sample_book).items():
         for cell in re.findall(r"<c [^>]*>(?:(?!</c>).)*<f>(?:(?!</c>).)*</c>", part):
             assert "<v>" in cell, f"{name}: formula without a cached value: {cell[:120]}"
+            found += 1
+    assert found == asked and asked > 100, (found, asked)
 
 
 def test_tables_and_links(book: openpyxl.Workbook) -> None:

@@ -14,7 +14,7 @@ class RawRecord:
     """One tidy value as found in a source, before validation."""
 
     source: str  # file or table name, for messages
-    row: int  # 1-based row in the source (the header is row 1 in a file)
+    row: int | str  # 1-based row in a file (the header is row 1); a DataFrame's index label
     measure: str
     series: str
     period: str

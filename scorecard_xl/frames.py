@@ -1,0 +1,156 @@
+"""pandas out: the scorecard for a period as one tidy DataFrame, and a built workbook read back as
+DataFrames, for analysts who feed Power BI, their own charts or a notebook.
+
+pandas is imported inside these functions only, so the command line and every build from files
+never pay for it. (pandas in: `build` and `load_inputs` take tidy DataFrames as data; see
+`scorecard_xl.sources.frame`.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scorecard_xl.errors import InputError
+from scorecard_xl.layout.grid import rag_text
+from scorecard_xl.model import Scorecard, build_scorecard
+from scorecard_xl.pipeline import DataInput, Options, load_inputs, requested_period
+from scorecard_xl.suppression import suppress
+from scorecard_xl.values import Missing, Value
+
+if TYPE_CHECKING:
+    import pandas
+
+
+def scorecard_frame(
+    template: str | Path | None = None,
+    data: DataInput | Sequence[DataInput] | None = None,
+    period: str | None = None,
+    options: Options | None = None,
+) -> pandas.DataFrame:
+    """The scorecard for `period` (default: the latest in the data) as one tidy DataFrame, one row
+    per measure in the definition's order: the figures the workbook shows and its judgements.
+    `template` and `data` are as for `build` (files or DataFrames); `options` (organisation,
+    marking, the publication profile) as for `build` too."""
+    inputs = load_inputs(template, data)
+    options = options or Options()
+    dataset = inputs.dataset
+    if options.suppress_threshold is not None:
+        dataset = suppress(inputs.definition, dataset, options.suppress_threshold)
+    chosen = requested_period(period, inputs.definition, "period")
+    return frame_of(build_scorecard(inputs.definition, dataset, chosen))
+
+
+def frame_of(scorecard: Scorecard) -> pandas.DataFrame:
+    """A scorecard model (such as `build(...).scorecard`) as one tidy DataFrame, one row per measure.
+
+    Columns: section, section_title, measure, title, unit, polarity, frequency, period (the
+    scorecard's), year; value (the period's own figure), ytd, headline (the figure judged: the YTD
+    or the latest), target; one column per comparator (sn, england, ...) and per outturn year
+    (outturn_2021_22, ...); rag (Red, Amber, Green; – when a target cannot be judged this period;
+    empty for information); vs_previous and
+    vs_last_year (better, worse, same; up, down for a measure with no better direction);
+    vs_<comparator> (the headline's position against it); one column per benchmark (a quartile
+    band, a rank). Each figure column holds a float, empty (NaN) where there is no number; its
+    `<column>_symbol` column holds the missing-value token the data gave instead (c, n/a, ...).
+    """
+    import pandas
+
+    definition = scorecard.definition
+    titles = {s.id: s.title for s in definition.sections}
+    rows: list[dict[str, Any]] = []
+    for row in scorecard.rows:
+        measure = row.measure
+        record: dict[str, Any] = {
+            "section": measure.section,
+            "section_title": titles[measure.section],
+            "measure": measure.id,
+            "title": measure.title,
+            "unit": measure.unit.name,
+            "polarity": measure.polarity,
+            "frequency": measure.frequency,
+            "period": scorecard.period.iso,
+            "year": scorecard.year.label,
+        }
+        figures: list[tuple[str, Value | None]] = [
+            ("value", row.months[-1]),
+            ("ytd", row.ytd),
+            ("headline", row.headline),
+            ("target", row.target),
+            *((c.id, value) for c, value in zip(definition.comparators, row.comparators, strict=True)),
+            *(
+                (_column("outturn", year.label), value)
+                for year, value in zip(scorecard.outturn_years, row.outturns, strict=True)
+            ),
+        ]
+        for name, value in figures:
+            record[name] = value if isinstance(value, float) else None
+            record[f"{name}_symbol"] = value.token if isinstance(value, Missing) and value.token else None
+        record["rag"] = rag_text(row)  # the RAG cell's word, as the workbook shows it
+        record["vs_previous"] = _words(row.vs_previous)
+        record["vs_last_year"] = _words(row.vs_last_year)
+        for comparator, where in zip(definition.comparators, row.positions, strict=True):
+            record[f"vs_{comparator.id}"] = where
+        for benchmark, note in zip(definition.benchmarks, row.benchmarks, strict=True):
+            record[benchmark.id] = note or None
+        rows.append(record)
+    frame = pandas.DataFrame(rows)
+    figure_columns = [c[: -len("_symbol")] for c in frame.columns if c.endswith("_symbol")]
+    return frame.astype({c: "float64" for c in figure_columns})
+
+
+def read_workbook(path: str | Path) -> pandas.DataFrame:
+    """A workbook built by scorecard-xl, read back (never changed): its Data table, every figure
+    it holds, as a tidy DataFrame with the input's column names (measure, series, period, value,
+    with title, section and symbol beside them). `frame.attrs` holds the workbook's record: the
+    definition and data it names, the period it shows and the options it was built with."""
+    import openpyxl
+    import pandas
+
+    from scorecard_xl.reopen import read_workbook_file
+
+    source = Path(path)
+    record = read_workbook_file(source)  # refuses a workbook scorecard-xl did not make
+    book = openpyxl.load_workbook(source, data_only=True)  # tables are not seen in read-only mode
+    try:
+        found = [(sheet, table) for sheet in book.worksheets for table in sheet.tables.values()]
+        if not found:
+            raise InputError.of(source.name, "", "Data table", None, "a workbook built by scorecard-xl")
+        sheet, table = found[0]
+        cells = [[cell.value for cell in line] for line in sheet[table.ref]]
+    finally:
+        book.close()
+    header = [_heading(str(h)) for h in cells[0]]
+    if "ref" in header:  # the table's Ref is the input's measure id; its Measure is the title
+        header = ["title" if h == "measure" else h for h in header]
+        header = ["measure" if h == "ref" else h for h in header]
+    frame = pandas.DataFrame(cells[1:], columns=header)
+    if "value" in frame.columns:
+        frame["value"] = pandas.to_numeric(frame["value"], errors="coerce").astype("float64")
+    frame.attrs.update(
+        {
+            "definition": record.definition,
+            "data": list(record.data),
+            "period": record.shown,
+            "options": record.options,
+        }
+    )
+    return frame
+
+
+def _words(direction: object) -> str | None:
+    if direction is None:
+        return None
+    verdict = getattr(direction, "verdict", None)
+    arrow = str(getattr(direction, "arrow", ""))
+    return str(verdict) if verdict else {"up": "up", "down": "down", "flat": "same"}[arrow]
+
+
+def _column(*parts: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", "_".join(parts).lower()).strip("_")
+
+
+def _heading(text: str) -> str:
+    return _column(text.strip())
