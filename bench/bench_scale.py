@@ -1,0 +1,220 @@
+"""Scale benchmark: generated scorecards of growing size, built in-process, against the floor.
+
+    python bench/bench_scale.py [--sizes 100,1000,4000] [--months 36] [--repeat 3]
+
+For each size, a definition of N measures in 10 sections (counts, percentages and rates; some
+with targets, every one with SN and England comparators) and N x 36 months of tidy data (with
+targets, comparators and outturns) are written to a temporary folder. Then, side by side:
+
+- build: a fresh process loads the definition and data from the files, works out the scorecard
+  for the latest month, lays it out and writes the .xlsx bytes (what `scorecard_xl.build` does,
+  without the file write);
+- floor: a fresh process writes the same cells (values only, no formats, rules or sparklines)
+  with bare xlsxwriter.
+
+Each side is timed inside its process (imports excluded), median of --repeat runs interleaved, and
+its peak memory is the process's maximum resident set (including the interpreter). Growth per
+measure shows in the ms/measure column. Targets (issue 10): 1,000 measures <= 1.5 s and <= 120 MB;
+4,000 <= 6 s and <= 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SECTIONS = 10
+UNITS = ("count", "percent", "rate_per_10k", "days")
+
+
+def months(count: int, last: str = "2023-03") -> list[str]:
+    year, month = map(int, last.split("-"))
+    found = []
+    for _ in range(count):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found[::-1]
+
+
+def write_inputs(folder: Path, measures: int, month_count: int) -> tuple[Path, Path]:
+    """A definition of `measures` measures and their tidy data, `month_count` months of it."""
+    rng = random.Random(measures)
+    lines = [
+        "[scorecard]",
+        'id = "scale"',
+        'version = "1"',
+        'title = "Scale test scorecard"',
+        'organisation = "Bench Trust"',
+        "",
+        '[[comparators]]\nid = "sn"\nlabel = "SN"\nname = "Statistical neighbours"\nmethod = "mean"',
+        '[[comparators]]\nid = "england"\nlabel = "England"\nname = "England average"',
+    ]
+    for s in range(SECTIONS):
+        lines.append(f'[[sections]]\nid = "s{s}"\ntitle = "Section {s + 1}"')
+    span = months(month_count)
+    years = sorted({_year(m) for m in span})
+    rows = ["measure,series,period,value"]
+    for number in range(measures):
+        unit = UNITS[number % len(UNITS)]
+        polarity = ("high", "low", "none")[number % 3]
+        target = polarity != "none" and number % 2 == 0
+        ident = f"M{number:05d}"
+        lines.append(
+            "\n".join(
+                [
+                    "[[measures]]",
+                    f'id = "{ident}"',
+                    f'section = "s{number * SECTIONS // measures}"',
+                    f'title = "Measure {number + 1}: a title of a realistic length for a board"',
+                    f'unit = "{unit}"',
+                    f'polarity = "{polarity}"',
+                    f'ytd = "{"sum" if unit == "count" else "mean" if unit == "days" else "latest"}"',
+                    f'target = "{"data" if target else "none"}"',
+                ]
+            )
+        )
+        base = rng.uniform(10, 500)
+        for month in span:
+            rows.append(f"{ident},actual,{month},{_value(unit, base, rng)}")
+        for year in years:
+            rows.append(f"{ident},sn,{year},{_value(unit, base, rng)}")
+            rows.append(f"{ident},england,{year},{_value(unit, base, rng)}")
+            rows.append(f"{ident},outturn,{year},{_value(unit, base, rng)}")
+            if target:
+                rows.append(f"{ident},target,{year},{_value(unit, base, rng)}")
+    definition = folder / "scale.toml"
+    definition.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    data = folder / "data.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return definition, data
+
+
+def _year(month: str) -> str:
+    year, number = map(int, month.split("-"))
+    start = year if number >= 4 else year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _value(unit: str, base: float, rng: random.Random) -> str:
+    if unit == "percent":
+        return f"{rng.uniform(0.4, 0.99):.3f}"
+    if unit == "count":
+        return str(int(base * rng.uniform(0.8, 1.2)))
+    return f"{base * rng.uniform(0.8, 1.2):.1f}"
+
+
+# --- the two sides, each in its own process --------------------------------------------------------
+
+
+def child_build(definition: Path, data: Path) -> dict[str, float]:
+    from scorecard_xl.pipeline import load_inputs, render
+
+    start = time.perf_counter()
+    _, content = render(load_inputs(definition, [data]))
+    return {"seconds": time.perf_counter() - start, "bytes": len(content)}
+
+
+def child_floor(cells_file: Path) -> dict[str, float]:
+    import io
+
+    import xlsxwriter
+
+    sheets = pickle.loads(cells_file.read_bytes())
+    start = time.perf_counter()
+    book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    for name, cells in sheets:
+        ws = book.add_worksheet(name)
+        for row, col, value in cells:
+            if isinstance(value, str):
+                ws.write_string(row, col, value)
+            else:
+                ws.write_number(row, col, value)
+    book.close()
+    return {"seconds": time.perf_counter() - start, "bytes": 0}
+
+
+def floor_cells(definition: Path, data: Path) -> list[tuple[str, list[tuple[int, int, object]]]]:
+    """The cells the build writes, as plain values (computed once, outside the timing)."""
+    from scorecard_xl.layout.sheet import Formula, Link
+    from scorecard_xl.pipeline import lay_out, load_inputs
+
+    _, layout = lay_out(load_inputs(definition, [data]))
+    sheets = []
+    for sheet in layout.sheets:
+        cells = []
+        for row, col, value, _ in sheet.cells:
+            if isinstance(value, Link):
+                value = value.text
+            elif isinstance(value, Formula):
+                value = value.cached
+            if value not in (None, ""):
+                cells.append((row, col, value))
+        sheets.append((sheet.name, cells))
+    return sheets
+
+
+def run_child(*args: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def child_main(args: list[str]) -> None:
+    import resource
+
+    kind = args[0]
+    result = child_build(Path(args[1]), Path(args[2])) if kind == "build" else child_floor(Path(args[1]))
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    print(json.dumps({**result, "peak_mb": peak_kb / 1024}))
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child_main(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="100,1000,4000", help="measures per scorecard, comma-separated")
+    parser.add_argument("--months", type=int, default=36, help="months of data per measure")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(
+        f"{'measures':>8} {'cells':>9} {'build s':>8} {'floor s':>8} {'ratio':>6} {'ms/measure':>10} "
+        f"{'build MB':>9} {'floor MB':>9} {'xlsx MB':>8}"
+    )
+    with tempfile.TemporaryDirectory() as temporary:
+        for size in sizes:
+            folder = Path(temporary) / str(size)
+            folder.mkdir()
+            definition, data = write_inputs(folder, size, args.months)
+            cells = floor_cells(definition, data)
+            cells_file = folder / "cells.pickle"
+            cells_file.write_bytes(pickle.dumps(cells))
+            builds, floors = [], []
+            for _ in range(args.repeat):  # interleaved, so both sides see the same machine load
+                builds.append(run_child("build", str(definition), str(data)))
+                floors.append(run_child("floor", str(cells_file)))
+            build_s = statistics.median(b["seconds"] for b in builds)
+            floor_s = statistics.median(f["seconds"] for f in floors)
+            count = sum(len(c) for _, c in cells)
+            print(
+                f"{size:>8,} {count:>9,} {build_s:>8.2f} {floor_s:>8.2f} {build_s / floor_s:>5.2f}x "
+                f"{build_s * 1000 / size:>10.2f} {max(b['peak_mb'] for b in builds):>9.0f} "
+                f"{max(f['peak_mb'] for f in floors):>9.0f} {builds[0]['bytes'] / 2**20:>8.1f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
