@@ -9,10 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 from scorecard_xl import __version__
-from scorecard_xl.errors import InputError, OutputExists, RefusedByCheck
+
+if TYPE_CHECKING:
+    from scorecard_xl.errors import InputError
+
+# Nothing heavier than argparse is imported here: `scorecard-xl --help` must start at once. Each
+# command imports what it needs when it runs.
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -26,8 +31,7 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     name: str
     summary: str
     description: str
@@ -535,6 +539,8 @@ COMMANDS: list[Command] = [
 
 def _in_cli_words(error: InputError) -> str:
     """The library's message, with this command line's flags where the library names parameters."""
+    from scorecard_xl.errors import OutputExists, RefusedByCheck
+
     if isinstance(error, OutputExists):
         return f"{error.path}: already exists and {error.why}; {error.remedy('another --output', '--force')}"
     if isinstance(error, RefusedByCheck):
@@ -577,6 +583,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_USAGE
+    from scorecard_xl.errors import InputError
+
     try:
         return int(args.run(args))
     except InputError as error:

@@ -62,23 +62,30 @@ def build_dataset(
     by_measure: dict[str, MeasureData] = {}
     first_seen: dict[tuple[str, str, object], RawRecord] = {}
     repeats: dict[tuple[str, str], list[tuple[RawRecord, RawRecord]]] = {}  # (source, earlier source)
+    measures = {m.id: m for m in definition.measures}
+    periods: dict[tuple[bool, str], Period] = {}  # every period text is parsed once, not per record
     for record in records:
-        where = f"row {record.row}"
-        if not definition.has_measure(record.measure):
+        measure_or_none = measures.get(record.measure)
+        if measure_or_none is None:
             problems.add(
                 record.source,
-                where,
+                f"row {record.row}",
                 "measure",
                 record.measure or None,
                 _unknown_measure(definition, record.measure),
             )
             continue
-        measure = definition.measure(record.measure)
+        measure = measure_or_none
         where = f"row {record.row} (measure {measure.id})"
         if record.series not in series_names:
             problems.add(record.source, where, "series", record.series, "one of " + ", ".join(series_names))
             continue
-        period = _period(record, measure, definition, problems, where)
+        by_period = record.series in MONTHLY_SERIES or record.series in benchmark_ids
+        period = periods.get((by_period, record.period))
+        if period is None:
+            period = _period(record, by_period, definition, problems, where)
+            if period is not None:
+                periods[(by_period, record.period)] = period
         try:
             value = (
                 Missing("")  # benchmark text (a band, a rank) is kept as written, below
@@ -155,9 +162,10 @@ def _unknown_measure(definition: Definition, measure_id: str) -> str:
 
 
 def _period(
-    record: RawRecord, measure: Measure, definition: Definition, problems: ProblemList, where: str
+    record: RawRecord, by_period: bool, definition: Definition, problems: ProblemList, where: str
 ) -> Month | ReportingYear | None:
-    by_period = record.series in MONTHLY_SERIES or record.series in {b.id for b in definition.benchmarks}
+    """The record's period: a month (or an annual scorecard's year) for actual, ytd and benchmark
+    series (`by_period`), else a reporting year."""
     try:
         if by_period:
             return parse_period(record.period, definition.yearly, definition.year_start_month)

@@ -46,6 +46,8 @@ class Month:
         return cls(int(match[1]), int(match[2]))
 
     def shift(self, months: int) -> Month:
+        if not months:
+            return self
         index = self.year * 12 + (self.month - 1) + months
         return Month(index // 12, index % 12 + 1)
 

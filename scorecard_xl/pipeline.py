@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import json
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Union, cast
@@ -185,6 +187,22 @@ DataInput = Union[str, Path, "pandas.DataFrame"]
 """A data file's path (.csv, .xlsx, or a .toml naming a database), or a tidy pandas DataFrame."""
 
 
+@contextlib.contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a build makes hundreds of thousands of small
+    objects (records, values, cells) that hold no cycles: each collection would walk them all again,
+    so a large scorecard took a third longer. Reference counting still frees everything as usual,
+    and the collector runs again afterwards. Nested uses are fine."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@bulk_allocation()
 def load_inputs(
     template: str | Path | None = None, data: DataInput | Sequence[DataInput] | None = None
 ) -> Inputs:
@@ -270,6 +288,7 @@ def generation_time() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
+@bulk_allocation()
 def lay_out(
     inputs: Inputs,
     period: Period | None = None,
@@ -315,6 +334,7 @@ def publication_note(threshold: int | None) -> str:
     )
 
 
+@bulk_allocation()
 def render(
     inputs: Inputs,
     period: Period | None = None,
@@ -352,6 +372,7 @@ def build(
     return BuildResult(path, scorecard, size)
 
 
+@bulk_allocation()
 def write_outputs(
     path: Path,
     layout: WorkbookLayout,

@@ -6,6 +6,7 @@ absent, and the reader is shown the token.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -86,13 +87,16 @@ def parse_value(raw: object, unit: Unit, percent_input: str = "fraction") -> Val
     return _check_number(number, unit, percent_input, had_percent_sign=False)
 
 
+_NUMERIC = re.compile(r"[0-9.,+\-eE]+")
+
+
 def _looks_numeric(body: str) -> bool:
     # float() accepts 'nan', 'inf' and '1_000': none of those is a value a scorecard can show.
-    return bool(body) and all(ch in "0123456789.,-+eE" for ch in body)
+    return _NUMERIC.fullmatch(body) is not None
 
 
 def _check_finite(number: float) -> None:
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise ValueError("a finite number")
 
 

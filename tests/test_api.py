@@ -85,3 +85,17 @@ def test_every_package_is_listed_for_the_wheel() -> None:
     listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(root).parts) for p in (root / "scorecard_xl").rglob("__init__.py")}
     assert found <= listed, sorted(found - listed)
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    scorecard_xl.build(tmp_path / "a.xlsx", TEMPLATE, [SAMPLE / "data.csv"])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        scorecard_xl.build(tmp_path / "b.xlsx", TEMPLATE, [SAMPLE / "data.csv"])
+        assert not gc.isenabled()  # a caller's choice is theirs
+    finally:
+        gc.enable()
