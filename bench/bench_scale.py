@@ -115,7 +115,7 @@ def _value(unit: str, base: float, rng: random.Random) -> str:
 
 
 def child_build(definition: Path, data: Path) -> dict[str, float]:
-    from scorecard_xl.pipeline import load_inputs, render
+    from scorecard_xl.pipeline import load_inputs, render  # (scorecard_xl.build before issue 10)
 
     start = time.perf_counter()
     _, content = render(load_inputs(definition, [data]))

@@ -145,3 +145,35 @@ def test_text_contrast_meets_wcag_aa() -> None:
         text = props.get("font_color", "#000000")
         background = props.get("bg_color", "#FFFFFF")
         assert contrast(text, background) >= 4.5, f"{name}: {text} on {background}"
+
+
+def test_the_formula_fast_path_writes_what_xlsxwriter_would() -> None:
+    """writer._Worksheet skips xlsxwriter's future-function rewriting for Excel 2007 functions only:
+    every formula and rule of the sample comes out exactly as xlsxwriter's own code makes it."""
+    import io
+
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    from scorecard_xl.writer import _Workbook
+
+    _, layout = lay_out(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME)
+    formulas = [c[2].formula for s in layout.sheets for c in s.cells if isinstance(c[2], Formula)]
+    rules = [
+        v
+        for s in layout.sheets
+        for r in s.conditional_formats
+        for k, v in r.options.items()
+        if k == "criteria"
+    ]
+    formulas += [f"={rule}" for rule in rules if isinstance(rule, str) and "(" in rule]
+    formulas += ["=XLOOKUP(A1,B1:B3,C1:C3)", "=IF(A1,SORT(B1:B3),0)"]  # newer functions: the slow path
+    books = _Workbook(io.BytesIO()), xlsxwriter.Workbook(io.BytesIO())
+    fast, plain = books[0].add_worksheet("fast"), books[1].add_worksheet("plain")
+    assert type(fast).__name__ == "_Worksheet" and type(plain) is Worksheet
+    for formula in formulas:
+        for expand in (False, True):
+            assert fast._prepare_formula(formula, expand) == plain._prepare_formula(formula, expand), formula
+    assert len(formulas) > 100
+    for book in books:
+        book.close()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 StyleKey = tuple[str, str | None]  # (style name in styles.STYLES, number format or None)
+_STYLE_KEYS: dict[StyleKey, StyleKey] = {}
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,10 @@ class SheetLayout:
     zoom: int = 100
 
     def put(self, row: int, col: int, value: CellValue, style: str, number_format: str | None = None) -> None:
-        self.cells.append((row, col, value, (style, number_format)))
+        key = (style, number_format)
+        # One tuple per distinct style, shared by every cell that has it: a large scorecard has
+        # hundreds of thousands of cells but a few dozen styles.
+        self.cells.append((row, col, value, _STYLE_KEYS.setdefault(key, key)))
 
     def merge(
         self,
