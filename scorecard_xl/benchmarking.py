@@ -65,7 +65,14 @@ def extract(
     (a batch building every authority's workbook into `out/workbooks`) into `out`."""
     folder = Path(source) if source else bundled_dfe_folder()
     target = Path(out)
-    target.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not target.is_dir():
+        raise InputError.of(
+            str(target),
+            "",
+            "",
+            None,
+            "a folder to write the authority files into; this is a file (choose another -o)",
+        )
     definition = load_definition(resolve_template(TEMPLATE))
     unknown = [m.id for m in definition.measures if m.id not in STANDARD_MEASURES]
     if unknown:
@@ -83,13 +90,15 @@ def extract(
         )
     model = load_sn_model(folder / SN_MODEL_FILE)
     wanted = list(codes) if codes else sorted(model.neighbours, key=int)
+    for code in wanted:
+        model.of(code)  # an unknown code is an error naming the nearest ones, before anything is written
+    target.mkdir(parents=True, exist_ok=True)
     tables: dict[tuple[str, str, tuple[tuple[str, str], ...]], DfeTable] = {}
     gaps: list[str] = []
     index = io.StringIO()
     listing = csv.writer(index, lineterminator="\n")
     listing.writerow(["code", "organisation", "file"])  # column names are batch parameters
     for code in wanted:
-        model.of(code)  # an unknown code is an error naming the nearest ones
         rows = io.StringIO()
         writer = csv.writer(rows, lineterminator="\n")
         writer.writerow(["measure", "series", "period", "value"])

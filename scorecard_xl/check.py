@@ -54,6 +54,8 @@ from typing import Literal, NoReturn
 from xml.etree import ElementTree as ET
 
 from scorecard_xl.errors import InputError
+from scorecard_xl.text_rules import formula_starter
+from scorecard_xl.zip_guard import PART_LIMIT, holds_dtd, package_problem
 
 Severity = Literal["error", "warning"]
 
@@ -62,7 +64,6 @@ MEGABYTE = 1024 * 1024
 CELLS_LISTED = 10  # findings of one kind listed cell by cell on one sheet; the rest are counted
 SCHEMA_LISTED = 20  # openxml-audit errors listed one by one
 AUDIT_TIMEOUT = 300  # seconds; openxml-audit takes 3 s on the sample, minutes on 100,000+ cells
-PART_LIMIT = 512 * MEGABYTE  # a part this large (uncompressed) is not inspected
 
 CHECKS: dict[str, tuple[Severity, str]] = {
     "macros": ("error", "VBA project, macro-enabled workbook type, macro sheet or Auto_Open name"),
@@ -121,15 +122,21 @@ def check_workbook(
     except (zipfile.BadZipFile, OSError) as error:
         _refuse(path, f"an Excel workbook (.xlsx): {error}")
     with archive:
-        package = _Package(archive, report)
-        workbook = package.workbook_part()
-        if workbook is None:
-            _refuse(path, "an Excel workbook (.xlsx); this package holds no workbook")
-        main_type = package.content_type(workbook)
-        if "binary" in main_type:
-            _refuse(path, "an .xlsx workbook; this is a binary (.xlsb) workbook")
-        _Inspection(package, workbook, main_type, report, organisation).run()
-    report.findings.extend(_audit(path, auditor))
+        refused = package_problem(archive)
+        if refused:  # inflating it would take minutes and gigabytes: nothing is read or audited
+            report.add("unreadable-part", "", f"not inspected: {refused}")
+            report.add("schema-unchecked", "", "schema not checked: the package was not read")
+        else:
+            package = _Package(archive, report)
+            workbook = package.workbook_part()
+            if workbook is None:
+                _refuse(path, "an Excel workbook (.xlsx); this package holds no workbook")
+            main_type = package.content_type(workbook)
+            if "binary" in main_type:
+                _refuse(path, "an .xlsx workbook; this is a binary (.xlsb) workbook")
+            _Inspection(package, workbook, main_type, report, organisation).run()
+    if not refused:
+        report.findings.extend(_audit(path, auditor))
     size = path.stat().st_size
     if size > max_size_mb * MEGABYTE:
         report.add(
@@ -328,7 +335,7 @@ class _Package:
 
     def safe_xml(self, part: str, data: bytes) -> bool:
         """Refuse DTDs (entity expansion): no Office part has one."""
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        if holds_dtd(data):
             self.report.add("unreadable-part", part, "holds a DTD, which no workbook part needs; not read")
             return False
         return True
@@ -397,8 +404,6 @@ _EXTERNAL_BOOK = re.compile(r"\[[^\[\]]+\.(?:xl[a-z]{1,2}|csv|ods)\]", re.IGNORE
 _ERROR_LITERAL = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA)", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![A-Za-z_$\d.])(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _BOOLEAN = re.compile(r"\b(?:TRUE|FALSE)\b", re.IGNORECASE)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?%?")
 _AUTO_MACRO = re.compile(r"^(?:_xlnm\.)?auto_(?:open|close|activate|deactivate)", re.IGNORECASE)
 _BUILT_IN_NAME = ("_xlnm.", "_xlfn.", "_xlpm.")
 # fmt: off
@@ -408,13 +413,6 @@ _PERSONAL_WORDS = {
 }
 # fmt: on
 _PERSONAL_EXCEPTIONS = {"name"}  # "name" alone is too common ("Scorecard name"); with others it counts
-
-
-def formula_starter(text: str) -> bool:
-    """Would this cell text start a formula when a CSV export is opened (the csv-injection rule)?"""
-    if not text.startswith(_FORMULA_START) or text == "-":
-        return False
-    return not (_PLAIN_NUMBER.fullmatch(text) and any(ch.isdigit() for ch in text))
 
 
 def local_path(text: str) -> bool:

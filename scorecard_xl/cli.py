@@ -86,7 +86,7 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--publish",
         nargs="?",
-        type=int,
+        type=_whole_number,
         const=5,
         metavar="N",
         help="publication profile: counts from 1 to N (default 5), and what would reveal them, become c",
@@ -102,13 +102,14 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
 def _options(args: argparse.Namespace) -> object:
     from scorecard_xl.pipeline import Options
 
-    return Options.make(
+    options = Options.make(
         marking=args.marking,
         organisation=args.organisation,
         publish=args.publish,
         protect=args.protect,
         source="command line",
     )
+    return options
 
 
 def _run_build(args: argparse.Namespace) -> int:
@@ -254,13 +255,15 @@ def _send_arguments(parser: argparse.ArgumentParser) -> None:
         "mail server", "The password is read from $SCORECARD_XL_SMTP_PASSWORD or the system keyring."
     )
     server.add_argument("--smtp-host", metavar="HOST", help="mail server to send through")
-    server.add_argument("--smtp-port", type=int, default=587, metavar="PORT", help="(default: %(default)s)")
+    server.add_argument(
+        "--smtp-port", type=_whole_number, default=587, metavar="PORT", help="(default: %(default)s)"
+    )
     server.add_argument("--smtp-user", metavar="USER", help="log in as USER (default: no login)")
     server.add_argument(
         "--cafile", metavar="PEM", help="extra trusted CA certificates (default: $SCORECARD_XL_SMTP_CAFILE)"
     )
     server.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS", help="(default: %(default)g)"
+        "--timeout", type=_number, default=30.0, metavar="SECONDS", help="(default: %(default)g)"
     )
     server.add_argument(
         "--insecure-no-tls", action="store_true", help="no STARTTLS: a test server on localhost only"
@@ -307,7 +310,7 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("book", metavar="BOOK.xlsx", help="the workbook to check (never changed)")
     parser.add_argument(
         "--max-size",
-        type=float,
+        type=_number,
         default=10.0,
         metavar="MB",
         help="largest file that may be sent, in MB of 1,048,576 bytes (default: %(default)g)",
@@ -373,10 +376,32 @@ def _batch_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _whole_number(text: str) -> int:
+    """An argument that is a whole number written in ASCII digits (int() alone would read the
+    full-width "５" as 5)."""
+    body = text.strip()
+    if not body.removeprefix("-").isascii() or not body.removeprefix("-").isdigit():
+        raise argparse.ArgumentTypeError(f"got {text!r}; a whole number such as 5")
+    return int(body)
+
+
+def _number(text: str) -> float:
+    """An argument that is a number written in ASCII (float() alone reads "１.５", "nan" and "inf")."""
+    body = text.strip()
+    try:
+        number = float(body) if body.isascii() and not body.isalpha() else float("nan")
+    except ValueError:
+        number = float("nan")
+    if number != number or number in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"got {text!r}; a number such as 2.5")
+    return number
+
+
 def _at_least_one(text: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
+    number = _whole_number(text)
+    if number < 1:
         raise argparse.ArgumentTypeError(f"got {text!r}; a whole number, 1 or more")
-    return int(text)
+    return number
 
 
 def _run_batch(args: argparse.Namespace) -> int:

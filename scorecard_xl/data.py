@@ -14,9 +14,11 @@ from scorecard_xl.definition import Definition, Measure
 from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.periods import MONTH_ABBR, Month, Period, ReportingYear, parse_period, period_format
 from scorecard_xl.sources import RawRecord, SourceInfo
-from scorecard_xl.values import Missing, Value, parse_value
+from scorecard_xl.text_rules import text_problem
+from scorecard_xl.values import Missing, Value, parse_value, text_of
 
 MONTHLY_SERIES = ("actual", "ytd")
+ID_HINT_LIMIT = 100  # longer unknown ids get no "did you mean": measure ids are at most 64 characters
 YEARLY_SERIES = ("target", "outturn")
 
 
@@ -64,16 +66,16 @@ def build_dataset(
     repeats: dict[tuple[str, str], list[tuple[RawRecord, RawRecord]]] = {}  # (source, earlier source)
     measures = {m.id: m for m in definition.measures}
     periods: dict[tuple[bool, str], Period] = {}  # every period text is parsed once, not per record
+    hints: dict[str, str] = {}  # unknown id -> what to say: a million rows may repeat a few ids
     for record in records:
         measure_or_none = measures.get(record.measure)
         if measure_or_none is None:
-            problems.add(
-                record.source,
-                f"row {record.row}",
-                "measure",
-                record.measure or None,
-                _unknown_measure(definition, record.measure),
-            )
+            hint = hints.get(record.measure)
+            if hint is None:
+                hint = _unknown_measure(definition, record.measure, problems.full)
+                if len(hints) < ProblemList.KEPT:
+                    hints[record.measure] = hint
+            problems.add(record.source, f"row {record.row}", "measure", record.measure or None, hint)
             continue
         measure = measure_or_none
         where = f"row {record.row} (measure {measure.id})"
@@ -106,9 +108,12 @@ def build_dataset(
             continue
         data = by_measure.setdefault(measure.id, MeasureData())
         if record.series in benchmark_ids:
-            data.notes.setdefault(record.series, {})[period] = (
-                "" if record.value is None else str(record.value).strip()
-            )
+            note = text_of(record.value)  # shown as written (a band, a rank): so it must be showable
+            wrong = text_problem(note) if note else None
+            if wrong:
+                problems.add(record.source, where, "value", record.value, wrong)
+                continue
+            data.notes.setdefault(record.series, {})[period] = note
         elif record.series == "actual":
             data.actual[period] = value
         elif record.series == "ytd" and isinstance(period, Month):
@@ -152,9 +157,11 @@ def _report_repeats(
             )
 
 
-def _unknown_measure(definition: Definition, measure_id: str) -> str:
+def _unknown_measure(definition: Definition, measure_id: str, brief: bool = False) -> str:
     if not measure_id:
         return "a measure id from the definition"
+    if brief or len(measure_id) > ID_HINT_LIMIT:  # not shown, or no id is like it: skip difflib
+        return f"a measure id defined in {definition.source}"
     ids = {m.id.upper(): m.id for m in definition.measures}
     close = difflib.get_close_matches(measure_id.upper(), list(ids), n=1)
     hint = f" (did you mean {ids[close[0]]}?)" if close else ""

@@ -11,10 +11,21 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from scorecard_xl.errors import InputError, ProblemList
-from scorecard_xl.tomlfile import TableReader, tomllib
+from scorecard_xl.input_files import DEFINITION_LIMIT, parse_yaml, read_capped
+from scorecard_xl.text_rules import (
+    CELL_LIMIT,
+    FORMULA_STARTER_RULE,
+    LINE_LIMIT,
+    MARKING_LIMIT,
+    ORGANISATION_LIMIT,
+    formula_starter,
+    sheet_name_problem,
+    text_problem,
+)
+from scorecard_xl.tomlfile import TableReader, parse_toml
 from scorecard_xl.units import UNIT_NAMES, UNITS, Unit
 from scorecard_xl.values import Missing, parse_value
 
@@ -28,10 +39,12 @@ PAPERS = ("A4", "A3")
 PERCENT_INPUTS = ("fraction", "points")
 TERM_END_MONTHS = (12, 4, 7)  # autumn, spring and summer terms end in these months
 
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_SHEET_RE = re.compile(r"^[^\[\]:*?/\\']{1}[^\[\]:*?/\\]{0,30}$")  # Excel's rules for sheet names
-_TOLERANCE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|pp)?\s*$")
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")  # ids are shown in cells; 64 characters at most
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_SLUG_RULE = "lower-case letters, digits and '-' (at most 64)"
+NAME_LIMIT = 1_000  # a comparator's or benchmark's description, shown in the key
+_TOLERANCE_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(%|pp)?\s*$")  # ASCII digits only
+ID_LIMIT = 64
 
 
 @dataclass(frozen=True)
@@ -167,43 +180,43 @@ def load_definition(path: str | Path) -> Definition:
     """Read and validate a definition file (.toml, .yaml or .yml); raise InputError listing
     every problem found."""
     path = Path(path)
-    source = path.name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.of(str(path), "", "", None, "no such definition file") from None
-    except OSError as error:
-        raise InputError.of(str(path), "", "", None, f"cannot read: {error.strerror}") from None
-    raw = _parse(data, path)
-    return parse_definition(raw, source=source, sha256=hashlib.sha256(data).hexdigest())
-
-
-def _parse(data: bytes, path: Path) -> Mapping[str, Any]:
     suffix = path.suffix.lower()
-    try:
-        if suffix == ".toml":
-            return cast("Mapping[str, Any]", tomllib.loads(data.decode("utf-8")))
-        if suffix in (".yaml", ".yml"):
-            import yaml  # only YAML definitions pay for the import
+    if suffix not in (".toml", ".yaml", ".yml"):
+        raise InputError.of(path.name, "", "file type", suffix, "a .toml, .yaml or .yml file")
+    data = read_capped(path, DEFINITION_LIMIT, "definition file")
+    raw = parse_toml(data, path.name) if suffix == ".toml" else parse_yaml(data, path.name)
+    return parse_definition(raw, source=path.name, sha256=hashlib.sha256(data).hexdigest())
 
-            loaded = yaml.safe_load(data.decode("utf-8"))
-            if not isinstance(loaded, dict):
-                raise ValueError("the top level must be a mapping")
-            return cast("Mapping[str, Any]", loaded)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InputError.of(path.name, "", "", None, f"not valid {suffix[1:].upper()}: {error}") from None
-    except Exception as error:  # yaml.YAMLError, without importing yaml on the TOML path
-        raise InputError.of(path.name, "", "", None, f"not valid YAML: {error}") from None
-    raise InputError.of(path.name, "", "file type", suffix, "a .toml, .yaml or .yml file")
+
+class _Reader(TableReader):
+    """A definition's table: every text field in it is shown in the workbook, so each must hold
+    what a workbook can (text_rules): no control characters or line breaks, within its length,
+    and not starting as a formula."""
+
+    def text(
+        self,
+        field: str,
+        default: str | None = None,
+        pattern: re.Pattern[str] | None = None,
+        expected: str = "text",
+        limit: int = LINE_LIMIT,
+        in_header: bool = False,
+    ) -> str:
+        value = super().text(field, default, pattern, expected)
+        wrong = text_problem(value, limit, in_header=in_header) if value else None
+        if wrong:
+            self.problem(field, self.raw.get(field, default), wrong)
+            return ""
+        return value
 
 
 def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> Definition:
     """Validate an already-parsed definition mapping (see load_definition)."""
     problems = ProblemList()
-    top = TableReader(
+    top = _Reader(
         raw, source, "", problems, ("scorecard", "comparators", "benchmarks", "sections", "measures")
     )
-    head = TableReader(
+    head = _Reader(
         raw.get("scorecard", {}),
         source,
         "[scorecard]",
@@ -233,6 +246,9 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
         version = str(version)  # `version = 2` is a natural thing to write
     if not isinstance(version, str) or not version.strip():
         head.problem("version", version, 'required: text such as "2023.1"')
+        version = ""
+    elif text_problem(version.strip(), ID_LIMIT):
+        head.problem("version", version, text_problem(version.strip(), ID_LIMIT) or "")
         version = ""
     unit_free = UNITS["count"]
     percent_input = head.choice("percent_input", PERCENT_INPUTS, "fraction")
@@ -269,11 +285,11 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
     elif "years_shown" in head.raw:
         head.problem("years_shown", head.raw["years_shown"], 'only for period = "year"; use months_shown')
     definition = Definition(
-        id=head.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'"),
+        id=head.text("id", pattern=_SLUG_RE, expected=_SLUG_RULE),
         version=version.strip(),
         title=head.text("title"),
-        organisation=head.text("organisation"),
-        marking=head.text("marking", "OFFICIAL"),
+        organisation=head.text("organisation", limit=ORGANISATION_LIMIT, in_header=True),
+        marking=head.text("marking", "OFFICIAL", limit=MARKING_LIMIT, in_header=True),
         year_start_month=year_start_month,
         yearly=yearly,
         periods_shown=head.integer("years_shown", 5, 1, 15)
@@ -303,8 +319,8 @@ def _comparators(raw: object, source: str, problems: ProblemList) -> tuple[Compa
     comparators: list[Comparator] = []
     reserved = ("actual", "ytd", "target", "outturn")
     for index, item in enumerate(raw, start=1):
-        reader = TableReader(item, source, f"comparator {index}", problems, ("id", "label", "name", "method"))
-        comparator_id = reader.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'")
+        reader = _Reader(item, source, f"comparator {index}", problems, ("id", "label", "name", "method"))
+        comparator_id = reader.text("id", pattern=_SLUG_RE, expected=_SLUG_RULE)
         if comparator_id in reserved or comparator_id in (c.id for c in comparators):
             reader.problem(
                 "id",
@@ -315,7 +331,8 @@ def _comparators(raw: object, source: str, problems: ProblemList) -> tuple[Compa
         if method is not None and method not in ("mean", "median"):
             reader.problem("method", method, "mean or median")
         label = reader.text("label", comparator_id or "?")
-        comparators.append(Comparator(comparator_id, label, reader.text("name", label), method))
+        name = reader.text("name", label, limit=NAME_LIMIT)
+        comparators.append(Comparator(comparator_id, label, name, method))
     return tuple(comparators)
 
 
@@ -328,8 +345,8 @@ def _benchmarks(
     found: list[Benchmark] = []
     taken = {"actual", "ytd", "target", "outturn", *(c.id for c in comparators)}
     for index, item in enumerate(raw, start=1):
-        reader = TableReader(item, source, f"benchmark {index}", problems, ("id", "label", "name", "kind"))
-        benchmark_id = reader.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'")
+        reader = _Reader(item, source, f"benchmark {index}", problems, ("id", "label", "name", "kind"))
+        benchmark_id = reader.text("id", pattern=_SLUG_RE, expected=_SLUG_RULE)
         if benchmark_id in taken:
             reader.problem(
                 "id", benchmark_id, "an id not used by a comparator, another benchmark or a series"
@@ -337,7 +354,7 @@ def _benchmarks(
         taken.add(benchmark_id)
         label = reader.text("label", benchmark_id or "?")
         kind = reader.choice("kind", ("text", "quartile"), "text")
-        found.append(Benchmark(benchmark_id, label, reader.text("name", label), kind))
+        found.append(Benchmark(benchmark_id, label, reader.text("name", label, limit=NAME_LIMIT), kind))
     return tuple(found)
 
 
@@ -348,14 +365,18 @@ def _sections(raw: object, source: str, problems: ProblemList) -> tuple[Section,
     sections: list[Section] = []
     for index, item in enumerate(raw, start=1):
         label = item.get("id") if isinstance(item, Mapping) and isinstance(item.get("id"), str) else index
-        reader = TableReader(item, source, f"section {label}", problems, ("id", "title", "sheet"))
-        section_id = reader.text("id", pattern=_SLUG_RE, expected="lower-case letters, digits and '-'")
+        reader = _Reader(item, source, f"section {label}", problems, ("id", "title", "sheet"))
+        section_id = reader.text("id", pattern=_SLUG_RE, expected=_SLUG_RULE)
         if section_id and section_id in (s.id for s in sections):
             reader.problem("id", section_id, "a section id not used before")
         sheet = reader.raw.get("sheet")
-        if sheet is not None and not _SHEET_RE.match(str(sheet)):
-            reader.problem("sheet", sheet, "a sheet name of 1 to 31 characters, none of [ ] : * ? / \\")
-        sections.append(Section(section_id, reader.text("title"), str(sheet) if sheet else None))
+        wrong = "text" if sheet is not None and not isinstance(sheet, str) else None
+        if isinstance(sheet, str):  # the name is shown in cells too (the Cover's contents)
+            wrong = sheet_name_problem(sheet) or (FORMULA_STARTER_RULE if formula_starter(sheet) else None)
+        if wrong:
+            reader.problem("sheet", sheet, wrong)
+        sheet_name = sheet if isinstance(sheet, str) and sheet else None
+        sections.append(Section(section_id, reader.text("title"), sheet_name))
     return tuple(sections)
 
 
@@ -378,7 +399,7 @@ def _measures(
     seen: set[str] = set()
     for index, item in enumerate(raw, start=1):
         label = item.get("id") if isinstance(item, Mapping) and isinstance(item.get("id"), str) else None
-        reader = TableReader(
+        reader = _Reader(
             item,
             source,
             f"measure {label or index}",
@@ -400,7 +421,7 @@ def _measures(
                 "total_of",
             ),
         )
-        measure_id = reader.text("id", pattern=_ID_RE, expected="letters, digits, '-' and '_'")
+        measure_id = reader.text("id", pattern=_ID_RE, expected="letters, digits, '-' and '_' (at most 64)")
         if measure_id in seen:
             reader.problem("id", measure_id, "an id not used by another measure")
         seen.add(measure_id)
@@ -408,9 +429,10 @@ def _measures(
         if section and section not in section_ids:
             reader.problem("section", section, "one of the section ids: " + ", ".join(section_ids))
         unit_name = reader.raw.get("unit")
-        if unit_name not in UNITS:
+        unit = UNITS.get(unit_name) if isinstance(unit_name, str) else None
+        if unit is None:
             reader.problem("unit", unit_name, "one of " + UNIT_NAMES)
-        unit = UNITS.get(unit_name, UNITS["count"])  # type: ignore[arg-type]
+            unit = UNITS["count"]
         polarity = reader.choice("polarity", POLARITIES)
         frequency = reader.choice("frequency", FREQUENCIES, "monthly")
         target = _target(reader, unit, percent_input, comparators)
@@ -422,8 +444,13 @@ def _measures(
                 'which way is better (or set target = "none")',
             )
         definition_text = reader.raw.get("definition", "")
-        if not isinstance(definition_text, str):
-            reader.problem("definition", definition_text, "text")
+        wrong = (
+            text_problem(definition_text, CELL_LIMIT, lines=True)
+            if isinstance(definition_text, str)
+            else "text"
+        )
+        if wrong:
+            reader.problem("definition", definition_text, wrong)
             definition_text = ""
         measures.append(
             Measure(
@@ -464,7 +491,7 @@ def _measures(
     return tuple(sorted(measures, key=lambda m: order.get(m.section, len(order))))
 
 
-def _measure_ids(reader: TableReader, field: str) -> tuple[str, ...]:
+def _measure_ids(reader: _Reader, field: str) -> tuple[str, ...]:
     raw = reader.raw.get(field, [])
     if isinstance(raw, str):
         raw = [raw]
@@ -474,7 +501,7 @@ def _measure_ids(reader: TableReader, field: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
-def _ytd_rule(reader: TableReader, yearly: bool) -> str:
+def _ytd_rule(reader: _Reader, yearly: bool) -> str:
     rule = reader.choice("ytd", YTD_RULES, "none")
     if yearly and rule != "none":
         reader.problem("ytd", rule, '"none" for an annual scorecard (period = "year"): each column is a year')
@@ -482,7 +509,7 @@ def _ytd_rule(reader: TableReader, yearly: bool) -> str:
     return rule
 
 
-def _reporting_months(reader: TableReader, frequency: str, year_start_month: int) -> tuple[int, ...]:
+def _reporting_months(reader: _Reader, frequency: str, year_start_month: int) -> tuple[int, ...]:
     raw = reader.raw.get("reporting_months")
     if raw is not None:
         if frequency == "monthly":
@@ -506,9 +533,7 @@ def _reporting_months(reader: TableReader, frequency: str, year_start_month: int
     return ()
 
 
-def _target(
-    reader: TableReader, unit: Unit, percent_input: str, comparators: tuple[Comparator, ...]
-) -> Target:
+def _target(reader: _Reader, unit: Unit, percent_input: str, comparators: tuple[Comparator, ...]) -> Target:
     raw = reader.raw.get("target", "none")
     ids = [c.id for c in comparators]
     expected = (
@@ -534,7 +559,7 @@ def _target(
     return Target("fixed", value=value)
 
 
-def _tolerance(reader: TableReader, field: str, default: str | None, unit: Unit) -> Tolerance | None:
+def _tolerance(reader: _Reader, field: str, default: str | None, unit: Unit) -> Tolerance | None:
     raw = reader.raw.get(field, default)
     if raw is None:
         return None

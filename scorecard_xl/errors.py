@@ -6,8 +6,11 @@ exit code 2 without a traceback.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+ECHO_LIMIT = 80  # characters of a bad value repeated in a message: enough to find it, never a flood
 
 
 @dataclass(frozen=True)
@@ -23,20 +26,53 @@ class Problem:
     def __str__(self) -> str:
         parts = [self.source]
         if self.where:
-            parts.append(self.where)
+            parts.append(_plain(self.where))
         head = ", ".join(parts)
-        got = f"got {self.value!r}" if self.value is not None else ("missing" if self.field else "")
-        detail = ": ".join(p for p in (self.field, got) if p)
+        got = f"got {echo(self.value)}" if self.value is not None else ("missing" if self.field else "")
+        detail = ": ".join(p for p in (_plain(self.field), got) if p)
         return f"{head}: {detail}; {self.expected}" if detail else f"{head}: {self.expected}"
+
+
+class _Echo(reprlib.Repr):
+    """reprlib, bounded for messages: a long text keeps its start and says how long it was; a nested
+    value (a YAML alias bomb, say) shows a few items of a few levels, however large it is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxlist, self.maxdict, self.maxtuple, self.maxset = 2, 4, 4, 4, 4
+        self.maxother = ECHO_LIMIT
+
+    def repr_str(self, x: str, level: int) -> str:
+        if len(x) <= ECHO_LIMIT:
+            return repr(x)
+        return f"{x[:ECHO_LIMIT]!r}... ({len(x):,} characters)"
+
+
+_ECHO = _Echo()
+
+
+def _plain(text: str) -> str:
+    """A name from the input (a field, a measure id) as a message shows it: cut, and with any
+    control character escaped so it cannot disturb the terminal."""
+    if not text.isprintable():
+        text = repr(text)[1:-1]
+    return text if len(text) <= ECHO_LIMIT else f"{text[:ECHO_LIMIT]}... ({len(text):,} characters)"
+
+
+def echo(value: object) -> str:
+    """The value for a message, cut to a sensible length (see ECHO_LIMIT)."""
+    shown = _ECHO.repr(value)
+    return shown if len(shown) <= 2 * ECHO_LIMIT else shown[: 2 * ECHO_LIMIT] + "..."
 
 
 class InputError(Exception):
     """Bad input from the user: one or more problems, all reported together."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], omitted: int = 0) -> None:
         if not problems:
             raise ValueError("InputError needs at least one problem")
         self.problems: tuple[Problem, ...] = tuple(problems)
+        self.omitted = omitted  # further problems found but not kept (see ProblemList.KEPT)
         super().__init__(self.message())
 
     @classmethod
@@ -47,7 +83,7 @@ class InputError(Exception):
 
     def message(self, limit: int = 50) -> str:
         lines = [str(p) for p in self.problems[:limit]]
-        more = len(self.problems) - limit
+        more = len(self.problems) + self.omitted - limit
         if more > 0:
             lines.append(f"... and {more} more problem{'s' if more != 1 else ''}")
         return "\n".join(lines)
@@ -98,11 +134,22 @@ class RefusedByCheck(InputError):
 class ProblemList:
     """Collects problems while validating so all of them can be reported at once."""
 
+    KEPT = 1_000  # problems kept whole; a million bad rows are counted, not held (50 are shown)
+
     def __init__(self) -> None:
         self._problems: list[Problem] = []
+        self._omitted = 0
+
+    @property
+    def full(self) -> bool:
+        """True once further problems are only counted: spare the work of describing them."""
+        return len(self._problems) >= self.KEPT
 
     def add(self, source: str, where: str, field: str, value: object, expected: str) -> None:
-        self._problems.append(Problem(source, where, field, value, expected))
+        if self.full:
+            self._omitted += 1
+        else:
+            self._problems.append(Problem(source, where, field, value, expected))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self._problems.extend(problems)
@@ -112,4 +159,4 @@ class ProblemList:
 
     def raise_if_any(self) -> None:
         if self._problems:
-            raise InputError(self._problems)
+            raise InputError(self._problems, self._omitted)

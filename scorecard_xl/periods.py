@@ -26,8 +26,8 @@ MONTH_NAMES = (
     "December",
 )
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$|^(\d{4})$")
+_MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")  # ASCII digits: "２０２３-０４" is not a month
+_YEAR_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$|^([0-9]{4})$")
 
 
 @dataclass(frozen=True, order=True)

@@ -19,7 +19,7 @@ from scorecard_xl.atomic import check_writable, write_atomically
 from scorecard_xl.bundled import is_bundled_template, resolve_template, sample_data
 from scorecard_xl.data import Dataset, build_dataset
 from scorecard_xl.definition import Definition, load_definition
-from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.errors import InputError, Problem, ProblemList
 from scorecard_xl.layout import BuildContext, lay_out_workbook
 from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.model import Scorecard, build_scorecard
@@ -28,6 +28,7 @@ from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.sources.any import read_source
 from scorecard_xl.sources.frame import FRAME_KIND, is_data_frame, read_frame
 from scorecard_xl.suppression import suppress
+from scorecard_xl.text_rules import MARKING_LIMIT, ORGANISATION_LIMIT, text_problem
 from scorecard_xl.writer import write_workbook
 
 if TYPE_CHECKING:
@@ -112,12 +113,14 @@ class Options:
         password from the environment (SCORECARD_XL_PROTECT_PASSWORD), never from an argument."""
         if publish is not None and (isinstance(publish, bool) or not isinstance(publish, int) or publish < 1):
             raise InputError.of(source, "", "publish", publish, "a whole number of 1 or more")
-        return cls(
+        options = cls(
             marking=marking or None,
             organisation=organisation or None,
             suppress_threshold=publish,
             protect_password=protect_password("the workbook (or leave out protect)") if protect else None,
         )
+        options.check(source)
+        return options
 
     def as_text(self) -> str:
         """The options in words a refresh reads back, recorded on the Cover (the password never,
@@ -163,6 +166,19 @@ class Options:
             suppress_threshold=int(publish) if publish else None,
             protect_password="" if "protected" in found else None,
         )
+
+    def check(self, source: str = "options") -> None:
+        """Refuse an organisation or marking no workbook can hold (see text_rules): control
+        characters, line breaks, too long for a header, or text a CSV export would run as a formula."""
+        problems = ProblemList()
+        for name, value, limit in (
+            ("organisation", self.organisation, ORGANISATION_LIMIT),
+            ("marking", self.marking, MARKING_LIMIT),
+        ):
+            wrong = text_problem(value, limit, in_header=True) if value else None
+            if wrong:
+                problems.add(source, "", name, value, wrong)
+        problems.raise_if_any()
 
     def overridden_by(self, other: Options) -> Options:
         """These options with every setting `other` gives taking its place."""
@@ -264,6 +280,13 @@ def _data_items(data: DataInput | Sequence[DataInput] | None) -> list[object]:
     return list(cast("Sequence[object]", data))
 
 
+def input_paths(template: str | Path | None, data: DataInput | Sequence[DataInput] | None) -> list[Path]:
+    """The files a build reads, so that no output can be one of them."""
+    definition = resolve_template(str(template) if template else None)
+    items = _data_items(data)
+    return [definition, *(Path(cast("str | Path", item)) for item in items if not is_data_frame(item))]
+
+
 def requested_period(text: str | None, definition: Definition, where: str = "command line") -> Period | None:
     """The period asked for, read as the definition's kind (a month, or a year); None for latest."""
     if not text:
@@ -299,6 +322,7 @@ def lay_out(
 ) -> tuple[Scorecard, WorkbookLayout]:
     """The scorecard for `period` and its workbook layout (what build writes and refresh reuses)."""
     options = options or Options()
+    options.check()
     definition = inputs.definition
     if options.marking:
         definition = dataclasses.replace(definition, marking=options.marking)
@@ -362,9 +386,10 @@ def build(
     """Build one workbook to `output`, atomically, and its PDF to `pdf` if asked. Refuses to replace
     an existing file unless `force` (it may hold commentary the user typed)."""
     path = Path(output)
-    check_writable(path, force, ".xlsx")
+    sources = input_paths(template, data)
+    check_writable(path, force, ".xlsx", inputs=sources)
     if pdf:
-        check_writable(Path(pdf), force, ".pdf")
+        check_writable(Path(pdf), force, ".pdf", inputs=[*sources, path])
     inputs = load_inputs(template, data)
     chosen = requested_period(period, inputs.definition)
     scorecard, layout = lay_out(inputs, chosen, commentary, None, path.parent, options)

@@ -13,6 +13,7 @@ from scorecard_xl.atomic import check_writable, write_atomically
 from scorecard_xl.pipeline import (
     BuildResult,
     Options,
+    input_paths,
     lay_out,
     load_inputs,
     protect_password,
@@ -32,13 +33,13 @@ def refresh_file(
     """Refresh a workbook file: the period asked for, else the one picked on its Cover, else the latest
     month. Written in place by default, keeping the old file as NAME.previous.xlsx."""
     source = Path(book)
+    target = Path(output) if output else source
+    # In place or not, the result is a macro-free .xlsx: never written over an .xlsm or a .csv.
+    check_writable(target, force=not output, suffix=".xlsx", inputs=[] if target == source else [source])
     record = read_workbook_file(source)
     options = _with_password(recorded_options(record))
     inputs = load_recorded_inputs(record)
     month = choose_period(record, period, inputs)
-    target = Path(output) if output else source
-    if output:
-        check_writable(target, force=False, suffix=".xlsx")
     scorecard, layout = lay_out(inputs, month, record.commentary, None, target.parent.resolve(), options)
     content = write_workbook(layout, options.protect_password)
     if target.resolve() == source.resolve():
@@ -71,9 +72,10 @@ def build_from_workbook(
 ) -> BuildResult:
     """A new workbook with the old one's commentary; definition and data default to the old one's."""
     target = Path(output)
-    check_writable(target, force, ".xlsx")
+    sources = [Path(old), *(input_paths(template, data) if template or data else [])]
+    check_writable(target, force, ".xlsx", inputs=sources)
     if pdf:
-        check_writable(Path(pdf), force, ".pdf")
+        check_writable(Path(pdf), force, ".pdf", inputs=[*sources, target])
     record = read_workbook_file(Path(old))
     if template or data:
         definition = template or (

@@ -7,16 +7,38 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
-from scorecard_xl.errors import ProblemList
+from scorecard_xl.errors import InputError, ProblemList
+from scorecard_xl.input_files import DEFINITION_LIMIT, not_utf8, read_capped
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-__all__ = ["TableReader", "shown", "tomllib"]
+__all__ = ["TableReader", "parse_toml", "read_toml", "shown", "tomllib"]
+
+
+def read_toml(path: Path, what: str, limit: int = DEFINITION_LIMIT) -> Mapping[str, Any]:
+    """The TOML file at `path` (a `what`, such as "batch file"), read within `limit` bytes and
+    parsed, or InputError: missing, too large, not UTF-8, not TOML, nested too deeply."""
+    return parse_toml(read_capped(path, limit, what), path.name)
+
+
+def parse_toml(content: bytes, name: str) -> Mapping[str, Any]:
+    """A TOML document as a mapping, or InputError naming `name` and what is wrong with it."""
+    try:
+        return cast("Mapping[str, Any]", tomllib.loads(content.decode("utf-8-sig")))
+    except UnicodeDecodeError as error:
+        raise InputError.of(name, "", "", None, f"not valid TOML: {not_utf8(error)}") from None
+    except RecursionError:
+        raise InputError.of(
+            name, "", "", None, "not valid TOML here: lists and tables nested too deeply"
+        ) from None
+    except ValueError as error:  # tomllib.TOMLDecodeError
+        raise InputError.of(name, "", "", None, f"not valid TOML: {error}") from None
 
 
 def shown(value: object) -> object:

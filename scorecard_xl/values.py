@@ -26,7 +26,7 @@ MISSING_TOKENS: dict[str, str] = {
     "u": "low reliability",
     "low": "rounds to zero, but is not zero",
 }
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_THOUSANDS = re.compile(r"^[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
 ACCEPTED_TOKENS = ", ".join(repr(t) for t in MISSING_TOKENS if t) + " or an empty cell"
 
 

@@ -21,6 +21,12 @@ from scorecard_xl.layout.sheet import (
     range_ref,
 )
 from scorecard_xl.styles import CONDITIONAL, SPARKLINE_COLOUR, SPARKLINE_LAST, cell_format
+from scorecard_xl.text_rules import (
+    FORMULA_TEXT_LIMIT,
+    HEADER_FOOTER_LIMIT,
+    escape_control_characters,
+    remove_control_characters,
+)
 
 PAPER_SIZES = {"A4": 9, "A3": 8}  # Excel's paper codes
 TABLE_STYLE = "Table Style Light 9"
@@ -172,7 +178,7 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
                 "name": table.name,
                 "style": TABLE_STYLE,
                 "columns": [
-                    {"header": h, "header_format": formats.cell(("column_header_left", None))}
+                    {"header": _attribute(h), "header_format": formats.cell(("column_header_left", None))}
                     for h in table.columns
                 ],
             },
@@ -186,8 +192,8 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
             {
                 "validate": "list",
                 "source": "=" + check.source,
-                "input_title": check.title[:32],
-                "input_message": check.message[:255],
+                "input_title": _attribute(check.title)[:32],
+                "input_message": _attribute(check.message)[:255],
             },
         )
     _page_setup(ws, sheet)
@@ -240,11 +246,33 @@ def _write_cells(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
             write_number(row, col, value, fmt)
         elif isinstance(value, Link):
             url = f"internal:{quote_sheet(value.target)}!{value.cell}"
-            ws.write_url(row, col, url, fmt, string=value.text)
+            ws.write_url(row, col, url, fmt, string=_attribute(value.text))
         elif isinstance(value, Formula):
-            ws.write_formula(row, col, value.formula, fmt, value.cached)
+            cached = value.cached
+            if isinstance(cached, str):
+                cached = escape_control_characters(cached)
+            ws.write_formula(row, col, _formula(value.formula), fmt, cached)
         else:  # pragma: no cover - the layout only makes the types above
             raise TypeError(f"cannot write {type(value).__name__} to {sheet.name}!{a1(row, col)}")
+
+
+def _attribute(text: str) -> str:
+    """Text for an XML attribute (link text, a table's column names, a drop-down's prompt), where
+    no escape exists for what XML cannot hold: such characters are dropped. Inputs are checked long
+    before this (text_rules); this only makes sure no part can ever be malformed."""
+    return remove_control_characters(text)
+
+
+_TEXT_LITERAL = re.compile(r'"((?:[^"]|"")*)"')
+
+
+def _formula(formula: str) -> str:
+    """A formula as the file holds it: control characters escaped (Excel's _xHHHH_), and refused if
+    any text literal is longer than Excel reads (inputs are checked long before, so this is a bug)."""
+    for literal in _TEXT_LITERAL.findall(formula):
+        if len(literal.replace('""', '"')) > FORMULA_TEXT_LIMIT:
+            raise ValueError(f"a text over {FORMULA_TEXT_LIMIT} characters in a formula: {formula[:60]!r}...")
+    return escape_control_characters(formula)
 
 
 def _page_setup(ws: Worksheet, sheet: SheetLayout) -> None:
@@ -260,10 +288,13 @@ def _page_setup(ws: Worksheet, sheet: SheetLayout) -> None:
         ws.print_area(*setup.print_area)
     left, right, top, bottom = setup.margins
     ws.set_margins(left, right, top, bottom)
-    if setup.header:
-        ws.set_header(setup.header, {"margin": 0.25})
-    if setup.footer:
-        ws.set_footer(setup.footer, {"margin": 0.25})
+    for text, place in ((setup.header, ws.set_header), (setup.footer, ws.set_footer)):
+        if len(text) > HEADER_FOOTER_LIMIT:
+            # xlsxwriter would drop it with a warning, and with it the protective marking: the
+            # definition's limits (text_rules) keep real headers far shorter, so this is a bug.
+            raise ValueError(f"a header or footer of {len(text)} characters on {ws.name}: {text[:60]!r}...")
+        if text:
+            place(text, {"margin": 0.25})
     if setup.center_horizontally:
         ws.center_horizontally()
     if sheet.freeze:

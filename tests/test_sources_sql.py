@@ -177,7 +177,7 @@ def test_reading_never_writes(tmp_path: Path) -> None:
     before = db.read_bytes()
     with pytest.raises(InputError) as error:
         read_sql({"url": f"sqlite:///{db}", "queries": {"CR09": "DELETE FROM kpi"}})
-    assert "measure CR09" in message(error) and "not a SELECT" in message(error)
+    assert "measure CR09" in message(error) and "opened read-only, so a query may only read" in message(error)
     assert db.read_bytes() == before
     with sqlite3.connect(db) as check:
         assert check.execute("SELECT count(*) FROM kpi").fetchone() == (3,)
@@ -246,14 +246,22 @@ def test_no_such_sqlite_file_is_not_created(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
-def test_cannot_connect(tmp_path: Path) -> None:
-    url = f"sqlite:///file:{tmp_path}/no/such/folder/x.db?uri=true"
+def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
+    (tmp_path / "x.db").write_bytes(b"not a database, but some text that is long enough" * 40)
+    with pytest.raises(InputError) as error:
+        read_sql({"url_env": "DB"}, environ={"DB": f"sqlite:///{tmp_path}/x.db"})
+    assert message(error) == (
+        "$DB, table scorecard_data: cannot read the table: file is not a database; check that the table "
+        "scorecard_data exists and is readable by this user, or set table to the right name"
+    )
+
+
+def test_a_sqlite_uri_is_refused_it_could_ask_to_write(tmp_path: Path) -> None:
+    url = f"sqlite:///file:{tmp_path}/x.db?mode=rwc&uri=true"
     with pytest.raises(InputError) as error:
         read_sql({"url_env": "DB"}, environ={"DB": url})
-    assert message(error) == (
-        "$DB: cannot connect to the database: unable to open database file; check that the server is "
-        "reachable and that DB holds the right URL and user"
-    )
+    assert "a SQLite URI filename" in message(error) and "always opened read-only" in message(error)
+    assert not (tmp_path / "x.db").exists()
 
 
 def test_unknown_dialect_and_malformed_url() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scorecard_xl.errors import InputError, ProblemList
+from scorecard_xl.input_files import BATCH_LIMIT, LIST_LIMIT, read_capped
 from scorecard_xl.periods import Month
-from scorecard_xl.tomlfile import TableReader, shown, tomllib
+from scorecard_xl.tomlfile import TableReader, read_toml, shown
 
 if TYPE_CHECKING:
     from scorecard_xl.send import SmtpServer
@@ -239,14 +241,7 @@ def load_batch(path: str | Path) -> BatchFile:
     """Read and check a batch file; raise InputError naming every problem in it."""
     path = Path(path)
     source = path.name
-    try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise InputError.of(str(path), "", "", None, "no such batch file") from None
-    except OSError as error:
-        raise InputError.of(str(path), "", "", None, f"cannot read: {error.strerror}") from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InputError.of(source, "", "", None, f"not valid TOML: {error}") from None
+    raw = read_toml(path, "batch file", BATCH_LIMIT)
     problems = ProblemList()
     folder = path.parent
     _Table(raw, source, "", "top", problems)
@@ -352,7 +347,7 @@ def _email(table: _Table, folder: Path) -> EmailSettings:
     templates = []
     for name, default in (("subject", send.DEFAULT_SUBJECT), ("body", send.DEFAULT_BODY)):
         text = table.optional_text(name) or default
-        problem = send.template_problem(text)
+        problem = send.template_problem(text, one_line=name == "subject")
         if problem:
             table.problem(name, text, problem)
         templates.append(text)
@@ -490,14 +485,19 @@ def _organisations(table: _Table, folder: Path) -> tuple[Mapping[str, str], ...]
 
 def _organisations_csv(table: _Table, path: Path, given: str) -> tuple[Mapping[str, str], ...] | None:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError:
-        table.problem("organisation", given, "a .csv file that exists (relative to the batch file)")
+        text = read_capped(path, LIST_LIMIT, "list of organisations").decode("utf-8-sig")
+        # newline="": a quoted field may hold a line break; splitlines() would also split at U+2028
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except InputError as error:
+        why = error.problems[0].expected
+        table.problem("organisation", given, f"a .csv file that exists (relative to the batch file): {why}")
         return None
     except UnicodeDecodeError:
         table.problem("organisation", given, "a .csv file saved as UTF-8")
         return None
-    rows = list(csv.DictReader(text.splitlines()))
+    except csv.Error as error:
+        table.problem("organisation", given, f"a .csv file the csv reader can read ({error})")
+        return None
     if not rows:
         table.problem("organisation", given, "a .csv file with a header row and one row per organisation")
         return None

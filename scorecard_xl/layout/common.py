@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import functools
-import re
 import textwrap
 
 from scorecard_xl.layout.sheet import Formula, Link, PrintSetup, SheetLayout, a1, quote_sheet
 from scorecard_xl.model import Scorecard
 from scorecard_xl.styles import FONT_SIZE, STYLES
+from scorecard_xl.text_rules import fit_sheet_name
 
 CONTENTS_SHEET = "Cover"
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-MAX_SHEET_NAME = 31  # Excel's limit
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
     """A valid, unique sheet name for `title` (Excel compares names case-insensitively)."""
-    name = _BAD_SHEET_CHARS.sub("-", title).strip().strip("'") or "Sheet"
-    if len(name) > MAX_SHEET_NAME:  # cut at a word boundary where one is near
-        cut = name[: MAX_SHEET_NAME + 1].rsplit(" ", 1)[0]
-        name = (cut if len(cut) >= MAX_SHEET_NAME // 2 else name[:MAX_SHEET_NAME]).strip()
-    candidate, number = name, 2
-    while candidate.lower() in taken:
-        suffix = f" ({number})"
-        candidate = name[: MAX_SHEET_NAME - len(suffix)] + suffix
-        number += 1
-    taken.add(candidate.lower())
-    return candidate
+    return fit_sheet_name(title, taken)
 
 
 def period_text(scorecard: Scorecard) -> str:

@@ -8,6 +8,8 @@ from email.utils import formataddr, getaddresses
 from pathlib import Path
 
 from scorecard_xl.errors import InputError, ProblemList
+from scorecard_xl.input_files import LIST_LIMIT, read_capped
+from scorecard_xl.text_rules import control_character, line_break
 
 _LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*\Z")
 _DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\Z")
@@ -32,7 +34,8 @@ def parse_addresses(
     found: list[str] = []
     for item in values:
         where, value = item if isinstance(item, tuple) else ("", item)
-        pairs = getaddresses([value.replace(";", ",")]) if "\n" not in value and "\r" not in value else []
+        one_line = line_break(value) is None and control_character(value) is None
+        pairs = getaddresses([value.replace(";", ",")]) if one_line else []
         if not pairs or any(not valid_address(address) for _, address in pairs):
             problems.add(source, where, what, value, _ADDRESS_RULE)
             continue
@@ -44,11 +47,11 @@ def addresses_from_file(problems: ProblemList, path: Path) -> list[str]:
     """One or more addresses a line; blank lines are skipped, and # starts a comment (at the start of
     a line or after a space)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        problems.add(str(path), "", "--to-file", None, "an existing file of addresses, one a line")
+        text = read_capped(path, LIST_LIMIT, "file of addresses, one a line").decode("utf-8-sig")
+    except InputError as error:
+        problems.extend(error.problems)
         return []
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         problems.add(str(path), "", "--to-file", None, f"a readable UTF-8 text file ({error})")
         return []
     lines = [

@@ -14,9 +14,11 @@ from pathlib import Path
 
 from scorecard_xl.atomic import write_atomically
 from scorecard_xl.errors import InputError, ProblemList
+from scorecard_xl.input_files import LIST_LIMIT
 from scorecard_xl.send.addresses import bare_address
 from scorecard_xl.send.book import FIELDS, BookFacts
-from scorecard_xl.tomlfile import tomllib
+from scorecard_xl.text_rules import control_character, line_break
+from scorecard_xl.tomlfile import read_toml
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 PDF_TYPE = ("application", "pdf")
@@ -59,7 +61,7 @@ def read_templates(
     chosen: list[str] = []
     for key, given, default in (("subject", subject, DEFAULT_SUBJECT), ("body", body, DEFAULT_BODY)):
         text = given if given is not None else from_file.get(key, default)
-        problem = template_problem(text)
+        problem = template_problem(text, one_line=key == "subject")
         if problem:
             problems.add("command line" if given is not None else file_source, "", key, text, problem)
         chosen.append(text)
@@ -68,12 +70,9 @@ def read_templates(
 
 def _template_file(problems: ProblemList, path: Path) -> dict[str, str]:
     try:
-        loaded = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        problems.add(str(path), "", "--template", None, "an existing TOML file with subject and body")
-        return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        problems.add(str(path), "", "--template", None, f"a TOML file with subject and body ({error})")
+        loaded = read_toml(path, "template file (TOML, with subject and body)", LIST_LIMIT)
+    except InputError as error:
+        problems.extend(error.problems)
         return {}
     found: dict[str, str] = {}
     for key, value in loaded.items():
@@ -88,8 +87,12 @@ def _template_file(problems: ProblemList, path: Path) -> dict[str, str]:
     return found
 
 
-def template_problem(text: str) -> str | None:
-    """Why `text` is not a usable template (str.format style, named fields only), or None."""
+def template_problem(text: str, one_line: bool = False) -> str | None:
+    """Why `text` is not a usable template (str.format style, named fields only), or None.
+    `one_line`: a subject, which no line break may end early (U+2028 as much as CR LF)."""
+    broken = (line_break(text.strip()) or control_character(text)) if one_line else None
+    if broken:
+        return f"a subject on one line of text ({broken})"
     allowed = ", ".join(f"{{{name}}}" for name in FIELDS)
     try:
         parts = list(string.Formatter().parse(text))

@@ -29,6 +29,7 @@ from scorecard_xl.send.message import (
     write_eml,
 )
 from scorecard_xl.send.smtp import SmtpServer, check_server, deliver, smtp_password
+from scorecard_xl.text_rules import control_character, line_break
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,9 @@ def mail_book(
     subject_text = render_template(mail.subject, facts, "subject").strip()
     if mail.subject == DEFAULT_SUBJECT and facts.marking.upper() not in ("", "OFFICIAL"):
         subject_text = f"[{facts.marking}] {subject_text}"  # OFFICIAL-SENSITIVE is marked in the subject
-    if "\n" in subject_text or "\r" in subject_text:
-        raise InputError.of("subject", "", "", subject_text, "a subject on one line")
+    broken = line_break(subject_text) or control_character(subject_text)
+    if broken:  # a header holds one line: U+2028 and the like would end it (or make email raise)
+        raise InputError.of("subject", "", "", subject_text, f"a subject on one line of text ({broken})")
     body_text = render_template(mail.body, facts, "body")
     if pdf_bytes is not None and mail.body == DEFAULT_BODY:
         body_text += "\n" + PDF_NOTE

@@ -15,14 +15,9 @@ def read_source(path: str | Path) -> tuple[list[RawRecord], SourceInfo]:
     if path.suffix.lower() != ".toml":
         return read_tidy_file(path)
     from scorecard_xl.sources.sql import read_sql, sql_config
-    from scorecard_xl.tomlfile import tomllib
+    from scorecard_xl.tomlfile import read_toml
 
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError.of(str(path), "", "", None, "no such data source file") from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InputError.of(path.name, "", "", None, f"not valid TOML: {error}") from None
+    raw = read_toml(path, "data source file")
     if set(raw) != {"sql"} or not isinstance(raw["sql"], dict):
         raise InputError.of(
             path.name,

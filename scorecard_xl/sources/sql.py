@@ -13,8 +13,10 @@ plain SQLite URL (`url = "sqlite:///data/scorecard.db"`) may be given directly: 
 holds no secret. Any other URL given directly is refused.
 
 Reading never writes: the SQL is sent to the driver as written (through `exec_driver_sql`, so a
-`:name` in it is not taken for a bind parameter) and nothing is committed. A SQLite file that does
-not exist is an error rather than a new empty database.
+`:name` in it is not taken for a bind parameter) on a connection that can only read (see
+sql_readonly: SQLite read-only with an authorizer, a read-only session on server databases), and
+nothing is committed. A SQLite file that does not exist is an error rather than a new empty
+database.
 
 `SourceInfo.sha256` is the SHA-256 of the rows read as canonical JSON (sorted rows of
 `[measure, series, period, value]`, compact separators), so a workbook records which data built it
@@ -38,6 +40,7 @@ from typing import Any
 
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.sources import RawRecord, SourceInfo
+from scorecard_xl.sources.sql_readonly import REFUSED_HINT, read_only_engine, refused
 from scorecard_xl.values import text_of
 
 DEFAULT_TABLE = "scorecard_data"
@@ -245,7 +248,14 @@ def _engine(sa: Any, url: str, config: SqlConfig) -> Any:
         ) from None
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        in_file = bool(database) and database != ":memory:" and not database.startswith("file:")
+        if database.startswith("file:"):  # a URI could ask for mode=rw: the path is opened read-only here
+            raise _fail(
+                label,
+                "",
+                f"a SQLite URI filename: {database!r}",
+                "a plain path such as sqlite:///data/scorecard.db (it is always opened read-only)",
+            )
+        in_file = bool(database) and database != ":memory:"
         if in_file and not Path(database).is_file():
             raise _fail(
                 label,
@@ -255,7 +265,7 @@ def _engine(sa: Any, url: str, config: SqlConfig) -> Any:
                 "reading never creates a database",
             )
     try:
-        return sa.create_engine(parsed)
+        return read_only_engine(sa, parsed)
     except sa.exc.NoSuchModuleError:
         raise _fail(
             label,
@@ -360,7 +370,8 @@ def _read_queries(sa: Any, connection: Any, config: SqlConfig, label: str) -> li
                     "",
                     None,
                     f"the query failed: {_db_message(error)}; fix the SQL for {measure} in queries "
-                    "(it is sent to the database as written)",
+                    "(it is sent to the database as written"
+                    + (f"; {REFUSED_HINT})" if refused(_db_message(error)) else ")"),
                 )
             )
             continue

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
-import zipfile
 from pathlib import Path
 
 from scorecard_xl.errors import InputError
+from scorecard_xl.input_files import DATA_LIMIT, read_capped
 from scorecard_xl.sources import RawRecord, SourceInfo
+from scorecard_xl.sources.xlsx import sheet_rows
 from scorecard_xl.values import text_of
 
 REQUIRED_COLUMNS = ("measure", "period", "value")
@@ -18,21 +18,14 @@ OPTIONAL_COLUMNS = ("series",)
 
 
 def read_tidy_file(path: str | Path) -> tuple[list[RawRecord], SourceInfo]:
-    """Read a tidy .csv or .xlsx file; raise InputError for a missing or unreadable file."""
+    """Read a tidy .csv or .xlsx file; raise InputError for a missing, unreadable, too large or
+    malformed file."""
     path = Path(path)
-    try:
-        content = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.of(str(path), "", "", None, "no such data file") from None
-    except OSError as error:
-        raise InputError.of(str(path), "", "", None, f"cannot read: {error.strerror}") from None
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows = _csv_rows(content, path.name)
-    elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(content, path.name)
-    else:
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise InputError.of(path.name, "", "file type", suffix, "a .csv or .xlsx data file")
+    content = read_capped(path, DATA_LIMIT, "data file", "split it into several files (-d can be repeated)")
+    rows = _csv_rows(content, path.name) if suffix == ".csv" else sheet_rows(content, path.name)
     info = SourceInfo(suffix[1:], str(path), hashlib.sha256(content).hexdigest())
     return _records(rows, path.name), info
 
@@ -42,33 +35,17 @@ def _csv_rows(content: bytes, name: str) -> list[list[object]]:
         text = content.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
     except UnicodeDecodeError:
         text = content.decode("cp1252", errors="replace")  # Excel's plain "CSV" on Windows
-    return list(csv.reader(io.StringIO(text, newline="")))  # type: ignore[arg-type]  # rows of str
-
-
-def _xlsx_rows(content: bytes, name: str) -> list[list[object]]:
-    import openpyxl  # only XLSX data pays for the import
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise InputError.of(name, "", "", None, f"not a readable .xlsx file ({error})") from None
-    try:
-        sheet = book["data"] if "data" in book.sheetnames else book.worksheets[0]
-        return [[_xlsx_value(cell) for cell in row] for row in sheet.iter_rows()]
-    finally:
-        book.close()
-
-
-def _xlsx_value(cell: object) -> object:
-    value = getattr(cell, "value", None)
-    number_format = getattr(cell, "number_format", "") or ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
-        # A cell shown as 64% holds 0.64: say so explicitly, whatever percent_input says.
-        return f"{value * 100!r}%"
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.strftime("%Y-%m")  # Excel turns a typed 2023-03 into a date
-    return value
+        return list(reader)  # type: ignore[arg-type]  # rows of str
+    except csv.Error as error:  # a field over the csv module's limit (131,072 characters), say
+        raise InputError.of(
+            name,
+            f"row {reader.line_num}",
+            "",
+            None,
+            f"not readable as CSV ({error}); a row holds a measure, a period and a value",
+        ) from None
 
 
 def _records(rows: list[list[object]], name: str) -> list[RawRecord]:
@@ -87,6 +64,16 @@ def _records(rows: list[list[object]], name: str) -> list[RawRecord]:
             + " (and optionally series); missing: "
             + ", ".join(missing),
         )
+    for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+        places = [str(i + 1) for i, h in enumerate(header) if h == column]
+        if len(places) > 1:  # which one holds the data? Taking either would be a guess
+            raise InputError.of(
+                name,
+                "row 1",
+                "header",
+                ",".join(h for h in header if h),
+                f"each column once: {column} is columns {' and '.join(places)}; rename or remove one",
+            )
     index = {
         column: header.index(column) for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if column in header
     }
