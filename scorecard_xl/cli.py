@@ -149,6 +149,8 @@ def _wrote(result: object) -> None:
     assert isinstance(result, BuildResult)
     scorecard = result.scorecard
     print(f"wrote {result.path} ({result.size:,} bytes): {scorecard.period.long_label}, {_totals(scorecard)}")
+    for warning in result.warnings:  # what check would flag: said now, not when the pack is sent
+        print(f"scorecard-xl: warning: {result.path}: {warning}", file=sys.stderr)
 
 
 def _refresh_arguments(parser: argparse.ArgumentParser) -> None:

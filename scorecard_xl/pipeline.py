@@ -20,6 +20,7 @@ from scorecard_xl.bundled import is_bundled_template, resolve_template, sample_d
 from scorecard_xl.data import Dataset, build_dataset
 from scorecard_xl.definition import Definition, load_definition
 from scorecard_xl.errors import InputError, Problem, ProblemList
+from scorecard_xl.formula_text import formula_text_warnings
 from scorecard_xl.layout import BuildContext, lay_out_workbook
 from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.model import Scorecard, build_scorecard
@@ -197,6 +198,7 @@ class BuildResult:
     path: Path
     scorecard: Scorecard
     size: int
+    warnings: tuple[str, ...] = ()  # cells check would flag (formula_text), said at build time
 
 
 DataInput = Union[str, Path, "pandas.DataFrame"]
@@ -394,7 +396,7 @@ def build(
     chosen = requested_period(period, inputs.definition)
     scorecard, layout = lay_out(inputs, chosen, commentary, None, path.parent, options)
     size = write_outputs(path, layout, options, pdf)
-    return BuildResult(path, scorecard, size)
+    return BuildResult(path, scorecard, size, formula_text_warnings(layout))
 
 
 @bulk_allocation()

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scorecard_xl.atomic import check_writable, write_atomically
+from scorecard_xl.formula_text import formula_text_warnings
 from scorecard_xl.pipeline import (
     BuildResult,
     Options,
@@ -45,7 +46,7 @@ def refresh_file(
     if target.resolve() == source.resolve():
         shutil.copy2(source, backup_path(source))  # the analyst's last version stays on disk
     write_atomically(target, content)
-    return BuildResult(target, scorecard, len(content))
+    return BuildResult(target, scorecard, len(content), formula_text_warnings(layout))
 
 
 def _with_password(options: Options) -> Options:
@@ -90,4 +91,4 @@ def build_from_workbook(
     chosen = requested_period(period, inputs.definition)
     scorecard, layout = lay_out(inputs, chosen, record.commentary, None, target.parent.resolve(), options)
     size = write_outputs(target, layout, options, pdf)
-    return BuildResult(target, scorecard, size)
+    return BuildResult(target, scorecard, size, formula_text_warnings(layout))

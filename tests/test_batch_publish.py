@@ -267,9 +267,11 @@ def test_email_dry_run_writes_one_message_per_built_workbook(work: Path) -> None
 def test_a_workbook_failing_check_is_not_sent_unless_forced(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # An organisation starting '+' is text a CSV export would run as a formula: check refuses it.
+    # A data file named '+a.csv' is shown on the Cover, text a CSV export would run as a formula:
+    # the build warns and check refuses it. (An organisation starting '+' is refused by the build.)
+    (work / "data" / "+a.csv").write_bytes((work / "data" / "a.csv").read_bytes())
     plus = (
-        '\n[[jobs]]\nparams = { code = "a", organisation = "+Alpha Trust", email = "a@example.org" }\n'
+        '\n[[jobs]]\nparams = { code = "+a", organisation = "Alpha Trust", email = "a@example.org" }\n'
         'output = "plus/{period}.xlsx"\nperiod = "2023-03"\n'
     )
     (work / "batch.toml").write_text(EMAIL_BATCH + plus, encoding="utf-8")
