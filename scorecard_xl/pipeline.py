@@ -283,10 +283,13 @@ def _data_items(data: DataInput | Sequence[DataInput] | None) -> list[object]:
 
 
 def input_paths(template: str | Path | None, data: DataInput | Sequence[DataInput] | None) -> list[Path]:
-    """The files a build reads, so that no output can be one of them."""
-    definition = resolve_template(str(template) if template else None)
-    items = _data_items(data)
-    return [definition, *(Path(cast("str | Path", item)) for item in items if not is_data_frame(item))]
+    """The files a build reads, so that no output can be one of them (one that is missing cannot
+    be: load_inputs reports it, with every other missing input)."""
+    paths = [Path(cast("str | Path", item)) for item in _data_items(data) if not is_data_frame(item)]
+    try:
+        return [resolve_template(str(template) if template else None), *paths]
+    except InputError:
+        return paths
 
 
 def requested_period(text: str | None, definition: Definition, where: str = "command line") -> Period | None:

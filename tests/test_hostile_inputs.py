@@ -402,10 +402,11 @@ XLSX_CASES = {
 OUTPUT_CASES = {
     "-o the data file": case(
         "build -t card.toml -d data.csv -o data.csv --force",
-        ("data.csv: file name: got 'data.csv'", "a name ending .xlsx"),
+        ("data.csv: file name: got '.csv'", "a file name ending .xlsx"),
     ),
     "-o the definition": case(
-        "build -t card.toml -d data.csv -o card.toml --force", ("card.toml: file name", "a name ending .xlsx")
+        "build -t card.toml -d data.csv -o card.toml --force",
+        ("card.toml: file name", "a file name ending .xlsx"),
     ),
     "-o an xlsx data file": case(
         "build -t card.toml -d data.xlsx -o data.xlsx --force", ("data.xlsx: is an input of this command",)
@@ -416,9 +417,7 @@ OUTPUT_CASES = {
         lambda folder: os.link(folder / "data.xlsx", folder / "link.xlsx"),
     ),
     "-o out.csv": case("build -t card.toml -d data.csv -o out.csv", ("out.csv: file name", ".xlsx")),
-    "-o out.xlsm": case(
-        "build -t card.toml -d data.csv -o out.xlsm", ("out.xlsm: file name: got 'out.xlsm'",)
-    ),
+    "-o out.xlsm": case("build -t card.toml -d data.csv -o out.xlsm", ("out.xlsm: file name: got '.xlsm'",)),
     "-o a folder": case(
         "build -t card.toml -d data.csv -o dir.xlsx --force",
         ("dir.xlsx: is a folder",),
@@ -430,14 +429,14 @@ OUTPUT_CASES = {
     ),
     "--pdf over the data": case(
         "build -t card.toml -d data.csv -o out.xlsx --pdf data.csv --force",
-        ("data.csv: file name", "a name ending .pdf"),
+        ("data.csv: file name", "a file name ending .pdf"),
     ),
     "--from-workbook onto itself": case(
         "build --from-workbook board.xlsx -o board.xlsx --force", ("board.xlsx: is an input of this command",)
     ),
     "refresh an .xlsm": case(
         "refresh board.xlsm",
-        ("board.xlsm: file name: got 'board.xlsm'", "a name ending .xlsx"),
+        ("board.xlsm: file name: got '.xlsm'", "a file name ending .xlsx"),
         lambda folder: (folder / "board.xlsm").write_bytes((folder / "board.xlsx").read_bytes()),
     ),
     "refresh -o the definition": case("refresh board.xlsx -o card.toml", ("card.toml: file name",)),
