@@ -8,6 +8,7 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
 
 from scorecard_xl.layout.sheet import (
@@ -113,6 +114,23 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
     formulas that was a tenth of the write. Where every function named is one Excel has always had,
     nothing would change, so the formula is only stripped of its "=" as xlsxwriter would."""
 
+    def _write_cell(self, row: int, col: int, cell: Any) -> None:
+        # The innermost loop of every write. xlsxwriter builds an attribute list per cell and runs
+        # a regular expression over each value to escape it; a cell reference and a format index
+        # never need escaping, so the three commonest cells (a number, a shared string, a blank,
+        # each with a format) are written here as the same bytes. Anything else: xlsxwriter's way.
+        kind = cell.__class__.__name__
+        if cell.format is None or kind not in _FAST_CELLS or self.constant_memory:
+            super()._write_cell(row, col, cell)
+            return
+        at = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"'
+        if kind == "Number":
+            self.fh.write(f"{at}><v>{cell.number:.16G}</v></c>")
+        elif kind == "String":
+            self.fh.write(f'{at} t="s"><v>{cell.string}</v></c>')
+        else:
+            self.fh.write(f"{at}/>")
+
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         if not formula.startswith("{") and set(_FUNCTION.findall(formula)) <= CLASSIC_FUNCTIONS:
             return formula[1:] if formula.startswith("=") else formula
@@ -124,6 +142,7 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
 CLASSIC_FUNCTIONS = frozenset({"AND", "HYPERLINK", "IF", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT", "MATCH"})
 CLASSIC_FUNCTIONS |= frozenset({"NOT", "OR", "ROUND", "T"})
 _FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9._]*)\(")
+_FAST_CELLS = frozenset({"Number", "String", "Blank"})  # written by _Worksheet._write_cell
 
 
 class _Formats:

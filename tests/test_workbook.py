@@ -177,3 +177,23 @@ def test_the_formula_fast_path_writes_what_xlsxwriter_would() -> None:
     assert len(formulas) > 100
     for book in books:
         book.close()
+
+
+@pytest.mark.parametrize("options", ["none", "published and protected"])
+def test_the_fast_writer_writes_the_bytes_xlsxwriter_would(
+    options: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """writer._Worksheet writes common cells and classic formulas itself: the whole file is the
+    same, byte for byte, as xlsxwriter's own code writes it (here with those overrides removed)."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from scorecard_xl import writer
+    from scorecard_xl.pipeline import Options
+
+    chosen = Options(suppress_threshold=5, protect_password="pw") if options != "none" else Options()
+    inputs = load_inputs(TEMPLATE, [SAMPLE / "data.csv"])
+    _, fast = render(inputs, generated_at=FIXED_TIME, options=chosen)
+    monkeypatch.setattr(writer._Worksheet, "_write_cell", Worksheet._write_cell)
+    monkeypatch.setattr(writer._Worksheet, "_prepare_formula", Worksheet._prepare_formula)
+    _, plain = render(inputs, generated_at=FIXED_TIME, options=chosen)
+    assert fast == plain
