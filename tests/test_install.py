@@ -15,7 +15,9 @@ from tests.conftest import REPO
 
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True)
+    # No PYTHONPATH: the fresh environment must find scorecard-xl in its own site-packages only.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, env=env)
     assert done.returncode == 0, f"{args}:\n{done.stdout}\n{done.stderr}"
     return done
 
