@@ -44,7 +44,12 @@ class Dataset:
 
     def periods(self) -> list[Period]:
         """Every period with at least one actual value, oldest first (the periods to choose from)."""
-        found = {p for d in self.by_measure.values() for p, v in d.actual.items() if v != Missing("")}
+        found = {  # an empty cell (a blank Missing) is no value
+            p
+            for d in self.by_measure.values()
+            for p, v in d.actual.items()
+            if type(v) is not Missing or v.token
+        }
         return sorted(found)  # one kind of period per dataset
 
     def latest_period(self) -> Period | None:

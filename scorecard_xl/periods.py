@@ -7,6 +7,7 @@ January are named "2022".
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -126,11 +127,17 @@ class ReportingYear:
     def long_label(self) -> str:
         return self.label
 
-    def months_to(self, month: Month) -> list[Month]:
+    def months_to(self, month: Month) -> tuple[Month, ...]:
         """The months of this year from its start up to and including `month`."""
-        first = self.first_month
-        count = (month.year - first.year) * 12 + (month.month - first.month) + 1
-        return [first.shift(i) for i in range(max(count, 0))]
+        return _months_to(self, month)
+
+
+@functools.lru_cache(maxsize=1024)
+def _months_to(year: ReportingYear, month: Month) -> tuple[Month, ...]:
+    # Every measure's YTD asks for the same few spans: worked out once each.
+    first = year.first_month
+    count = (month.year - first.year) * 12 + (month.month - first.month) + 1
+    return tuple(first.shift(i) for i in range(max(count, 0)))
 
 
 Period = Month | ReportingYear  # a scorecard's columns are months, or years for annual scorecards

@@ -354,19 +354,19 @@ def test_reporting_year_label_round_trips_through_parse() -> None:
 
 def test_months_to_april_year() -> None:
     year = ReportingYear(2022, 4)
-    assert year.months_to(Month(2022, 4)) == [Month(2022, 4)]
-    assert year.months_to(Month(2022, 6)) == [Month(2022, 4), Month(2022, 5), Month(2022, 6)]
+    assert year.months_to(Month(2022, 4)) == (Month(2022, 4),)
+    assert year.months_to(Month(2022, 6)) == (Month(2022, 4), Month(2022, 5), Month(2022, 6))
     to_march = year.months_to(Month(2023, 3))
     assert len(to_march) == 12
     assert to_march[0] == Month(2022, 4)
     assert to_march[-1] == Month(2023, 3)
     assert Month(2023, 1) in to_march
-    assert year.months_to(Month(2022, 3)) == []  # before the year starts
+    assert year.months_to(Month(2022, 3)) == ()  # before the year starts
 
 
 def test_months_to_january_year() -> None:
     year = ReportingYear(2023, 1)
-    assert year.months_to(Month(2023, 1)) == [Month(2023, 1)]
-    assert year.months_to(Month(2023, 3)) == [Month(2023, 1), Month(2023, 2), Month(2023, 3)]
+    assert year.months_to(Month(2023, 1)) == (Month(2023, 1),)
+    assert year.months_to(Month(2023, 3)) == (Month(2023, 1), Month(2023, 2), Month(2023, 3))
     assert len(year.months_to(Month(2023, 12))) == 12
-    assert year.months_to(Month(2022, 12)) == []
+    assert year.months_to(Month(2022, 12)) == ()
