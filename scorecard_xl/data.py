@@ -6,7 +6,6 @@ bad value and what would be accepted.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -168,6 +167,8 @@ def _unknown_measure(definition: Definition, measure_id: str, brief: bool = Fals
     if brief or len(measure_id) > ID_HINT_LIMIT:  # not shown, or no id is like it: skip difflib
         return f"a measure id defined in {definition.source}"
     ids = {m.id.upper(): m.id for m in definition.measures}
+    import difflib  # only for a message: every build would pay for the import
+
     close = difflib.get_close_matches(measure_id.upper(), list(ids), n=1)
     hint = f" (did you mean {ids[close[0]]}?)" if close else ""
     return f"a measure id defined in {definition.source}{hint}"

@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
-import json
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -127,6 +126,8 @@ class Options:
         """The options in words a refresh reads back, recorded on the Cover (the password never,
         only that there is one): 'organisation "North Northamptonshire"; publish 5'. Plain words
         first, so no spreadsheet takes the cell for a formula."""
+        import json  # only when there are options to write
+
         parts = []
         if self.organisation:
             parts.append(f"organisation {json.dumps(self.organisation)}")
@@ -143,6 +144,8 @@ class Options:
         """Read back what `as_text` wrote (a protected workbook's password is not known)."""
         if not text or text.startswith("no options"):
             return cls()
+        import json
+
         found: dict[str, str] = {}
         position = 0
         while position < len(text):
