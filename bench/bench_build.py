@@ -28,7 +28,7 @@ from pathlib import Path
 import xlsxwriter
 
 from scorecard_xl.layout import BuildContext, lay_out_workbook
-from scorecard_xl.layout.sheet import Formula, Link
+from scorecard_xl.layout.sheet import Formula, Link, WorkbookLayout
 from scorecard_xl.model import build_scorecard
 from scorecard_xl.pipeline import load_inputs, render
 from scorecard_xl.styles import cell_format
@@ -40,13 +40,16 @@ def build_in_process() -> None:
     render(load_inputs(), generated_at=FIXED)
 
 
-def floor_cells() -> list[tuple[str, list[tuple[int, int, object]]]]:
-    """The cells the sample build writes, as plain values (computed once, outside the timing)."""
-    inputs = load_inputs()
-    scorecard = build_scorecard(inputs.definition, inputs.dataset)
-    context = BuildContext(FIXED, "bench", "nct_monthly.toml", inputs.dataset.sources)
+def floor_cells(layout: WorkbookLayout | None = None) -> list[tuple[str, list[tuple[int, int, object]]]]:
+    """The cells a build writes (the sample's by default), as plain values: links as their text,
+    formulas as their cached results (computed once, outside the timing)."""
+    if layout is None:
+        inputs = load_inputs()
+        scorecard = build_scorecard(inputs.definition, inputs.dataset)
+        context = BuildContext(FIXED, "bench", "nct_monthly.toml", inputs.dataset.sources)
+        layout = lay_out_workbook(scorecard, context)
     sheets = []
-    for sheet in lay_out_workbook(scorecard, context).sheets:
+    for sheet in layout.sheets:
         cells = []
         for row, col, value, _ in sheet.cells:
             if isinstance(value, Link):

@@ -156,23 +156,6 @@ class _Table(TableReader):
             self._check_pattern(name, item)
         return tuple(items)
 
-    def boolean(self, name: str) -> bool | None:
-        value = self.raw.get(name)
-        if value is not None and not isinstance(value, bool):
-            self.problem(name, value, "true or false")
-            return None
-        return value
-
-    def number(self, name: str, expected: str, whole: bool = False) -> float | None:
-        value = self.raw.get(name)
-        if value is None:
-            return None
-        kinds = (int,) if whole else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds):
-            self.problem(name, value, expected)
-            return None
-        return value
-
     def params(self, name: str = "params", value: object = None) -> dict[str, str]:
         raw = self.raw.get(name) if value is None else value
         if raw is None:

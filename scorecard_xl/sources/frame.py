@@ -9,9 +9,8 @@ import hashlib
 import math
 from typing import Any
 
-from scorecard_xl.errors import InputError
 from scorecard_xl.sources import RawRecord, SourceInfo
-from scorecard_xl.sources.tidy import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from scorecard_xl.sources.tidy import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, check_columns
 from scorecard_xl.values import text_of
 
 FRAME_KIND = "dataframe"
@@ -26,21 +25,7 @@ def is_data_frame(value: object) -> bool:
 def read_frame(frame: Any, name: str = "DataFrame") -> tuple[list[RawRecord], SourceInfo]:
     """The records of a tidy DataFrame, one per row; `name` stands for the frame in messages."""
     header = [str(column).strip().lower() for column in frame.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise InputError.of(
-            name,
-            "",
-            "columns",
-            ",".join(header) or None,
-            "columns "
-            + ", ".join(REQUIRED_COLUMNS)
-            + " (and optionally series); missing: "
-            + ", ".join(missing),
-        )
-    if len(set(header)) != len(header):
-        doubled = sorted({c for c in header if header.count(c) > 1})
-        raise InputError.of(name, "", "columns", ",".join(doubled), "each column once")
+    check_columns(header, name, "")
     position = {c: header.index(c) for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c in header}
     records = []
     for label, row in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):

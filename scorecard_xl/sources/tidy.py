@@ -48,17 +48,15 @@ def _csv_rows(content: bytes, name: str) -> list[list[object]]:
         ) from None
 
 
-def _records(rows: list[list[object]], name: str) -> list[RawRecord]:
-    if not rows:
-        raise InputError.of(name, "", "", None, "the file is empty; expected a header row")
-    header = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
+def check_columns(header: list[str], source: str, where: str) -> None:
+    """Refuse a header without the tidy columns, naming those missing (files and DataFrames alike)."""
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InputError.of(
-            name,
-            "row 1",
-            "header",
-            ",".join(h for h in header if h),
+            source,
+            where,
+            "header" if where else "columns",
+            ",".join(h for h in header if h) or None,
             "columns "
             + ", ".join(REQUIRED_COLUMNS)
             + " (and optionally series); missing: "
@@ -68,12 +66,19 @@ def _records(rows: list[list[object]], name: str) -> list[RawRecord]:
         places = [str(i + 1) for i, h in enumerate(header) if h == column]
         if len(places) > 1:  # which one holds the data? Taking either would be a guess
             raise InputError.of(
-                name,
-                "row 1",
-                "header",
+                source,
+                where,
+                "header" if where else "columns",
                 ",".join(h for h in header if h),
                 f"each column once: {column} is columns {' and '.join(places)}; rename or remove one",
             )
+
+
+def _records(rows: list[list[object]], name: str) -> list[RawRecord]:
+    if not rows:
+        raise InputError.of(name, "", "", None, "the file is empty; expected a header row")
+    header = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
+    check_columns(header, name, "row 1")
     index = {
         column: header.index(column) for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if column in header
     }
