@@ -137,10 +137,11 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
         return str(super()._prepare_formula(formula, expand_future_functions))
 
 
-# Functions the layout's formulas and rules use, all in Excel 2007; any other falls back to
-# xlsxwriter's own handling, so a new function is never written without its prefix.
+# Functions the layout's formulas and rules use (and xlsxwriter's text rules: "containing" is
+# NOT(ISERROR(SEARCH(...)))), all in Excel 2007; any other falls back to xlsxwriter's own handling,
+# so a newer function is never written without its prefix.
 CLASSIC_FUNCTIONS = frozenset({"AND", "HYPERLINK", "IF", "INDEX", "ISBLANK", "ISNUMBER", "ISTEXT", "MATCH"})
-CLASSIC_FUNCTIONS |= frozenset({"NOT", "OR", "ROUND", "T"})
+CLASSIC_FUNCTIONS |= frozenset({"NOT", "OR", "ROUND", "T", "ISERROR", "SEARCH", "LEFT", "RIGHT", "LEN"})
 _FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9._]*)\(")
 _FAST_CELLS = frozenset({"Number", "String", "Blank"})  # written by _Worksheet._write_cell
 
