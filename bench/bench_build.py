@@ -4,7 +4,7 @@
 
 1. In-process build of the bundled sample (load definition and data, model, layout, write) against
    the floor: a bare xlsxwriter script writing the same cells with no logic and no formats.
-   Target: ratio under 2.
+   Target (issue 10): 1.6x.
 2. End-to-end `scorecard-xl build` (a new process) against `python -c "import xlsxwriter"`, and
    against `python -c "import pandas, xlsxwriter"` when pandas is installed.
 
@@ -139,7 +139,7 @@ def main() -> None:
     print(f"in-process, sample scorecard ({count:,} cells on {len(cells)} sheets), median of {args.repeat}:")
     print(f"  scorecard_xl build   {result['build'] * 1000:7.1f} ms")
     print(f"  bare xlsxwriter      {result['floor'] * 1000:7.1f} ms   (same cells, no logic, no formats)")
-    print(f"  ratio                {result['build'] / result['floor']:7.2f}x  (target < 2)")
+    print(f"  ratio                {result['build'] / result['floor']:7.2f}x  (target <= 1.6)")
     print(
         f"  (the same cells with their formats alone take {result['styled'] * 1000:.1f} ms, "
         f"{result['styled'] / result['floor']:.2f}x the floor)"
