@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.errors import ARGUMENTS, InputError, Problem
 
 DEFAULT_TEMPLATE = "nct_monthly"
 SAMPLE_DATA = {"nct_monthly": "nct_2022_23/data.csv"}
@@ -46,7 +46,7 @@ def resolve_template(name_or_path: str | None) -> Path:
     raise InputError(
         [
             Problem(
-                "command line",
+                ARGUMENTS,
                 "",
                 "template",
                 name,

@@ -566,8 +566,17 @@ COMMANDS: list[Command] = [
 
 def _in_cli_words(error: InputError) -> str:
     """The library's message, with this command line's flags where the library names parameters."""
-    from scorecard_xl.errors import OutputExists, RefusedByCheck
+    import dataclasses
 
+    from scorecard_xl.errors import ARGUMENTS, InputError, OutputExists, RefusedByCheck
+
+    if any(p.source == ARGUMENTS for p in error.problems):  # what was passed: the command line
+        error = InputError(
+            [
+                dataclasses.replace(p, source="command line") if p.source == ARGUMENTS else p
+                for p in error.problems
+            ]
+        )
     if isinstance(error, OutputExists):
         return f"{error.path}: already exists and {error.why}; {error.remedy('another --output', '--force')}"
     if isinstance(error, RefusedByCheck):

@@ -11,13 +11,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 ECHO_LIMIT = 80  # characters of a bad value repeated in a message: enough to find it, never a flood
+ARGUMENTS = "arguments"  # the source of a problem with what was passed: the caller's arguments
 
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, precise enough to fix without reading code."""
 
-    source: str  # file name (or "command line")
+    source: str  # file name, or ARGUMENTS (what the caller passed), or "environment"
     where: str  # "measure CFSS01", "row 17", "section cfss"; "" for the whole file
     field: str  # the field or column; "" when not about one field
     value: object  # the offending value as found; None when the value is absent

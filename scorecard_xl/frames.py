@@ -39,7 +39,7 @@ def scorecard_frame(
     dataset = inputs.dataset
     if options.suppress_threshold is not None:
         dataset = suppress(inputs.definition, dataset, options.suppress_threshold)
-    chosen = requested_period(period, inputs.definition, "period")
+    chosen = requested_period(period, inputs.definition)
     return frame_of(build_scorecard(inputs.definition, dataset, chosen))
 
 

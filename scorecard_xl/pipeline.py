@@ -18,7 +18,7 @@ from scorecard_xl.atomic import check_writable, write_atomically
 from scorecard_xl.bundled import is_bundled_template, resolve_template, sample_data
 from scorecard_xl.data import Dataset, build_dataset
 from scorecard_xl.definition import Definition, load_definition
-from scorecard_xl.errors import InputError, Problem, ProblemList
+from scorecard_xl.errors import ARGUMENTS, InputError, Problem, ProblemList
 from scorecard_xl.formula_text import formula_text_warnings
 from scorecard_xl.layout import BuildContext, lay_out_workbook
 from scorecard_xl.layout.sheet import WorkbookLayout
@@ -245,11 +245,7 @@ def load_inputs(
         if sample is None:
             problems.append(
                 Problem(
-                    "command line",
-                    "",
-                    "data",
-                    None,
-                    "one or more data files (.csv or .xlsx) for this definition",
+                    ARGUMENTS, "", "data", None, "one or more data files (.csv or .xlsx) for this definition"
                 )
             )
         else:
@@ -295,7 +291,7 @@ def input_paths(template: str | Path | None, data: DataInput | Sequence[DataInpu
         return paths
 
 
-def requested_period(text: str | None, definition: Definition, where: str = "command line") -> Period | None:
+def requested_period(text: str | None, definition: Definition, where: str = ARGUMENTS) -> Period | None:
     """The period asked for, read as the definition's kind (a month, or a year); None for latest."""
     if not text:
         return None

@@ -99,3 +99,12 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> 
         assert not gc.isenabled()  # a caller's choice is theirs
     finally:
         gc.enable()
+
+
+def test_missing_data_is_a_problem_with_the_arguments_in_library_words(tmp_path: Path) -> None:
+    definition = tmp_path / "card.toml"
+    definition.write_bytes(TEMPLATE.read_bytes())
+    with pytest.raises(InputError) as raised:
+        scorecard_xl.build(tmp_path / "out.xlsx", definition)
+    assert str(raised.value).startswith("arguments: data: missing; one or more data files")
+    assert "command line" not in str(raised.value)  # the command line says that in its own words
