@@ -97,6 +97,14 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         help="protect sheets and structure with the password in $SCORECARD_XL_PROTECT_PASSWORD "
         "(commentary and the period picker stay editable)",
     )
+    parser.add_argument(
+        "--viewer",
+        choices=("excel", "libreoffice"),
+        default="excel",
+        help="the program the workbook will be opened in (default: %(default)s): for libreoffice, "
+        "trends are drawn as pictures (LibreOffice misdraws sparklines; Excel's Refresh cannot "
+        "redraw pictures, so refresh such a workbook with `scorecard-xl refresh`)",
+    )
 
 
 def _options(args: argparse.Namespace) -> object:
@@ -107,6 +115,7 @@ def _options(args: argparse.Namespace) -> object:
         organisation=args.organisation,
         publish=args.publish,
         protect=args.protect,
+        viewer=args.viewer,
         source="command line",
     )
     return options
@@ -452,6 +461,7 @@ COMMANDS: list[Command] = [
             "scorecard-xl build --force            # replace last run's scorecard.xlsx",
             "scorecard-xl build --from-workbook february.xlsx -o march.xlsx   # keep the commentary",
             "scorecard-xl build --pdf --marking OFFICIAL-SENSITIVE   # and the board pack as a PDF",
+            "scorecard-xl build --viewer libreoffice -o board.xlsx   # trends drawn for LibreOffice",
         ),
         _build_arguments,
         _run_build,

@@ -126,7 +126,7 @@ def _row(
     target = _target(definition, measure, data, year, comparators)
     return MeasureRow(
         measure=measure,
-        months=tuple(data.actual.get(p) if _reports(measure, p) else None for p in window),
+        months=tuple(data.actual.get(p) if reports_in(measure, p) else None for p in window),
         ytd=ytd,
         ytd_provided=provided,
         headline=headline,
@@ -141,7 +141,7 @@ def _row(
     )
 
 
-def _reports(measure: Measure, period: Period) -> bool:
+def reports_in(measure: Measure, period: Period) -> bool:
     """Whether a measure reports in this period (every year does, in an annual scorecard)."""
     return measure.reports_in(period.month) if isinstance(period, Month) else True
 
@@ -150,7 +150,7 @@ def latest_report(measure: Measure, data: MeasureData, period: Period) -> tuple[
     """The most recent reported value at or before `period` (quarterly measures look back)."""
     for back in range(LOOKBACK_MONTHS if measure.reporting_months else 1):
         earlier = period.shift(-back)
-        if _reports(measure, earlier) and earlier in data.actual:
+        if reports_in(measure, earlier) and earlier in data.actual:
             return earlier, data.actual[earlier]
     return None
 

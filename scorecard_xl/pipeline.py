@@ -20,7 +20,8 @@ from scorecard_xl.data import Dataset, build_dataset
 from scorecard_xl.definition import Definition, load_definition
 from scorecard_xl.errors import ARGUMENTS, InputError, Problem, ProblemList
 from scorecard_xl.formula_text import formula_text_warnings
-from scorecard_xl.layout import BuildContext, lay_out_workbook
+from scorecard_xl.layout import BuildContext, Profile, lay_out_workbook
+from scorecard_xl.layout.profile import VIEWERS
 from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.model import Scorecard, build_scorecard
 from scorecard_xl.periods import Period, parse_period, period_format
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
     import pandas
 
 GENERATOR = f"scorecard-xl {__version__}"
-_OPTION_RE = re.compile(r'(organisation|marking) ("(?:[^"\\]|\\.)*")|(publish) (\d+)|(protected)')
+_OPTION_RE = re.compile(
+    r'(organisation|marking) ("(?:[^"\\]|\\.)*")|(publish) (\d+)|(protected)|(viewer) (libreoffice)'
+)
 PROTECT_PASSWORD_ENV = "SCORECARD_XL_PROTECT_PASSWORD"  # never a file or an argument others can see
 
 
@@ -93,6 +96,7 @@ class Options:
     organisation: str | None = None  # replaces the definition's organisation (one workbook per LA)
     suppress_threshold: int | None = None  # publication profile: counts 1..N become "c" (see suppression)
     protect_password: str | None = None  # protect sheets and structure; None leaves them open
+    viewer: str = "excel"  # the program the workbook is for: a key of layout.profile.VIEWERS
 
     @property
     def protect(self) -> bool:
@@ -106,11 +110,15 @@ class Options:
         organisation: str | None = None,
         publish: int | None = None,
         protect: bool = False,
+        viewer: str = "excel",
         source: str = "options",
     ) -> Options:
         """Options as a person gives them, on the command line or in a batch file, checked:
         `publish` N (counts 1 to N become c) is a whole number of 1 or more; `protect` reads the
-        password from the environment (SCORECARD_XL_PROTECT_PASSWORD), never from an argument."""
+        password from the environment (SCORECARD_XL_PROTECT_PASSWORD), never from an argument;
+        `viewer` is a key of layout.profile.VIEWERS."""
+        if viewer not in VIEWERS:
+            raise InputError.of(source, "", "viewer", viewer, " or ".join(VIEWERS))
         if publish is not None and (isinstance(publish, bool) or not isinstance(publish, int) or publish < 1):
             raise InputError.of(source, "", "publish", publish, "a whole number of 1 or more")
         options = cls(
@@ -118,6 +126,7 @@ class Options:
             organisation=organisation or None,
             suppress_threshold=publish,
             protect_password=protect_password("the workbook (or leave out protect)") if protect else None,
+            viewer=viewer,
         )
         options.check(source)
         return options
@@ -137,6 +146,8 @@ class Options:
             parts.append(f"publish {self.suppress_threshold}")
         if self.protect:
             parts.append("protected")
+        if self.viewer != "excel":
+            parts.append(f"viewer {self.viewer}")
         return "; ".join(parts)
 
     @classmethod
@@ -158,10 +169,10 @@ class Options:
                     "options",
                     text,
                     'what scorecard-xl writes there: organisation "NAME"; marking "TEXT"; publish N; '
-                    "protected",
+                    "protected; viewer libreoffice",
                 )
-            key = match[1] or match[3] or match[5]
-            found[key] = json.loads(match[2]) if match[2] else (match[4] or "")
+            key = match[1] or match[3] or match[5] or match[6]
+            found[key] = json.loads(match[2]) if match[2] else (match[4] or match[7] or "")
             position = match.end() + 2
         publish = found.get("publish")
         return cls(
@@ -169,6 +180,7 @@ class Options:
             organisation=found.get("organisation"),
             suppress_threshold=int(publish) if publish else None,
             protect_password="" if "protected" in found else None,
+            viewer=found.get("viewer", "excel"),
         )
 
     def check(self, source: str = "options") -> None:
@@ -193,6 +205,7 @@ class Options:
             if other.suppress_threshold is not None
             else self.suppress_threshold,
             protect_password=other.protect_password if other.protect else self.protect_password,
+            viewer=other.viewer if other.viewer != "excel" else self.viewer,
         )
 
 
@@ -323,8 +336,10 @@ def lay_out(
     generated_at: dt.datetime | None = None,
     workbook_folder: Path | None = None,
     options: Options | None = None,
+    profile: Profile | None = None,
 ) -> tuple[Scorecard, WorkbookLayout]:
-    """The scorecard for `period` and its workbook layout (what build writes and refresh reuses)."""
+    """The scorecard for `period` and its workbook layout (what build writes and refresh reuses),
+    laid out for `profile` (default: the program `options.viewer` names)."""
     options = options or Options()
     options.check()
     definition = inputs.definition
@@ -347,7 +362,7 @@ def lay_out(
         publication=publication_note(options.suppress_threshold),
         options_text=options.as_text(),
     )
-    layout = lay_out_workbook(scorecard, context)
+    layout = lay_out_workbook(scorecard, context, profile or VIEWERS[options.viewer])
     for sheet in layout.sheets:
         sheet.protected = options.protect
     return scorecard, layout

@@ -160,9 +160,15 @@ CONDITIONAL: dict[str, dict[str, Any]] = {
 }
 
 
+WRAPPED = "+wrap"  # a style name ending so is the style with its text wrapped (see layout.fitting)
+
+
 def cell_format(name: str, number_format: str | None = None) -> dict[str, Any]:
-    """The full xlsxwriter format properties of a named style."""
-    props = {**_BASE, **STYLES[name]}
+    """The full xlsxwriter format properties of a named style (or of its wrapped variant)."""
+    base, wrapped, _ = name.partition(WRAPPED)
+    props = {**_BASE, **STYLES[base]}
+    if wrapped:
+        props.update({"text_wrap": True, "valign": "top"})
     if number_format:
         props["num_format"] = number_format
     return props

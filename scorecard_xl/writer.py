@@ -188,6 +188,21 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
         placed = ws.conditional_format(*rule.ranges[0], options)
         _check(placed, f"a conditional format on {sheet.name}")
     _write_sparklines(ws, sheet)
+    for picture in sheet.pictures:
+        ws.insert_image(
+            picture.row,
+            picture.col,
+            f"trend-{picture.row + 1}.png",
+            {
+                "image_data": io.BytesIO(picture.png),
+                "x_offset": picture.offset[0],
+                "y_offset": picture.offset[1],
+                "x_scale": 1 / picture.scale,
+                "y_scale": 1 / picture.scale,
+                "object_position": 1,  # moves and sizes with its cell
+                "description": picture.description,
+            },
+        )
     for table in sheet.tables:
         ws.add_table(
             table.first_row,
@@ -239,7 +254,9 @@ def _write_sparklines(ws: Worksheet, sheet: SheetLayout) -> None:
             "markers_color": SPARKLINE_COLOUR,
             "last_point": True,
             "last_color": SPARKLINE_LAST,
-            "empty_cells": "connect",
+            # A blank cell is a gap: a quarterly measure's other months, or a month without a value
+            # (GUIDE 8: "span" joined them, so a quarterly measure looked monthly).
+            "empty_cells": "gaps",
         }
         _check(ws.add_sparkline(first.row, first.col, options), f"sparklines on {sheet.name}")
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from scorecard_xl.layout import record
-from scorecard_xl.layout.common import CONTENTS_SHEET, fit_row_heights, sheet_name
+from scorecard_xl.layout.common import CONTENTS_SHEET, sheet_name
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.cover_sheet import lay_out_cover
 from scorecard_xl.layout.data_sheet import DATA_SHEET, lay_out_data
 from scorecard_xl.layout.definitions_sheet import DEFINITIONS_SHEET, lay_out_definitions
+from scorecard_xl.layout.fitting import fit_sheet
+from scorecard_xl.layout.profile import EXCEL, Profile
 from scorecard_xl.layout.scorecard_sheets import SCORECARD_SHEET, lay_out_scorecard, lay_out_section
 from scorecard_xl.layout.sheet import DefinedName, SheetLayout, WorkbookLayout
 from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, lay_out_summary
+from scorecard_xl.layout.trend_pictures import draw_trends
 from scorecard_xl.model import Scorecard
 
-__all__ = ["BuildContext", "lay_out_workbook"]
+__all__ = ["BuildContext", "Profile", "lay_out_workbook"]
 
 
 def section_sheet_names(scorecard: Scorecard) -> dict[str, str]:
@@ -24,7 +27,8 @@ def section_sheet_names(scorecard: Scorecard) -> dict[str, str]:
     return {s.id: sheet_name(s.sheet or s.title, taken) for s in scorecard.definition.sections}
 
 
-def lay_out_workbook(scorecard: Scorecard, context: BuildContext) -> WorkbookLayout:
+def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profile = EXCEL) -> WorkbookLayout:
+    """Every sheet of the workbook, laid out for `profile` (default: the workbook for Excel)."""
     definition = scorecard.definition
     names = section_sheet_names(scorecard)
     scorecard_sheet, grid = lay_out_scorecard(scorecard, context)
@@ -54,7 +58,9 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext) -> WorkbookLay
     cover = lay_out_cover(scorecard, context, contents)
     sheets = [cover, summary, scorecard_sheet, *sections, data, definitions]
     for sheet in sheets:
-        fit_row_heights(sheet)
+        fit_sheet(sheet, profile.renderer)
+        if profile.drawn_trends:
+            draw_trends(sheet)
     layout_signature = record.signature(definition.id, sheets, [m.id for m in definition.measures])
     row, col = cover.record[record.SIGNATURE]
     cover.put(row, col, layout_signature, "muted", "@")

@@ -181,7 +181,10 @@ def _key(sheet: SheetLayout, scorecard: Scorecard, row: int) -> int:
         ("► same", "No change as displayed."),
         (
             "Trend",
-            f"Sparkline of the {len(scorecard.window)} {'years' if definition.yearly else 'months'} shown.",
+            f"The {len(scorecard.window)} {'years' if definition.yearly else 'months'} shown, oldest "
+            "first: a gap is a period without a value; quarterly and termly measures show their "
+            "reporting months only; the latest value is orange. Where trends are drawn as pictures "
+            "(the PDF, the LibreOffice version) a dashed grey line is the target.",
         ),
     ]
     if definition.yearly:

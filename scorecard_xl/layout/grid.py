@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from scorecard_xl.assess import RAG_WORDS
 from scorecard_xl.definition import Benchmark, Section
+from scorecard_xl.drawing.trend import TrendSeries
 from scorecard_xl.layout.rules import quartile_rules, rag_rules, token_rule, verdict_rules
 from scorecard_xl.layout.sheet import Block, Formula, SheetLayout, Sparkline
-from scorecard_xl.model import MeasureRow, Scorecard
+from scorecard_xl.model import MeasureRow, Scorecard, reports_in
 from scorecard_xl.styles import number_format
-from scorecard_xl.values import Missing, Value
+from scorecard_xl.values import Missing, Value, format_for_text
 
 TEXT = "@"  # stops Excel turning a refreshed "Oct 22" header into a date
 NOT_JUDGED = "–"  # RAG cell of a measure with a target that cannot be judged this period
@@ -134,7 +135,9 @@ def lay_out_grid(
     _widths(sheet, [r for section in sections for r in scorecard.rows_in(section)], columns)
     sheet.blocks.append(Block("grid", header_row, columns.ref, last_row, columns.last_value_col))
     if definition.sparkline:
-        for at in measure_rows.values():
+        lines = {line.id: line for line in scorecard.rows}
+        for measure_id, at in measure_rows.items():
+            series, description = trend_of(scorecard, lines[measure_id])
             sheet.sparklines.append(
                 Sparkline(
                     at,
@@ -145,9 +148,29 @@ def lay_out_grid(
                     at,
                     columns.months[-1],
                     definition.sparkline,
+                    series,
+                    description,
                 )
             )
     return GridPlacement(header_row, header_row + 1, last_row, measure_rows, columns)
+
+
+def trend_of(scorecard: Scorecard, line: MeasureRow) -> tuple[TrendSeries, str]:
+    """What a measure's trend shows, and the same in words (a drawn trend's alternative text):
+    periods the measure does not report in are skipped, reported periods without a number are gaps."""
+    measure = line.measure
+    reported = tuple(reports_in(measure, period) for period in scorecard.window)
+    values = tuple(value if isinstance(value, float) else None for value in line.months)
+    target = line.target if isinstance(line.target, float) else None
+    shown = [
+        f"{period.label} {format_for_text(value, measure.unit, measure.decimals) or 'no value'}"
+        for period, value, reports in zip(scorecard.window, line.months, reported, strict=True)
+        if reports
+    ]
+    words = f"Trend of {measure.id}: {', '.join(shown)}"
+    if target is not None:
+        words += f"; target {format_for_text(target, measure.unit, measure.decimals)}"
+    return TrendSeries(values, reported, target), words
 
 
 def _group_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns, row: int) -> None:

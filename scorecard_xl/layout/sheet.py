@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scorecard_xl.drawing.trend import TrendSeries
+
 StyleKey = tuple[str, str | None]  # (style name in styles.STYLES, number format or None)
 _STYLE_KEYS: dict[StyleKey, StyleKey] = {}
 
@@ -54,6 +56,23 @@ class Sparkline:
     last_row: int
     last_col: int
     kind: str  # "line" or "column"
+    series: TrendSeries | None = None  # what it shows, for drawing it where sparklines cannot show
+    description: str = ""  # the trend in words: a drawn trend's alternative text
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A PNG in one cell, `width` x `height` pixels shown (96 dpi), `offset` pixels from its top-left
+    corner; drawn `scale` times larger than shown, so it stays sharp in print."""
+
+    row: int
+    col: int
+    png: bytes
+    width: int
+    height: int
+    offset: tuple[int, int]
+    scale: int
+    description: str  # alternative text
 
 
 @dataclass(frozen=True)
@@ -114,6 +133,7 @@ class SheetLayout:
     outline: dict[int, int] = field(default_factory=dict)  # row -> outline level
     conditional_formats: list[ConditionalFormat] = field(default_factory=list)
     sparklines: list[Sparkline] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)
     tables: list[TableSpec] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)

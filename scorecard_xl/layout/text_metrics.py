@@ -1,0 +1,141 @@
+"""How much room text takes, measured with Calibri's metrics (Carlito's widths, committed as a table).
+
+Excel and LibreOffice lay a cell's text out with the advance widths of its font; Carlito, which
+LibreOffice draws for Calibri, has Calibri's widths glyph for glyph. So the width of a string at a
+size is the sum of its characters' widths, and wrapping can be worked out the way a spreadsheet
+does it. No font file is needed at run time.
+
+Units: points (1/72 inch) for text, Excel's "characters" for column widths (the width of a digit of
+the workbook's default font, Calibri 11, which is 7 pixels at 96 dpi).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from scorecard_xl.layout import carlito_widths
+
+DIGIT_PX = 7  # a Calibri 11 digit at 96 dpi: Excel's unit of column width
+COLUMN_PADDING_PX = 5  # Excel adds this to every column (xlsxwriter's _size_col does the same)
+POINTS_PER_PX = 0.75  # 96 dpi
+DEFAULT_COLUMN_CHARS = 8.43
+DEFAULT_ROW_POINTS = 15.0  # a row of Calibri 11, the default font
+# A glyph Carlito lacks (arrows such as ▲, CJK) is drawn from a fallback font; assume a full em.
+FALLBACK_EM = 1.0
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """What differs between programs that draw the same cells: how wide a column is, and the line
+    spacing of wrapped text."""
+
+    name: str
+    line_em: float  # distance between wrapped lines, in ems of the font size
+    row_margin: float  # points above and below a cell's text
+    points_per_pixel: float  # a column's width in Excel's pixels, as this program draws it
+
+
+# Excel fits 11 pt Calibri at 15 pt a line (1.36 em) and sizes columns in whole 96 dpi pixels, a
+# digit being 7 of them. LibreOffice spaces wrapped lines at the font's ascent plus descent (1.0 em
+# for Carlito), keeps a margin round them, and makes a column's character the digit's true width,
+# 111 twips (5.55 pt against Excel's 5.25): its columns are 5.7% wider (both measured in its PDFs).
+EXCEL = Renderer("Excel", line_em=1.36, row_margin=0.5, points_per_pixel=0.75)
+LIBREOFFICE = Renderer("LibreOffice", line_em=1.05, row_margin=2.0, points_per_pixel=111 / 20 / DIGIT_PX)
+CELL_PADDING = 5.0  # points: the gap a spreadsheet keeps between a cell's text and its edges
+SAFETY = 1.03  # text is laid out at device resolution; keep a little room for rounding
+
+
+def _table(runs: dict[int, str]) -> dict[int, int]:
+    widths: dict[int, int] = {}
+    for start, text in runs.items():
+        for offset, width in enumerate(text.split()):
+            widths[start + offset] = int(width)
+    return widths
+
+
+@functools.cache
+def _widths(bold: bool, italic: bool) -> dict[int, int]:
+    if bold and italic:
+        return _table(carlito_widths.BOLD_ITALIC)
+    if bold:
+        return _table(carlito_widths.BOLD)
+    if italic:
+        return _table(carlito_widths.ITALIC)
+    return _table(carlito_widths.REGULAR)
+
+
+@functools.lru_cache(maxsize=16384)  # the same titles recur on the Scorecard and the section sheets
+def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+    """Width in points of one line of `text` at `size` points."""
+    widths = _widths(bold, italic)
+    fallback = FALLBACK_EM * carlito_widths.UNITS_PER_EM
+    units = sum(widths.get(ord(char), fallback) for char in text)
+    return units * size / carlito_widths.UNITS_PER_EM
+
+
+def column_points(chars: float, renderer: Renderer | None = None) -> float:
+    """The width in points of a column `chars` wide, as `renderer` (default Excel, the narrower)
+    draws it."""
+    if chars < 1:
+        pixels = int(chars * (DIGIT_PX + COLUMN_PADDING_PX) + 0.5)
+    else:
+        pixels = int(chars * DIGIT_PX + 0.5) + COLUMN_PADDING_PX
+    return pixels * (renderer or EXCEL).points_per_pixel
+
+
+def column_chars(points: float) -> float:
+    """The narrowest column width (in characters, to 1/4) that is at least `points` wide."""
+    pixels = points / POINTS_PER_PX
+    chars = max((pixels - COLUMN_PADDING_PX) / DIGIT_PX, 0.0)
+    chars = -(-chars * 4 // 1) / 4  # round up to a quarter character
+    while column_points(chars) < points:
+        chars += 0.25
+    return chars
+
+
+def needed_points(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+    """Room a cell needs to show the widest line of `text` whole: text, padding and a margin."""
+    widest = max((text_width(line, size, bold, italic) for line in text.split("\n")), default=0.0)
+    return widest * SAFETY + CELL_PADDING
+
+
+_BREAK = re.compile(r"(?<=[ ])")  # break after spaces, as Excel does; other break points only help
+
+
+def wrap(text: str, points: float, size: float, bold: bool = False, italic: bool = False) -> list[str]:
+    """`text` wrapped into a cell `points` wide, greedily at spaces, a word too long for a line
+    broken between characters (as Excel and LibreOffice do)."""
+    room = max(points - CELL_PADDING, size) / SAFETY
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in _BREAK.split(paragraph):
+            candidate = line + word
+            if text_width(candidate.rstrip(), size, bold, italic) <= room:
+                line = candidate
+                continue
+            if line:
+                lines.append(line.rstrip())
+            line = ""
+            for char in word:  # a word wider than a line: break it between characters
+                if line and text_width(line + char, size, bold, italic) > room:
+                    lines.append(line)
+                    line = ""
+                line += char
+        lines.append(line.rstrip())
+    return lines
+
+
+def line_count(text: str, points: float, size: float, bold: bool = False, italic: bool = False) -> int:
+    return len(wrap(text, points, size, bold, italic))
+
+
+def row_points(lines: int, size: float, renderer: Renderer) -> float:
+    """Height of a row showing `lines` lines of text at `size` points."""
+    return lines * size * renderer.line_em + 2 * renderer.row_margin
+
+
+def longest_word_points(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+    return max((text_width(word, size, bold, italic) for word in text.split()), default=0.0)
