@@ -161,8 +161,8 @@ def fit_sheet(sheet: SheetLayout, renderer: Renderer = EXCEL) -> None:
         if chars > sheet.widths.get(col, DEFAULT_COLUMN_CHARS):
             sheet.widths[col] = chars
 
-    runs_on: list[_Text] = []
-    for text in texts:
+    runs_on: set[int] = set()  # positions in `texts`: a set, as a list's `in` made the fit quadratic
+    for position, text in enumerate(texts):
         if text.col in sheet.hidden_columns:
             continue
         if text.wraps:
@@ -175,11 +175,10 @@ def fit_sheet(sheet: SheetLayout, renderer: Renderer = EXCEL) -> None:
         elif text.number or text.align != "left":
             widen(text.col, needed_points(text.text, text.size, text.bold, text.italic))
         else:
-            runs_on.append(text)
+            runs_on.add(position)
     # Left-aligned text last, once the columns it may run on into have their widths.
-    for position, text in enumerate(texts):
-        if text not in runs_on:
-            continue
+    for position in sorted(runs_on):
+        text = texts[position]
         need = needed_points(text.text, text.size, text.bold, text.italic)
         room, col = width(text.col), text.col + 1
         while room < need and col not in occupied[text.row] and (last_printed is None or col <= last_printed):
