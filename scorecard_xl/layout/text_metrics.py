@@ -12,6 +12,7 @@ the workbook's default font, Calibri 11, which is 7 pixels at 96 dpi).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -66,12 +67,17 @@ def _widths(bold: bool, italic: bool) -> dict[int, int]:
     return _table(carlito_widths.REGULAR)
 
 
-@functools.lru_cache(maxsize=16384)  # the same titles recur on the Scorecard and the section sheets
+@functools.cache
+def _char_widths(bold: bool, italic: bool) -> dict[str, int]:
+    """_widths keyed by the character itself, so a line is summed by map() without ord() calls."""
+    return {chr(code): width for code, width in _widths(bold, italic).items()}
+
+
+@functools.lru_cache(maxsize=65536)  # titles recur on every sheet; a large scorecard has many numbers
 def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
     """Width in points of one line of `text` at `size` points."""
-    widths = _widths(bold, italic)
     fallback = FALLBACK_EM * carlito_widths.UNITS_PER_EM
-    units = sum(widths.get(ord(char), fallback) for char in text)
+    units = sum(map(_char_widths(bold, italic).get, text, itertools.repeat(fallback)))
     return units * size / carlito_widths.UNITS_PER_EM
 
 
