@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from typing import Any
 
 import xlsxwriter
@@ -189,6 +190,7 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
         _check(placed, f"a conditional format on {sheet.name}")
     _write_sparklines(ws, sheet)
     for picture in sheet.pictures:
+        drawn_width, drawn_height = struct.unpack(">II", picture.png[16:24])  # the PNG's IHDR
         ws.insert_image(
             picture.row,
             picture.col,
@@ -197,8 +199,8 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
                 "image_data": io.BytesIO(picture.png),
                 "x_offset": picture.offset[0],
                 "y_offset": picture.offset[1],
-                "x_scale": 1 / picture.scale,
-                "y_scale": 1 / picture.scale,
+                "x_scale": picture.width / drawn_width,
+                "y_scale": picture.height / drawn_height,
                 "object_position": 1,  # moves and sizes with its cell
                 "description": picture.description,
             },
@@ -317,10 +319,18 @@ def _page_setup(ws: Worksheet, sheet: SheetLayout) -> None:
     if setup.landscape:
         ws.set_landscape()
     ws.set_paper(PAPER_SIZES[setup.paper])
-    if setup.fit_width:
+    if setup.scale is not None:
+        ws.set_print_scale(setup.scale)
+    elif setup.fit_width:
         ws.fit_to_pages(1, 0)
+    if setup.row_breaks:
+        ws.set_h_pagebreaks(list(setup.row_breaks))
+    if setup.column_breaks:
+        ws.set_v_pagebreaks(list(setup.column_breaks))
     if setup.repeat_rows:
         ws.repeat_rows(*setup.repeat_rows)
+    if setup.repeat_columns:
+        ws.repeat_columns(*setup.repeat_columns)
     if setup.print_area:
         ws.print_area(*setup.print_area)
     left, right, top, bottom = setup.margins

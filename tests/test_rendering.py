@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from scorecard_xl.check import find_auditor
+from scorecard_xl.errors import InputError
 from scorecard_xl.libreoffice import convert_to_pdf
 
 A3_LANDSCAPE = (1190.55, 841.89)  # points
@@ -79,3 +82,29 @@ def test_openxml_audit_finds_nothing(sample_book: Path) -> None:
     done = subprocess.run([audit, "-f", "microsoft365", str(sample_book)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Errors: 0" in done.stdout
+
+
+@pytest.mark.libreoffice
+def test_a_failed_libreoffice_run_is_tried_again_with_a_fresh_profile(
+    sample_book: Path, tmp_path: Path
+) -> None:
+    """LibreOffice once crashed starting beside another conversion. Here its first run really fails
+    (the profile it is given is a file, not a folder: "User installation could not be completed");
+    the second, with a fresh profile, converts the workbook."""
+    broken = tmp_path / "broken-profile"
+    broken.write_text("not a folder")
+    profiles = iter([contextlib.nullcontext(str(broken)), tempfile.TemporaryDirectory()])
+    [pdf] = convert_to_pdf([sample_book], tmp_path / "out", fresh_profile=lambda: next(profiles))
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.libreoffice
+def test_a_second_failure_is_reported_with_what_libreoffice_said(sample_book: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken-profile"
+    broken.write_text("not a folder")
+    with pytest.raises(InputError) as caught:
+        convert_to_pdf(
+            [sample_book], tmp_path / "out", fresh_profile=lambda: contextlib.nullcontext(str(broken))
+        )
+    message = caught.value.message()
+    assert "could not convert scorecard.pdf" in message and "exit code" in message, message

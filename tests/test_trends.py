@@ -17,7 +17,8 @@ import pytest
 from board_cards import FIXED, GAPPY, QUARTERLY, stress_inputs
 from PIL import Image
 
-from scorecard_xl.drawing.trend import LATEST_DOT, OVERSAMPLE, TrendSeries, draw_trend, trend_shape
+from scorecard_xl.drawing.series import TrendSeries
+from scorecard_xl.drawing.trend import LATEST_DOT, OVERSAMPLE, draw_trend, trend_shape
 from scorecard_xl.layout import profile
 from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.layout.trend_pictures import cell_pixels

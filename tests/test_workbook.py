@@ -65,8 +65,13 @@ def test_scorecard_print_setup(book: openpyxl.Workbook) -> None:
     ws = book["Scorecard"]
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == 8  # A3
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # None: 1
+    # One page wide at a scale worked out from the measured columns (text at 7 pt or more), pages
+    # breaking between sections only (layout.pagination).
+    assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert 70 <= ws.page_setup.scale <= 100
+    sections = {s.title for s in load_inputs(TEMPLATE, [SAMPLE / "data.csv"]).definition.sections}
+    breaks = [brk.id for brk in ws.row_breaks.brk]
+    assert breaks and all(ws.cell(row + 1, 1).value in sections for row in breaks), breaks
     assert ws.print_title_rows == "$2:$6"  # the subtitle (with the period) and the column headers
     assert "OFFICIAL" in ws.oddHeader.center.text and "OFFICIAL" in ws.oddFooter.center.text
     assert "&P of &N" in ws.oddFooter.right.text

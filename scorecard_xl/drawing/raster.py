@@ -1,9 +1,9 @@
 """An anti-aliased RGBA canvas for lines, dots, bars and dashes, in pure Python.
 
-Each shape is first reduced to coverage (how much of each pixel it covers, 0 to 1, from the
-distance of the pixel's centre to the shape), then painted over the canvas once, so where a line's
-segments meet the join is not painted twice. Only the pixels near a shape are visited, which keeps
-a trend of a dozen points to a few thousand pixel visits.
+Each shape is first reduced to coverage (how much of each pixel it covers, 0 to 1: the area of the
+pixel inside the shape, or the distance of its centre from a dot's edge), then painted over the
+canvas once, so where a line's segments meet the join is not painted twice. Only the pixels a shape
+touches are visited, which keeps a trend of a dozen points to a few thousand pixel visits.
 """
 
 from __future__ import annotations
@@ -31,63 +31,52 @@ class Canvas:
         self.width, self.height = width, height
         self._pixels = bytearray(width * height * 4)
 
-    def _cover(self, coverage: Coverage, x: int, y: int, amount: float) -> None:
-        if amount > 0 and 0 <= x < self.width and 0 <= y < self.height:
-            index = y * self.width + x
-            if amount > coverage.get(index, 0.0):
-                coverage[index] = min(amount, 1.0)
-
-    def polyline_coverage(self, points: list[Point], thickness: float, coverage: Coverage) -> None:
-        """Add a line through `points` (at least two), `thickness` pixels wide, round-ended."""
-        radius = thickness / 2
+    def trace_coverage(self, points: list[Point], thickness: float, coverage: Coverage) -> None:
+        """Add a line `thickness` pixels wide through `points`, which run left to right (a trend):
+        each pixel column is covered by the span the line crosses there, widened by the line's
+        thickness measured vertically. Its ends are square: a trend puts a dot on every point."""
+        half = thickness / 2
+        width, height = self.width, self.height
         for (x1, y1), (x2, y2) in itertools.pairwise(points):
-            self._segment(x1, y1, x2, y2, radius, coverage)
-
-    def _segment(self, x1: float, y1: float, x2: float, y2: float, radius: float, coverage: Coverage) -> None:
-        dx, dy = x2 - x1, y2 - y1
-        length_squared = dx * dx + dy * dy
-        reach = radius + 1.0
-        for x in range(math.floor(min(x1, x2) - reach), math.ceil(max(x1, x2) + reach)):
-            centre_x = x + 0.5
-            # The segment's y over the columns within reach of this one, widened by the reach.
-            lo_x, hi_x = max(centre_x - reach, min(x1, x2)), min(centre_x + reach, max(x1, x2))
-            if lo_x > hi_x:
-                lo_x = hi_x = x1 if abs(centre_x - x1) < abs(centre_x - x2) else x2
-            ys = [self._y_at(x1, y1, x2, y2, lo_x), self._y_at(x1, y1, x2, y2, hi_x)]
-            if not 0 <= x < self.width:
-                continue
-            for y in range(max(math.floor(min(ys) - reach), 0), min(math.ceil(max(ys) + reach), self.height)):
-                centre_y = y + 0.5
-                t = ((centre_x - x1) * dx + (centre_y - y1) * dy) / length_squared if length_squared else 0.0
-                t = 0.0 if t < 0 else 1.0 if t > 1 else t
-                amount = radius + 0.5 - math.hypot(centre_x - x1 - t * dx, centre_y - y1 - t * dy)
-                if amount > 0:
-                    index = y * self.width + x
+            if x2 <= x1:
+                raise ValueError("a trend's points run left to right")
+            slope = (y2 - y1) / (x2 - x1)
+            spread = half * math.sqrt(1 + slope * slope)
+            for x in range(max(math.floor(x1), 0), min(math.ceil(x2), width)):
+                left, right = max(x, x1), min(x + 1, x2)  # the part of this column the segment crosses
+                y_left, y_right = y1 + slope * (left - x1), y1 + slope * (right - x1)
+                top, bottom = min(y_left, y_right) - spread, max(y_left, y_right) + spread
+                share = right - left
+                for y in range(max(math.floor(top), 0), min(math.ceil(bottom), height)):
+                    amount = (min(y + 1, bottom) - max(y, top)) * share
+                    index = y * width + x
                     if amount > coverage.get(index, 0.0):
-                        coverage[index] = amount if amount < 1 else 1.0
-
-    @staticmethod
-    def _y_at(x1: float, y1: float, x2: float, y2: float, x: float) -> float:
-        if x2 == x1:
-            return y1 if abs(x - x1) < 1e-9 else min(y1, y2)
-        return y1 + (y2 - y1) * (x - x1) / (x2 - x1)
+                        coverage[index] = amount
 
     def disc_coverage(self, centre: Point, radius: float, coverage: Coverage) -> None:
         cx, cy = centre
-        for y in range(math.floor(cy - radius - 1), math.ceil(cy + radius + 1)):
-            for x in range(math.floor(cx - radius - 1), math.ceil(cx + radius + 1)):
-                distance = math.hypot(x + 0.5 - cx, y + 0.5 - cy)
-                self._cover(coverage, x, y, radius + 0.5 - distance)
+        width, height = self.width, self.height
+        for y in range(max(math.floor(cy - radius - 1), 0), min(math.ceil(cy + radius + 1), height)):
+            for x in range(max(math.floor(cx - radius - 1), 0), min(math.ceil(cx + radius + 1), width)):
+                amount = radius + 0.5 - math.hypot(x + 0.5 - cx, y + 0.5 - cy)
+                if amount > 0:
+                    index = y * width + x
+                    if amount > coverage.get(index, 0.0):
+                        coverage[index] = amount if amount < 1 else 1.0
 
     def rectangle_coverage(
         self, left: float, top: float, right: float, bottom: float, coverage: Coverage
     ) -> None:
         """A filled rectangle, its edges anti-aliased by how much of each edge pixel they cover."""
-        for y in range(math.floor(top), math.ceil(bottom)):
+        width = self.width
+        columns = range(max(math.floor(left), 0), min(math.ceil(right), width))
+        for y in range(max(math.floor(top), 0), min(math.ceil(bottom), self.height)):
             vertical = min(bottom, y + 1) - max(top, y)
-            for x in range(math.floor(left), math.ceil(right)):
-                horizontal = min(right, x + 1) - max(left, x)
-                self._cover(coverage, x, y, vertical * horizontal)
+            for x in columns:
+                amount = vertical * (min(right, x + 1) - max(left, x))
+                index = y * width + x
+                if amount > coverage.get(index, 0.0):
+                    coverage[index] = amount
 
     def dashed_line_coverage(
         self, y: float, left: float, right: float, thickness: float, dash: float, coverage: Coverage
@@ -106,18 +95,19 @@ class Canvas:
         pixels = self._pixels
         for index, alpha in coverage.items():
             at = index * 4
-            if not pixels[at + 3]:  # most pixels: nothing below yet
-                pixels[at : at + 4] = bytes((red, green, blue, round(alpha * 255)))
+            below = pixels[at + 3]
+            if not below:  # most pixels: nothing painted there yet
+                pixels[at] = red
+                pixels[at + 1] = green
+                pixels[at + 2] = blue
+                pixels[at + 3] = int(alpha * 255 + 0.5)
                 continue
-            below = pixels[at + 3] / 255
-            out = alpha + below * (1 - alpha)
-            if out <= 0:
-                continue
-            keep = below * (1 - alpha) / out
-            pixels[at] = round(red * alpha / out + pixels[at] * keep)
-            pixels[at + 1] = round(green * alpha / out + pixels[at + 1] * keep)
-            pixels[at + 2] = round(blue * alpha / out + pixels[at + 2] * keep)
-            pixels[at + 3] = round(out * 255)
+            under = below / 255 * (1 - alpha)
+            out = alpha + under
+            pixels[at] = int((red * alpha + pixels[at] * under) / out + 0.5)
+            pixels[at + 1] = int((green * alpha + pixels[at + 1] * under) / out + 0.5)
+            pixels[at + 2] = int((blue * alpha + pixels[at + 2] * under) / out + 0.5)
+            pixels[at + 3] = int(out * 255 + 0.5)
 
     def png(self) -> bytes:
         return encode_rgba(self.width, self.height, self._pixels)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scorecard_xl.drawing.raster import Canvas, Coverage, Point, hex_colour
+from scorecard_xl.drawing.series import TrendSeries
 
 OVERSAMPLE = 3  # pixels drawn per pixel shown: 288 dpi, sharp when printed and zoomed
 LINE = 1.25  # widths and radii in shown pixels (96 dpi)
@@ -24,20 +25,6 @@ LATEST_DOT = 2.3
 TARGET_LINE = 0.9
 TARGET_DASH = 2.5
 BAR_SHARE = 0.62  # of a period's slot
-
-
-@dataclass(frozen=True)
-class TrendSeries:
-    """What a trend shows: a value (or None) for each period, whether the measure reports in it,
-    and the target, if any."""
-
-    values: tuple[float | None, ...]
-    reported: tuple[bool, ...]
-    target: float | None = None
-
-    def __post_init__(self) -> None:
-        if len(self.values) != len(self.reported):
-            raise ValueError("a trend needs one 'reported' flag per value")
 
 
 @dataclass(frozen=True)
@@ -132,7 +119,7 @@ def draw_trend(
         chosen = latest_coverage if index == shape.latest else series_coverage
         canvas.rectangle_coverage(left, top, right, bottom, chosen)
     for run in shape.lines:
-        canvas.polyline_coverage(list(run), LINE * scale, series_coverage)
+        canvas.trace_coverage(list(run), LINE * scale, series_coverage)
     for index, centre in shape.points:
         if index != shape.latest:
             canvas.disc_coverage(centre, DOT * scale, series_coverage)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from scorecard_xl.layout import record
 from scorecard_xl.layout.common import CONTENTS_SHEET, sheet_name
 from scorecard_xl.layout.context import BuildContext
@@ -9,14 +11,24 @@ from scorecard_xl.layout.cover_sheet import lay_out_cover
 from scorecard_xl.layout.data_sheet import DATA_SHEET, lay_out_data
 from scorecard_xl.layout.definitions_sheet import DEFINITIONS_SHEET, lay_out_definitions
 from scorecard_xl.layout.fitting import fit_sheet
-from scorecard_xl.layout.profile import EXCEL, Profile
-from scorecard_xl.layout.scorecard_sheets import SCORECARD_SHEET, lay_out_scorecard, lay_out_section
+from scorecard_xl.layout.page_numbers import number_pages
+from scorecard_xl.layout.pagination import Pages, pack_paper, paginate
+from scorecard_xl.layout.profile import BOARD_PACK, EXCEL, Profile
+from scorecard_xl.layout.scorecard_sheets import (
+    SCORECARD_SHEET,
+    lay_out_printed_scorecard,
+    lay_out_scorecard,
+    lay_out_section,
+)
 from scorecard_xl.layout.sheet import DefinedName, SheetLayout, WorkbookLayout
-from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, lay_out_summary
+from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, PrintedRows, lay_out_summary
 from scorecard_xl.layout.trend_pictures import draw_trends
 from scorecard_xl.model import Scorecard
 
-__all__ = ["BuildContext", "Profile", "lay_out_workbook"]
+__all__ = ["BuildContext", "Profile", "lay_out_board_pack", "lay_out_workbook"]
+
+SUMMARY_HOLDS = "Red, amber and green counts by section, and every measure off target"
+DEFINITIONS_HOLD = "How each measure is counted and judged"
 
 
 def section_sheet_names(scorecard: Scorecard) -> dict[str, str]:
@@ -28,7 +40,10 @@ def section_sheet_names(scorecard: Scorecard) -> dict[str, str]:
 
 
 def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profile = EXCEL) -> WorkbookLayout:
-    """Every sheet of the workbook, laid out for `profile` (default: the workbook for Excel)."""
+    """Every sheet of the workbook, laid out for `profile` (default: the workbook for Excel); the
+    board pack profile lays out the printed pack instead (see lay_out_board_pack)."""
+    if profile.board_pack:
+        return lay_out_board_pack(scorecard, context, profile)
     definition = scorecard.definition
     names = section_sheet_names(scorecard)
     scorecard_sheet, grid = lay_out_scorecard(scorecard, context)
@@ -40,11 +55,8 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profi
     data = lay_out_data(scorecard, context)
     definitions = lay_out_definitions(scorecard, context)
     contents = [
-        (SUMMARY_SHEET, "Red, amber and green counts by section, and every measure off target"),
-        (
-            SCORECARD_SHEET,
-            "Every measure: months, YTD, trend, target and RAG, direction, comparators",
-        ),
+        (SUMMARY_SHEET, SUMMARY_HOLDS),
+        (SCORECARD_SHEET, "Every measure: months, YTD, trend, target and RAG, direction, comparators"),
         *[
             (
                 names[s.id],
@@ -53,14 +65,11 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profi
             for s in definition.sections
         ],
         (DATA_SHEET, "Every figure shown, as a table to filter or pivot"),
-        (DEFINITIONS_SHEET, "How each measure is counted and judged"),
+        (DEFINITIONS_SHEET, DEFINITIONS_HOLD),
     ]
     cover = lay_out_cover(scorecard, context, contents)
     sheets = [cover, summary, scorecard_sheet, *sections, data, definitions]
-    for sheet in sheets:
-        fit_sheet(sheet, profile.renderer)
-        if profile.drawn_trends:
-            draw_trends(sheet)
+    _fit_and_paginate(sheets, scorecard, profile)
     layout_signature = record.signature(definition.id, sheets, [m.id for m in definition.measures])
     row, col = cover.record[record.SIGNATURE]
     cover.put(row, col, layout_signature, "muted", "@")
@@ -80,6 +89,70 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profi
             period_col,
         )
     )
+    layout = _workbook(scorecard, context, sheets, defined, layout_signature)
+    layout.board_pack = functools.partial(lay_out_board_pack, scorecard, context)
+    return layout
+
+
+def lay_out_board_pack(
+    scorecard: Scorecard, context: BuildContext, profile: Profile = BOARD_PACK
+) -> WorkbookLayout:
+    """The printed board pack: the Cover (what the pack is, its contents with page numbers, the
+    key), the Summary, one Scorecard of every section with positions against comparators (sections
+    sharing pages where they fit), and the Definitions. No refresh record, links or Data table: it
+    is for paper and PDF readers."""
+    definition = scorecard.definition
+    scorecard_sheet, grid = lay_out_printed_scorecard(scorecard, context)
+    section_rows = {
+        section.id: min(grid.measure_rows[line.id] for line in scorecard.rows_in(section)) - 1
+        for section in definition.sections
+        if scorecard.rows_in(section)
+    }
+    rows = PrintedRows(SCORECARD_SHEET, section_rows, dict(grid.measure_rows))
+    summary = lay_out_summary(scorecard, context, {}, SCORECARD_SHEET, rows)
+    definitions = lay_out_definitions(scorecard, context, printed=True)
+    contents = [
+        (SUMMARY_SHEET, SUMMARY_HOLDS),
+        (
+            SCORECARD_SHEET,
+            "Every measure by section: months, YTD, trend, target and RAG, direction, comparators",
+        ),
+        *[(section.title, "") for section in definition.sections if section.id in section_rows],
+        (DEFINITIONS_SHEET, DEFINITIONS_HOLD),
+    ]
+    places = {SUMMARY_SHEET: (SUMMARY_SHEET, 0), SCORECARD_SHEET: (SCORECARD_SHEET, 0)}
+    places.update(
+        {s.title: (SCORECARD_SHEET, section_rows[s.id]) for s in definition.sections if s.id in section_rows}
+    )
+    places[DEFINITIONS_SHEET] = (DEFINITIONS_SHEET, 0)
+    cover = lay_out_cover(scorecard, context, contents, places)
+    sheets = [cover, summary, scorecard_sheet, definitions]
+    pages = _fit_and_paginate(sheets, scorecard, profile)
+    number_pages(sheets, pages)
+    return _workbook(scorecard, context, sheets, [], "")
+
+
+def _fit_and_paginate(sheets: list[SheetLayout], scorecard: Scorecard, profile: Profile) -> list[Pages]:
+    """Fit every sheet's text, then work out its pages, all on one paper; trends drawn where the
+    profile asks."""
+    for sheet in sheets:
+        fit_sheet(sheet, profile.renderer)
+    paper = pack_paper(sheets, scorecard.definition.paper)
+    pages = [paginate(sheet, paper) for sheet in sheets]
+    if profile.drawn_trends:
+        for sheet in sheets:
+            draw_trends(sheet)
+    return pages
+
+
+def _workbook(
+    scorecard: Scorecard,
+    context: BuildContext,
+    sheets: list[SheetLayout],
+    defined: list[DefinedName],
+    layout_signature: str,
+) -> WorkbookLayout:
+    definition = scorecard.definition
     return WorkbookLayout(
         sheets=sheets,
         properties={

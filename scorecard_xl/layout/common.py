@@ -30,13 +30,17 @@ def print_setup(scorecard: Scorecard, repeat_rows: tuple[int, int] | None = None
     marking = _escape(definition.marking)
     # No period or date here: a refresh from Excel cannot rewrite headers, so they must not go stale.
     # The period is on each sheet's subtitle row, which the repeated print rows include.
-    header = f'&L&8{_escape(definition.organisation)}&C&"Calibri,Bold"&11{marking}&R&8&A'
-    footer = f'&L&8&F&C&"Calibri,Bold"&11{marking}&R&8Page &P of &N'
+    # Headers are scaled with the sheet, which prints at 70% or more (layout.pagination): 10 pt keeps
+    # them at 7 pt or more on paper.
+    header = f'&L&10{_escape(definition.organisation)}&C&"Calibri,Bold"&12{marking}&R&10&A'
+    footer = f'&L&10&F&C&"Calibri,Bold"&12{marking}&R&10Page &P of &N'
     return PrintSetup(paper=definition.paper, repeat_rows=repeat_rows, header=header, footer=footer)
 
 
-def title_block(sheet: SheetLayout, scorecard: Scorecard, title: str, width_cols: int) -> int:
-    """Title, subtitle and a link back to the contents; returns the first free row."""
+def title_block(
+    sheet: SheetLayout, scorecard: Scorecard, title: str, width_cols: int, printed: bool = False
+) -> int:
+    """Title, subtitle and a link back to the contents (not on paper); returns the first free row."""
     definition = scorecard.definition
     sheet.put(0, 0, title, "title")
     sheet.put(0, width_cols - 1, definition.marking, "marking")
@@ -46,6 +50,6 @@ def title_block(sheet: SheetLayout, scorecard: Scorecard, title: str, width_cols
     organisation = definition.organisation.replace('"', '""')
     formula = f'="{organisation} · "&{quote_sheet(CONTENTS_SHEET)}!{a1(2, 1, absolute=True)}'
     sheet.put(1, 0, Formula(formula, cached), "subtitle")
-    if sheet.name != CONTENTS_SHEET:
+    if sheet.name != CONTENTS_SHEET and not printed:
         sheet.put(2, 0, Link(CONTENTS_SHEET, "A1", "◄ Contents and key"), "link")
     return 4

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from scorecard_xl.layout import record
 from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
 from scorecard_xl.layout.context import BuildContext
-from scorecard_xl.layout.sheet import Block, Link, SheetLayout, Validation, range_ref
+from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, Validation, range_ref
 from scorecard_xl.model import Scorecard
 from scorecard_xl.styles import CONDITIONAL
 from scorecard_xl.values import MISSING_TOKENS
@@ -20,9 +20,14 @@ PERIODS_COL = 4  # the period picker's list, right of the text
 
 
 def lay_out_cover(
-    scorecard: Scorecard, context: BuildContext, contents: Sequence[tuple[str, str]]
+    scorecard: Scorecard,
+    context: BuildContext,
+    contents: Sequence[tuple[str, str]],
+    printed: Mapping[str, tuple[str, int]] | None = None,
 ) -> SheetLayout:
-    """`contents` lists (sheet name, what it holds) in workbook order."""
+    """`contents` lists (sheet name, what it holds) in workbook order. `printed` makes the Cover of
+    the printed pack: where each entry of the contents prints (sheet, row), for its page number;
+    and what a reader of paper needs about the pack, not the record a refresh reads."""
     definition = scorecard.definition
     sheet = SheetLayout(CONTENTS_SHEET, tab_color="#1F3864")
     sheet.widths.update({0: 2.0, LABEL: 20.0, TEXT: 100.0, TEXT + 1: 3.0, PERIODS_COL: 16.0})
@@ -33,9 +38,18 @@ def lay_out_cover(
     sheet.blocks.append(Block("period_text", 2, LABEL, 2, LABEL))
     sheet.record[record.PERIOD_TEXT] = (2, LABEL)
     sheet.put(3, LABEL, definition.marking, "marking")
-    row = _about(sheet, scorecard, context, 5)
-    row = _contents(sheet, contents, row + 1)
-    _key(sheet, scorecard, row + 1)
+    if printed is None:
+        row = _about(sheet, scorecard, context, 5)
+        sheet.keep_together.append((5, row - 1))
+        top = row + 1
+        row = _contents(sheet, contents, top)
+    else:
+        row = _about_printed(sheet, scorecard, context, 5)
+        top = row + 1
+        row = _printed_contents(sheet, contents, printed, top)
+    sheet.keep_together.append((top, row - 1))
+    key_end = _key(sheet, scorecard, row + 1)
+    sheet.keep_together.append((row + 1, key_end - 1))
     sheet.print_setup = print_setup(scorecard)
     sheet.print_setup.print_area = (0, 0, max(r for r, *_ in sheet.cells), TEXT)
     return sheet
@@ -123,6 +137,46 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
             "Pick a month, then click Refresh on the Scorecard tab.",
         )
     )
+    return row
+
+
+def _about_printed(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row: int) -> int:
+    """What a reader of the printed pack needs to know of where it came from: no file paths, no
+    refresh settings."""
+    definition = scorecard.definition
+    row = _heading(sheet, row, "About this pack")
+    read = "; ".join(f"{Path(s.location).name} (sha256 {s.sha256[:12]})" for s in context.sources)
+    lines = [
+        ("Period", period_text(scorecard)),
+        ("Generated", f"{context.generated_text} by {context.generator}"),
+        ("Definition", f"{definition.id} version {definition.version} (sha256 {definition.sha256[:12]})"),
+        ("Data", read or "–"),
+    ]
+    if context.publication:
+        lines.insert(1, ("Publication", context.publication))
+    for label, text in lines:
+        sheet.put(row, LABEL, label, "label")
+        sheet.put(row, TEXT, text, "wrap", "@")
+        row += 1
+    sheet.keep_together.append((5, row - 1))
+    return row
+
+
+def _printed_contents(
+    sheet: SheetLayout,
+    contents: Sequence[tuple[str, str]],
+    printed: Mapping[str, tuple[str, int]],
+    row: int,
+) -> int:
+    """The contents with the page each part starts on: paper has no links."""
+    row = _heading(sheet, row, "Contents")
+    for name, description in contents:
+        target_sheet, target_row = printed[name]
+        sheet.put(row, LABEL, name, "label" if target_sheet == name else "text")
+        escaped = description.replace("{", "{{").replace("}", "}}")
+        text = f"{escaped}: page {{page}}" if description else "page {page}"
+        sheet.put_page_ref(row, TEXT, PageRef(row, TEXT, target_sheet, target_row, text), "text")
+        row += 1
     return row
 
 

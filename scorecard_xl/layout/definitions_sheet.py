@@ -53,10 +53,10 @@ def _reported(measure: Measure) -> str:
     return f"{measure.frequency} ({months})"
 
 
-def lay_out_definitions(scorecard: Scorecard, context: BuildContext) -> SheetLayout:
+def lay_out_definitions(scorecard: Scorecard, context: BuildContext, printed: bool = False) -> SheetLayout:
     sheet = SheetLayout(DEFINITIONS_SHEET)
     definition = scorecard.definition
-    top = title_block(sheet, scorecard, "Definitions", len(COLUMNS))
+    top = title_block(sheet, scorecard, "Definitions", len(COLUMNS), printed)
     titles = {s.id: s.title for s in definition.sections}
     row = top + 1
     for measure in definition.measures:

@@ -4,7 +4,8 @@ text, measured with Calibri's metrics (text_metrics).
 One pass over a laid-out sheet, whatever put the cells there, so a new sheet or column is fitted
 without code of its own. Sheets set the widths they want; fitting only widens:
 
-- a number, or centred or right-aligned text, must fit its own column (a number too wide shows ####);
+- a number, or centred or right-aligned text, must fit its own column (a number too wide shows ####;
+  numbers keep room for a digit more, so a refresh that brings a longer one does not show it);
 - left-aligned text may run on into empty cells to its right, as Excel and LibreOffice draw it, but
   not past the print area; if that is not room enough, its column widens;
 - wrapped text wraps; its column widens only to hold its longest word (up to MAX_WORD_CHARS);
@@ -172,7 +173,9 @@ def fit_sheet(sheet: SheetLayout, renderer: Renderer = EXCEL) -> None:
         elif text.last_col != text.col:
             spare = sum(width(c) for c in range(text.col, text.last_col))
             widen(text.last_col, needed_points(text.text, text.size, text.bold, text.italic) - spare)
-        elif text.number or text.align != "left":
+        elif text.number:  # with room for one digit more: a refreshed value may be longer
+            widen(text.col, needed_points(text.text + "0", text.size, text.bold, text.italic))
+        elif text.align != "left":
             widen(text.col, needed_points(text.text, text.size, text.bold, text.italic))
         else:
             runs_on.add(position)

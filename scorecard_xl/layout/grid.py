@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from scorecard_xl.assess import RAG_WORDS
 from scorecard_xl.definition import Benchmark, Section
-from scorecard_xl.drawing.trend import TrendSeries
+from scorecard_xl.drawing.series import TrendSeries
 from scorecard_xl.layout.rules import quartile_rules, rag_rules, token_rule, verdict_rules
 from scorecard_xl.layout.sheet import Block, Formula, SheetLayout, Sparkline
 from scorecard_xl.model import MeasureRow, Scorecard, reports_in
@@ -84,6 +84,17 @@ class GridColumns:
     def last_value_col(self) -> int:
         return self.commentary - 1
 
+    @property
+    def group_starts(self) -> tuple[int, ...]:
+        """The first column of each group under a group header: where a page may split the grid."""
+        starts = [
+            self.months[0],
+            self.ytd if self.ytd is not None else self.trend,
+            self.target if self.target is not None else self.vs_previous,
+        ]
+        starts += [group[0] for group in (self.comparators, self.benchmarks, self.outturns) if group]
+        return (*starts, self.commentary)
+
 
 @dataclass(frozen=True)
 class GridPlacement:
@@ -124,15 +135,18 @@ def lay_out_grid(
         sheet.put(row, columns.ref, section.title, "section_row", TEXT)
         for col in range(columns.measure, columns.commentary + 1):
             sheet.put(row, col, None, "section_row")
+        section_row = row
         row += 1
         for measure_row in rows:
             measure_rows[measure_row.id] = row
             _measure_line(sheet, scorecard, columns, row, measure_row, commentary, commentary_links)
             sheet.outline[row] = 1  # sections fold to their headers
             row += 1
+        sheet.keep_together.append((section_row, row - 1))  # a section prints unbroken where it can
     last_row = row - 1
     _rules(sheet, columns, header_row + 1, last_row, definition.benchmarks)
-    _widths(sheet, [r for section in sections for r in scorecard.rows_in(section)], columns)
+    _widths(sheet, columns)
+    sheet.column_groups = columns.group_starts
     sheet.blocks.append(Block("grid", header_row, columns.ref, last_row, columns.last_value_col))
     if definition.sparkline:
         lines = {line.id: line for line in scorecard.rows}
@@ -325,43 +339,18 @@ def _rules(
     quartile_rules(sheet, first, last, [(col, col) for col in quartiles])
 
 
-def _shown_length(value: Value | None, row: MeasureRow) -> int:
-    """Characters a value takes as displayed (a width estimate: rounding cannot change it by more
-    than a digit, and every column keeps room to spare)."""
-    if not isinstance(value, float):
-        return len(value.token) if isinstance(value, Missing) else 0
-    decimals = row.measure.decimals
-    if row.measure.unit.name == "percent":
-        return len(f"{value * 100:,.{decimals}f}") + 1
-    return len(f"{value:,.{decimals}f}")
-
-
-def _widths(sheet: SheetLayout, rows: Sequence[MeasureRow], columns: GridColumns) -> None:
-    """Wide enough for every value at default zoom (no ####), with room for a bigger month."""
-
-    def shown(values: list[tuple[Value | None, MeasureRow]]) -> int:
-        return max((_shown_length(v, r) for v, r in values), default=0)
-
-    widths = {columns.ref: max(7.0, max(len(r.id) for r in rows) * 1.1 + 1), columns.measure: 46.0}
-    for index, col in enumerate(columns.months):
-        widths[col] = max(7.5, shown([(r.months[index], r) for r in rows]) * 1.1 + 2.5)
-    if columns.ytd is not None:
-        widths[columns.ytd] = max(8.0, shown([(r.ytd, r) for r in rows]) * 1.1 + 2.5)
-    widths[columns.trend] = 11.0
-    if columns.target is not None and columns.rag is not None:
-        widths[columns.target] = max(7.5, shown([(r.target, r) for r in rows]) * 1.1 + 2.5)
-        widths[columns.rag] = 7.5
-    widths[columns.vs_previous] = 9.0
-    if columns.vs_last_year is not None:
-        widths[columns.vs_last_year] = 9.0
-    for index, col in enumerate(columns.benchmarks):
-        longest = max((len(r.benchmarks[index] or "") for r in rows), default=0)
-        widths[col] = max(8.0, longest * 1.1 + 2)
-    for index, col in enumerate(columns.comparators):
-        widths[col] = max(7.5, shown([(r.comparators[index], r) for r in rows]) * 1.1 + 2.5)
-    for col in columns.positions:
-        widths[col] = 7.5
-    for index, col in enumerate(columns.outturns):
-        widths[col] = max(7.5, shown([(r.outturns[index], r) for r in rows]) * 1.1 + 2.5)
-    widths[columns.commentary] = 40.0
+def _widths(sheet: SheetLayout, columns: GridColumns) -> None:
+    """Each column's least width; layout.fitting widens a column to what it shows, measured, with
+    room for a digit more (no #### after a refresh brings a bigger month)."""
+    widths = {columns.ref: 6.0, columns.measure: 46.0, columns.trend: 11.0, columns.commentary: 40.0}
+    values = [*columns.months, columns.ytd, columns.target, *columns.comparators, *columns.outturns]
+    widths.update({col: 6.5 for col in values if col is not None})
+    statuses = [
+        columns.rag,
+        columns.vs_previous,
+        columns.vs_last_year,
+        *columns.positions,
+        *columns.benchmarks,
+    ]
+    widths.update({col: 7.0 for col in statuses if col is not None})
     sheet.widths.update(widths)

@@ -1,5 +1,8 @@
 """The Scorecard sheet (every section) and one sheet per section (with positions against
-comparators). Commentary is typed on the Scorecard and shown on the section sheets."""
+comparators). Commentary is typed on the Scorecard and shown on the section sheets.
+
+The printed board pack has one Scorecard of every section with their positions instead: sections
+share pages where they fit (layout.pagination), where a sheet per section would give each its own."""
 
 from __future__ import annotations
 
@@ -55,6 +58,29 @@ def lay_out_section(
     return sheet, placement
 
 
+def lay_out_printed_scorecard(
+    scorecard: Scorecard, context: BuildContext
+) -> tuple[SheetLayout, GridPlacement]:
+    """The board pack's Scorecard: every section, with positions against comparators; commentary as
+    typed (its column left out of the print when nothing is typed)."""
+    definition = scorecard.definition
+    sheet = SheetLayout(SCORECARD_SHEET)
+    placement = _grid_sheet(
+        sheet,
+        scorecard,
+        context,
+        definition.sections,
+        definition.title,
+        dict(context.commentary),
+        None,
+        with_positions=True,
+        printed=True,
+    )
+    if not any(context.commentary.get(m.id) for m in definition.measures):
+        sheet.print_setup.print_area = (0, 0, placement.last_row, placement.columns.last_value_col)
+    return sheet, placement
+
+
 def _grid_sheet(
     sheet: SheetLayout,
     scorecard: Scorecard,
@@ -64,17 +90,21 @@ def _grid_sheet(
     commentary: dict[str, str],
     links: dict[str, str] | None,
     with_positions: bool,
+    printed: bool = False,
 ) -> GridPlacement:
     columns = GridColumns.plan(scorecard, with_positions)
-    top = title_block(sheet, scorecard, title, columns.commentary + 1)
+    top = title_block(sheet, scorecard, title, columns.commentary + 1, printed)
     if scorecard.definition.headline == "ytd":
         note = "RAG, direction against last year and comparators judge the YTD figure (bold), or the "
         note += "latest month where there is no YTD. Key on the Cover sheet."
     else:
         note = "RAG, directions and comparators judge the latest month. Key on the Cover sheet."
+    if printed:
+        note = note.replace("Cover sheet", "Cover")
     sheet.put(2, 2, note, "muted")
     placement = lay_out_grid(sheet, scorecard, sections, top, commentary, links, with_positions)
     sheet.freeze = (placement.first_row, placement.columns.measure + 1)
     sheet.print_setup = print_setup(scorecard, repeat_rows=(1, placement.header_row))
+    sheet.print_setup.repeat_columns = (placement.columns.ref, placement.columns.measure)
     sheet.print_setup.print_area = (0, 0, placement.last_row, placement.columns.commentary)
     return placement

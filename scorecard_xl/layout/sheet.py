@@ -7,10 +7,11 @@ throughout; A1 strings are made only at the edges.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from scorecard_xl.drawing.trend import TrendSeries
+from scorecard_xl.drawing.series import TrendSeries
 
 StyleKey = tuple[str, str | None]  # (style name in styles.STYLES, number format or None)
 _STYLE_KEYS: dict[StyleKey, StyleKey] = {}
@@ -62,8 +63,8 @@ class Sparkline:
 
 @dataclass(frozen=True)
 class Picture:
-    """A PNG in one cell, `width` x `height` pixels shown (96 dpi), `offset` pixels from its top-left
-    corner; drawn `scale` times larger than shown, so it stays sharp in print."""
+    """A PNG in one cell, shown `width` x `height` pixels (96 dpi) whatever its own size (drawn
+    larger, it stays sharp in print), `offset` pixels from the cell's top-left corner."""
 
     row: int
     col: int
@@ -71,8 +72,22 @@ class Picture:
     width: int
     height: int
     offset: tuple[int, int]
-    scale: int
     description: str  # alternative text
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """A cell of the printed pack naming the page on which a row of a sheet prints: `text` with
+    "{page}" in it, filled in once every sheet is paginated (layout.page_numbers)."""
+
+    row: int
+    col: int
+    sheet: str
+    target_row: int
+    text: str = "{page}"
+
+
+PAGE_PLACEHOLDER = "999"  # what a page number is fitted as, before it is known
 
 
 @dataclass(frozen=True)
@@ -113,8 +128,12 @@ class Validation:
 class PrintSetup:
     landscape: bool = True
     paper: str = "A4"
-    fit_width: bool = True
+    fit_width: bool = True  # one page wide, scaled by the program printing; unless `scale` is set
+    scale: int | None = None  # per cent (layout.pagination works it out)
+    row_breaks: tuple[int, ...] = ()  # rows starting a new page
+    column_breaks: tuple[int, ...] = ()  # columns starting a new page (a sheet too wide to print at 7 pt)
     repeat_rows: tuple[int, int] | None = None
+    repeat_columns: tuple[int, int] | None = None  # printed on every page of a sheet split across pages
     header: str = ""
     footer: str = ""
     print_area: tuple[int, int, int, int] | None = None
@@ -140,6 +159,9 @@ class SheetLayout:
     record: dict[str, tuple[int, int]] = field(default_factory=dict)  # record name -> cell
     freeze: tuple[int, int] | None = None
     print_setup: PrintSetup = field(default_factory=PrintSetup)
+    keep_together: list[tuple[int, int]] = field(default_factory=list)  # row ranges printed unbroken
+    page_refs: list[PageRef] = field(default_factory=list)
+    column_groups: tuple[int, ...] = ()  # first columns of groups: where a too-wide sheet may split
     tab_color: str | None = None
     show_gridlines: bool = False
     hidden: bool = False  # only in intermediate files (the PDF profile): a shared workbook hides nothing
@@ -151,6 +173,11 @@ class SheetLayout:
         # One tuple per distinct style, shared by every cell that has it: a large scorecard has
         # hundreds of thousands of cells but a few dozen styles.
         self.cells.append((row, col, value, _STYLE_KEYS.setdefault(key, key)))
+
+    def put_page_ref(self, row: int, col: int, ref: PageRef, style: str) -> None:
+        """A cell that will show the page `ref` names (fitted meanwhile with a 3-digit page)."""
+        self.put(row, col, ref.text.format(page=PAGE_PLACEHOLDER), style, "@")
+        self.page_refs.append(ref)
 
     def merge(
         self,
@@ -182,6 +209,8 @@ class WorkbookLayout:
     defined_names: list[DefinedName]
     active_sheet: str
     signature: str  # of where values live (see layout.record); refresh compares it
+    # The printed board pack of the same scorecard, laid out when a PDF is asked for (layout.pack).
+    board_pack: Callable[[], WorkbookLayout] | None = field(default=None, repr=False, compare=False)
 
 
 def column_letters(col: int) -> str:

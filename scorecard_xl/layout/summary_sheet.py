@@ -15,7 +15,7 @@ from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import rag_text
 from scorecard_xl.layout.rules import positive_count_rule, quartile_rules, rag_rules, verdict_rules
-from scorecard_xl.layout.sheet import Block, Formula, Link, SheetLayout, a1, quote_sheet
+from scorecard_xl.layout.sheet import Block, Formula, Link, PageRef, SheetLayout, a1, quote_sheet
 from scorecard_xl.model import MeasureRow, Scorecard, tally
 from scorecard_xl.values import format_for_text
 
@@ -52,15 +52,32 @@ class Plan:
     empty: str
 
 
+@dataclass(frozen=True)
+class PrintedRows:
+    """Where the printed pack shows each section and measure (sheet, row), for page numbers."""
+
+    sheet: str
+    sections: dict[str, int]  # section id -> its header row
+    measures: dict[str, int]  # measure id -> its row
+
+
 def lay_out_summary(
-    scorecard: Scorecard, context: BuildContext, section_sheets: dict[str, str], scorecard_sheet: str
+    scorecard: Scorecard,
+    context: BuildContext,
+    section_sheets: dict[str, str],
+    scorecard_sheet: str,
+    printed: PrintedRows | None = None,
 ) -> SheetLayout:
+    """The Summary; `printed` makes the board pack's, with page numbers where the workbook has links."""
     plan = summary_plan(scorecard)
     sheet = SheetLayout(SUMMARY_SHEET, tab_color="#1F3864")
-    row = title_block(sheet, scorecard, "Summary", len(plan.columns) + 1)
+    row = title_block(sheet, scorecard, "Summary", len(plan.columns) + 1, printed is not None)
     sheet.put(2, 2, plan.note, "muted")
-    row = _counts(sheet, scorecard, plan, section_sheets, row)
-    _attention(sheet, scorecard, plan, scorecard_sheet, row + 2)
+    counts_top = row
+    row = _counts(sheet, scorecard, plan, section_sheets, row, printed)
+    sheet.keep_together.append((counts_top, row))
+    last = _attention(sheet, scorecard, plan, scorecard_sheet, row + 2, printed)
+    sheet.keep_together.append((row + 2, last))
     ref_width = max(9.0, max(len(m.id) for m in scorecard.definition.measures) * 1.1 + 1)
     sheet.widths.update({0: ref_width, 1: 58.0, 2: 24.0, 3: 10.0, 4: 10.0, 5: 10.0, 6: 11.0, 7: 11.0})
     sheet.widths.update({8: 13.0, 9: 13.0})
@@ -187,7 +204,12 @@ def _benchmark_text(index: int) -> Callable[[MeasureRow], str]:
 
 
 def _counts(
-    sheet: SheetLayout, scorecard: Scorecard, plan: Plan, section_sheets: dict[str, str], row: int
+    sheet: SheetLayout,
+    scorecard: Scorecard,
+    plan: Plan,
+    section_sheets: dict[str, str],
+    row: int,
+    printed: PrintedRows | None,
 ) -> int:
     sheet.put(row, 0, "By section", "heading")
     header = row + 1
@@ -195,11 +217,19 @@ def _counts(
     sheet.put(header, 1, "Section", "column_header_left")
     for offset, count in enumerate(plan.counts):
         sheet.put(header, 2 + offset, count.header, "column_header")
+    page_col = 2 + len(plan.counts)
+    if printed:
+        sheet.put(header, page_col, "Page", "column_header")
     row = first = header + 1
     for section in scorecard.definition.sections:
         rows = list(scorecard.rows_in(section))
         sheet.put(row, 0, None, "text")
-        sheet.put(row, 1, Link(section_sheets[section.id], "A1", section.title), "link")
+        if printed:  # paper has no links: the page the section starts on
+            sheet.put(row, 1, section.title, "text")
+            target = PageRef(row, page_col, printed.sheet, printed.sections[section.id])
+            sheet.put_page_ref(row, page_col, target, "count")
+        else:
+            sheet.put(row, 1, Link(section_sheets[section.id], "A1", section.title), "link")
         for offset, count in enumerate(plan.counts):
             sheet.put(row, 2 + offset, count.of(rows), "count")
         row += 1
@@ -214,18 +244,26 @@ def _counts(
     return row
 
 
-def _attention(sheet: SheetLayout, scorecard: Scorecard, plan: Plan, scorecard_sheet: str, row: int) -> None:
+def _attention(
+    sheet: SheetLayout,
+    scorecard: Scorecard,
+    plan: Plan,
+    scorecard_sheet: str,
+    row: int,
+    printed: PrintedRows | None,
+) -> int:
     """The measures needing attention, keeping `plan.room` rows so refresh can rewrite the list in
-    place whatever its length."""
+    place whatever its length (on paper, only the rows listed). Returns the last row."""
     sheet.put(row, 0, plan.list_title, "heading")
     header = row + 1
     for col, column in enumerate(plan.columns):
         sheet.put(header, col, column.header, "column_header_left" if col < 3 else "column_header")
     link_col = len(plan.columns)
-    sheet.put(header, link_col, "", "column_header")
+    sheet.put(header, link_col, "Page" if printed else "", "column_header")
     listed = plan.listed(scorecard)
     first = header + 1
-    for index in range(plan.room):
+    room = max(len(listed), 1) if printed else plan.room
+    for index in range(room):
         at = first + index
         line = listed[index] if index < len(listed) else None
         for col, column in enumerate(plan.columns):
@@ -234,11 +272,16 @@ def _attention(sheet: SheetLayout, scorecard: Scorecard, plan: Plan, scorecard_s
             )
             # Text, not numbers: after a refresh a row may hold a measure of another unit.
             sheet.put(at, col, text or None, column.style, "@")
+        if printed:
+            if line:
+                target = PageRef(at, link_col, printed.sheet, printed.measures[line.id])
+                sheet.put_page_ref(at, link_col, target, "table_status")
+            continue
         # The link follows the Ref in its row, so it stays right after a refresh reorders the list.
         ref, where = a1(at, 0), quote_sheet(scorecard_sheet)
         formula = f'=IF({ref}="","",HYPERLINK("#{where}!B"&MATCH({ref},{where}!$A:$A,0),"{_GO}"))'
         sheet.put(at, link_col, Formula(formula, _GO if line else ""), "table_link")
-    last = first + plan.room - 1
+    last = first + room - 1
     for col, column in enumerate(plan.columns):
         if column.rules == "rag":
             rag_rules(sheet, first, last, [(col, col)])
@@ -247,3 +290,4 @@ def _attention(sheet: SheetLayout, scorecard: Scorecard, plan: Plan, scorecard_s
         elif column.rules == "quartile":
             quartile_rules(sheet, first, last, [(col, col)])
     sheet.blocks.append(Block("attention", first, 0, last, len(plan.columns) - 1))
+    return last

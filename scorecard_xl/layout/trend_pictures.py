@@ -6,7 +6,6 @@ get them; the workbook for Excel keeps its live sparklines.
 
 from __future__ import annotations
 
-from scorecard_xl.drawing.trend import OVERSAMPLE, draw_trend
 from scorecard_xl.layout.sheet import Picture, SheetLayout
 from scorecard_xl.layout.text_metrics import DEFAULT_COLUMN_CHARS, DEFAULT_ROW_POINTS, column_points
 from scorecard_xl.styles import SPARKLINE_COLOUR, SPARKLINE_LAST
@@ -25,6 +24,8 @@ def cell_pixels(sheet: SheetLayout, row: int, col: int) -> tuple[int, int]:
 
 def draw_trends(sheet: SheetLayout) -> None:
     """Replace `sheet`'s sparklines with pictures of the same trends, each inside its cell."""
+    from scorecard_xl.drawing.trend import draw_trend  # only workbooks with pictures pay for drawing
+
     for spark in sheet.sparklines:
         if spark.series is None:
             continue
@@ -36,6 +37,6 @@ def draw_trends(sheet: SheetLayout) -> None:
             continue  # no room to draw anything readable
         png = draw_trend(spark.series, width, height, spark.kind, SPARKLINE_COLOUR, SPARKLINE_LAST)
         sheet.pictures.append(
-            Picture(spark.row, spark.col, png, width, height, (across, down), OVERSAMPLE, spark.description)
+            Picture(spark.row, spark.col, png, width, height, (across, down), spark.description)
         )
     sheet.sparklines = []

@@ -1,0 +1,238 @@
+"""The printed board pack, rendered by the real LibreOffice and measured on the page: the sample and a
+12-month scorecard with long names, a quarterly measure and gaps (board_cards.py).
+
+The PDF is read with pdfplumber: its characters (LibreOffice leaves out whatever a cell clips, so
+text found whole was not cut), its pictures (the drawn trends) and its rules (row borders). The
+workbook LibreOffice printed from is read back with openpyxl, to know what each cell says."""
+
+from __future__ import annotations
+
+import collections
+import io
+import re
+import shutil
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pdfplumber
+import pytest
+from board_cards import FIXED, GAPPY, LONG_SECTIONS, QUARTERLY, write_stress
+
+from scorecard_xl.layout.fitting import format_number
+from scorecard_xl.layout.pagination import MIN_TEXT_POINTS
+from scorecard_xl.libreoffice import convert_to_pdf
+from scorecard_xl.pdf import printed_layout
+from scorecard_xl.pipeline import lay_out, load_inputs
+from scorecard_xl.writer import write_workbook
+from tests.conftest import SAMPLE, TEMPLATE
+
+pytestmark = pytest.mark.libreoffice
+
+MARGIN = 40.0  # points: the header and footer live within this of the page's top and bottom
+MOSTLY_BLANK = 0.8
+
+
+@dataclass
+class Printed:
+    workbook: bytes  # what LibreOffice printed from
+    pdf: Path
+    pages: list[tuple[str, Any]]  # (sheet name, pdfplumber page), in order
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Printed]]:
+    """The sample's pack and the 12-month stress card's pack, printed in one LibreOffice run."""
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice is missing: run the README's test command, which installs it")
+    folder = tmp_path_factory.mktemp("packs")
+    definition, data = write_stress(folder / "stress")
+    inputs = {
+        "sample": load_inputs(TEMPLATE, [SAMPLE / "data.csv"]),
+        "stress": load_inputs(definition, [data]),
+    }
+    books = {}
+    for name, loaded in inputs.items():
+        _, layout = lay_out(loaded, generated_at=FIXED)
+        books[name] = write_workbook(printed_layout(layout))
+        (folder / f"{name}.xlsx").write_bytes(books[name])
+    pdfs = convert_to_pdf([folder / f"{name}.xlsx" for name in books], folder / "pdf")
+    documents = [pdfplumber.open(pdf) for pdf in pdfs]
+    yield {
+        name: Printed(books[name], pdf, pages_by_sheet(document))
+        for name, pdf, document in zip(books, pdfs, documents, strict=True)
+    }
+    for document in documents:
+        document.close()
+
+
+def pages_by_sheet(document: Any) -> list[tuple[str, Any]]:
+    """(sheet name, page) for every page; the header's right-hand part names the sheet."""
+    found = []
+    for page in document.pages:
+        header = [c for c in page.chars if c["top"] < MARGIN and c["x0"] > page.width * 0.7]
+        found.append(("".join(c["text"] for c in header), page))
+    return found
+
+
+def body_chars(page: Any) -> list[dict[str, Any]]:
+    return [c for c in page.chars if c["top"] > MARGIN and c["bottom"] < page.height - MARGIN]
+
+
+def cell_texts(workbook: bytes) -> dict[str, list[str]]:
+    """Sheet name -> the text of every cell in its print area, as displayed."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook), data_only=True)  # read only: never saved
+    texts: dict[str, list[str]] = {}
+    for sheet in book.worksheets:
+        area = str(sheet.print_area or "").rsplit("!", 1)[-1].replace("$", "")
+        bounds = openpyxl.utils.range_boundaries(area) if area else None
+        found = []
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value in (None, ""):
+                    continue
+                if bounds and not (
+                    bounds[0] <= cell.column <= bounds[2] and bounds[1] <= cell.row <= bounds[3]
+                ):
+                    continue
+                value = cell.value
+                shown = value if isinstance(value, str) else format_number(float(value), cell.number_format)
+                found.append(str(shown))
+        texts[sheet.title] = found
+    return texts
+
+
+@pytest.mark.parametrize("name", ["sample", "stress"])
+def test_every_cell_is_printed_whole(printed: dict[str, Printed], name: str) -> None:
+    """LibreOffice leaves out what a cell clips, so every word of every cell found is nothing cut;
+    counted, so one cell's words cannot stand in for another's."""
+    pages = printed[name].pages
+    for sheet, texts in cell_texts(printed[name].workbook).items():
+        words = collections.Counter(
+            word["text"]
+            for page_sheet, page in pages
+            if page_sheet == sheet
+            for word in page.extract_words(x_tolerance=1.5)
+        )
+        assert words, f"{name}: no page prints {sheet}"
+        wanted = collections.Counter(word for text in texts for word in text.split())
+        missing = wanted - words
+        assert not missing, f"{name}: {sheet}: not printed whole: {dict(missing)}"
+
+
+@pytest.mark.parametrize("name", ["sample", "stress"])
+def test_no_text_is_smaller_than_seven_points(printed: dict[str, Printed], name: str) -> None:
+    for _, page in printed[name].pages:
+        smallest = min(c["size"] for c in page.chars)
+        assert smallest >= MIN_TEXT_POINTS - 0.05, f"{name} page {page.page_number}: {smallest:.1f} pt"
+
+
+@pytest.mark.parametrize("name", ["sample", "stress"])
+def test_no_page_is_mostly_blank_but_the_last_of_its_sheet(printed: dict[str, Printed], name: str) -> None:
+    pages = printed[name].pages
+    for index, (sheet, page) in enumerate(pages):
+        last_of_sheet = index + 1 == len(pages) or pages[index + 1][0] != sheet
+        if last_of_sheet:
+            continue
+        tops = [c["top"] for c in body_chars(page)] + [i["top"] for i in page.images]
+        bottoms = [c["bottom"] for c in body_chars(page)] + [i["bottom"] for i in page.images]
+        used = (max(bottoms) - min(tops)) / (page.height - 2 * MARGIN)
+        assert used >= 1 - MOSTLY_BLANK, f"{name} page {page.page_number} ({sheet}) is {1 - used:.0%} blank"
+
+
+def test_short_sections_share_pages(printed: dict[str, Printed]) -> None:
+    """The sample's 11 sections print on a few pages, not one each; none is split, as each fits on
+    a page."""
+    pages = [page for sheet, page in printed["sample"].pages if sheet == "Scorecard"]
+    assert 2 <= len(pages) <= 4
+    book = openpyxl.load_workbook(io.BytesIO(printed["sample"].workbook), read_only=True, data_only=True)
+    rows = [row[:2] for row in book["Scorecard"].iter_rows(values_only=True)]
+    sections = [s.title for s in load_inputs(TEMPLATE, [SAMPLE / "data.csv"]).definition.sections]
+    words_by_page = [{w["text"] for w in page.extract_words()} for page in pages]
+    for section in sections:
+        start = rows.index((section, None))
+        refs = []
+        for ref, title in rows[start + 1 :]:
+            if title is None:
+                break
+            refs.append(ref)
+        on = {i for i, words in enumerate(words_by_page) for ref in refs if ref in words}
+        assert len(on) == 1, f"{section} is split across pages {on}"
+
+
+def _rules(page: Any, x0: float, x1: float) -> list[float]:
+    """The y of every horizontal rule (a row's border) running across x0..x1."""
+    return sorted(
+        line["top"]
+        for line in page.lines
+        if abs(line["top"] - line["bottom"]) < 0.5 and line["x0"] <= x0 + 0.5 and line["x1"] >= x1 - 0.5
+    )
+
+
+@pytest.mark.parametrize("name", ["sample", "stress"])
+def test_every_trend_is_drawn_inside_its_cell(printed: dict[str, Printed], name: str) -> None:
+    """Each trend picture lies between its row's borders, right of the YTD figure, and touches no
+    text: the PDF's own boxes, as LibreOffice placed them."""
+    trends = 0
+    for sheet, page in printed[name].pages:
+        if sheet != "Scorecard":
+            continue
+        ytd_header = next(w for w in page.extract_words() if w["text"] == "YTD")
+        for picture in page.images:
+            trends += 1
+            rules = _rules(page, picture["x0"], picture["x1"])
+            above = [y for y in rules if y <= picture["top"] + 0.5]
+            below = [y for y in rules if y >= picture["bottom"] - 0.5]
+            inside = [y for y in rules if picture["top"] + 0.5 < y < picture["bottom"] - 0.5]
+            where = f"{name} page {page.page_number}, picture at y {picture['top']:.0f}"
+            assert above and below and not inside, f"{where}: crosses a row border {inside}"
+            assert picture["x0"] > ytd_header["x1"] - 2, f"{where}: runs into the YTD column"
+            touching = [
+                c["text"]
+                for c in page.chars
+                if c["x1"] > picture["x0"] and c["x0"] < picture["x1"]
+                and c["bottom"] > picture["top"] and c["top"] < picture["bottom"]
+            ]  # fmt: skip
+            assert not touching, f"{where}: overlaps text {''.join(touching)!r}"
+    assert trends == {"sample": 93, "stress": 20}[name]
+
+
+def test_the_quarterly_and_gappy_trends_are_drawn(printed: dict[str, Printed]) -> None:
+    """The pictures LibreOffice printed are the layout's trends, the quarterly measure's at its
+    quarters and the gappy one's with its gap (their alternative text says so)."""
+    with zipfile.ZipFile(io.BytesIO(printed["stress"].workbook)) as archive:
+        drawing = "".join(
+            archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/drawings/drawing")
+        )
+    assert f'descr="Trend of {QUARTERLY}: Jun 22 4, Sep 22' in drawing
+    assert f"Trend of {GAPPY}:" in drawing and "Nov 22 no value" in drawing
+
+
+def test_paper_is_one_size_and_the_cover_shows_no_paths(printed: dict[str, Printed]) -> None:
+    for name in printed:
+        pages = printed[name].pages
+        assert len({(round(page.width), round(page.height)) for _, page in pages}) == 1, name
+        cover = " ".join(page.extract_text() or "" for sheet, page in pages if sheet == "Cover")
+        assert "site-packages" not in cover and "samples/" not in cover and "../" not in cover
+        assert "Contents" in cover and re.search(r"Summary .*: page \d", cover)
+
+
+def test_nothing_prints_as_a_link(printed: dict[str, Printed]) -> None:
+    """Paper has no links: the pack names pages instead, and links to sheets the PDF leaves out
+    (the section sheets, the Data table, Go to row) are not there to print."""
+    for name in printed:
+        for _, page in printed[name].pages:
+            assert not page.hyperlinks, f"{name} page {page.page_number}"
+            assert "Go to row" not in (page.extract_text() or "")
+    sample = printed["sample"].pages
+    summary = next(page for sheet, page in sample if sheet == "Summary").extract_text()
+    assert "Page" in summary  # the Summary's page column
+
+
+def test_long_section_names_print_whole(printed: dict[str, Printed]) -> None:
+    text = " ".join(page.extract_text() or "" for _, page in printed["stress"].pages)
+    for _, title in LONG_SECTIONS:
+        assert text.count(title) >= 3, title  # Cover contents, Summary, Scorecard
