@@ -423,13 +423,14 @@ def write_outputs(
     options: Options | None = None,
     pdf: str | Path | None = None,
     *,
-    may_replace: Callable[[Path], None] | None = None,
+    may_replace: Callable[[Path, bytes], None] | None = None,
     wrote: Callable[[Path, bytes], None] | None = None,
 ) -> int:
     """The one write sequence, for build, refresh and batch: make the workbook's bytes and, if asked,
     the PDF's (LibreOffice) in memory; then write the PDF and then the workbook, each atomically, so a
     failure before the writes leaves both files as they were and a PDF failure leaves no new workbook.
-    `may_replace(file)` runs for each file just before the writes (a batch checks they are still its own) and
+    `may_replace(file, content)` runs for each file just before the writes (a batch checks they are still
+    its own, and records what it is about to write) and
     `wrote(file, content)` just after. Returns the workbook's size."""
     content = write_workbook(layout, (options or Options()).protect_password)
     outputs: list[tuple[Path, bytes]] = []
@@ -439,8 +440,8 @@ def write_outputs(
         outputs.append((Path(pdf), print_pdf(layout, Path(pdf).stem)))
     outputs.append((path, content))
     if may_replace is not None:
-        for target, _ in outputs:
-            may_replace(target)
+        for target, data in outputs:
+            may_replace(target, data)
     for target, data in outputs:
         write_atomically(target, data)
         if wrote is not None:

@@ -31,9 +31,6 @@ def package_problem(archive: zipfile.ZipFile) -> str | None:
     total = 0
     for info in entries:
         total += info.file_size
-        if info.file_size > PART_LIMIT:
-            limit = megabytes(PART_LIMIT)
-            return f"its part {info.filename} inflates to {megabytes(info.file_size)} (at most {limit})"
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > RATIO_LIMIT:
             return (
@@ -41,6 +38,9 @@ def package_problem(archive: zipfile.ZipFile) -> str | None:
                 f"{megabytes(info.compress_size)} to {megabytes(info.file_size)} (at most {RATIO_LIMIT} "
                 "times): a zip bomb, not a workbook"
             )
+        if info.file_size > PART_LIMIT:
+            limit = megabytes(PART_LIMIT)
+            return f"its part {info.filename} inflates to {megabytes(info.file_size)} (at most {limit})"
     if total > TOTAL_LIMIT:
         return f"its parts inflate to {megabytes(total)} together (at most {megabytes(TOTAL_LIMIT)})"
     return None

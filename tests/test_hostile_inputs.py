@@ -526,6 +526,73 @@ CHECK_CASES = {
     ),
 }
 
+# --- batch: everything checkable is checked before anything is written ------------------------------
+
+EMAIL = '\n[email]\nto = "{email}"\nfrom = "me@example.org"\nsubject = "{title}: {period}"\n'
+LIST_BATCH = (
+    '[defaults]\ntemplate = "card.toml"\ndata = ["data.csv"]\noutput_folder = "out"\n'
+    'output = "{code}/{period}.xlsx"\n\n[for_each]\norganisation = "las.csv"\nperiod = "2023-03"\n'
+)
+LAS = "code,organisation,email\na,Alpha Trust,a@example.org\n"
+BATCH = "batch b.toml --jobs 1 --email-dry-run outbox"
+BATCH_CASES = {
+    "batch: an address with a line break in the list": case(
+        BATCH,
+        ("b.toml, [email]: to ({email}): got 'b@example.org\\r\\nBcc: all@example.org'",),
+        both(
+            write("b.toml", LIST_BATCH + EMAIL),
+            write("las.csv", LAS + 'b,Beta,"b@example.org\r\nBcc: all@example.org"\n'),
+        ),
+    ),
+    "batch: an address with U+2028 in the list": case(
+        BATCH,
+        ("b.toml, [email]: to ({email})",),
+        both(
+            write("b.toml", LIST_BATCH + EMAIL),
+            write("las.csv", LAS + "b,Beta,b@example.org\u2028c@example.org\n"),
+        ),
+    ),
+    "batch: a subject with a line break": case(
+        BATCH,
+        ("b.toml, [email]: subject", "a subject on one line of text (U+2028"),
+        both(
+            write("b.toml", LIST_BATCH + EMAIL.replace("{title}: {period}", "{title}\\u2028Bcc: x")),
+            write("las.csv", LAS),
+        ),
+    ),
+    "batch: an organisation with a control character": case(
+        "batch b.toml --jobs 1",
+        ("b.toml: organisation: got 'Beta\\x07 Trust'", "U+0007 at character 5"),
+        both(write("b.toml", LIST_BATCH), write("las.csv", LAS + "b,Beta\x07 Trust,b@example.org\n")),
+    ),
+    "batch: an organisation starting =": case(
+        "batch b.toml --jobs 1",
+        ("b.toml: organisation: got '=Beta'", "does not start with ="),
+        both(write("b.toml", LIST_BATCH), write("las.csv", LAS + "b,=Beta,b@example.org\n")),
+    ),
+    "batch: every job fails before building (no manifest is left)": case(
+        "batch b.toml --jobs 1",
+        ("a/2023-03.xlsx", "nowhere.csv: no such data file"),
+        both(write("b.toml", LIST_BATCH.replace("data.csv", "nowhere.csv")), write("las.csv", LAS)),
+        code=1,
+    ),
+    "batch: a batch file of 5 MB": case(
+        "batch big.toml",
+        ("big.toml: a batch file of at most 4.0 MB (this one is 5.0 MB)",),
+        sparse("big.toml", 5 * MB),
+    ),
+    "batch: an organisation list of 70 MB": case(
+        "batch b.toml --jobs 1",
+        ("b.toml, [for_each]: organisation: got 'las.csv'", "a list of organisations of at most 64.0 MB"),
+        both(write("b.toml", LIST_BATCH), sparse("las.csv", 70 * MB)),
+    ),
+    "batch: a quoted line break in a name is one field": case(
+        BATCH,
+        ("b.toml, [email]: to ({email}): got 'not an address'",),
+        both(write("b.toml", LIST_BATCH + EMAIL), write("las.csv", LAS + 'b,"Beta\nTrust",not an address\n')),
+    ),
+}
+
 CASES: dict[str, Case] = {
     **_text_cases(),
     **_header_cases(),
@@ -540,6 +607,7 @@ CASES: dict[str, Case] = {
     **SQL_CASES,
     **MAIL_CASES,
     **CHECK_CASES,
+    **BATCH_CASES,
 }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scorecard_xl.batch.intents import intended, intents_folder
 from scorecard_xl.batch.manifest import manifest_key
 from scorecard_xl.batch.plan import Job
 from scorecard_xl.batch.report import (
@@ -38,14 +39,17 @@ def decide_job(
     source: str,
 ) -> Decision:
     """Skip, refuse or build: never replace a file this batch did not write (or that changed since).
-    The same goes for the job's PDF; an unchanged job is skipped only when its PDF is there too."""
+    The same goes for the job's PDF; an unchanged job is skipped only when its PDF is there too.
+    A file whose bytes a killed run recorded as about to be written (batch.intents) is the batch's
+    own too, though the manifest never heard of it: it is rebuilt."""
+    intents = intents_folder(manifest)
     if job.problem or job.output is None or job.period is None or job.definition is None:
         return Decision(JobResult(job, FAILED, error=job.problem or "cannot be planned"), None)
     entry = previous.get(manifest_key(job.output, manifest), {})
     fingerprint = hashes.fingerprint(job)
     inputs_key = hashes.inputs_key(job.definition, job.data)
     owned = entry.get("sha256")
-    pdf = _pdf_state(job, entry, manifest)
+    pdf = _pdf_state(job, entry, manifest, intents)
     replaces, size, note = None, None, "new"
     if job.output.is_dir():
         why = f"{job.output}: is a folder; the output must be a file"
@@ -53,6 +57,8 @@ def decide_job(
     if job.output.exists():
         actual = file_sha256(job.output)
         size = job.output.stat().st_size
+        if actual is not None and actual != owned and actual in intended(intents, job.output):
+            owned, entry = actual, {}  # written by a run killed before its manifest said so
         if owned is None:
             why = (
                 f"{job.output}: exists and was not written by this batch (it is not in {manifest.name}); "
@@ -75,7 +81,9 @@ def decide_job(
             )
             return Decision(result, None)
         replaces = actual
-        if entry.get("fingerprint") is None:
+        if not entry:
+            note = "interrupted last run"
+        elif entry.get("fingerprint") is None:
             note = "failed last run"
         elif unchanged:
             note = "--force" if force else "PDF missing"
@@ -101,6 +109,7 @@ def decide_job(
         options,
         job.pdf,
         pdf.owned.get("pdf_sha256"),
+        intents,
     )
     planned = JobResult(
         job, WOULD_BUILD, size=size, sha256=replaces, fingerprint=fingerprint, note=note, **pdf.owned
@@ -115,7 +124,7 @@ class _PdfState:
     problem: str | None  # why the job's PDF may not be replaced
 
 
-def _pdf_state(job: Job, entry: Mapping[str, Any], manifest: Path) -> _PdfState:
+def _pdf_state(job: Job, entry: Mapping[str, Any], manifest: Path, intents: Path) -> _PdfState:
     """The PDF beside the job's output. The batch owns it while it has the bytes the manifest
     records; that holds even with `pdf` turned off, so turning it on again replaces it."""
     assert job.output is not None
@@ -126,6 +135,8 @@ def _pdf_state(job: Job, entry: Mapping[str, Any], manifest: Path) -> _PdfState:
         problem = f"{path}: is a folder; the PDF must be a file" if job.pdf else None
         return _PdfState({}, job.pdf is None, problem)
     actual = file_sha256(path) if path.exists() else None
+    if actual is not None and actual in intended(intents, path):
+        owned_sha = actual  # written by a run killed before its manifest said so
     if actual is not None and actual == owned_sha:
         return _PdfState({"pdf_size": path.stat().st_size, "pdf_sha256": actual}, True, None)
     if job.pdf is None or actual is None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 from scorecard_xl.batch.file import BatchFile, EmailSettings, fill_pattern
 from scorecard_xl.batch.plan import Job, email_values
 from scorecard_xl.batch.report import BUILT, NOT_SENT, SENT, SKIPPED, WRITTEN, EmailResult, JobResult
-from scorecard_xl.errors import InputError, ProblemList
+from scorecard_xl.errors import InputError, Problem, ProblemList
 
 if TYPE_CHECKING:
     from scorecard_xl.send import Mail
@@ -41,6 +41,22 @@ def ready_to_email(batch: BatchFile, send: bool, outbox: str | Path | None, dry_
     assert batch.email is not None
     user = batch.email.server.user
     return smtp_password(user) if send and user else None
+
+
+def check_recipients(batch: BatchFile, jobs: Sequence[Job]) -> None:
+    """Every job's recipients filled in from its parameters and checked (a line break in an address
+    from the organisation list, say), so a batch that could not email them builds nothing."""
+    if batch.email is None:
+        return
+    problems: list[Problem] = []
+    for job in jobs:
+        if job.problem is None:
+            try:
+                job_mail(batch.email, job, batch.path.name)
+            except InputError as error:
+                problems.extend(p for p in error.problems if p not in problems)
+    if problems:
+        raise InputError(problems)
 
 
 def email_all(

@@ -82,6 +82,8 @@ class Manifest:
             "written": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
             "outputs": entries,
         }
+        if not self.path.exists() and not any(e.get("sha256") for e in entries):
+            return  # nothing is the batch's own yet: a run that built nothing leaves no file behind
         self.path.parent.mkdir(parents=True, exist_ok=True)
         content = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         write_atomically(self.path, content.encode("utf-8"))

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import TextIO
 
 from scorecard_xl.batch.decide import decide_job, would_result
-from scorecard_xl.batch.email import email_all, ready_to_email
+from scorecard_xl.batch.email import check_recipients, email_all, ready_to_email
 from scorecard_xl.batch.file import load_batch
+from scorecard_xl.batch.intents import clear_intents, intents_folder
 from scorecard_xl.batch.manifest import Manifest, read_manifest
 from scorecard_xl.batch.plan import InputsKey, plan
 from scorecard_xl.batch.pool import default_jobs, run_here, run_in_pool, start_pool
 from scorecard_xl.batch.report import (
+    BUILT,
     FAILED,
     NOT_RUN,
     SKIPPED,
@@ -67,6 +69,8 @@ def run_batch(
 
     try:
         planned = plan(batch, discover, manifest_path)
+        if mailing and not dry_run:
+            check_recipients(batch, planned)  # every job's addresses, before any workbook is built
         decisions = [
             decide_job(job, previous, manifest_path, force, hashes, batch.path.name) for job in planned
         ]
@@ -101,6 +105,13 @@ def run_batch(
             r if r is not None else JobResult(planned[i], NOT_RUN) for i, r in enumerate(results_list)
         )
         writer.save(planned, final, final=True)
+        # The manifest now records these files as they are: their intents are done with. (A failed
+        # job's stay: its worker may have died after replacing its file.)
+        recorded = [r.job for r in final if r.status in (BUILT, SKIPPED) and r.job.output is not None]
+        clear_intents(
+            intents_folder(manifest_path),
+            [p for job in recorded for p in (job.output, job.pdf) if p is not None],
+        )
         used = 1 if workers == 1 or len(tasks) <= 1 else min(workers, len(tasks))
         emails: tuple[EmailResult, ...] = ()
         email_to = None

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scorecard_xl import __version__
+from scorecard_xl.batch.intents import record_intent
+from scorecard_xl.batch.lifeline import exit_with_parent
 from scorecard_xl.bundled import is_bundled_template
 from scorecard_xl.errors import InputError
 from scorecard_xl.pipeline import (
@@ -47,6 +49,7 @@ class Task:
     options: Options  # from the job's params: organisation, marking
     pdf: Path | None = None  # print the board pack here too
     replaces_pdf: str | None = None  # the SHA-256 of the existing PDF this job may replace
+    intents: Path | None = None  # where to record what is about to be written (batch.intents)
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,10 @@ def run_task(task: Task) -> Outcome:
         task.output.parent.mkdir(parents=True, exist_ok=True)
         written: dict[Path, bytes] = {}
 
-        def may_replace(path: Path) -> None:
+        def may_replace(path: Path, content: bytes) -> None:
             _check_replaceable(path, task.replaces_pdf if path == task.pdf else task.replaces)
+            if task.intents is not None:  # so a rerun knows these bytes, if the batch dies now
+                record_intent(task.intents, path, content)
 
         def wrote(path: Path, content: bytes) -> None:
             nonlocal printed
@@ -142,8 +147,10 @@ def periods_of(key: InputsKey, inputs_key: str | None) -> list[str] | str:
 
 
 def worker_init() -> None:
-    """Ctrl-C stops the batch, not a worker half way: the parent lets running jobs finish."""
+    """Ctrl-C stops the batch, not a worker half way: the parent lets running jobs finish. And a
+    worker never outlives the batch (lifeline)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
 
 
 def file_sha256(path: Path) -> str | None:
