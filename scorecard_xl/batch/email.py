@@ -45,14 +45,15 @@ def ready_to_email(batch: BatchFile, send: bool, outbox: str | Path | None, dry_
 
 def check_recipients(batch: BatchFile, jobs: Sequence[Job]) -> None:
     """Every job's recipients filled in from its parameters and checked (a line break in an address
-    from the organisation list, say), so a batch that could not email them builds nothing."""
+    from the organisation list, say), so a batch that could not email them builds nothing. A job its
+    parameters leave without a recipient is not refused here: that is the job's own failure."""
     if batch.email is None:
         return
     problems: list[Problem] = []
     for job in jobs:
         if job.problem is None:
             try:
-                job_mail(batch.email, job, batch.path.name)
+                job_mail(batch.email, job, batch.path.name, require_recipient=False)
             except InputError as error:
                 problems.extend(p for p in error.problems if p not in problems)
     if problems:
@@ -118,9 +119,10 @@ def _email_one(
     return EmailResult(job, status, len(sent.messages), sent.recipients, files=sent.written)
 
 
-def job_mail(email: EmailSettings, job: Job, source: str) -> Mail:
+def job_mail(email: EmailSettings, job: Job, source: str, require_recipient: bool = True) -> Mail:
     """The [email] table for one job: its recipients filled in from the job's parameters and
-    checked. Raises InputError naming every bad or missing address."""
+    checked. Raises InputError naming every bad or missing address (a missing one only with
+    `require_recipient`: parameters that leave a job without one make that job's failure)."""
     from scorecard_xl.send import Mail, parse_addresses
 
     values = email_values(job.params, job.period, job.variant)
@@ -133,7 +135,7 @@ def job_mail(email: EmailSettings, job: Job, source: str) -> Mail:
             if text:  # an empty parameter adds no one
                 label = f"{name} ({pattern})" if text != pattern else name
                 found[name] += parse_addresses(problems, source, label, [("[email]", text)])
-    if not found["to"] and not problems:
+    if require_recipient and not found["to"] and not problems:
         problems.add(
             source,
             "[email]",
