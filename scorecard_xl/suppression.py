@@ -3,13 +3,15 @@
 Applied to the data before the model, so a suppressed number is nowhere in the file: not in any
 sheet, not behind a sparkline (its cell holds the symbol), not in a YTD, direction or RAG worked out
 from it. Following the DfE's convention, counts from 1 to the threshold become `c`; 0 stays 0.
-Secondary suppression then hides what would let a reader work a suppressed count back out:
 
-- a rate or percentage worked out from a suppressed count (`derived_from` in the definition);
-- a year-to-date total when a month of that year is suppressed (the YTD less the other months
-  would give it), for measures whose YTD is a sum;
-- a total and its parts (`total_of`): where exactly one figure of the group is suppressed, the
-  smallest other non-zero part (or else the total) is suppressed too, until none stands alone.
+Secondary suppression then hides what would let a reader work a hidden count back out by arithmetic
+on the published figures (disclosure.py): a month from a year-to-date sum or mean and the other
+months, a part from its total and the other parts, a year-to-date from a total's, and any chain of
+these. While some hidden count is determined, one more published cell of the equations that
+determine it is hidden, preferring one that breaks the determination on its own, then a year
+figure (a YTD or outturn) over a month, a part over its total, and the smallest non-zero value.
+The same holds for counts the data itself gives as `c`. Finally a rate or percentage worked out from
+a hidden count (`derived_from`) is hidden too.
 
 Only the organisation's own figures (actual, YTD, outturn) are suppressed: targets and comparators
 (neighbour means, England) are not counts about individual children here.
@@ -22,12 +24,13 @@ from typing import Any, cast
 
 from scorecard_xl.data import Dataset, MeasureData
 from scorecard_xl.definition import Definition, Measure
-from scorecard_xl.periods import ReportingYear
+from scorecard_xl.disclosure import Cell, Equation, Ties, equations
 from scorecard_xl.values import Missing, Value
 
 SUPPRESSED = Missing("c")
 SERIES = ("actual", "ytd", "outturn")  # the organisation's own figures
 DEFAULT_THRESHOLD = 5
+TRIED = 6  # candidates tried, cheapest first, for one that alone protects a revealed cell
 
 
 def suppress(definition: Definition, dataset: Dataset, threshold: int = DEFAULT_THRESHOLD) -> Dataset:
@@ -40,11 +43,8 @@ def suppress(definition: Definition, dataset: Dataset, threshold: int = DEFAULT_
             for period, value in figures.items():
                 if _small(value, threshold):
                     figures[period] = SUPPRESSED
-    for measure in definition.measures:
-        _protect_ytd(measure, by_measure.get(measure.id), definition.year_start_month)
-    for measure in definition.measures:
-        if measure.total_of:
-            _protect_totals(measure, by_measure)
+    for group in _groups(counts):
+        _protect(definition, group, by_measure)
     for measure in definition.measures:
         if measure.derived_from:
             _follow_sources(measure, by_measure)
@@ -55,30 +55,78 @@ def _small(value: Value | None, threshold: int) -> bool:
     return isinstance(value, float) and 0 < abs(value) <= threshold
 
 
-def _protect_ytd(measure: Measure, data: MeasureData | None, year_start_month: int) -> None:
-    if data is None or measure.ytd != "sum":
-        return
-    for period in list(data.ytd):
-        months = ReportingYear.of(period, year_start_month).months_to(period)
-        if any(data.actual.get(m) == SUPPRESSED for m in months):
-            data.ytd[period] = SUPPRESSED
+def _groups(counts: list[Measure]) -> list[list[Measure]]:
+    """Counts tied by totals (a total with its parts, and totals sharing parts) kept together; every
+    other count alone."""
+    by_id = {m.id: m for m in counts}
+    parent = {m.id: m.id for m in counts}
+
+    def root(mid: str) -> str:
+        while parent[mid] != mid:
+            mid = parent[mid]
+        return mid
+
+    for measure in counts:
+        for part in measure.total_of:
+            if part in parent:
+                parent[root(part)] = root(measure.id)
+    groups: dict[str, list[Measure]] = {}
+    for mid in by_id:
+        groups.setdefault(root(mid), []).append(by_id[mid])
+    return list(groups.values())
 
 
-def _protect_totals(total: Measure, by_measure: dict[str, MeasureData]) -> None:
-    group = [total.id, *total.total_of]
-    for series in SERIES:
-        periods = {p for mid in group for p in _series(by_measure.get(mid), series)}
-        for period in periods:
-            while True:
-                cells = [(mid, _series(by_measure.get(mid), series).get(period)) for mid in group]
-                hidden = [mid for mid, value in cells if value == SUPPRESSED]
-                if len(hidden) != 1:
-                    break
-                shown = [(value, mid) for mid, value in cells[1:] if isinstance(value, float) and value != 0]
-                victim = min(shown)[1] if shown else total.id
-                if victim == hidden[0] or _series(by_measure.get(victim), series).get(period) is None:
-                    break
-                _series(by_measure.setdefault(victim, MeasureData()), series)[period] = SUPPRESSED
+def _protect(definition: Definition, group: list[Measure], by_measure: dict[str, MeasureData]) -> None:
+    """Hide published cells of `group` until no hidden cell can be worked out."""
+    found = equations(definition, group, by_measure)
+    ties = Ties(found)
+    cells = set(ties.cells)
+    while True:
+        unknown = {cell for cell in cells if not isinstance(_value(by_measure, cell), float)}
+        hidden = {cell for cell in unknown if _value(by_measure, cell) == SUPPRESSED}
+        revealed = sorted(ties.determined(unknown) & hidden, key=_order) if hidden else []
+        if not revealed:
+            return
+        target = revealed[0]
+        candidates = _candidates(found, target, unknown) or sorted(cells - unknown, key=_order)
+        candidates.sort(key=lambda cell: _cost(cell, group, by_measure))
+        # The cheapest of the first few that alone stops the target being worked out, else the
+        # cheapest (the loop then hides another): each try is an elimination over the group.
+        tries = candidates[:TRIED]
+        helpful = (c for c in tries if target not in ties.determined(unknown | {c}))
+        _set(by_measure, next(helpful, candidates[0]), SUPPRESSED)
+
+
+def _candidates(found: list[Equation], target: Cell, unknown: set[Cell]) -> list[Cell]:
+    """The published cells of the equations that hold `target`."""
+    near = {cell for eq in found if target in eq for cell in eq if cell not in unknown}
+    return sorted(near, key=_order)
+
+
+def _cost(
+    cell: Cell, group: list[Measure], by_measure: dict[str, MeasureData]
+) -> tuple[int, bool, float, str]:
+    """Cheapest to hide first: a year figure, then a part's month, then a total's; non-zero, small."""
+    measure_id, series, _ = cell
+    is_total = any(m.id == measure_id and m.total_of for m in group)
+    tier = 0 if series != "actual" else (2 if is_total else 1)
+    value = _value(by_measure, cell)
+    number = abs(value) if isinstance(value, float) else 0.0
+    return (tier, number == 0, number, str(_order(cell)))
+
+
+def _order(cell: Cell) -> tuple[str, str, str]:
+    return (cell[0], cell[1], str(cell[2]))
+
+
+def _value(by_measure: dict[str, MeasureData], cell: Cell) -> Value | None:
+    measure_id, series, period = cell
+    return _series(by_measure.get(measure_id), series).get(period)
+
+
+def _set(by_measure: dict[str, MeasureData], cell: Cell, value: Value) -> None:
+    measure_id, series, period = cell
+    _series(by_measure.setdefault(measure_id, MeasureData()), series)[period] = value
 
 
 def _series(data: MeasureData | None, series: str) -> dict[Any, Value]:
