@@ -122,3 +122,29 @@ def test_every_command_writes_wellformed_workbooks(maximal: Path, tmp_path: Path
     assert refreshed.returncode == 0, refreshed.stderr
     for name in ("first.xlsx", "second.xlsx", "third.xlsx"):
         assert_wellformed(tmp_path / name)
+
+
+def test_a_batch_and_the_add_in_write_wellformed_workbooks(maximal: Path, tmp_path: Path) -> None:
+    """The batch's workers (organisations at their limits, published and protected) and the add-in."""
+    for path in maximal.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    names = ["Org & <Co> 'x' " + "o" * 60, "Ünïcödé 😀 Trust " + "t" * 70]
+    (tmp_path / "b.toml").write_text(
+        '[defaults]\ntemplate = "card.yaml"\ndata = ["data & <odd> \'name\' é.csv"]\n'
+        'output_folder = "out"\noutput = "{organisation_slug}/{period}.xlsx"\npublish = 5\nprotect = true\n'
+        f'\n[for_each]\nperiod = "2023-03"\norganisation = {json.dumps(names, ensure_ascii=False)}\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "SCORECARD_XL_PROTECT_PASSWORD": "secret"}
+    batch = run_cli("batch", "b.toml", "--jobs", "2", cwd=tmp_path, env=env)
+    assert batch.returncode == 0, batch.stderr
+    books = sorted((tmp_path / "out").rglob("*.xlsx"))
+    assert len(books) == 2
+    for book in books:
+        assert_wellformed(book)
+    addin = run_cli("addin", "-o", "scorecard_xl.xlam", cwd=tmp_path)
+    assert addin.returncode == 0, addin.stderr
+    with zipfile.ZipFile(tmp_path / "scorecard_xl.xlam") as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                ET.fromstring(archive.read(name))
