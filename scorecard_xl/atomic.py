@@ -117,7 +117,7 @@ def remove_leftovers(path: Path) -> list[Path]:
     """Remove temporary files an earlier, killed write to `path` left beside it: named for `path`,
     older than this process, and made by a process that no longer runs. Returns what it removed."""
     parent = path.parent if str(path.parent) else Path(".")
-    pattern = re.compile(re.escape(f".{path.name}{TEMPORARY_MARK}") + r"(\d+)-[^/\\]*\.tmp")
+    pattern = re.compile(re.escape(f".{path.name}{TEMPORARY_MARK}") + r"([0-9]+)-[^/\\]*\.tmp")
     removed = []
     try:
         candidates = list(parent.iterdir())

@@ -18,7 +18,7 @@ from scorecard_xl.errors import InputError, Problem
 
 MEGABYTE = 1024 * 1024
 DEFINITION_LIMIT = 4 * MEGABYTE  # a definition (.toml/.yaml) or a database source file
-DATA_LIMIT = 256 * MEGABYTE  # a data file (.csv/.xlsx); a million rows is about 30 MB of CSV
+DATA_LIMIT = 64 * MEGABYTE  # a data file (.csv/.xlsx); a million rows is 30 MB of CSV, 0.5 GB in memory
 BATCH_LIMIT = 4 * MEGABYTE  # a batch file
 LIST_LIMIT = 64 * MEGABYTE  # a list a batch or send reads: organisations, addresses, templates
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 GENERATOR = f"scorecard-xl {__version__}"
 _OPTION_RE = re.compile(
-    r'(organisation|marking) ("(?:[^"\\]|\\.)*")|(publish) (\d+)|(protected)|(viewer) (libreoffice)'
+    r'(organisation|marking) ("(?:[^"\\]|\\.)*")|(publish) ([0-9]+)|(protected)|(viewer) (libreoffice)'
 )
 PROTECT_PASSWORD_ENV = "SCORECARD_XL_PROTECT_PASSWORD"  # never a file or an argument others can see
 

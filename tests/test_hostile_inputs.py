@@ -326,7 +326,7 @@ CSV_CASES = {
     "an empty data file": case(VALIDATE, ("data.csv: the file is empty",), write("data.csv", "")),
     "data of 300 MB": case(
         VALIDATE,
-        ("data.csv: a data file of at most 256.0 MB (this one is 300.0 MB)",),
+        ("data.csv: a data file of at most 64.0 MB (this one is 300.0 MB)",),
         sparse("data.csv", 300 * MB),
     ),
     "data is a folder": case(
@@ -392,9 +392,7 @@ XLSX_CASES = {
         ("data.xlsx, cell D3: formula: got '=D2+1'", "this formula has no saved result"),
         Package(replace={SHEET: with_uncached_formula}),
     ),
-    "xlsx: 300 MB": case(
-        XLSX, ("data.xlsx: a data file of at most 256.0 MB",), sparse("data.xlsx", 300 * MB)
-    ),
+    "xlsx: 300 MB": case(XLSX, ("data.xlsx: a data file of at most 64.0 MB",), sparse("data.xlsx", 300 * MB)),
 }
 
 # --- outputs ---------------------------------------------------------------------------------------
@@ -454,6 +452,12 @@ NUMBER_CASES = {
     "--max-size full-width": case("check board.xlsx --max-size ５", ("argument --max-size: got '５'",)),
     "--smtp-port words": case(f"{SEND} --smtp-port many", ("argument --smtp-port: got 'many'",)),
     "--jobs 0": case("batch board.toml --jobs 0", ("argument -j/--jobs: got '0'",)),
+    "dfe-extract --la full-width": case("dfe-extract -o dfeout --la ９４０", ("old_la_code: got '９４０'",)),
+    "batch period full-width": case(
+        "batch fw.toml --jobs 1",
+        ("fw.toml, [for_each]: period: got '２０２３-０３'",),
+        write("fw.toml", '[defaults]\noutput_folder = "out"\n\n[for_each]\nperiod = "２０２３-０３"\n'),
+    ),
     "--period full-width": case(
         f"{VALIDATE} -p ２０２３-０３", ("command line: period: got '２０２３-０３'", "a month YYYY-MM")
     ),

@@ -48,7 +48,7 @@ FROM_DEFINITION = ("organisation", "organisation_slug")  # from the definition u
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _RANGE = re.compile(r"^\s*(\S+)\s*\.\.\s*(\S+)\s*$")
-_YEAR = re.compile(r"^\d{4}(-\d{2})?$")
+_YEAR = re.compile(r"^[0-9]{4}(-[0-9]{2})?$")  # ASCII digits: "２０２３" is not a year
 PERIOD_WORDS = "a month YYYY-MM such as 2023-03 (a year such as 2022-23 for an annual scorecard)"
 
 
