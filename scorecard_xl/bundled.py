@@ -64,3 +64,12 @@ def sample_data(template: str | None) -> Path | None:
 
 def is_bundled_template(path: Path) -> bool:
     return path.resolve().parent == templates_folder().resolve()
+
+
+def is_bundled_sample(path: Path) -> bool:
+    """Whether `path` is sample data shipped inside the package (never recorded in a workbook)."""
+    try:
+        path.resolve().relative_to(samples_folder().resolve())
+    except ValueError:
+        return False
+    return True

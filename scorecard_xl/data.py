@@ -96,7 +96,11 @@ def build_dataset(
             value = (
                 Missing("")  # benchmark text (a band, a rank) is kept as written, below
                 if record.series in benchmark_ids
-                else parse_value(record.value, measure.unit, definition.percent_input)
+                else parse_value(
+                    record.value,
+                    measure.unit,
+                    "fraction" if record.fraction_percent else definition.percent_input,
+                )
             )
         except ValueError as error:
             problems.add(record.source, where, "value", record.value, str(error))

@@ -6,10 +6,11 @@ knows about Excel.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,10 @@ class Definition:
     measures: tuple[Measure, ...]  # grouped by section, in section order
     source: str  # the file it was loaded from, for messages and the cover
     sha256: str  # of the file's bytes, recorded in every workbook
+    # The file's text (newlines as \n) and its name: every workbook carries them on its Setup
+    # sheet, so it can be refreshed with no definition file at hand.
+    text: str = field(default="", compare=False, repr=False)
+    file_name: str = field(default="", compare=False)
 
     def measure(self, measure_id: str) -> Measure:
         return self._measures_by_id()[measure_id]
@@ -185,7 +190,29 @@ def load_definition(path: str | Path) -> Definition:
         raise InputError.of(path.name, "", "file type", suffix, "a .toml, .yaml or .yml file")
     data = read_capped(path, DEFINITION_LIMIT, "definition file")
     raw = parse_toml(data, path.name) if suffix == ".toml" else parse_yaml(data, path.name)
-    return parse_definition(raw, source=path.name, sha256=hashlib.sha256(data).hexdigest())
+    definition = parse_definition(raw, source=path.name, sha256=hashlib.sha256(data).hexdigest())
+    return _with_text(definition, data, path.name)
+
+
+def definition_from_text(text: str, file_name: str, source: str) -> Definition:
+    """A definition from its text, as a workbook carries it (`file_name`'s suffix says TOML or
+    YAML; `source` names where the text is, for messages), within a definition file's limits."""
+    data = text.encode("utf-8")
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in (".toml", ".yaml", ".yml"):
+        raise InputError.of(source, "", "file name", file_name, "a name ending .toml, .yaml or .yml")
+    if len(data) > DEFINITION_LIMIT:
+        raise InputError.of(
+            source, "", "definition", f"{len(data):,} bytes", f"at most {DEFINITION_LIMIT:,} bytes"
+        )
+    raw = parse_toml(data, source) if suffix == ".toml" else parse_yaml(data, source)
+    definition = parse_definition(raw, source=source, sha256=hashlib.sha256(data).hexdigest())
+    return _with_text(definition, data, file_name)
+
+
+def _with_text(definition: Definition, data: bytes, file_name: str) -> Definition:
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    return dataclasses.replace(definition, text=text, file_name=file_name)
 
 
 class _Reader(TableReader):

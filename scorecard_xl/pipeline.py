@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Union, cast
 
 from scorecard_xl import __version__
 from scorecard_xl.atomic import check_writable, write_atomically
-from scorecard_xl.bundled import is_bundled_template, resolve_template, sample_data
+from scorecard_xl.bundled import is_bundled_sample, is_bundled_template, resolve_template, sample_data
 from scorecard_xl.data import Dataset, build_dataset
+from scorecard_xl.data_table import table_rows
 from scorecard_xl.definition import Definition, load_definition
 from scorecard_xl.errors import ARGUMENTS, InputError, Problem, ProblemList
 from scorecard_xl.formula_text import formula_text_warnings
 from scorecard_xl.layout import BuildContext, Profile, lay_out_workbook
 from scorecard_xl.layout.profile import VIEWERS
+from scorecard_xl.layout.record import LATEST
 from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.model import Scorecard, build_scorecard
 from scorecard_xl.periods import Period, parse_period, period_format
@@ -59,23 +61,32 @@ def protect_password(why: str) -> str:
 
 @dataclass(frozen=True)
 class Inputs:
-    """A validated definition with its data, ready to build any of the data's months."""
+    """A validated definition with its data, ready to build any of the data's periods."""
 
     definition: Definition
     dataset: Dataset
-    definition_path: Path
+    definition_path: Path | None  # None when the definition came from a workbook's Setup sheet
     data_paths: tuple[Path, ...]
-    frame_names: tuple[str, ...] = ()  # DataFrames given as data: recorded by name, not refreshable
+    # DataFrames given as data: named on the Cover for the reader; refresh works from the Data table.
+    frame_names: tuple[str, ...] = ()
+    # A workbook's own record of where its definition and data came from, kept as it is by a
+    # refresh (the workbook may have moved since; the locations are the analyst's to edit).
+    recorded_locations: tuple[str, tuple[str, ...]] | None = None
 
     def locations(self, workbook_folder: Path) -> tuple[str, tuple[str, ...]]:
-        """Where a workbook in `workbook_folder` records its definition and data, for refresh."""
-        definition = (
-            self.definition_path.stem
-            if is_bundled_template(self.definition_path)
-            else record_location(self.definition_path, workbook_folder)
-        )
-        files = tuple(record_location(p, workbook_folder) for p in self.data_paths)
-        return definition, files + self.frame_names
+        """Where a workbook in `workbook_folder` records its definition and data came from. The
+        bundled sample's data is not recorded: it is inside the Python installation, and the
+        workbook's Data table holds it anyway."""
+        if self.recorded_locations is not None:
+            return self.recorded_locations
+        if self.definition_path is None:
+            definition = self.definition.file_name
+        elif is_bundled_template(self.definition_path):
+            definition = self.definition_path.stem
+        else:
+            definition = record_location(self.definition_path, workbook_folder)
+        data = tuple(record_location(p, workbook_folder) for p in self.data_paths if not is_bundled_sample(p))
+        return definition, data
 
 
 def record_location(path: Path, workbook_folder: Path) -> str:
@@ -336,10 +347,12 @@ def lay_out(
     generated_at: dt.datetime | None = None,
     workbook_folder: Path | None = None,
     options: Options | None = None,
+    picked: str | None = None,
     profile: Profile | None = None,
 ) -> tuple[Scorecard, WorkbookLayout]:
     """The scorecard for `period` and its workbook layout (what build writes and refresh reuses),
-    laid out for `profile` (default: the program `options.viewer` names)."""
+    laid out for `profile` (default: the program `options.viewer` names). `picked` is the Cover's
+    "Period to show": a period asked for, else Latest."""
     options = options or Options()
     options.check()
     definition = inputs.definition
@@ -361,6 +374,8 @@ def lay_out(
         commentary=dict(commentary or {}),
         publication=publication_note(options.suppress_threshold),
         options_text=options.as_text(),
+        picked=picked or LATEST,
+        data_rows=tuple(table_rows(definition, dataset)),
     )
     layout = lay_out_workbook(scorecard, context, profile or VIEWERS[options.viewer])
     for sheet in layout.sheets:
@@ -411,7 +426,8 @@ def build(
         check_writable(Path(pdf), force, ".pdf", inputs=[*sources, path])
     inputs = load_inputs(template, data)
     chosen = requested_period(period, inputs.definition)
-    scorecard, layout = lay_out(inputs, chosen, commentary, None, path.parent, options)
+    picked = chosen.iso if chosen else None
+    scorecard, layout = lay_out(inputs, chosen, commentary, None, path.parent, options, picked)
     size = write_outputs(path, layout, options, pdf)
     return BuildResult(path, scorecard, size, formula_text_warnings(layout))
 

@@ -169,8 +169,10 @@ class _Formats:
 
 
 def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
-    for col, width in sheet.widths.items():
-        ws.set_column(col, col, width, None, {"hidden": col in sheet.hidden_columns})
+    for col in sorted(set(sheet.widths) | set(sheet.column_formats)):
+        text_format = sheet.column_formats.get(col)
+        column_format = formats.cell(("table_text", text_format)) if text_format else None
+        ws.set_column(col, col, sheet.widths.get(col), column_format, {"hidden": col in sheet.hidden_columns})
     for row in sorted(set(sheet.heights) | set(sheet.outline)):
         level = sheet.outline.get(row, 0)
         ws.set_row(row, sheet.heights.get(row), None, {"level": level} if level else None)

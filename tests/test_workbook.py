@@ -17,7 +17,7 @@ from tests.conftest import FIXED_TIME, SAMPLE, TEMPLATE
 SHEETS = [
     "Cover", "Summary", "Scorecard", "Family Support (CFSS)", "Contacts and Referrals",
     "Assessments", "S47's", "CIN", "Child Protection", "Children in Care", "Placements", "Adoption",
-    "Care Leavers", "Caseloads & Staffing", "Data", "Definitions",
+    "Care Leavers", "Caseloads & Staffing", "Data", "Definitions", "Setup",
 ]  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from scorecard_xl.layout.scorecard_sheets import (
     lay_out_scorecard,
     lay_out_section,
 )
+from scorecard_xl.layout.setup_sheet import SETUP_SHEET, fill_geometry, lay_out_setup
 from scorecard_xl.layout.sheet import DefinedName, SheetLayout, WorkbookLayout
 from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, PrintedRows, lay_out_summary
 from scorecard_xl.layout.trend_pictures import draw_trends
@@ -34,7 +35,8 @@ DEFINITIONS_HOLD = "How each measure is counted and judged"
 def section_sheet_names(scorecard: Scorecard) -> dict[str, str]:
     """Section id -> its sheet's name: the title, made valid and unique."""
     taken = {
-        n.lower() for n in (CONTENTS_SHEET, SUMMARY_SHEET, SCORECARD_SHEET, DATA_SHEET, DEFINITIONS_SHEET)
+        n.lower()
+        for n in (CONTENTS_SHEET, SUMMARY_SHEET, SCORECARD_SHEET, DATA_SHEET, DEFINITIONS_SHEET, SETUP_SHEET)
     }
     return {s.id: sheet_name(s.sheet or s.title, taken) for s in scorecard.definition.sections}
 
@@ -64,31 +66,24 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profi
             )
             for s in definition.sections
         ],
-        (DATA_SHEET, "Every figure shown, as a table to filter or pivot"),
+        (DATA_SHEET, "Every value of the data, as a table to filter or pivot; Refresh works from it"),
         (DEFINITIONS_SHEET, DEFINITIONS_HOLD),
+        (SETUP_SHEET, "What Refresh reads besides the data: the definition, and the layout's widths"),
     ]
     cover = lay_out_cover(scorecard, context, contents)
     sheets = [cover, summary, scorecard_sheet, *sections, data, definitions]
+    # The Setup sheet records the others' fitted widths and heights, then is fitted itself (its own
+    # are not recorded: a refresh never changes what it shows but that record).
+    setup = lay_out_setup(scorecard, [s.name for s in sheets])
     _fit_and_paginate(sheets, scorecard, profile)
+    fill_geometry(setup, sheets)
+    fit_sheet(setup, profile.renderer)
+    paginate(setup, cover.print_setup.paper)
+    sheets.append(setup)
     layout_signature = record.signature(definition.id, sheets, [m.id for m in definition.measures])
-    row, col = cover.record[record.SIGNATURE]
+    row, col = cover.marked(record.SIGNATURE)
     cover.put(row, col, layout_signature, "muted", "@")
-    defined = record.block_names(sheets) + [
-        DefinedName(name, cover.name, r, c, r, c)
-        for name, (r, c) in cover.record.items()
-        if name != record.PERIODS
-    ]
-    first_period, period_col = cover.record[record.PERIODS]
-    defined.append(
-        DefinedName(
-            record.PERIODS,
-            cover.name,
-            first_period,
-            period_col,
-            first_period + record.PERIOD_LIST_ROWS - 1,
-            period_col,
-        )
-    )
+    defined = record.block_names(sheets) + record.record_names(sheets)
     layout = _workbook(scorecard, context, sheets, defined, layout_signature)
     layout.board_pack = functools.partial(lay_out_board_pack, scorecard, context)
     return layout

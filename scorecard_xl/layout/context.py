@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from scorecard_xl.data_table import TableRow
 from scorecard_xl.sources import SourceInfo
 
 
@@ -18,7 +19,9 @@ class BuildContext:
     data_locations: tuple[str, ...] = ()  # the data files, as refresh should find them
     commentary: Mapping[str, str] = field(default_factory=dict)  # measure id -> text
     publication: str = ""  # what the publication profile did, said on the Cover
-    options_text: str = ""  # build options as flags (--organisation ...), recorded for refresh
+    options_text: str = ""  # build options in words (organisation "..."), recorded for refresh
+    picked: str = "Latest"  # the Cover's "Period to show": Latest, or a period asked for
+    data_rows: tuple[TableRow, ...] = ()  # the Data table: every value of the data
 
     @property
     def generated_text(self) -> str:

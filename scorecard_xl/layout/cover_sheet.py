@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from scorecard_xl.data_table import fingerprint
 from scorecard_xl.layout import record
 from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
 from scorecard_xl.layout.context import BuildContext
@@ -15,7 +16,7 @@ from scorecard_xl.values import MISSING_TOKENS
 
 LABEL, TEXT = 1, 2  # columns: a narrow margin, labels, then text
 NO_OPTIONS = "no options (the definition's settings)"
-_RECORDED = {"Built with": record.OPTIONS, "Definition": record.DEFINITION, "Data": record.DATA}
+_RECORDED = {"Built with": record.OPTIONS, "Definition": record.DEFINITION, "Data files": record.DATA}
 PERIODS_COL = 4  # the period picker's list, right of the text
 
 
@@ -32,12 +33,15 @@ def lay_out_cover(
     sheet = SheetLayout(CONTENTS_SHEET, tab_color="#1F3864")
     sheet.widths.update({0: 2.0, LABEL: 20.0, TEXT: 100.0, TEXT + 1: 3.0, PERIODS_COL: 16.0})
     sheet.put(0, LABEL, definition.title, "title")
+    sheet.mark(record.TITLE, 0, LABEL)
     sheet.heights[0] = 28
     sheet.put(1, LABEL, definition.organisation, "heading")
+    sheet.mark(record.ORGANISATION, 1, LABEL)
     sheet.put(2, LABEL, period_text(scorecard), "subtitle")
     sheet.blocks.append(Block("period_text", 2, LABEL, 2, LABEL))
-    sheet.record[record.PERIOD_TEXT] = (2, LABEL)
+    sheet.mark(record.PERIOD_TEXT, 2, LABEL)
     sheet.put(3, LABEL, definition.marking, "marking")
+    sheet.mark(record.MARKING, 3, LABEL)
     if printed is None:
         row = _about(sheet, scorecard, context, 5)
         sheet.keep_together.append((5, row - 1))
@@ -56,25 +60,30 @@ def lay_out_cover(
 
 
 def status_lines(scorecard: Scorecard, context: BuildContext) -> list[tuple[str, str]]:
-    """The rows refresh rewrites: what was read, which months exist, which is shown and picked."""
+    """The rows refresh rewrites: the data the workbook holds, its periods, and the one shown.
+
+    They describe the data itself (how many values, a hash of them), not the file it came from,
+    so a workbook refreshed from its own Data table says what a fresh build of the same data says."""
     months = scorecard.available
-    # File names only: a full path can carry a person's name (C:\\Users\\...) into a shared file.
-    read = "; ".join(f"{Path(s.location).name} (sha256 {s.sha256[:12]})" for s in context.sources)
+    rows = context.data_rows
     return [
-        ("Data read", f"{read}, {context.generated_text}"),
+        (
+            "Data",
+            f"{len(rows):,} values in the Data table (sha256 {fingerprint(rows)}), {context.generated_text}",
+        ),
         (
             f"{'Years' if scorecard.definition.yearly else 'Months'} in the data",
             f"{months[0].long_label} to {months[-1].long_label}",
         ),
         ("Period shown", scorecard.period.iso),
-        ("Period to show", scorecard.period.iso),
     ]
 
 
 def period_choices(scorecard: Scorecard) -> list[str]:
-    """The drop-down's list: the latest months first, padded with blanks to a fixed length."""
-    latest = [m.iso for m in reversed(scorecard.available)][: record.PERIOD_LIST_ROWS]
-    return latest + [""] * (record.PERIOD_LIST_ROWS - len(latest))
+    """The drop-down's list: Latest, then the latest periods first, padded with blanks to a fixed
+    length so the list's range never moves."""
+    latest = [m.iso for m in reversed(scorecard.available)][: record.PERIOD_LIST_ROWS - 1]
+    return [record.LATEST, *latest] + [""] * (record.PERIOD_LIST_ROWS - 1 - len(latest))
 
 
 def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row: int) -> int:
@@ -89,35 +98,40 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
         ),
         ("Built with", context.options_text or NO_OPTIONS),
         ("Definition", context.definition_location),
-        ("Data", "; ".join(context.data_locations)),
+        ("Data files", "; ".join(context.data_locations)),
     ]
     if context.publication:
         fixed.insert(1, ("Publication", context.publication))
     for label, text in fixed:
         sheet.put(row, LABEL, label, "label")
-        sheet.put(row, TEXT, text, "wrap", "@")
+        sheet.put(row, TEXT, text or None, "wrap", "@")
         if label in _RECORDED:
-            sheet.record[_RECORDED[label]] = (row, TEXT)
+            sheet.mark(_RECORDED[label], row, TEXT)
         row += 1
     first = row
     for label, text in status_lines(scorecard, context):
         sheet.put(row, LABEL, label, "label")
-        sheet.put(row, TEXT, text, "picker" if label == "Period to show" else "wrap", "@")
+        sheet.put(row, TEXT, text, "wrap", "@")
         row += 1
     sheet.blocks.append(Block("status", first, TEXT, row - 1, TEXT))
-    sheet.record[record.SHOWN] = (row - 2, TEXT)
-    sheet.record[record.PICKER] = (row - 1, TEXT)
+    sheet.mark(record.DATA_STATUS, first, TEXT)
+    sheet.mark(record.SHOWN, row - 1, TEXT)
+    # The analyst's choice: outside every block, so a refresh never writes over it.
+    sheet.put(row, LABEL, "Period to show", "label")
+    sheet.put(row, TEXT, context.picked, "picker", "@")
+    sheet.mark(record.PICKER, row, TEXT)
+    row += 1
     sheet.put(
         row,
         TEXT,
-        "To show another month: pick it above, then click Refresh on the Scorecard ribbon "
-        "tab (or run: scorecard-xl refresh this-file.xlsx --period YYYY-MM).",
+        f"To show another {'year' if definition.yearly else 'month'}: pick it above (Latest follows "
+        "new data), then click Refresh (or run: scorecard-xl refresh this-file.xlsx).",
         "muted_wrap",
     )
     row += 1
     sheet.put(row, LABEL, "Layout", "label")
     sheet.put(row, TEXT, "", "muted", "@")  # the signature, filled in once every sheet is laid out
-    sheet.record[record.SIGNATURE] = (row, TEXT)
+    sheet.mark(record.SIGNATURE, row, TEXT)
     row += 1
     # The picker's list, beside the block: visible, so nothing in the workbook is hidden.
     sheet.put(heading, PERIODS_COL, f"{'Years' if definition.yearly else 'Months'} in the data", "label")
@@ -126,15 +140,15 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
         sheet.put(heading + 1 + offset, PERIODS_COL, choice or None, "muted", "@")
     last = heading + len(choices)
     sheet.blocks.append(Block("periods", heading + 1, PERIODS_COL, last, PERIODS_COL))
-    sheet.record[record.PERIODS] = (heading + 1, PERIODS_COL)
-    picker_row, picker_col = sheet.record[record.PICKER]
+    sheet.mark(record.PERIODS, heading + 1, PERIODS_COL, last, PERIODS_COL)
+    picker_row, picker_col = sheet.marked(record.PICKER)
     sheet.validations.append(
         Validation(
             picker_row,
             picker_col,
             range_ref(CONTENTS_SHEET, heading + 1, PERIODS_COL, last, PERIODS_COL, True),
             "Period to show",
-            "Pick a month, then click Refresh on the Scorecard tab.",
+            "Pick Latest or a month, then click Refresh on the Scorecard tab.",
         )
     )
     return row

@@ -7,6 +7,7 @@ share pages where they fit (layout.pagination), where a sheet per section would 
 from __future__ import annotations
 
 from scorecard_xl.definition import Section
+from scorecard_xl.layout import record
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import GridColumns, GridPlacement, lay_out_grid
@@ -29,6 +30,13 @@ def lay_out_scorecard(scorecard: Scorecard, context: BuildContext) -> tuple[Shee
         None,
         with_positions=False,
     )
+    # Where readers find the measures and the analyst's commentary (layout.record).
+    top, last, columns = placement.header_row, placement.last_row, placement.columns
+    sheet.mark(record.GRID, top, columns.ref, last, columns.last_value_col)
+    sheet.mark(record.REFS, top, columns.ref, last, columns.measure)
+    last_value = columns.ytd if columns.ytd is not None else columns.months[-1]
+    sheet.mark(record.VALUES, top, columns.months[0], last, last_value)
+    sheet.mark(record.COMMENTARY, top, columns.commentary, last, columns.commentary)
     return sheet, placement
 
 

@@ -148,6 +148,7 @@ class SheetLayout:
     merges: list[tuple[int, int, int, int, CellValue, StyleKey]] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)
     hidden_columns: set[int] = field(default_factory=set)
+    column_formats: dict[int, str] = field(default_factory=dict)  # number format of a whole column
     heights: dict[int, float] = field(default_factory=dict)
     outline: dict[int, int] = field(default_factory=dict)  # row -> outline level
     conditional_formats: list[ConditionalFormat] = field(default_factory=list)
@@ -156,7 +157,8 @@ class SheetLayout:
     tables: list[TableSpec] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
-    record: dict[str, tuple[int, int]] = field(default_factory=dict)  # record name -> cell
+    # record name -> (first_row, first_col, last_row, last_col): the cells readers look up (layout.record)
+    record: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     freeze: tuple[int, int] | None = None
     print_setup: PrintSetup = field(default_factory=PrintSetup)
     keep_together: list[tuple[int, int]] = field(default_factory=list)  # row ranges printed unbroken
@@ -178,6 +180,22 @@ class SheetLayout:
         """A cell that will show the page `ref` names (fitted meanwhile with a 3-digit page)."""
         self.put(row, col, ref.text.format(page=PAGE_PLACEHOLDER), style, "@")
         self.page_refs.append(ref)
+
+    def mark(
+        self, name: str, row: int, col: int, last_row: int | None = None, last_col: int | None = None
+    ) -> None:
+        """Record where `name` lives, a cell or a rectangle, for the workbook's defined names."""
+        self.record[name] = (
+            row,
+            col,
+            row if last_row is None else last_row,
+            col if last_col is None else last_col,
+        )
+
+    def marked(self, name: str) -> tuple[int, int]:
+        """The top-left cell of a recorded name."""
+        row, col, _, _ = self.record[name]
+        return row, col
 
     def merge(
         self,
@@ -221,6 +239,14 @@ def column_letters(col: int) -> str:
         col, rest = divmod(col - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def column_index(letters: str) -> int:
+    """A -> 0, Z -> 25, AA -> 26: the inverse of column_letters."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number - 1
 
 
 def a1(row: int, col: int, absolute: bool = False) -> str:

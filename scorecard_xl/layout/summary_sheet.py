@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from scorecard_xl.assess import AMBER, RED
+from scorecard_xl.layout import record
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import rag_text
@@ -241,6 +242,8 @@ def _counts(
         if count.look:
             positive_count_rule(sheet, first, row, 2 + offset, count.look)
     sheet.blocks.append(Block("counts", first, 2, row, 2 + len(plan.counts) - 1))
+    # The count headers down to the "All sections" row: send reads the totals by header.
+    sheet.mark(record.TOTALS, header, 2, row, 2 + len(plan.counts) - 1)
     return row
 
 

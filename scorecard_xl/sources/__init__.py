@@ -20,6 +20,9 @@ class RawRecord(NamedTuple):
     series: str
     period: str
     value: object  # text, a number, or None for an empty cell
+    # A number as Excel stores it (a workbook's own Data table): percentages are fractions whatever
+    # the definition's percent_input says about text files.
+    fraction_percent: bool = False
 
 
 @dataclass(frozen=True)

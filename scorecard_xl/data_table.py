@@ -1,0 +1,163 @@
+"""The Data table a workbook carries: every record of its data, tidy, so the workbook can be
+refreshed from itself (moved, renamed, emailed, opened from OneDrive) with no files at all.
+
+The first four columns are the tidy CSV's (measure, series, period, value), so rows copied from a
+data file can be pasted under the table as they are; Title and Section follow for the reader and
+are filled in by the next refresh. Written from a validated `Dataset` (after any suppression, so a
+published copy never holds a suppressed number) and read back as `RawRecord`s that go through the
+same validation as a file's. Numbers are Excel's own: a percentage is a fraction (0.64 shows as
+64%), whatever the definition's `percent_input` says about text files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from scorecard_xl.data import MONTHLY_SERIES, YEARLY_SERIES, Dataset
+from scorecard_xl.definition import Definition
+from scorecard_xl.sources import RawRecord
+from scorecard_xl.values import Missing
+
+COLUMNS = ("Measure", "Series", "Period", "Value", "Title", "Section")
+MEASURE, SERIES, PERIOD, VALUE, TITLE, SECTION = range(len(COLUMNS))
+TABLE_SOURCE = "Data table"
+
+TableValue = float | str | None
+TableRow = tuple[str, str, str, TableValue, str, str]
+
+
+def table_rows(definition: Definition, dataset: Dataset) -> list[TableRow]:
+    """Every value in `dataset` as a table row, by measure (definition order), series, period."""
+    sections = {s.id: s.title for s in definition.sections}
+    series_order = [
+        *MONTHLY_SERIES,
+        *YEARLY_SERIES,
+        *(c.id for c in definition.comparators),
+        *(b.id for b in definition.benchmarks),
+    ]
+    rows: list[TableRow] = []
+    for measure in definition.measures:
+        data = dataset.by_measure.get(measure.id)
+        if data is None:
+            continue
+        head = (measure.id, measure.title, sections[measure.section])
+        by_series: dict[str, list[tuple[str, TableValue]]] = {
+            "actual": [(p.iso, _cell(v)) for p, v in sorted(data.actual.items())],
+            "ytd": [(p.iso, _cell(v)) for p, v in sorted(data.ytd.items())],
+        }
+        for series, values in data.yearly.items():
+            by_series[series] = [(p.iso, _cell(v)) for p, v in sorted(values.items())]
+        for series, notes in data.notes.items():
+            by_series[series] = [(p.iso, text or None) for p, text in sorted(notes.items())]
+        for series in series_order:
+            for period, value in by_series.get(series, []):
+                rows.append((head[0], series, period, value, head[1], head[2]))
+    return rows
+
+
+def _cell(value: float | Missing) -> TableValue:
+    if isinstance(value, Missing):
+        return value.token or None
+    return value
+
+
+def fingerprint(rows: Iterable[TableRow]) -> str:
+    """A short hash of the data itself (not of the file it came from), so a workbook refreshed from
+    its own table and one built from a file holding the same values say the same thing."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(repr(row[:4]).encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
+def records_from_rows(rows: Sequence[Sequence[object]], first_row: int) -> list[RawRecord]:
+    """The table's rows (below its header) as records; `first_row` is the 1-based sheet row of the
+    first, so messages point at the row the analyst sees. Entirely blank rows are skipped."""
+    records = []
+    for offset, row in enumerate(rows):
+        cells = [*row[: VALUE + 1], *([None] * (VALUE + 1 - len(row)))]
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        records.append(
+            RawRecord(
+                TABLE_SOURCE,
+                first_row + offset,
+                _text(cells[MEASURE]),
+                _text(cells[SERIES]).lower() or "actual",
+                _period_text(cells[PERIOD]),
+                _value(cells[VALUE]),
+                fraction_percent=True,
+            )
+        )
+    return records
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an id such as 101 that Excel stored as a number
+    return str(value).strip()
+
+
+def _period_text(value: object) -> str:
+    """A period as the data writes it. Excel turns a typed or pasted 2023-04 into a date (the 1st
+    of the month); a reporting year such as 2022-23 stays text."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a calendar year typed as 2023
+    return _text(value)
+
+
+def _value(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()  # refused by validation with the value shown
+    return value
+
+
+def record_key(record: RawRecord) -> tuple[str, str, str]:
+    return (record.measure.upper(), record.series.lower() or "actual", record.period.strip())
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The table's records with new ones folded in: later rows replace earlier ones with the same
+    measure, series and period (a correction pasted at the bottom, or a file's newer figure)."""
+
+    records: list[RawRecord]
+    added: int  # values the table did not have
+    revised: int  # values that replaced a different one
+    unchanged: int  # values given again, the same as the table's
+
+
+def merge_records(base: Sequence[RawRecord], *newer: Sequence[RawRecord]) -> Merged:
+    """Fold each sequence of records into `base` in turn; within one sequence a later row for the same
+    key also replaces an earlier one, so rows pasted under the table can correct those above."""
+    merged: dict[tuple[str, str, str], RawRecord] = {}
+    added = revised = unchanged = 0
+    for number, batch in enumerate((base, *newer)):
+        for record in batch:
+            key = record_key(record)
+            earlier = merged.get(key)
+            merged[key] = record
+            if number == 0 and earlier is None:
+                continue  # the table as found
+            if earlier is None:
+                added += 1
+            elif _same_value(earlier.value, record.value):
+                unchanged += 1
+            else:
+                revised += 1
+    return Merged(list(merged.values()), added, revised, unchanged)
+
+
+def _same_value(a: object, b: object) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) == float(b)
+    return _text(a) == _text(b)
