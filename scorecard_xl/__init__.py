@@ -48,7 +48,7 @@ _PUBLIC = {
     "Problem": "scorecard_xl.errors",
 }
 
-__all__ = [*sorted(_PUBLIC), "__version__", "check_data", "main"]
+__all__ = [*sorted(_PUBLIC), "__version__", "change_period", "check_data", "main"]
 
 if TYPE_CHECKING:  # what a type checker and an editor see; at run time __getattr__ imports
     from scorecard_xl.batch import run_batch as run_batch
@@ -89,7 +89,14 @@ def main() -> None:
 
 
 def check_data() -> None:
-    """Check the caller's data without changing the workbook (see `scorecard_xl.refresh`)."""
+    """The add-in's Check data button: check the caller's data, change nothing (`scorecard_xl.refresh`)."""
     from scorecard_xl.refresh import check_data as check_caller
 
     check_caller()
+
+
+def change_period() -> None:
+    """The add-in's Change period button: show the month picked on the caller's Cover."""
+    from scorecard_xl.refresh import change_period as change_caller
+
+    change_caller()

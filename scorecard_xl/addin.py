@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scorecard_xl import __version__
 from scorecard_xl.atomic import check_writable, write_atomically
-from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.errors import InputError
 
 ADDIN_NAME = "scorecard_xl.xlam"
 TEMPLATE = "quickstart_addin_ribbon.xlam"
@@ -53,30 +53,21 @@ def template_path() -> Path:
     try:
         import xlwings
     except ImportError:
-        raise InputError(
-            [
-                Problem(
-                    "xlwings",
-                    "",
-                    "",
-                    None,
-                    "is needed to make the add-in: python -m pip install xlwings, in the environment that "
-                    "has scorecard-xl",
-                )
-            ]
+        raise InputError.of(
+            "xlwings",
+            "",
+            "",
+            None,
+            "is needed to make the add-in: pip install 'scorecard-xl[excel]' (or xlwings)",
         ) from None
     path = Path(xlwings.__file__).parent / TEMPLATE
     if not path.exists():
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    "",
-                    "",
-                    None,
-                    f"is missing from the installed xlwings {xlwings.__version__}; reinstall xlwings",
-                )
-            ]
+        raise InputError.of(
+            str(path),
+            "",
+            "",
+            None,
+            f"is missing from the installed xlwings {xlwings.__version__}; reinstall xlwings",
         )
     return path
 
@@ -89,9 +80,7 @@ def addin_bytes(template: Path) -> bytes:
     with zipfile.ZipFile(template) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         names = source.namelist()
         if RIBBON_PART not in names:
-            raise InputError(
-                [Problem(str(template), "", "", None, f"has no {RIBBON_PART}: not a ribbon add-in")]
-            )
+            raise InputError.of(str(template), "", "", None, f"has no {RIBBON_PART}: not a ribbon add-in")
         for info in source.infolist():
             data = RIBBON_XML.encode("utf-8") if info.filename == RIBBON_PART else source.read(info.filename)
             target.writestr(info, data)
@@ -101,17 +90,13 @@ def addin_bytes(template: Path) -> bytes:
 def write_addin(output: str | Path = ADDIN_NAME, force: bool = False) -> Path:
     path = Path(output)
     if path.name != ADDIN_NAME:
-        raise InputError(
-            [
-                Problem(
-                    "command line",
-                    "",
-                    "output",
-                    str(path),
-                    f"a file named {ADDIN_NAME}: xlwings runs 'import NAME; NAME.main()' with the add-in's "
-                    "file name, so any other name would import the wrong module",
-                )
-            ]
+        raise InputError.of(
+            "command line",
+            "",
+            "output",
+            str(path),
+            f"a file named {ADDIN_NAME}: xlwings runs 'import NAME; NAME.main()' with the add-in's "
+            "file name, so any other name would import the wrong module",
         )
     content = addin_bytes(template_path())
     if path.is_file() and path.read_bytes() == content:
@@ -122,16 +107,19 @@ def write_addin(output: str | Path = ADDIN_NAME, force: bool = False) -> Path:
 
 
 INSTALL_STEPS = f"""\
-Install it (once per computer, Excel closed):
+Install it (once per computer, Excel closed). It needs a local Python; with none, use xlwings
+Lite instead (scorecard-xl lite).
   1. In the Python environment Excel will use (a virtual environment is best), have scorecard-xl
      with xlwings. scorecard-xl is not on PyPI: install it from its wheel or a checkout, e.g.
        python -m venv C:\\scorecard-xl  (then use that environment's python)
        python -m pip install "scorecard_xl-{__version__}-py3-none-any.whl[excel]"
        python -m pip install "C:\\path\\to\\scorecard-xl[excel]"     (from a checkout)
   2. xlwings addin install -f {{path}}
-  3. Tell the add-in which Python to use, in ~/.xlwings/xlwings.conf
-     (Windows: %USERPROFILE%\\.xlwings\\xlwings.conf):
-       "INTERPRETER_WIN","C:\\path\\to\\python.exe"   (Windows)
-       "INTERPRETER_MAC","/path/to/python"            (Mac; then run: xlwings runpython install)
+  3. Tell the add-in which Python to run, in the user's xlwings.conf:
+       Windows: %USERPROFILE%\\.xlwings\\xlwings.conf
+         "INTERPRETER_WIN","C:\\scorecard-xl\\Scripts\\python.exe"
+       Mac:     ~/Library/Containers/com.microsoft.Excel/Data/xlwings.conf  (Excel is sandboxed)
+         "INTERPRETER_MAC","/path/to/venv/bin/python"   then run once: xlwings runpython install
+  4. Excel must allow the add-in's macros (File > Options > Trust Center).
 Then open a scorecard workbook and use the Scorecard tab: Refresh.
-Licence: desktop xlwings is BSD-licensed; nothing else is needed."""
+Licence: desktop xlwings (this add-in) is BSD-licensed."""

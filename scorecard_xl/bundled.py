@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from scorecard_xl.errors import ARGUMENTS, InputError, Problem
+from scorecard_xl.errors import ARGUMENTS, InputError
 
 DEFAULT_TEMPLATE = "nct_monthly"
 SAMPLE_DATA = {"nct_monthly": "nct_2022_23/data.csv"}
@@ -42,17 +42,13 @@ def resolve_template(name_or_path: str | None) -> Path:
         if candidate.exists():
             return candidate
     if path.suffix:
-        raise InputError([Problem(name, "", "", None, "no such definition file")])
-    raise InputError(
-        [
-            Problem(
-                ARGUMENTS,
-                "",
-                "template",
-                name,
-                "a definition file path or a bundled template: " + ", ".join(bundled_templates()),
-            )
-        ]
+        raise InputError.of(name, "", "", None, "no such definition file")
+    raise InputError.of(
+        ARGUMENTS,
+        "",
+        "template",
+        name,
+        "a definition file path or a bundled template: " + ", ".join(bundled_templates()),
     )
 
 

@@ -168,16 +168,35 @@ def _refresh_arguments(parser: argparse.ArgumentParser) -> None:
         "-p", "--period", help="month to show, YYYY-MM (default: picked on the Cover, or latest)"
     )
     parser.add_argument(
+        "-d",
+        "--data",
+        action="append",
+        default=[],
+        help="a data file (.csv/.xlsx) whose rows are folded into the workbook's Data table first; repeat "
+        "for several (the files named on the Cover are read too, when found)",
+    )
+    parser.add_argument(
         "-o",
         "--output",
         help="write here instead of replacing BOOK (replacing keeps the old file as BOOK.previous.xlsx)",
+    )
+    parser.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="refresh even if the workbook would then show less (an earlier latest month, measures "
+        "without figures)",
     )
 
 
 def _run_refresh(args: argparse.Namespace) -> int:
     from scorecard_xl.rebuild import refresh_file
 
-    _wrote(refresh_file(args.book, args.period, args.output))
+    result = refresh_file(args.book, args.period, args.output, args.data, args.allow_shrink)
+    _wrote(result)
+    if result.plan is not None:
+        print(f"  {result.plan.data_summary}")
+    if result.backup is not None:
+        print(f"  the previous version is kept as {result.backup}")
     return EXIT_OK
 
 
@@ -478,12 +497,17 @@ COMMANDS: list[Command] = [
     Command(
         "refresh",
         "refresh a workbook from its data, without Excel",
-        "Refresh a workbook made by scorecard-xl from the definition and data named on its Cover: the "
-        "month given, else the month picked on the Cover, else the latest. The workbook is rebuilt "
-        "with xlsxwriter and written atomically; commentary is carried over by measure. For scheduled "
-        "runs.",
+        "Refresh a workbook made by scorecard-xl, without Excel (for scheduled runs): from the "
+        "definition on its Setup sheet and the rows of its Data table, with the rows of --data files "
+        "and of the files named on its Cover (when found) folded in first. Shows the month given, else "
+        "the month picked on the Cover, else the latest. The workbook is rebuilt with xlsxwriter, "
+        "commentary carried over by measure, and written atomically; the old file is kept as "
+        "BOOK.previous.xlsx. A refresh that would show less than the workbook does now is refused "
+        "unless --allow-shrink. Data files named on the Cover are found relative to the workbook's "
+        "folder, else to $SCORECARD_XL_BASE_DIR.",
         (
             "scorecard-xl refresh board.xlsx",
+            "scorecard-xl refresh board.xlsx --data april.csv      # fold in April's rows",
             "scorecard-xl refresh board.xlsx --period 2023-02 -o board_february.xlsx",
         ),
         _refresh_arguments,

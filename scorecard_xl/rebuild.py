@@ -1,52 +1,102 @@
-"""Rebuilding from an existing workbook with xlsxwriter (never an openpyxl save): the command
-line's `refresh` and `build --from-workbook`. The old workbook's record says where the definition
-and data are; its commentary is carried into the new file, keyed by measure id."""
+"""Refreshing a workbook file without Excel (the command line's `refresh`, for scheduled runs)
+and building a new workbook from an old one (`build --from-workbook`): the same plan as a refresh
+in Excel, from the workbook's own definition and Data table, written as a new file with
+xlsxwriter (never an openpyxl save, which would drop sparklines and cached values). The
+analyst's commentary is carried over, keyed by measure id.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from scorecard_xl.atomic import check_writable, write_atomically
+from scorecard_xl.bundled import resolve_template
+from scorecard_xl.definition import load_definition
+from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.formula_text import formula_text_warnings
 from scorecard_xl.pipeline import (
     BuildResult,
     Options,
     input_paths,
     lay_out,
-    load_inputs,
     protect_password,
     requested_period,
     write_outputs,
 )
-from scorecard_xl.refresh_plan import choose_period, load_recorded_inputs, recorded_options
-from scorecard_xl.reopen import read_workbook_file
+from scorecard_xl.refresh_plan import (
+    RefreshPlan,
+    RefreshRequest,
+    gather_inputs,
+    locate_data_file,
+    plan_refresh,
+    recorded_definition,
+    recorded_options,
+)
+from scorecard_xl.reopen import read_record
+from scorecard_xl.snapshot import snapshot_from_file
 from scorecard_xl.writer import write_workbook
 
 BACKUP_SUFFIX = ".previous.xlsx"
 
 
+@dataclasses.dataclass(frozen=True)
+class RefreshResult(BuildResult):
+    plan: RefreshPlan | None = None
+    backup: Path | None = None
+
+
 def refresh_file(
-    book: str | Path, period: str | None = None, output: str | Path | None = None
-) -> BuildResult:
-    """Refresh a workbook file: the period asked for, else the one picked on its Cover, else the latest
-    month. Written in place by default, keeping the old file as NAME.previous.xlsx."""
+    book: str | Path,
+    period: str | None = None,
+    output: str | Path | None = None,
+    files: Sequence[str | Path] = (),
+    allow_shrink: bool = False,
+) -> RefreshResult:
+    """Refresh a workbook file: the period asked for, else the one picked on its Cover, else the
+    latest; new rows from `files` and from the files its Cover names (when found) are folded into
+    its Data table first. Written in place by default, keeping the old file as
+    NAME.previous.xlsx; both writes are atomic. A refresh that would show less than the workbook
+    does now (an earlier latest period, measures without figures) is refused unless `allow_shrink`."""
     source = Path(book)
     target = Path(output) if output else source
-    # In place or not, the result is a macro-free .xlsx: never written over an .xlsm or a .csv.
-    check_writable(target, force=not output, suffix=".xlsx", inputs=[] if target == source else [source])
-    record = read_workbook_file(source)
-    options = _with_password(recorded_options(record))
-    inputs = load_recorded_inputs(record)
-    month = choose_period(record, period, inputs)
-    scorecard, layout = lay_out(inputs, month, record.commentary, None, target.parent.resolve(), options)
+    # In place or not, the result is a macro-free .xlsx: never written over an .xlsm or a .csv, nor
+    # over a data file it reads.
+    inputs = [*files, *([] if target == source else [source])]
+    check_writable(target, force=not output, suffix=".xlsx", inputs=inputs)
+    plan = plan_refresh(snapshot_from_file(source), RefreshRequest(period, tuple(files), allow_shrink))
+    if plan.shrinks:
+        raise InputError(
+            [
+                Problem(
+                    str(source),
+                    "",
+                    "",
+                    None,
+                    f"this refresh would show less than the workbook does now: {lost}; check the data, or "
+                    "pass --allow-shrink to refresh anyway",
+                )
+                for lost in plan.shrinks
+            ]
+        )
+    options = _with_password(recorded_options(plan.record))
+    scorecard, layout = lay_out(
+        plan.inputs,
+        plan.scorecard.period,
+        plan.record.commentary,
+        None,
+        target.parent.resolve(),
+        options,
+        period or plan.record.picked or None,
+    )
     content = write_workbook(layout, options.protect_password)
+    backup = None
     if target.resolve() == source.resolve():
-        shutil.copy2(source, backup_path(source))  # the analyst's last version stays on disk
+        backup = backup_path(source)
+        write_atomically(backup, source.read_bytes())  # the analyst's last version stays, whole
     write_atomically(target, content)
-    return BuildResult(target, scorecard, len(content), formula_text_warnings(layout))
+    return RefreshResult(target, scorecard, len(content), formula_text_warnings(layout), plan, backup)
 
 
 def _with_password(options: Options) -> Options:
@@ -71,24 +121,31 @@ def build_from_workbook(
     options: Options | None = None,
     pdf: str | Path | None = None,
 ) -> BuildResult:
-    """A new workbook with the old one's commentary; definition and data default to the old one's."""
+    """A new workbook with the old one's commentary. The definition defaults to the old workbook's
+    own; the data to its Data table with new rows of `data` folded in. With a new definition
+    (`template`), rows of measures it no longer has are left out."""
     target = Path(output)
     sources = [Path(old), *(input_paths(template, data) if template or data else [])]
     check_writable(target, force, ".xlsx", inputs=sources)
     if pdf:
         check_writable(Path(pdf), force, ".pdf", inputs=[*sources, target])
-    record = read_workbook_file(Path(old))
-    if template or data:
-        definition = template or (
-            record.definition
-            if not Path(record.definition).suffix
-            else str(record.resolve(record.definition))
-        )
-        inputs = load_inputs(definition, data or [record.resolve(p) for p in record.data])
+    record = read_record(snapshot_from_file(Path(old)))
+    if template:
+        definition_path = resolve_template(template)
+        definition = load_definition(definition_path)
     else:
-        inputs = load_recorded_inputs(record)
+        definition_path, definition = None, recorded_definition(record, check_measures=False)
+    inputs, _ = gather_inputs(record, definition, data or (), locate_data_file, definition_path)
     options = _with_password(recorded_options(record).overridden_by(options or Options()))
     chosen = requested_period(period, inputs.definition)
-    scorecard, layout = lay_out(inputs, chosen, record.commentary, None, target.parent.resolve(), options)
+    scorecard, layout = lay_out(
+        inputs,
+        chosen,
+        record.commentary,
+        None,
+        target.parent.resolve(),
+        options,
+        chosen.iso if chosen else None,
+    )
     size = write_outputs(target, layout, options, pdf)
     return BuildResult(target, scorecard, size, formula_text_warnings(layout))

@@ -1,107 +1,78 @@
-"""Refresh from inside Excel: the only module that imports xlwings (lazily, inside functions).
+"""Refresh inside Excel, through xlwings' Book interface: the only module that uses xlwings (and
+imports it only in `refresh_payload` and `_caller`).
 
-`refresh(book)` is engine-neutral: it works on a desktop Excel workbook (the ribbon's Refresh
-button, through `main()`), and on the remote engine that xlwings Server and VBA `RunRemotePython`
-use (`refresh_payload`). It reads the workbook's own record, plans every value with the
-generator's code (`refresh_plan`), and only then writes, one 2-D block per write: each xlwings call
-from desktop Excel is a cross-process round trip. Conditional formats, sparklines, formulas and
-the analyst's commentary are never written, so they stay as they are.
+One refresh for every runtime; each runs the same three actions (Refresh, Change period, Check
+data) on the workbook in hand:
+- xlwings Lite (Python in Excel through Pyodide, on Windows, Mac and the web; free): the
+  `@script` functions `scorecard-xl lite` writes call `run(book, ...)`;
+- desktop Excel through the ribbon add-in: `main()`, `change_period()`, `check_data()` act on
+  `xw.Book.caller()`;
+- xlwings Server, Office.js and VBA `RunServerPython`: `refresh_payload(payload)` takes the
+  workbook as Excel sends it and returns the actions for Excel to apply;
+- the command line: `scorecard_xl.rebuild.refresh_file` (no Excel; a new file by xlsxwriter).
 
-Licences: desktop xlwings (this module with `xw.Book.caller()`) is BSD-licensed. The remote engine
-(`refresh_payload`, xlwings Server, RunRemotePython) is xlwings PRO: PolyForm Noncommercial
-(government bodies qualify) or a commercial licence, set with XLWINGS_LICENSE_KEY.
+The plan is made first (refresh_plan), from a snapshot of the workbook, and only then written:
+number formats, then one 2-D block per write (each call from desktop Excel is a cross-process
+round trip), the Data table resized, and the widths and heights the new values need. Conditional
+formats, sparklines, formulas, the period picker and the analyst's commentary are never written.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scorecard_xl.errors import InputError
-from scorecard_xl.layout import record
-from scorecard_xl.layout.scorecard_sheets import SCORECARD_SHEET
-from scorecard_xl.model import tally
-from scorecard_xl.refresh_plan import RefreshPlan, plan_refresh
-from scorecard_xl.reopen import Rect, WorkbookRecord, commentary_from_rows, missing_record, text_of
+from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.layout import record as names
+from scorecard_xl.refresh_plan import BASE_DIR_ENV, RefreshPlan, RefreshRequest, plan_refresh
+from scorecard_xl.reopen import read_record
+from scorecard_xl.snapshot import Rect, SheetValues, WorkbookSnapshot, snapshot_from_payload
 
-ALERT_TITLE = "Scorecard"
-BASE_DIR_ENV = "SCORECARD_XL_BASE_DIR"  # where relative data paths start when Excel cannot say
+TITLE = "Scorecard"
+ALERT_LINE = 300  # characters of one problem shown in an alert: an echo of garbage stays short
+ALERT_PROBLEMS = 8
+EXCEL_ENGINE = "excel"  # desktop Excel (COM or AppleScript); the others take widths in points
 
 
 @dataclass(frozen=True)
 class RefreshOutcome:
     plan: RefreshPlan
-    writes: int  # 2-D write calls made (0 when only checking)
-    cells: int
+    writes: int  # write calls made (0 when only checking)
     seconds: float  # reading the workbook and planning, before the first write
 
     @property
-    def summary(self) -> str:
-        scorecard = self.plan.scorecard
-        t = tally(scorecard.rows)
-        return (
-            f"{scorecard.period.long_label}: {t.red} red, {t.amber} amber, {t.green} green, "
-            f"{t.not_judged} not judged"
-        )
+    def message(self) -> str:
+        return f"{self.plan.summary}.\n{self.plan.data_summary}."
 
 
-def read_record(book: Any) -> WorkbookRecord:
-    """The workbook's record, read through xlwings with as few calls as the layout allows."""
-    names: dict[str, Rect] = {}
+def snapshot_from_book(book: Any) -> WorkbookSnapshot:
+    """The workbook through xlwings (any engine): its defined names now, its sheets when read."""
+    found: dict[str, Rect] = {}
     for name in book.names:
         short = name.name.rsplit("!", 1)[-1]
-        if not short.startswith(record.PREFIX):
+        if not short.startswith(names.PREFIX):
             continue
         try:
-            found = name.refers_to_range
-        except Exception:  # a name whose target was deleted: #REF!
+            cells = name.refers_to_range
+        except Exception:  # a name whose cells were deleted: #REF!
             continue
-        last = found.last_cell
-        names[short] = (found.sheet.name, found.row - 1, found.column - 1, last.row - 1, last.column - 1)
-    if record.DEFINITION not in names or record.SIGNATURE not in names:
-        raise missing_record(book.name)
+        last = cells.last_cell
+        found[short] = (cells.sheet.name, cells.row - 1, cells.column - 1, last.row - 1, last.column - 1)
 
-    def cell(name: str) -> str:
-        sheet, row, col, _, _ = names[name]
-        return text_of(book.sheets[sheet].range((row + 1, col + 1)).value)
+    def load(sheet: str) -> SheetValues:
+        used = book.sheets[sheet].used_range
+        values = used.options(ndim=2).value
+        return SheetValues(values, used.row - 1, used.column - 1)
 
-    # Options, Definition, Data and the status rows sit in one column of the Cover: one read.
-    sheet, top, col, _, _ = names.get(record.OPTIONS, names[record.DEFINITION])
-    _, bottom, _, _, _ = names[record.PICKER]
-    column = book.sheets[sheet].range((top + 1, col + 1), (bottom + 1, col + 1)).options(ndim=1).value
-    by_row = {top + i: text_of(v) for i, v in enumerate(column)}
-
-    def at(name: str) -> str:
-        return by_row.get(names[name][1], "") if name in names else ""
-
-    commentary: dict[str, str] = {}
-    grid = next(
-        (rect for key, rect in names.items() if rect[0] == SCORECARD_SHEET and key.endswith("_grid")), None
-    )
-    if grid:
-        _, first, first_col, last, last_col = grid
-        rows = book.sheets[SCORECARD_SHEET].range((first + 1, first_col + 1), (last + 1, last_col + 2)).value
-        commentary = commentary_from_rows(rows)
-    return WorkbookRecord(
-        name=book.name,
-        folder=_folder(book),
-        options=at(record.OPTIONS),
-        definition=at(record.DEFINITION),
-        data=tuple(p.strip() for p in at(record.DATA).split(";") if p.strip()),
-        shown=at(record.SHOWN),
-        picked=at(record.PICKER),
-        signature=cell(record.SIGNATURE),
-        names=names,
-        commentary=commentary,
-    )
+    return WorkbookSnapshot(book.name, book_folder(book), found, load)
 
 
-def _folder(book: Any) -> Path | None:
-    """The workbook's folder on a desktop; else SCORECARD_XL_BASE_DIR (a server has no path)."""
+def book_folder(book: Any) -> Path | None:
+    """The workbook's folder on a desktop; else SCORECARD_XL_BASE_DIR (a server has no folder)."""
     base = os.environ.get(BASE_DIR_ENV)
     if base:
         return Path(base)
@@ -115,58 +86,209 @@ def _folder(book: Any) -> Path | None:
 
 
 def refresh(
-    book: Any, period: str | None = None, check_only: bool = False, generated_at: dt.datetime | None = None
+    book: Any,
+    request: RefreshRequest | None = None,
+    check_only: bool = False,
+    snapshot: WorkbookSnapshot | None = None,
+    sizes: bool = True,
 ) -> RefreshOutcome:
-    """Refresh `book` (an xlwings Book) in place; with `check_only`, plan everything and write nothing.
-
-    Raises InputError, before any write, when anything is wrong."""
+    """Refresh `book` (an xlwings Book of any engine) in place; with `check_only`, plan everything
+    and write nothing. Raises InputError, before any write, when anything is wrong (including a
+    refresh that would show less: see RefreshPlan.shrinks)."""
     started = time.perf_counter()
-    plan = plan_refresh(read_record(book), period, generated_at)
+    plan = plan_refresh(snapshot or snapshot_from_book(book), request)
     planned = time.perf_counter() - started
+    if plan.shrinks:
+        raise ShrinkRefused(plan)
     if check_only:
-        return RefreshOutcome(plan, 0, 0, planned)
+        return RefreshOutcome(plan, 0, planned)
+    return RefreshOutcome(plan, apply_plan(book, plan, sizes), planned)
+
+
+class ShrinkRefused(InputError):
+    """The refresh would show less than the workbook does now; it goes ahead only when asked."""
+
+    def __init__(self, plan: RefreshPlan) -> None:
+        self.plan = plan
+        super().__init__(
+            [
+                Problem(
+                    plan.record.name,
+                    "",
+                    "",
+                    None,
+                    f"this refresh would show less than the workbook does now: {lost}",
+                )
+                for lost in plan.shrinks
+            ]
+        )
+
+
+def apply_plan(book: Any, plan: RefreshPlan, sizes: bool = True) -> int:
+    """Write a plan; returns the number of write calls. `sizes=False` leaves column widths and row
+    heights alone, for clients that cannot set them (xlwings Server's Office.js and VBA clients)."""
+    calls = 0
+    for fmt in plan.formats:
+        sheet = book.sheets[fmt.sheet]
+        sheet.range(
+            (fmt.first_row + 1, fmt.first_col + 1), (fmt.last_row + 1, fmt.last_col + 1)
+        ).number_format = fmt.number_format
+        calls += 1
     for write in plan.writes:
         book.sheets[write.sheet].range((write.first_row + 1, write.first_col + 1)).value = write.values
-    return RefreshOutcome(plan, len(plan.writes), sum(w.cells for w in plan.writes), planned)
+        calls += 1
+    resize = plan.resize
+    sheet = book.sheets[resize.sheet]
+    sheet.tables[resize.table].resize(
+        sheet.range((resize.first_row + 1, resize.first_col + 1), (resize.last_row + 1, resize.last_col + 1))
+    )
+    calls += 1
+    in_points = book.app.engine.name != EXCEL_ENGINE
+    for change in plan.sizes if sizes else []:
+        sheet = book.sheets[change.sheet]
+        if change.axis == "column":
+            cells = sheet.range((1, change.first + 1), (1, change.last + 1))
+            cells.column_width = width_in_points(change.size) if in_points else change.size
+        else:
+            cells = sheet.range((change.first + 1, 1), (change.last + 1, 1))
+            cells.row_height = change.size
+        calls += 1
+    return calls
 
 
-def _run(action: str) -> None:
-    """What a ribbon button runs: act on the workbook that called, and say what went wrong."""
+def width_in_points(characters: float) -> float:
+    """Excel's column width unit (digits of the default 11 pt Calibri, 7 px each, plus 5 px of
+    padding) in points, the unit Office.js takes."""
+    return round((characters * 7 + 5) * 0.75, 2)
+
+
+def alert_text(error: InputError) -> str:
+    lines = [
+        line if len(line) <= ALERT_LINE else line[: ALERT_LINE - 1] + "…"
+        for line in error.message(limit=ALERT_PROBLEMS).splitlines()
+    ]
+    return "\n".join(lines)
+
+
+def run(
+    book: Any,
+    action: str = "refresh",
+    request: RefreshRequest | None = None,
+    confirm: Callable[[str], bool] | None = None,
+    say: Callable[[str, str], None] | None = None,
+    sizes: bool = True,
+) -> RefreshOutcome | None:
+    """What each button does, in every runtime: "refresh" (the picked period, else the latest),
+    "period" (Change period: the month picked on the Cover) or "check" (plan, write nothing).
+    `say(title, text)` tells the analyst the outcome (an alert, or print in xlwings Lite);
+    `confirm(question)` asks before a refresh that would show less, where the runtime can ask (a
+    desktop alert); where it cannot, the refresh is refused with a message."""
+    say = say or (lambda title, text: alert(book, title, text))
+    request = request or RefreshRequest()
+    try:
+        snapshot = snapshot_from_book(book)
+        if action == "period" and not request.period and not read_record(snapshot).picked:
+            say(
+                f"{TITLE}: pick a period first",
+                "Pick a month in the Cover's 'Period to show' cell (the drop-down lists the months "
+                "in the data), then click Change period again.",
+            )
+            return None
+        try:
+            outcome = refresh(book, request, action == "check", snapshot, sizes)
+        except ShrinkRefused as refused:
+            question = f"{alert_text(refused)}\n\nRefresh anyway?"
+            if action == "check" or confirm is None or not confirm(question):
+                raise
+            outcome = refresh(book, _allowing_shrink(request), False, snapshot, sizes)
+    except InputError as error:
+        say(f"{TITLE}: nothing was changed", f"Nothing was changed.\n\n{alert_text(error)}")
+        return None
+    if action == "check":
+        say(f"{TITLE}: the data is ready", f"The data is ready; nothing was changed.\n{outcome.message}")
+    else:
+        say(f"{TITLE}: refreshed", f"Refreshed.\n{outcome.message}")
+    return outcome
+
+
+def _allowing_shrink(request: RefreshRequest) -> RefreshRequest:
+    return RefreshRequest(request.period, request.files, True, request.generated_at)
+
+
+def alert(book: Any, title: str, text: str) -> None:
+    book.app.alert(text, title=title)
+
+
+def _desktop(action: str) -> None:
+    """A ribbon button in desktop Excel: act on the workbook that called, and say what happened."""
+    book = _caller()
+
+    def confirm(question: str) -> bool:
+        return bool(book.app.alert(question, title=f"{TITLE}: refresh anyway?", buttons="ok_cancel") == "ok")
+
+    run(book, action, confirm=confirm)
+
+
+def _caller() -> Any:
     import xlwings as xw
 
-    book = xw.Book.caller()
-    try:
-        outcome = refresh(book, check_only=action == "check")
-    except InputError as error:
-        book.app.alert(
-            f"Nothing was changed.\n\n{error.message(limit=8)}", title=f"{ALERT_TITLE}: cannot refresh"
-        )
-        return
-    if action == "check":
-        book.app.alert(f"The data is ready. {outcome.summary}.", title=f"{ALERT_TITLE}: data checked")
+    return xw.Book.caller()
 
 
 def main() -> None:
-    """The Refresh button: show the month picked on the Cover, or else the latest month."""
-    _run("refresh")
+    """The Refresh button: show the period picked on the Cover, or else the latest."""
+    _desktop("refresh")
+
+
+def change_period() -> None:
+    """The Change period button: show the month picked on the Cover."""
+    _desktop("period")
 
 
 def check_data() -> None:
     """The Check data button: plan a refresh and report, without changing the workbook."""
-    _run("check")
+    _desktop("check")
 
 
-def refresh_payload(payload: dict[str, Any], period: str | None = None) -> dict[str, Any]:
-    """Refresh for xlwings Server or VBA RunRemotePython: takes the workbook as Excel sends it and
-    returns the actions for Excel to apply (an alert and no writes when something is wrong)."""
+def refresh_payload(
+    payload: dict[str, Any], action: str = "refresh", allow_shrink: bool = False
+) -> dict[str, Any]:
+    """Refresh for xlwings Server, Office.js or VBA RunServerPython: takes the workbook as Excel
+    sends it and returns the actions for Excel to apply; when anything is wrong, one alert and no
+    writes. (A refresh that would show less is refused: call again with allow_shrink=True.)"""
     import xlwings as xw
 
-    book = xw.Book(json=payload)
     try:
-        refresh(book, period)
-    except InputError as error:
-        book.app.alert(
-            f"Nothing was changed.\n\n{error.message(limit=8)}", title=f"{ALERT_TITLE}: cannot refresh"
+        book = xw.Book(json=payload)
+    except Exception as error:  # XlwingsError: another xlwings version, or not a workbook payload
+        return alert_actions(
+            f"{TITLE}: nothing was changed",
+            f"Nothing was changed.\n\nThe workbook could not be read: {error}",
         )
+    # xlwings Server's Office.js and VBA clients have no handler for widths and heights.
+    run(book, action, RefreshRequest(allow_shrink=allow_shrink), sizes=False)
     result: dict[str, Any] = book.json()
     return result
+
+
+def alert_actions(title: str, text: str) -> dict[str, Any]:
+    """The actions of a response that only shows an alert, in xlwings' own form."""
+    return {
+        "actions": [
+            {
+                "func": "alert",
+                "args": [text, title, "ok", "info", ""],
+                "values": None,
+                "sheet_position": None,
+                "start_row": None,
+                "start_column": None,
+                "row_count": None,
+                "column_count": None,
+            }
+        ]
+    }
+
+
+def plan_payload(payload: dict[str, Any], request: RefreshRequest | None = None) -> RefreshPlan:
+    """A plan from the JSON Excel sends, without xlwings (Pyodide tests, servers without it)."""
+    return plan_refresh(snapshot_from_payload(payload), request)

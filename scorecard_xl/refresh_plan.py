@@ -1,25 +1,51 @@
-"""Planning a refresh: from a workbook's record to the blocks of values to write.
+"""Planning a refresh: from a snapshot of a workbook to every write that brings it up to date.
 
-Everything is worked out here before the first write, with the generator's own code (model and
-layout), so a refreshed workbook holds exactly what a fresh build would. Any problem (a missing or
-broken source, a period without data, a definition or layout that no longer matches the workbook)
-raises InputError and nothing is written. No Excel here: `refresh.py` applies the plan.
+A refresh works from the workbook itself: the definition on its Setup sheet and the rows of its
+Data table. It (a) folds in new rows: those the analyst pasted into the table, and those of the
+data files named on the Cover (when they can be found) or supplied now; then (b) works out every
+sheet again with the generator's own model and layout, so a refreshed workbook holds exactly what
+a fresh build would. Everything is worked out before the first write: any problem (a broken row,
+a period without data, a definition or layout that no longer matches the workbook, a refresh that
+would show less than the workbook does now) raises InputError and nothing is written. No Excel
+here: `refresh.py` applies a plan through xlwings, `rebuild.py` writes a new file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from scorecard_xl.errors import InputError, Problem
-from scorecard_xl.layout.sheet import CellValue, Formula, Link, WorkbookLayout
-from scorecard_xl.model import Scorecard
+from scorecard_xl.data import build_dataset
+from scorecard_xl.data_table import TABLE_SOURCE, Merged, merge_records, records_from_rows
+from scorecard_xl.definition import Definition, definition_from_text
+from scorecard_xl.errors import InputError
+from scorecard_xl.layout import record as names
+from scorecard_xl.layout.data_sheet import TABLE_NAME, TEXT_COLUMNS
+from scorecard_xl.layout.sheet import CellValue, Formula, Link, SheetLayout, WorkbookLayout
+from scorecard_xl.model import Scorecard, tally
 from scorecard_xl.periods import Period
-from scorecard_xl.pipeline import Inputs, Options, lay_out, load_inputs, requested_period
-from scorecard_xl.reopen import WorkbookRecord
+from scorecard_xl.pipeline import Inputs, Options, lay_out, requested_period
+from scorecard_xl.reopen import WorkbookRecord, read_record
+from scorecard_xl.snapshot import WorkbookSnapshot
+from scorecard_xl.sources import RawRecord, SourceInfo
+from scorecard_xl.values import text_of
 
 WriteValue = str | float | int | None
+BASE_DIR_ENV = "SCORECARD_XL_BASE_DIR"  # a folder to look in for the Cover's data files
+LITE_FOLDER = Path("/data")  # where xlwings Lite puts the files an analyst imports
+
+
+@dataclass(frozen=True)
+class RefreshRequest:
+    """What the analyst asked for beyond what the workbook says."""
+
+    period: str | None = None  # a period asked for now; else the Cover's pick; else the latest
+    files: tuple[str | Path, ...] = ()  # data files to take new rows from, besides the Cover's
+    allow_shrink: bool = False  # go ahead even if the workbook would then show less
+    generated_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -37,112 +63,262 @@ class BlockWrite:
 
 
 @dataclass(frozen=True)
+class FormatWrite:
+    """A number format for a rectangle, set before values are written into it."""
+
+    sheet: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    number_format: str
+
+
+@dataclass(frozen=True)
+class TableResize:
+    sheet: str
+    table: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass(frozen=True)
+class SizeChange:
+    """Columns first..last (or rows) take `size`: the width or height the new values need."""
+
+    sheet: str
+    axis: str  # "column" or "row"
+    first: int
+    last: int
+    size: float
+
+
+@dataclass(frozen=True)
+class DataNews:
+    """Where the refresh's new rows came from, for the message the analyst sees."""
+
+    read: tuple[str, ...] = ()  # files read
+    not_found: tuple[str, ...] = ()  # files named on the Cover that were not found
+    added: int = 0  # values a file added
+    revised: int = 0  # values a file or a pasted row changed
+    values: int = 0  # values in the Data table after the refresh
+    before: int | None = None  # values in it when it was last written
+
+
+@dataclass(frozen=True)
 class RefreshPlan:
+    record: WorkbookRecord
     inputs: Inputs
     scorecard: Scorecard
     layout: WorkbookLayout
+    formats: list[FormatWrite]
     writes: list[BlockWrite]
+    resize: TableResize
+    sizes: list[SizeChange]
+    news: DataNews
+    shrinks: list[str] = field(default_factory=list)  # what the refresh would no longer show
+
+    @property
+    def cells(self) -> int:
+        return sum(w.cells for w in self.writes)
+
+    @property
+    def summary(self) -> str:
+        t = tally(self.scorecard.rows)
+        return (
+            f"{self.scorecard.period.long_label}: {t.red} red, {t.amber} amber, {t.green} green, "
+            f"{t.not_judged} not judged"
+        )
+
+    @property
+    def data_summary(self) -> str:
+        news = self.news
+        parts = [f"{news.values:,} values in the Data table"]
+        if news.before is not None and news.before != news.values:
+            parts[0] += f" ({news.values - news.before:+,} since the last refresh)"
+        if news.added or news.revised:
+            parts.append(f"{news.added:,} new and {news.revised:,} revised from files or pasted rows")
+        if news.read:
+            parts.append("read " + ", ".join(news.read))
+        if news.not_found:
+            parts.append("not found (the Data table was used as it is): " + ", ".join(news.not_found))
+        return "; ".join(parts)
 
 
 def rebuild_hint(record: WorkbookRecord) -> str:
     return (
         f'rebuild it with: scorecard-xl build --from-workbook "{record.name}" -o NEW.xlsx '
-        "(the commentary is carried over)"
+        "(the commentary and data are carried over)"
     )
 
 
-def load_recorded_inputs(record: WorkbookRecord) -> Inputs:
-    """The definition and data the workbook names on its Cover, found relative to the workbook."""
-    if not record.definition or not record.data:
-        raise InputError(
-            [
-                Problem(
-                    record.name,
-                    "Cover",
-                    "Definition/Data",
-                    None,
-                    "the Cover's Definition and Data cells name the files to refresh from; fill them in",
-                )
-            ]
-        )
-    definition = (
-        record.definition if not Path(record.definition).suffix else record.resolve(record.definition)
+def plan_refresh(
+    snapshot: WorkbookSnapshot,
+    request: RefreshRequest | None = None,
+    locate: Callable[[str, Path | None], Path | None] | None = None,
+) -> RefreshPlan:
+    """Everything a refresh of `snapshot` writes, worked out before anything is written."""
+    request = request or RefreshRequest()
+    record = read_record(snapshot)
+    options = recorded_options(record)
+    refuse_protected(record, options)
+    definition = recorded_definition(record)
+    inputs, news = gather_inputs(record, definition, request.files, locate or locate_data_file)
+    picked = request.period or record.picked
+    period = choose_period(record, picked, inputs, "command line" if request.period else None)
+    scorecard, layout = lay_out(
+        inputs, period, record.commentary, request.generated_at, record.folder, options, picked or None
     )
-    data = [record.resolve(location) for location in record.data]
-    missing = [p for p in data if not p.exists()]
-    if missing:
-        raise InputError(
-            [
-                Problem(
-                    str(p),
-                    "",
-                    "",
-                    None,
-                    f"no such data file (named in the Data cell on {record.name}'s Cover); correct the path "
-                    "there, relative to the workbook's folder, or put the file back",
-                )
-                for p in missing
-            ]
-        )
-    return load_inputs(definition, data)
+    check_layout(record, layout)
+    shrinks = [] if request.allow_shrink else what_shrinks(record, scorecard, layout, bool(picked))
+    formats, writes, resize = table_writes(record, layout)
+    return RefreshPlan(
+        record,
+        inputs,
+        scorecard,
+        layout,
+        formats,
+        block_writes(layout) + writes,
+        resize,
+        size_changes(record, layout),
+        news,
+        shrinks,
+    )
 
 
 def recorded_options(record: WorkbookRecord) -> Options:
     return Options.from_text(record.options, f"{record.name} Cover, Built with")
 
 
-def choose_period(record: WorkbookRecord, requested: str | None, inputs: Inputs) -> Period:
-    """An explicit request wins; then a period picked on the Cover; else the latest with data."""
-    picked = record.picked if record.picked and record.picked != record.shown else ""
-    where = "command line" if requested else f"{record.name} Cover, Period to show"
-    chosen = requested_period(requested or picked, inputs.definition, where)
-    if chosen is not None:
-        return chosen
-    latest = inputs.dataset.latest_period()
-    if latest is None:
-        raise InputError([Problem(", ".join(record.data), "", "", None, "no actual values: nothing to show")])
-    return latest
-
-
-def plan_refresh(
-    record: WorkbookRecord, requested: str | None = None, generated_at: dt.datetime | None = None
-) -> RefreshPlan:
-    options = recorded_options(record)
+def refuse_protected(record: WorkbookRecord, options: Options) -> None:
     if options.protect:
-        raise InputError(
-            [
-                Problem(
-                    record.name,
-                    "",
-                    "protection",
-                    "--protect",
-                    "an unprotected workbook: a protected copy is for sending, and its cells cannot be "
-                    "rewritten; refresh the unprotected workbook it was made from, then protect it again",
-                )
-            ]
+        raise InputError.of(
+            record.name,
+            "",
+            "protection",
+            "protected",
+            "an unprotected workbook: a protected copy is for sending, and its cells cannot be "
+            "rewritten; refresh the unprotected workbook it was made from, then protect it again",
         )
-    inputs = load_recorded_inputs(record)
-    period = choose_period(record, requested, inputs)
-    scorecard, layout = lay_out(inputs, period, record.commentary, generated_at, record.folder, options)
-    check_layout(record, layout)
-    return RefreshPlan(inputs, scorecard, layout, block_writes(layout))
+
+
+def recorded_definition(record: WorkbookRecord, check_measures: bool = True) -> Definition:
+    """The definition the workbook carries, checked against the measures it shows: a measure added
+    or removed on the Setup sheet needs a new build, and saying so beats a row error per value."""
+    definition = definition_from_text(record.definition_text, record.definition_file, record.setup_source)
+    ids = [m.id for m in definition.measures]
+    if check_measures and ids != list(record.measures):
+        removed = [m for m in record.measures if m not in ids]
+        added = [m for m in ids if m not in record.measures]
+        changes = "; ".join(
+            part
+            for part in (
+                "removed " + ", ".join(removed) if removed else "",
+                "added " + ", ".join(added) if added else "",
+                "" if removed or added else "measures reordered",
+            )
+            if part
+        )
+        raise InputError.of(
+            record.setup_source,
+            "",
+            "measures",
+            changes,
+            "the measures the workbook shows: the definition changed since it was built; undo the "
+            f"change on the Setup sheet, or {rebuild_hint(record)}",
+        )
+    return definition
+
+
+def locate_data_file(location: str, folder: Path | None) -> Path | None:
+    """A data file named on the Cover: relative to the workbook's folder, else to
+    $SCORECARD_XL_BASE_DIR (a server has no folder), else in xlwings Lite's /data (imported files)."""
+    path = Path(location)
+    if path.is_absolute():
+        return path if path.is_file() else None
+    folders = [folder, os.environ.get(BASE_DIR_ENV), LITE_FOLDER]
+    for base in folders:
+        if base is None:
+            continue
+        for candidate in (Path(base) / path, Path(base) / path.name):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def gather_inputs(
+    record: WorkbookRecord,
+    definition: Definition,
+    files: Sequence[str | Path],
+    locate: Callable[[str, Path | None], Path | None],
+    definition_path: Path | None = None,
+) -> tuple[Inputs, DataNews]:
+    """The Data table's rows with the new rows of every file folded in, validated as one dataset.
+    With a `definition_path` (a new definition for an old workbook), table rows of measures it
+    does not have are left out, and the new workbook records where its inputs came from."""
+    from scorecard_xl.sources.any import read_source  # readers are loaded only when files are read
+
+    table = records_from_rows(record.table_rows, record.table_first_row)
+    if definition_path is not None:
+        table = [r for r in table if definition.has_measure(r.measure)]
+    found: list[tuple[str, Path]] = []
+    not_found: list[str] = []
+    for location in record.data_files:
+        path = locate(location, record.folder)
+        if path is None:
+            not_found.append(location)
+        else:
+            found.append((location, path))
+    found.extend((str(p), Path(p)) for p in files)  # the analyst's own: a missing one is an error
+    batches: list[list[RawRecord]] = []
+    sources = [SourceInfo("workbook", TABLE_SOURCE, "")]
+    for _, path in found:
+        file_records, info = read_source(path)
+        batches.append(file_records)
+        sources.append(info)
+    merged: Merged = merge_records(table, *batches)
+    dataset = build_dataset(definition, merged.records, sources)
+    recorded = (record.definition_location or definition.file_name, record.data_files)
+    inputs = Inputs(
+        definition,
+        dataset,
+        definition_path,
+        tuple(path for _, path in found),
+        recorded_locations=None if definition_path else recorded,
+    )
+    news = DataNews(
+        read=tuple(Path(location).name for location, _ in found),
+        not_found=tuple(not_found),
+        added=merged.added,
+        revised=merged.revised,
+        values=len(merged.records),
+        before=record.values_before,
+    )
+    return inputs, news
+
+
+def choose_period(
+    record: WorkbookRecord, picked: str, inputs: Inputs, where: str | None = None
+) -> Period | None:
+    """The period picked (asked for now, or on the Cover), else None for the latest with data."""
+    if not picked:
+        return None
+    return requested_period(picked, inputs.definition, where or f"{record.name} Cover, Period to show")
 
 
 def check_layout(record: WorkbookRecord, layout: WorkbookLayout) -> None:
     """The workbook must still have the layout the definition gives: same signature, and every block
     where its defined name says (inserting a row or column moves the names)."""
     if record.signature != layout.signature:
-        raise InputError(
-            [
-                Problem(
-                    record.name,
-                    "",
-                    "layout",
-                    record.signature,
-                    f"a layout matching the definition ({layout.signature}): the definition's measures, "
-                    f"sections or columns have changed since this workbook was built; {rebuild_hint(record)}",
-                )
-            ]
+        raise InputError.of(
+            record.name,
+            "",
+            "layout",
+            record.signature,
+            f"a layout matching the definition ({layout.signature}): the definition's sections, "
+            f"measures or columns have changed since this workbook was built; {rebuild_hint(record)}",
         )
     moved = []
     for name in layout.defined_names:
@@ -151,18 +327,65 @@ def check_layout(record: WorkbookRecord, layout: WorkbookLayout) -> None:
         if found != expected:
             moved.append(f"{name.name} on sheet '{name.sheet}'" + ("" if found else " (missing)"))
     if moved:
-        raise InputError(
-            [
-                Problem(
-                    record.name,
-                    "",
-                    "layout",
-                    ", ".join(moved[:3]) + ("..." if len(moved) > 3 else ""),
-                    "rows, columns or sheets were added, deleted or renamed, so values would land in the "
-                    f"wrong cells; undo that change, or {rebuild_hint(record)}",
-                )
-            ]
+        raise InputError.of(
+            record.name,
+            "",
+            "layout",
+            ", ".join(moved[:3]) + ("..." if len(moved) > 3 else ""),
+            "rows, columns or sheets were added, deleted or renamed, so values would land in the "
+            f"wrong cells; undo that change, or {rebuild_hint(record)}",
         )
+
+
+def what_shrinks(
+    record: WorkbookRecord, scorecard: Scorecard, layout: WorkbookLayout, picked: bool
+) -> list[str]:
+    """What the workbook shows now that the refresh would not: an earlier latest period (when none
+    was picked), or measures whose figures would disappear (rows deleted from the table) while the
+    period stays or follows the data. A period the analyst picks may show fewer: they asked for it."""
+    lost = []
+    shown = _parse_shown(record, scorecard.definition)
+    if not picked and shown is not None and scorecard.period.iso < shown.iso:  # one kind of period
+        lost.append(
+            f"the latest period would go back from {shown.long_label} to {scorecard.period.long_label}"
+        )
+    if picked and (shown is None or scorecard.period != shown):
+        return lost
+    gone = sorted(record.showing - showing_measures(layout), key=list(record.measures).index)
+    if gone:
+        listed = ", ".join(gone[:8]) + (f" and {len(gone) - 8} more" if len(gone) > 8 else "")
+        lost.append(f"{len(gone)} measure{'s' if len(gone) != 1 else ''} would show no figures: {listed}")
+    return lost
+
+
+def _parse_shown(record: WorkbookRecord, definition: Definition) -> Period | None:
+    try:
+        return requested_period(record.shown, definition)
+    except InputError:
+        return None
+
+
+def showing_measures(layout: WorkbookLayout) -> set[str]:
+    """Measures with a number in the Scorecard's months or YTD, as the new layout has them."""
+    rects = [
+        (sheet, sheet.record[names.REFS], sheet.record[names.VALUES])
+        for sheet in layout.sheets
+        if names.VALUES in sheet.record
+    ]
+    found: set[str] = set()
+    for sheet, refs, values in rects:
+        cells = _cells(sheet)
+        for row in range(refs[0] + 1, refs[2] + 1):
+            ref = text_of(cells.get((row, refs[1]))) if text_of(cells.get((row, refs[3]))) else ""
+            if ref and any(
+                isinstance(cells.get((row, col)), (int, float)) for col in range(values[1], values[3] + 1)
+            ):
+                found.add(ref)
+    return found
+
+
+def _cells(sheet: SheetLayout) -> dict[tuple[int, int], CellValue]:
+    return {(row, col): value for row, col, value, _ in sheet.cells}
 
 
 def block_writes(layout: WorkbookLayout) -> list[BlockWrite]:
@@ -170,22 +393,93 @@ def block_writes(layout: WorkbookLayout) -> list[BlockWrite]:
     for sheet in layout.sheets:
         if not sheet.blocks:
             continue
-        cells = {(row, col): value for row, col, value, _ in sheet.cells}
+        cells = _cells(sheet)
         for block in sheet.blocks:
-            values = [
-                [
-                    _plain(cells.get((row, col)), sheet.name, row, col)
-                    for col in range(block.first_col, block.last_col + 1)
-                ]
-                for row in range(block.first_row, block.last_row + 1)
-            ]
-            writes.append(BlockWrite(sheet.name, block.first_row, block.first_col, values))
+            writes.append(
+                BlockWrite(
+                    sheet.name,
+                    block.first_row,
+                    block.first_col,
+                    _values(
+                        cells, sheet.name, block.first_row, block.first_col, block.last_row, block.last_col
+                    ),
+                )
+            )
     return writes
 
 
+def _values(
+    cells: dict[tuple[int, int], CellValue],
+    sheet: str,
+    first_row: int,
+    first_col: int,
+    last_row: int,
+    last_col: int,
+) -> list[list[WriteValue]]:
+    return [
+        [_plain(cells.get((row, col)), sheet, row, col) for col in range(first_col, last_col + 1)]
+        for row in range(first_row, last_row + 1)
+    ]
+
+
+def table_writes(
+    record: WorkbookRecord, layout: WorkbookLayout
+) -> tuple[list[FormatWrite], list[BlockWrite], TableResize]:
+    """The Data table written back whole: text columns kept text (Excel would read a period as a
+    date), the rows, blanks over any rows it no longer has, and the table resized to fit."""
+    sheet_name, header, first_col, _, last_col = record.names[names.DATA_TABLE]
+    sheet = next(s for s in layout.sheets if s.name == sheet_name)
+    rows = max((row for row, _, _, _ in sheet.cells if row > header), default=header) - header
+    last = header + max(rows, len(record.table_rows), 1)
+    formats = [
+        FormatWrite(sheet_name, header + 1, first_col + start, last, first_col + end, "@")
+        for start, end in _runs(TEXT_COLUMNS)
+    ]
+    values = _values(_cells(sheet), sheet_name, header + 1, first_col, last, last_col)
+    resize = TableResize(sheet_name, TABLE_NAME, header, first_col, header + max(rows, 1), last_col)
+    return formats, [BlockWrite(sheet_name, header + 1, first_col, values)], resize
+
+
+def _runs(columns: Sequence[int]) -> list[tuple[int, int]]:
+    """[0, 1, 2, 4, 5] -> [(0, 2), (4, 5)]"""
+    runs: list[tuple[int, int]] = []
+    for col in sorted(columns):
+        if runs and runs[-1][1] == col - 1:
+            runs[-1] = (runs[-1][0], col)
+        else:
+            runs.append((col, col))
+    return runs
+
+
+def size_changes(record: WorkbookRecord, layout: WorkbookLayout) -> list[SizeChange]:
+    """Widths and heights the new layout sets differently from the build (as the Setup sheet
+    recorded it); every one of them where the record is missing or was edited."""
+    changes = []
+    for sheet in layout.sheets:
+        old = record.geometry.get(sheet.name)
+        old_widths, old_heights = old if old is not None else ({}, {})
+        for axis, new, previous in (
+            ("column", sheet.widths, old_widths),
+            ("row", sheet.heights, old_heights),
+        ):
+            changed = sorted(
+                k for k, size in new.items() if old is None or not _same_size(previous.get(k), size)
+            )
+            for first, last in _runs(changed):
+                # Consecutive columns of one new size are one write.
+                start = first
+                for index in range(first, last + 1):
+                    if index == last or new[index + 1] != new[start]:
+                        changes.append(SizeChange(sheet.name, axis, start, index, new[start]))
+                        start = index + 1
+    return changes
+
+
+def _same_size(recorded: float | None, size: float) -> bool:
+    return recorded is not None and round(recorded, 2) == round(size, 2)  # as the Setup sheet writes it
+
+
 def _plain(value: CellValue, sheet: str, row: int, col: int) -> WriteValue:
-    if isinstance(
-        value, (Link, Formula)
-    ):  # a refresh writes values only; the layout never puts these in blocks
+    if isinstance(value, (Link, Formula)):  # a refresh writes values only; blocks never hold these
         raise TypeError(f"block on {sheet} holds a {type(value).__name__} at row {row + 1}, column {col + 1}")
     return None if value == "" else value

@@ -1,45 +1,96 @@
-"""Refresh with the real xlwings library (remote engine): build February, send the workbook as
-Excel would, refresh, apply the returned actions, and compare with a fresh build of March."""
+"""Refresh with the real xlwings library (its remote engine: the Book interface xlwings Lite,
+xlwings Server and Office.js share): build a workbook, send it as Excel would, refresh, apply the
+returned actions as Excel would, and compare with a fresh build.
+
+A workbook refreshes from itself: the definition on its Setup sheet and the rows of its Data
+table, with new rows pasted into the table or read from a file. So the tests move workbooks away
+from their data files before refreshing them.
+"""
 
 from __future__ import annotations
 
+import csv
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import xlwings as xw
 
-from scorecard_xl.layout.scorecard_sheets import SCORECARD_SHEET
-from scorecard_xl.pipeline import build
-from scorecard_xl.refresh import refresh, refresh_payload
+from scorecard_xl.layout import record as names
+from scorecard_xl.pipeline import Options, build
+from scorecard_xl.refresh import RefreshOutcome, refresh_payload, run, width_in_points
+from scorecard_xl.refresh_plan import RefreshRequest
 from tests.conftest import FIXED_TIME, SAMPLE
-from tests.excel_payload import apply_actions, formula_cells, payload_from_file, value_at
+from tests.excel_payload import apply_actions, formula_cells, payload_from_file, sent, value_at
 
 EPOCH = str(int(FIXED_TIME.timestamp()))
 COMMENT = "Re-referrals rose after the MASH restructure; deep dive in April."
+HEADER = ["measure", "series", "period", "value"]
 
 
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.setenv("SCORECARD_XL_BASE_DIR", str(tmp_path))  # Excel on the web has no folder
-    shutil.copy(SAMPLE / "data.csv", tmp_path / "data.csv")
+    monkeypatch.delenv("SCORECARD_XL_BASE_DIR", raising=False)
+    for name in ("built", "moved", "fresh"):
+        (tmp_path / name).mkdir()
     return tmp_path
 
 
-def built(folder: Path, name: str, period: str, commentary: dict[str, str] | None = None) -> Path:
-    path = folder / name
-    build(path, None, [folder / "data.csv"], period, commentary=commentary)
+def sample_rows() -> list[list[str]]:
+    with (SAMPLE / "data.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))[1:]
+
+
+def after(row: list[str], month: str) -> bool:
+    """A month's own figures (actual and YTD) later than `month`: what a later month brings."""
+    return row[1] in ("actual", "ytd") and row[2] > month
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([HEADER, *rows])
     return path
 
 
-def run(payload: dict[str, Any], period: str | None = None) -> list[dict[str, Any]]:
-    book = xw.Book(json=payload)
-    refresh(book, period, generated_at=FIXED_TIME)
-    actions: list[dict[str, Any]] = book.json()["actions"]
-    return actions
+def built(folder: Path, rows: list[list[str]] | None = None, name: str = "board.xlsx", **kwargs: Any) -> Path:
+    """A workbook built in `folder` from `rows` (default: all the sample's), saved there as data.csv."""
+    data = write_csv(folder / "data.csv", rows if rows is not None else sample_rows())
+    path = folder / name
+    build(path, None, [data], **kwargs)
+    return path
+
+
+def moved(path: Path, folder: Path) -> Path:
+    """The workbook alone in another folder, as an email attachment or a OneDrive file is."""
+    target = folder / path.name
+    shutil.copy(path, target)
+    return target
+
+
+def act(
+    payload: dict[str, Any],
+    action: str = "refresh",
+    request: RefreshRequest | None = None,
+    confirm: Callable[[str], bool] | None = None,
+) -> tuple[list[dict[str, Any]], list[str], RefreshOutcome | None]:
+    """One button press on the workbook Excel sent: the actions, what the analyst was told, the outcome."""
+    book = xw.Book(json=sent(payload))
+    told: list[str] = []
+    outcome = run(
+        book, action, request or RefreshRequest(generated_at=FIXED_TIME), confirm, lambda t, m: told.append(m)
+    )
+    return book.json()["actions"], told, outcome
+
+
+def refreshed(payload: dict[str, Any], request: RefreshRequest | None = None) -> dict[str, Any]:
+    actions, told, outcome = act(payload, request=request)
+    assert outcome is not None, told
+    return apply_actions(payload, actions)
 
 
 def differences(
@@ -60,140 +111,427 @@ def differences(
     return found
 
 
-def test_refresh_rolls_february_forward_to_a_fresh_build_of_march(folder: Path) -> None:
-    february = payload_from_file(built(folder, "february.xlsx", "2023-02"))
-    actions = run(february)
-    writes = [a for a in actions if a["func"] == "setValues"]
-    assert 0 < len(writes) <= 20  # a handful of 2-D blocks, never one per cell
-    refreshed = apply_actions(february, actions)
-
-    march_file = built(folder, "march.xlsx", "2023-03")
-    march = payload_from_file(march_file)
-    # Formula cells (subtitles, section commentary, links) are Excel's to recalculate.
-    assert not differences(refreshed, march, formula_cells(march_file))
-    assert value_at(refreshed, "Cover", 2, 1) == "March 2023 (year 2022-23)"
-
-
-def test_a_second_refresh_changes_nothing(folder: Path) -> None:
-    once = payload_from_file(built(folder, "book.xlsx", "2023-02"))
-    once = apply_actions(once, run(once))
-    twice = apply_actions(once, run(once))
-    assert not differences(twice, once, {})
-
-
-def test_commentary_typed_in_excel_survives_refresh_and_rebuild(folder: Path) -> None:
-    path = built(folder, "book.xlsx", "2023-02")
-    payload = payload_from_file(path)
-    header = next(i for i, row in enumerate(value_rows(payload, SCORECARD_SHEET)) if row[0] == "Ref")
-    rows = value_rows(payload, SCORECARD_SHEET)
-    commentary_col = rows[header].index("Commentary")
-    cr09 = next(i for i, row in enumerate(rows) if row[0] == "CR09")
-    rows[cr09][commentary_col] = COMMENT  # the analyst types
-    actions = run(payload)
-    assert all(
-        not (a["sheet_position"] == 2 and a["start_column"] + len(a["values"][0]) > commentary_col)
-        for a in actions
-        if a["func"] == "setValues"
-    ), "refresh must never write the commentary column"
-    refreshed = apply_actions(payload, actions)
-    assert value_rows(refreshed, SCORECARD_SHEET)[cr09][commentary_col] == COMMENT
-    # Read back from the refreshed book, the commentary is keyed by measure for the next build too.
-    book = xw.Book(json=refreshed)
-    from scorecard_xl.refresh import read_record
-
-    assert read_record(book).commentary == {"CR09": COMMENT}
-
-
-def test_the_picked_period_is_shown(folder: Path) -> None:
-    payload = payload_from_file(built(folder, "book.xlsx", "2023-03"))
-    picker = cover_cell(payload, "Period to show")
-    value_rows(payload, "Cover")[picker[0]][picker[1]] = "2022-12"
-    refreshed = apply_actions(payload, run(payload))
-    assert value_at(refreshed, "Cover", 2, 1) == "December 2022 (year 2022-23)"
-    assert value_at(refreshed, "Cover", *cover_cell(refreshed, "Period shown")) == "2022-12"
-
-
-def no_writes_and_a_message(payload: dict[str, Any]) -> str:
-    result = refresh_payload(payload)
-    assert [a["func"] for a in result["actions"]] == ["alert"]
-    message: str = result["actions"][0]["args"][0]
-    assert message.startswith("Nothing was changed.")
-    return message
-
-
-def test_a_missing_data_file_changes_nothing(folder: Path) -> None:
-    payload = payload_from_file(built(folder, "book.xlsx", "2023-02"))
-    (folder / "data.csv").rename(folder / "moved.csv")
-    assert "no such data file" in no_writes_and_a_message(payload)
-
-
-def test_a_broken_data_file_changes_nothing(folder: Path) -> None:
-    payload = payload_from_file(built(folder, "book.xlsx", "2023-02"))
-    with (folder / "data.csv").open("a", encoding="utf-8") as data:
-        data.write("CR06,actual,2023-04,lots\n")
-    message = no_writes_and_a_message(payload)
-    assert "row 1088" in message and "'lots'" in message
-
-
-def test_a_period_without_data_changes_nothing(folder: Path) -> None:
-    payload = payload_from_file(built(folder, "book.xlsx", "2023-02"))
-    picker = cover_cell(payload, "Period to show")
-    value_rows(payload, "Cover")[picker[0]][picker[1]] = "2024-01"
-    assert "2024-01" in no_writes_and_a_message(payload)
-
-
-def test_a_changed_definition_changes_nothing_and_says_rebuild(folder: Path) -> None:
-    payload = payload_from_file(built(folder, "book.xlsx", "2023-02"))
-    signature = cover_cell(payload, "Layout")
-    value_rows(payload, "Cover")[signature[0]][signature[1]] = "0000000000000000"
-    assert "scorecard-xl build --from-workbook" in no_writes_and_a_message(payload)
-
-
-def test_an_inserted_row_changes_nothing(folder: Path) -> None:
-    payload = payload_from_file(built(folder, "book.xlsx", "2023-02"))
-    grid = next(n for n in payload["names"] if n["name"] == "scxl_2_grid")
-    grid["address"] = "$A$7:$T$111"  # Excel moves a name down when a row is inserted above it
-    assert "rows, columns or sheets were added" in no_writes_and_a_message(payload)
-
-
 def value_rows(payload: dict[str, Any], sheet: str) -> list[list[Any]]:
     rows: list[list[Any]] = next(s for s in payload["sheets"] if s["name"] == sheet)["values"]
     return rows
 
 
-def cover_cell(payload: dict[str, Any], label: str) -> tuple[int, int]:
-    for r, row in enumerate(value_rows(payload, "Cover")):
-        if len(row) > 2 and row[1] == label:
-            return r, 2
-    raise AssertionError(f"no {label!r} row on the Cover")
+def named_cell(payload: dict[str, Any], name: str) -> tuple[str, int, int]:
+    from scorecard_xl.snapshot import snapshot_from_payload
+
+    sheet, row, col, _, _ = snapshot_from_payload(sent(payload)).names[name]
+    return sheet, row, col
 
 
-def test_command_line_refresh_carries_commentary_and_keeps_the_old_file(folder: Path) -> None:
+def set_named(payload: dict[str, Any], name: str, value: Any) -> None:
+    sheet, row, col = named_cell(payload, name)
+    value_rows(payload, sheet)[row][col] = value
+
+
+def paste_under_table(payload: dict[str, Any], rows: list[list[Any]]) -> None:
+    """Rows pasted under the Data table, as an analyst copies them from a data file."""
+    sheet_rows = value_rows(payload, "Data")
+    width = len(sheet_rows[0])
+    for row in rows:
+        sheet_rows.append([*row, *([""] * (width - len(row)))])
+
+
+def test_a_moved_workbook_with_march_pasted_into_its_table_refreshes_to_a_fresh_build(folders: Path) -> None:
+    """Built for December from the data then, moved away from its data file, March's rows pasted
+    under its Data table: Refresh gives what a fresh build of March gives, cell for cell."""
+    rows = sample_rows()
+    december = built(folders / "built", [r for r in rows if not after(r, "2022-12")])
+    payload = payload_from_file(moved(december, folders / "moved"))
+    assert value_at(payload, "Cover", *named_cell(payload, names.SHOWN)[1:]) == "2022-12"
+    pasted = [r for r in rows if after(r, "2022-12")]
+    paste_under_table(payload, pasted)
+
+    actions, told, outcome = act(payload)
+    assert outcome is not None, told
+    assert f"1,086 values in the Data table (+{len(pasted)} since the last refresh)" in told[0]
+    assert "not found (the Data table was used as it is): data.csv" in told[0]  # not in this folder
+    assert 0 < len([a for a in actions if a["func"] == "setValues"]) <= 24  # blocks, never a cell at a time
+    result = apply_actions(payload, actions)
+
+    march = built(folders / "fresh")
+    want = payload_from_file(march)
+    assert not differences(result, want, formula_cells(march))
+    assert value_at(result, "Cover", 2, 1) == "March 2023 (year 2022-23)"
+    # The widths the new values need are set (Office.js takes points); the others stay as built.
+    expected = widths(march)
+    for (sheet, axis, col), points in result["_sizes"].items():
+        if axis == "column":
+            # within a pixel: the file stores widths rounded to whole pixels
+            assert abs(points - width_in_points(expected[sheet][col])) <= 0.75, (sheet, col)
+    stale = [
+        (sheet, col)
+        for sheet, cols in expected.items()
+        for col, width in cols.items()
+        if abs(widths(december)[sheet].get(col, 0) - width) > 0.15
+        and (sheet, "column", col) not in result["_sizes"]
+    ]
+    assert not stale, "columns left at December's widths"
+    assert any(axis == "column" for _, axis, _ in result["_sizes"])
+
+
+def widths(path: Path) -> dict[str, dict[int, float]]:
+    """Column widths as the file sets them, in Excel's character units (openpyxl reads them)."""
+    book = openpyxl.load_workbook(path)
+    found: dict[str, dict[int, float]] = {}
+    for ws in book.worksheets:
+        found[ws.title] = {}
+        for dim in ws.column_dimensions.values():
+            if dim.customWidth and dim.width:
+                for col in range(dim.min - 1, dim.max):
+                    found[ws.title][col] = round(dim.width - 0.7109375, 2)  # xlsxwriter adds the padding
+    return found
+
+
+def test_a_moved_workbook_takes_new_rows_from_the_file_its_cover_names(
+    folders: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Cover names data.csv; where Excel cannot say the workbook's folder (the web, OneDrive),
+    SCORECARD_XL_BASE_DIR says where to look (xlwings Lite: its imported files, in /data)."""
+    rows = sample_rows()
+    december = built(folders / "built", [r for r in rows if not after(r, "2022-12")])
+    payload = payload_from_file(moved(december, folders / "moved"))
+    write_csv(folders / "moved" / "data.csv", [r for r in rows if after(r, "2022-12")])  # only the new months
+    monkeypatch.setenv("SCORECARD_XL_BASE_DIR", str(folders / "moved"))
+    actions, told, outcome = act(payload)
+    assert outcome is not None and "read data.csv" in told[0], told
+    march = built(folders / "fresh")
+    assert not differences(apply_actions(payload, actions), payload_from_file(march), formula_cells(march))
+
+
+def test_a_file_the_analyst_supplies_is_folded_in_and_a_cut_short_one_loses_nothing(folders: Path) -> None:
+    rows = sample_rows()
+    december = built(folders / "built", [r for r in rows if not after(r, "2022-12")])
+    payload = payload_from_file(moved(december, folders / "moved"))
+    march_rows = write_csv(folders / "moved" / "march.csv", [r for r in rows if after(r, "2022-12")])
+    result = refreshed(payload, RefreshRequest(files=(march_rows,), generated_at=FIXED_TIME))
+    march = built(folders / "fresh")
+    assert not differences(result, payload_from_file(march), formula_cells(march))
+
+    # Half a file again: the table keeps what it has, so nothing the workbook shows is lost.
+    half = write_csv(folders / "moved" / "half.csv", rows[: len(rows) // 2])
+    again = refreshed(result, RefreshRequest(files=(half,), generated_at=FIXED_TIME))
+    assert not differences(again, result, {})
+
+
+def test_rows_pasted_as_dates_are_read_as_their_months(folders: Path) -> None:
+    """Excel turns a pasted 2023-01 into a date (the 1st of January) outside a text column."""
+    rows = sample_rows()
+    december = built(folders / "built", [r for r in rows if not after(r, "2022-12")])
+    payload = payload_from_file(moved(december, folders / "moved"))
+    paste_under_table(
+        payload,
+        [
+            [m, s, f"{p}-01T00:00:00.000Z" if s == "actual" else p, v]
+            for m, s, p, v in rows
+            if after([m, s, p, v], "2022-12")
+        ],
+    )
+    result = refreshed(payload)
+    march = built(folders / "fresh")
+    assert not differences(result, payload_from_file(march), formula_cells(march))
+    periods = {row[2] for row in value_rows(result, "Data")[5:]}
+    assert "2023-03" in periods and not any("T00" in str(p) for p in periods)  # written back as text
+
+
+def test_a_second_refresh_changes_nothing(folders: Path) -> None:
+    once = refreshed(payload_from_file(built(folders / "built", period="2023-02")))
+    twice = refreshed(once)
+    assert not differences(twice, once, {})
+    actions, _, _ = act(once)
+    assert not [a for a in actions if a["func"] in ("setColumnWidth", "setRowHeight")]
+
+
+def test_the_picked_month_holds_over_two_refreshes_and_on_the_command_line(folders: Path) -> None:
     from scorecard_xl.cli import main
-    from scorecard_xl.reopen import read_workbook_file
+    from scorecard_xl.reopen import read_record
+    from scorecard_xl.snapshot import snapshot_from_file
 
-    path = built(folder, "board.xlsx", "2023-02", commentary={"CR09": COMMENT})
+    path = built(folders / "built")
+    payload = payload_from_file(path)
+    set_named(payload, names.PICKER, "2023-01")
+    once = refreshed(payload)
+    twice = refreshed(once)
+    for result in (once, twice):
+        assert value_at(result, "Cover", 2, 1) == "January 2023 (year 2022-23)"
+        assert value_at(result, "Cover", *named_cell(result, names.PICKER)[1:]) == "2023-01"
+
+    assert main(["refresh", str(path), "--period", "2023-01"]) == 0
+    assert main(["refresh", str(path)]) == 0  # the month picked holds
+    record = read_record(snapshot_from_file(path))
+    assert (record.shown, record.picked) == ("2023-01", "2023-01")
+
+
+def test_latest_follows_new_data(folders: Path) -> None:
+    payload = payload_from_file(built(folders / "built"))
+    assert value_at(payload, "Cover", *named_cell(payload, names.PICKER)[1:]) == names.LATEST
+    set_named(payload, names.PICKER, "latest")  # typed, in any case
+    assert value_at(refreshed(payload), "Cover", 2, 1) == "March 2023 (year 2022-23)"
+
+
+def test_refresh_never_writes_the_period_picker_or_the_commentary(folders: Path) -> None:
+    payload = payload_from_file(built(folders / "built", period="2023-02"))
+    sheet, picker_row, picker_col = named_cell(payload, names.PICKER)
+    set_named(payload, names.PICKER, "2023-03")
+    _, _, commentary_col = named_cell(payload, names.COMMENTARY)
+    cr09 = next(i for i, row in enumerate(value_rows(payload, "Scorecard")) if row[0] == "CR09")
+    value_rows(payload, "Scorecard")[cr09][commentary_col] = COMMENT
+    actions, _, outcome = act(payload)
+    assert outcome is not None
+    for action in actions:
+        if action["func"] != "setValues":
+            continue
+        rows = range(action["start_row"], action["start_row"] + len(action["values"]))
+        cols = range(action["start_column"], action["start_column"] + len(action["values"][0]))
+        name = payload["sheets"][action["sheet_position"]]["name"]
+        assert not (name == sheet and picker_row in rows and picker_col in cols), "wrote the picker"
+        assert not (name == "Scorecard" and commentary_col in cols), "wrote the commentary column"
+    result = apply_actions(payload, actions)
+    assert value_rows(result, "Scorecard")[cr09][commentary_col] == COMMENT
+    assert value_at(result, sheet, picker_row, picker_col) == "2023-03"
+    from scorecard_xl.reopen import read_record
+    from scorecard_xl.snapshot import snapshot_from_payload
+
+    assert read_record(snapshot_from_payload(sent(result))).commentary == {"CR09": COMMENT}
+
+
+def test_check_data_checks_and_writes_nothing(folders: Path) -> None:
+    payload = payload_from_file(built(folders / "built", period="2023-02"))
+    actions, told, outcome = act(payload, "check")
+    assert outcome is not None and actions == []
+    assert "The data is ready; nothing was changed" in told[0] and "February 2023" in told[0]
+
+
+def test_change_period_asks_for_a_month_first(folders: Path) -> None:
+    payload = payload_from_file(built(folders / "built"))
+    actions, told, outcome = act(payload, "period")
+    assert outcome is None and actions == [] and "Pick a month" in told[0]
+    set_named(payload, names.PICKER, "2022-11")
+    actions, told, outcome = act(payload, "period")
+    assert outcome is not None
+    assert value_at(apply_actions(payload, actions), "Cover", 2, 1) == "November 2022 (year 2022-23)"
+
+
+def no_writes_and_a_message(payload: dict[str, Any]) -> str:
+    result = refresh_payload(sent(payload))
+    assert [a["func"] for a in result["actions"]] == ["alert"], result["actions"][:3]
+    message: str = result["actions"][0]["args"][0]
+    assert message.startswith("Nothing was changed.")
+    return message
+
+
+def test_a_broken_row_in_the_table_changes_nothing_and_names_the_row(folders: Path) -> None:
+    payload = payload_from_file(built(folders / "built"))
+    paste_under_table(payload, [["CR06", "actual", "2023-04", "lots"]])
+    message = no_writes_and_a_message(payload)
+    assert "Data table, row 1092 (measure CR06): value: got 'lots'" in message
+
+
+def test_a_garbage_data_file_gives_a_short_message(folders: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    payload = payload_from_file(moved(built(folders / "built"), folders / "moved"))
+    (folders / "moved" / "data.csv").write_bytes(bytes(range(256)) * 40)
+    monkeypatch.setenv("SCORECARD_XL_BASE_DIR", str(folders / "moved"))
+    message = no_writes_and_a_message(payload)
+    assert "data.csv" in message and len(message) < 700
+    assert str(folders) not in message  # no server paths
+
+
+def test_a_missing_data_file_is_named_as_the_cover_names_it(folders: Path) -> None:
+    payload = payload_from_file(moved(built(folders / "built"), folders / "moved"))
+    _, told, outcome = act(payload)
+    assert outcome is not None
+    assert "not found (the Data table was used as it is): data.csv" in told[0]
+    assert str(folders) not in told[0]
+
+
+def test_a_period_without_data_changes_nothing(folders: Path) -> None:
+    payload = payload_from_file(built(folders / "built"))
+    set_named(payload, names.PICKER, "2024-01")
+    assert "2024-01" in no_writes_and_a_message(payload)
+
+
+def test_a_measure_removed_from_the_definition_is_reported_once_as_a_changed_definition(
+    folders: Path,
+) -> None:
+    payload = payload_from_file(built(folders / "built"))
+    setup = value_rows(payload, "Setup")
+    first = next(i for i, row in enumerate(setup) if len(row) > 1 and row[1] == 'id = "CFSS02"')
+    end = next(i for i in range(first + 1, len(setup)) if setup[i][1] == "[[measures]]")
+    for row in setup[first - 1 : end]:  # the [[measures]] table of CFSS02
+        row[1] = ""
+    message = no_writes_and_a_message(payload)
+    assert "removed CFSS02" in message and "definition changed" in message
+    assert message.count("\n") < 4  # one problem, not a row error per value
+
+
+def test_a_changed_layout_signature_says_rebuild(folders: Path) -> None:
+    payload = payload_from_file(built(folders / "built"))
+    set_named(payload, names.SIGNATURE, "0000000000000000")
+    assert "scorecard-xl build --from-workbook" in no_writes_and_a_message(payload)
+
+
+def test_an_inserted_row_changes_nothing(folders: Path) -> None:
+    payload = payload_from_file(built(folders / "built"))
+    grid = next(n for n in payload["names"] if n["name"] == "scxl_2_grid")
+    grid["address"] = "$A$7:$T$111"  # Excel moves a name down when a row is inserted above it
+    assert "rows, columns or sheets were added" in no_writes_and_a_message(payload)
+
+
+@pytest.mark.parametrize("name", [names.PICKER, names.DATA, names.DATA_TABLE, names.DEFINITION_TEXT])
+def test_a_deleted_record_name_is_named_in_the_message(folders: Path, name: str) -> None:
+    payload = payload_from_file(built(folders / "built"))
+    payload["names"] = [n for n in payload["names"] if n["name"] != name]
+    message = no_writes_and_a_message(payload)
+    assert name in message and "Name Manager" in message
+
+
+def test_a_payload_from_another_xlwings_version_gets_a_message(folders: Path) -> None:
+    payload = payload_from_file(built(folders / "built"))
+    payload["version"] = "0.1.0"
+    message = no_writes_and_a_message(payload)
+    assert "xlwings version" in message
+
+
+def test_a_refresh_that_would_show_less_asks_first(folders: Path) -> None:
+    """Rows deleted from the table by mistake: the workbook would lose March and some measures."""
+    payload = payload_from_file(built(folders / "built"))
+    data = value_rows(payload, "Data")
+    kept = [row for row in data[5:] if not (row[2] == "2023-03" or row[0].startswith("CR"))]
+    data[5:] = kept + [[""] * len(data[0]) for _ in range(len(data) - 5 - len(kept))]
+
+    message = no_writes_and_a_message(payload)
+    assert "would go back from March 2023 to February 2023" in message and "CR01" in message
+
+    asked: list[str] = []
+    actions, _, outcome = act(payload, confirm=lambda question: asked.append(question) or False)
+    assert (asked and outcome is None and actions == []) or all(a["func"] == "alert" for a in actions)
+    actions, _, outcome = act(payload, confirm=lambda question: True)
+    assert outcome is not None
+    assert value_at(apply_actions(payload, actions), "Cover", 2, 1) == "February 2023 (year 2022-23)"
+
+
+def test_the_command_line_refuses_to_shrink_without_allow_shrink(folders: Path) -> None:
+    from scorecard_xl.cli import main
+    from scorecard_xl.reopen import read_record
+    from scorecard_xl.snapshot import snapshot_from_file
+
+    path = moved(built(folders / "built"), folders / "moved")  # away from data.csv
+    # The analyst deleted March's rows from the Data table in Excel and saved. (openpyxl stands in
+    # for Excel here, on a copy used only as input: it drops sparklines, which a refresh rewrites.)
+    edited = openpyxl.load_workbook(path)
+    data = edited["Data"]
+    for row in range(data.max_row, 5, -1):
+        if data.cell(row, 3).value == "2023-03":
+            data.delete_rows(row)
+    edited.save(path)
     before = path.read_bytes()
-    assert main(["refresh", str(path)]) == 0
-    record = read_workbook_file(path)
-    assert record.shown == "2023-03" and record.commentary == {"CR09": COMMENT}
-    assert (folder / "board.previous.xlsx").read_bytes() == before
-    march = payload_from_file(built(folder, "march.xlsx", "2023-03", commentary={"CR09": COMMENT}))
-    assert not differences(payload_from_file(path), march, formula_cells(folder / "march.xlsx"))
+    assert main(["refresh", str(path)]) == 2
+    assert path.read_bytes() == before
+    assert main(["refresh", str(path), "--allow-shrink"]) == 0
+    assert read_record(snapshot_from_file(path)).shown == "2023-02"
 
 
-def test_build_from_workbook_carries_commentary_to_a_new_file(folder: Path) -> None:
+def test_the_backup_of_a_command_line_refresh_is_written_whole_or_not_at_all(
+    folders: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed while the backup is written, the earlier backup stays whole (never 0 bytes)."""
+    import os
+
     from scorecard_xl.cli import main
-    from scorecard_xl.reopen import read_workbook_file
 
-    old = built(folder, "february.xlsx", "2023-02", commentary={"CP06": "Audit of repeat plans under way."})
-    new = folder / "sub" / "march.xlsx"
+    path = built(folders / "built", period="2023-02", commentary={"CR09": COMMENT})
+    backup = folders / "built" / "board.previous.xlsx"
+    backup.write_bytes(b"an earlier good backup")
+    before = path.read_bytes()
+    real_replace = os.replace
+
+    def killed(source: str, target: str) -> None:
+        if str(target).endswith(".previous.xlsx"):
+            raise KeyboardInterrupt  # the moment a kill would strike
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", killed)
+    assert main(["refresh", str(path)]) == 130
+    assert backup.read_bytes() == b"an earlier good backup"
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []  # no leftovers
+
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert main(["refresh", str(path)]) == 0
+    assert backup.read_bytes() == before
+
+
+def test_command_line_refresh_carries_commentary_and_equals_a_fresh_build(folders: Path) -> None:
+    from scorecard_xl.cli import main
+    from scorecard_xl.reopen import read_record
+    from scorecard_xl.snapshot import snapshot_from_file
+
+    rows = sample_rows()
+    path = moved(
+        built(folders / "built", [r for r in rows if not after(r, "2022-12")], commentary={"CR09": COMMENT}),
+        folders / "moved",
+    )
+    march_rows = write_csv(folders / "moved" / "march.csv", [r for r in rows if after(r, "2022-12")])
+    assert main(["refresh", str(path), "--data", str(march_rows)]) == 0
+    record = read_record(snapshot_from_file(path))
+    assert record.shown == "2023-03" and record.commentary == {"CR09": COMMENT}
+    march = built(folders / "fresh", commentary={"CR09": COMMENT})
+    assert not differences(payload_from_file(path), payload_from_file(march), formula_cells(march))
+
+
+def test_build_from_workbook_carries_commentary_and_data_to_a_new_file(folders: Path) -> None:
+    from scorecard_xl.cli import main
+    from scorecard_xl.reopen import read_record
+    from scorecard_xl.snapshot import snapshot_from_file
+
+    old = moved(
+        built(folders / "built", period="2023-02", commentary={"CP06": "Audit under way."}), folders / "moved"
+    )
+    new = folders / "moved" / "sub" / "march.xlsx"
     new.parent.mkdir()
     assert main(["build", "--from-workbook", str(old), "-o", str(new)]) == 0
-    record = read_workbook_file(new)
-    assert record.commentary == {"CP06": "Audit of repeat plans under way."}
-    assert record.data == ("../data.csv",)  # still found from the new workbook's folder
+    record = read_record(snapshot_from_file(new))
+    assert record.commentary == {"CP06": "Audit under way."}
+    assert record.data_files == ("data.csv",)  # as the old workbook recorded it
     assert record.shown == "2023-03"
+
+
+def test_the_bundled_sample_refreshes_from_itself_and_records_no_installation_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    monkeypatch.chdir(tmp_path)
+    build(tmp_path / "scorecard.xlsx")
+    (tmp_path / "away").mkdir()
+    payload = payload_from_file(moved(tmp_path / "scorecard.xlsx", tmp_path / "away"))
+    assert value_at(payload, "Cover", *named_cell(payload, names.DATA)[1:]) == ""
+    assert "site-packages" not in str(payload["sheets"][0]["values"])
+    _, told, outcome = act(payload)
+    assert outcome is not None, told
+
+
+def test_a_refresh_repeats_the_options_the_workbook_was_built_with(folders: Path) -> None:
+    """A published copy stays published, and a per-authority workbook keeps its authority's name."""
+    path = built(
+        folders / "built", period="2023-02", options=Options(organisation="Board copy", suppress_threshold=5)
+    )
+    payload = payload_from_file(path)
+    set_named(payload, names.PICKER, "2023-03")
+    result = refreshed(payload)
+    cfss12 = next(r for r in value_rows(result, "Scorecard") if r[0] == "CFSS12")
+    assert "c" in cfss12 and 3 not in cfss12 and 4 not in cfss12  # March's small counts suppressed too
+    assert value_at(result, "Cover", 1, 1) == "Board copy"
+    data = value_rows(result, "Data")
+    assert not [r for r in data[5:] if r[0] == "CFSS12" and r[1] == "actual" and r[3] in (3, 4)]
+
+
+def test_a_protected_copy_is_not_refreshed(folders: Path) -> None:
+    path = built(folders / "built", period="2023-02", options=Options(protect_password="pw"))
+    assert "refresh the unprotected workbook" in no_writes_and_a_message(payload_from_file(path))
 
 
 def test_the_addin_is_the_xlwings_template_with_a_scorecard_ribbon(tmp_path: Path) -> None:
@@ -225,31 +563,3 @@ def test_the_addin_must_be_named_for_the_module_it_imports(tmp_path: Path) -> No
 
     assert main(["addin", "-o", str(tmp_path / "scorecard.xlam")]) == 2
     assert not (tmp_path / "scorecard.xlam").exists()
-
-
-def test_a_refresh_repeats_the_options_the_workbook_was_built_with(folder: Path) -> None:
-    """A published copy stays published, and a per-authority workbook keeps its authority's name."""
-    from scorecard_xl.pipeline import Options
-
-    path = folder / "published.xlsx"
-    build(
-        path,
-        None,
-        [folder / "data.csv"],
-        "2023-02",
-        options=Options(organisation="Board copy", suppress_threshold=5),
-    )
-    payload = payload_from_file(path)
-    refreshed = apply_actions(payload, run(payload))
-    rows = value_rows(refreshed, SCORECARD_SHEET)
-    cfss12 = next(r for r in rows if r[0] == "CFSS12")
-    assert "c" in cfss12 and 3 not in cfss12 and 4 not in cfss12  # March's small counts suppressed too
-    assert value_at(refreshed, "Cover", 1, 1) == "Board copy"
-
-
-def test_a_protected_copy_is_not_refreshed(folder: Path) -> None:
-    from scorecard_xl.pipeline import Options
-
-    path = folder / "protected.xlsx"
-    build(path, None, [folder / "data.csv"], "2023-02", options=Options(protect_password="pw"))
-    assert "refresh the unprotected workbook" in no_writes_and_a_message(payload_from_file(path))

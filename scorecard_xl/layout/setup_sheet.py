@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.errors import InputError
 from scorecard_xl.layout import record
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.sheet import Block, SheetLayout, column_index, column_letters
@@ -81,16 +81,12 @@ def lay_out_setup(scorecard: Scorecard, sheet_names: Sequence[str]) -> SheetLayo
     sheet.mark(record.DEFINITION_TEXT, row, 1)
     for number, line in enumerate(definition_lines(definition.text), start=1):
         if len(line) >= MAX_CELL_TEXT:
-            raise InputError(
-                [
-                    Problem(
-                        definition.source,
-                        f"line {number}",
-                        "",
-                        f"{len(line):,} characters",
-                        f"lines shorter than {MAX_CELL_TEXT:,} characters (Excel's limit for a cell)",
-                    )
-                ]
+            raise InputError.of(
+                definition.source,
+                f"line {number}",
+                "",
+                f"{len(line):,} characters",
+                f"lines shorter than {MAX_CELL_TEXT:,} characters (Excel's limit for a cell)",
             )
         sheet.put(row + number, 0, number, "muted")
         sheet.put(row + number, 1, escape_line(line) or None, "text", "@")
