@@ -200,6 +200,30 @@ def _run_refresh(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _lite_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", default="scorecard_lite", help="folder to write them into (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--wheel",
+        help="where Lite installs scorecard-xl from: a .whl file (copied beside them, to import into "
+        "Lite's /data) or an https:// address that allows Lite's origin (default: the wheel of this "
+        "version, imported into /data)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace the files if they exist")
+
+
+def _run_lite(args: argparse.Namespace) -> int:
+    from scorecard_xl.lite import install_steps, write_lite_files
+
+    files = write_lite_files(args.output, args.wheel, args.force)
+    written = [files.main, files.requirements, *([files.wheel] if files.wheel else [])]
+    print("wrote " + ", ".join(str(p) for p in written) + "\n")
+    url = args.wheel if args.wheel and str(args.wheel).startswith(("https://", "http://")) else None
+    print(install_steps(files, url))
+    return EXIT_OK
+
+
 def _addin_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", default="scorecard_xl.xlam", help="add-in to write (default: %(default)s)"
@@ -512,6 +536,22 @@ COMMANDS: list[Command] = [
         ),
         _refresh_arguments,
         _run_refresh,
+    ),
+    Command(
+        "lite",
+        "write main.py and requirements.txt for xlwings Lite (Refresh with no local Python)",
+        "Write the main.py and requirements.txt an analyst pastes into xlwings Lite, the free Excel "
+        "add-in from the Office store that runs Python inside Excel on Windows, Mac and the web: its "
+        "scripts refresh, change_period, check_data and refresh_anyway do what the ribbon add-in's "
+        "buttons do, with no local Python and no macros. scorecard-xl is installed in Lite from a wheel "
+        "imported into Lite's /data (default) or from an https:// address (--wheel). Prints the steps.",
+        (
+            "scorecard-xl lite",
+            "scorecard-xl lite -o lite --wheel dist/scorecard_xl-0.1.0-py3-none-any.whl",
+            "scorecard-xl lite --wheel https://intranet.example.gov.uk/py/scorecard_xl-0.1.0-py3-none-any.whl",
+        ),
+        _lite_arguments,
+        _run_lite,
     ),
     Command(
         "addin",

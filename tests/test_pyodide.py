@@ -17,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 import xlwings as xw
-from excel_payload import payload_from_file
+from excel_payload import payload_from_file, sent
 from pyodide_runner import PyodideError, run_in_cpython, run_in_pyodide, session
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1681291800"}  # 2023-04-12 09:30 UTC, as conftest's FIXED_TIME
@@ -87,7 +87,7 @@ book.sheets["Summary"]["B3:C3"].value = [[7, 8]]
 def test_real_xlwings_remote_engine_runs_in_pyodide(sample_book: Path) -> None:
     """The Book interface Lite and xlwings Server share, from xlwings' own PyPI wheel: the payload in,
     the same reads and the same actions out as in CPython."""
-    payload = json.dumps(payload_from_file(sample_book), default=_json_default).encode()
+    payload = json.dumps(sent(payload_from_file(sample_book)), default=_json_default).encode()
     in_pyodide = run_in_pyodide(USE_REMOTE_ENGINE, files={"payload.json": payload})
     in_cpython = run_in_cpython(USE_REMOTE_ENGINE, files={"payload.json": payload})
     assert in_pyodide == in_cpython

@@ -1,0 +1,162 @@
+"""Refresh where most analysts are: xlwings Lite (Pyodide inside Excel), proved in real Pyodide
+under Node, against CPython on the same workbook as Excel sends it.
+
+The workbook is built for December, moved away from its data file, and given March's rows pasted
+under its Data table; each runtime then plans and "writes" the refresh through xlwings' remote
+engine (the Book interface Lite provides). The actions Excel would apply must be the same.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from excel_payload import apply_actions, formula_cells, payload_from_file, sent, value_at
+from pyodide_runner import run_in_cpython, run_in_pyodide
+
+from scorecard_xl.cli import main
+from scorecard_xl.lite import WHEEL_NAME, main_text, requirements_text
+from scorecard_xl.pipeline import build
+from tests.conftest import FIXED_TIME, SAMPLE
+
+EPOCH = {"SOURCE_DATE_EPOCH": str(int(FIXED_TIME.timestamp()))}
+
+RUN_BUTTON = """
+import json
+from pathlib import Path
+import xlwings as xw
+from scorecard_xl.refresh import run
+
+book = xw.Book(json=json.loads(Path("payload.json").read_text()))
+told = []
+run(book, ACTION, say=lambda title, text: told.append(text))
+[book.json()["actions"], told]
+"""
+
+RUN_MAIN_PY = """
+import json
+from pathlib import Path
+import xlwings as xw
+
+namespace = {"__name__": "lite_main"}
+exec(compile(Path("main.py").read_text(), "main.py", "exec"), namespace)
+results = []
+for name in ("check_data", "refresh"):
+    book = xw.Book(json=json.loads(Path("payload.json").read_text()))
+    await namespace[name](book)
+    results.append(book.json()["actions"])
+results
+"""
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="milliseconds") + "Z"  # as Excel's JavaScript sends a date
+    raise TypeError(type(value).__name__)
+
+
+@pytest.fixture
+def december_with_march_pasted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, Any], Path]:
+    """The payload of a December workbook, moved away from its data, March's rows pasted under its
+    Data table; and a fresh build of March to compare with."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+    with (SAMPLE / "data.csv").open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    later = [r for r in rows if r[1] in ("actual", "ytd") and r[2] > "2022-12"]
+    (tmp_path / "built").mkdir()
+    (tmp_path / "moved").mkdir()
+    with (tmp_path / "built" / "data.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *[r for r in rows if r not in later]])
+    build(tmp_path / "built" / "board.xlsx", None, [tmp_path / "built" / "data.csv"])
+    shutil.copy(tmp_path / "built" / "board.xlsx", tmp_path / "moved" / "board.xlsx")
+    payload = payload_from_file(tmp_path / "moved" / "board.xlsx")
+    data = next(s for s in payload["sheets"] if s["name"] == "Data")["values"]
+    data.extend([*r, "", ""] for r in later)
+    (tmp_path / "fresh").mkdir()
+    shutil.copy(SAMPLE / "data.csv", tmp_path / "fresh" / "data.csv")
+    march = tmp_path / "fresh" / "board.xlsx"
+    build(march, None, [tmp_path / "fresh" / "data.csv"])
+    return payload, march
+
+
+def test_a_refresh_planned_in_pyodide_writes_what_cpython_writes(
+    december_with_march_pasted: tuple[dict[str, Any], Path],
+) -> None:
+    payload, march = december_with_march_pasted
+    files = {"payload.json": json.dumps(sent(payload), default=_json_default).encode()}
+    for action in ("refresh", "check", "period"):
+        code = RUN_BUTTON.replace("ACTION", repr(action))
+        in_pyodide = run_in_pyodide(code, files=files, env=EPOCH)
+        in_cpython = run_in_cpython(code, files=files, env=EPOCH)
+        assert in_pyodide == in_cpython, action
+    actions, told = run_in_pyodide(RUN_BUTTON.replace("ACTION", "'refresh'"), files=files, env=EPOCH)
+    assert "Refreshed" in told[0] and "March 2023" in told[0]
+    assert {a["func"] for a in actions} >= {"setValues", "setNumberFormat", "resizeTable", "setColumnWidth"}
+    # What Pyodide planned, applied as Excel would, is a fresh build of March.
+    result = apply_actions(payload, actions)
+    want = payload_from_file(march)
+    skip = formula_cells(march)
+    for sheet in want["sheets"]:
+        name = sheet["name"]
+        for r, row in enumerate(sheet["values"]):
+            for c, value in enumerate(row):
+                if (r, c) not in skip.get(name, set()):
+                    assert (value_at(result, name, r, c) or "") == (value or ""), (name, r, c)
+
+
+def test_the_lite_main_py_runs_in_pyodide(
+    december_with_march_pasted: tuple[dict[str, Any], Path], tmp_path: Path
+) -> None:
+    """main.py as `scorecard-xl lite` writes it, its @script functions called as Lite calls them."""
+    payload, _ = december_with_march_pasted
+    assert main(["lite", "-o", str(tmp_path / "lite")]) == 0
+    files = {
+        "payload.json": json.dumps(sent(payload), default=_json_default).encode(),
+        "main.py": (tmp_path / "lite" / "main.py").read_bytes(),
+    }
+    check, refresh = run_in_pyodide(RUN_MAIN_PY, files=files, env=EPOCH)
+    assert check == []  # Check data writes nothing
+    expected, _ = run_in_cpython(RUN_BUTTON.replace("ACTION", "'refresh'"), files=files, env=EPOCH)
+    assert refresh == expected
+
+
+def test_the_lite_command_writes_the_files_and_says_how_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.metadata
+
+    assert main(["lite", "-o", str(tmp_path / "lite")]) == 0
+    out = capsys.readouterr().out
+    assert "xlwings Lite" in out and "/data" in out and WHEEL_NAME in out
+    requirements = (tmp_path / "lite" / "requirements.txt").read_text().splitlines()
+    for name in ("xlwings", "xlsxwriter", "openpyxl", "et-xmlfile"):
+        assert f"{name}=={importlib.metadata.version(name)}" in requirements
+    assert f'WHEEL = "emfs:/data/{WHEEL_NAME}"' in (tmp_path / "lite" / "main.py").read_text()
+    compile((tmp_path / "lite" / "main.py").read_text(), "main.py", "exec")
+
+    assert main(["lite", "-o", str(tmp_path / "lite")]) == 2  # never replaced without --force
+    assert "already exists; pass --force" in capsys.readouterr().err
+
+    url = "https://intranet.example.gov.uk/py/" + WHEEL_NAME
+    assert main(["lite", "-o", str(tmp_path / "web"), "--wheel", url]) == 0
+    assert url not in (tmp_path / "web" / "requirements.txt").read_text()  # installed without its deps
+    assert f'WHEEL = "{url}"' in (tmp_path / "web" / "main.py").read_text()
+
+    wheel = tmp_path / "dist" / WHEEL_NAME
+    wheel.parent.mkdir()
+    wheel.write_bytes(b"PK")  # copied as it is; Lite checks it when it installs
+    assert main(["lite", "-o", str(tmp_path / "local"), "--wheel", str(wheel)]) == 0
+    assert (tmp_path / "local" / WHEEL_NAME).read_bytes() == b"PK"
+    assert main(["lite", "-o", str(tmp_path / "bad"), "--wheel", str(tmp_path / "nope.whl")]) == 2
+
+
+def test_lite_texts_are_stable() -> None:
+    assert requirements_text().startswith("# For scorecard-xl")
+    assert "async def refresh(book: xw.Book)" in main_text("emfs:/data/x.whl")
