@@ -81,6 +81,8 @@ def records_from_rows(rows: Sequence[Sequence[object]], first_row: int) -> list[
         cells = [*row[: VALUE + 1], *([None] * (VALUE + 1 - len(row)))]
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
+        if [_text(c).lower() for c in cells] == [c.lower() for c in COLUMNS[: VALUE + 1]]:
+            continue  # a data file's header row, pasted along with its rows
         records.append(
             RawRecord(
                 TABLE_SOURCE,

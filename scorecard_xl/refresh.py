@@ -50,7 +50,16 @@ class RefreshOutcome:
 
 
 def snapshot_from_book(book: Any) -> WorkbookSnapshot:
-    """The workbook through xlwings (any engine): its defined names now, its sheets when read."""
+    """The workbook through xlwings (any engine): its defined names now, its sheets when read.
+    On the remote engine (Lite, Server) `book.api` is the JSON Excel sent: read it as it is."""
+    sent = getattr(book, "api", None)
+    if isinstance(sent, dict) and "sheets" in sent:
+        return snapshot_from_payload(sent, book_folder(book))
+    return snapshot_through_ranges(book)
+
+
+def snapshot_through_ranges(book: Any) -> WorkbookSnapshot:
+    """The workbook through xlwings' Range interface: desktop Excel, one used range per sheet read."""
     found: dict[str, Rect] = {}
     for name in book.names:
         short = name.name.rsplit("!", 1)[-1]

@@ -128,6 +128,7 @@ STYLES: dict[str, dict[str, Any]] = {
         "border_color": GREY_LINE,
     },
     "table_text": {"valign": "top"},
+    "table_number_centred": {"valign": "top", "align": "center"},  # a number apart from the text beside it
     "table_wrap": {"valign": "top", "text_wrap": True},
     "table_value": {"valign": "top", "align": "right"},
     "total_label": {"bold": True, "top": 1, "top_color": NAVY},

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -218,19 +219,20 @@ def test_a_file_the_analyst_supplies_is_folded_in_and_a_cut_short_one_loses_noth
     assert not differences(again, result, {})
 
 
-def test_rows_pasted_as_dates_are_read_as_their_months(folders: Path) -> None:
-    """Excel turns a pasted 2023-01 into a date (the 1st of January) outside a text column."""
+def test_rows_pasted_as_dates_and_with_their_header_are_read_as_a_data_file_says(folders: Path) -> None:
+    """Excel turns a pasted 2023-01 into a date (the 1st of January) outside a text column, and 64%
+    into 0.64; an analyst copying a whole data file brings its header row along."""
     rows = sample_rows()
     december = built(folders / "built", [r for r in rows if not after(r, "2022-12")])
     payload = payload_from_file(moved(december, folders / "moved"))
-    paste_under_table(
-        payload,
-        [
-            [m, s, f"{p}-01T00:00:00.000Z" if s == "actual" else p, v]
-            for m, s, p, v in rows
-            if after([m, s, p, v], "2022-12")
-        ],
-    )
+
+    def as_excel_pastes(row: list[str]) -> list[Any]:
+        measure, series, period, value = row
+        if value.endswith("%"):
+            return [measure, series, period, float(Decimal(value[:-1]) / 100)]  # as Excel parses it
+        return [measure, series, f"{period}-01T00:00:00.000Z" if series == "actual" else period, value]
+
+    paste_under_table(payload, [HEADER, *[as_excel_pastes(r) for r in rows if after(r, "2022-12")]])
     result = refreshed(payload)
     march = built(folders / "fresh")
     assert not differences(result, payload_from_file(march), formula_cells(march))
@@ -563,3 +565,20 @@ def test_the_addin_must_be_named_for_the_module_it_imports(tmp_path: Path) -> No
 
     assert main(["addin", "-o", str(tmp_path / "scorecard.xlam")]) == 2
     assert not (tmp_path / "scorecard.xlam").exists()
+
+
+def test_desktop_excel_reads_the_same_workbook_through_ranges(folders: Path) -> None:
+    """Desktop Excel is read through xlwings' Range interface (one used range per sheet), Lite and
+    Server from the JSON Excel sent: both must plan the same refresh."""
+    from scorecard_xl.refresh import snapshot_through_ranges
+    from scorecard_xl.refresh_plan import plan_refresh
+    from scorecard_xl.snapshot import snapshot_from_payload
+
+    payload = payload_from_file(built(folders / "built", period="2023-02"))
+    set_named(payload, names.PICKER, "2023-03")
+    request = RefreshRequest(generated_at=FIXED_TIME)
+    through_ranges = plan_refresh(snapshot_through_ranges(xw.Book(json=sent(payload))), request)
+    from_json = plan_refresh(snapshot_from_payload(sent(payload)), request)
+    assert through_ranges.writes == from_json.writes and through_ranges.sizes == from_json.sizes
+    assert through_ranges.record.commentary == from_json.record.commentary
+    assert through_ranges.scorecard.period.iso == "2023-03"

@@ -28,7 +28,7 @@ NOTE = (
 def lay_out_data(scorecard: Scorecard, context: BuildContext) -> SheetLayout:
     sheet = SheetLayout(DATA_SHEET)
     top = title_block(sheet, scorecard, "Data", len(COLUMNS))
-    sheet.put(2, 1, NOTE, "muted")
+    sheet.put(2, 2, NOTE, "muted")
     rows = context.data_rows
     for offset, row in enumerate(rows):
         put_row(sheet, top + 1 + offset, row)
@@ -46,5 +46,5 @@ def put_row(sheet: SheetLayout, row: int, values: TableRow) -> None:
     for col, value in enumerate(values):
         if col in TEXT_COLUMNS:
             sheet.put(row, col, value, "table_text", "@")
-        else:
-            sheet.put(row, col, value, "table_value")
+        else:  # General: a row's unit can change when a refresh re-sorts the table
+            sheet.put(row, col, value, "table_number_centred")

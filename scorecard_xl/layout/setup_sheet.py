@@ -59,27 +59,19 @@ def text_from_lines(cells: Sequence[str]) -> str:
 
 def lay_out_setup(scorecard: Scorecard, sheet_names: Sequence[str]) -> SheetLayout:
     """The Setup sheet; its geometry block is filled in by `fill_geometry` once every sheet is
-    laid out. `sheet_names` are every sheet's, this one's last."""
+    laid out. `sheet_names` are every sheet's, this one's last. The definition's lines print;
+    the geometry sits to their right, outside the print area (it is for refresh, not for reading)."""
     definition = scorecard.definition
     sheet = SheetLayout(SETUP_SHEET)
-    top = title_block(sheet, scorecard, "Setup", 3)
-    sheet.put(2, 1, NOTE, "muted")
-    sheet.widths.update({0: 16.0, 1: 110.0, 2: 3.0})
-    sheet.put(top, 0, "Layout set by the build", "label")
-    sheet.put(
-        top, 1, "Column widths and row heights; a refresh updates these and the ones it changes", "muted"
-    )
-    first = top + 1
-    for offset, name in enumerate(sheet_names):
-        sheet.put(first + offset, 0, name, "text", "@")
-    last = first + len(sheet_names) - 1
-    sheet.blocks.append(Block("geometry", first, 1, last, 1))
-    sheet.mark(record.GEOMETRY, first, 1, last, 1)
-    row = last + 2
+    top = title_block(sheet, scorecard, "Setup", 2)
+    sheet.put(top, 1, NOTE, "muted_wrap")
+    sheet.widths.update({0: 7.0, 1: 110.0, 2: 3.0, 3: 24.0, 4: 60.0})
+    row = top + 2
     sheet.put(row, 0, "Line", "column_header_left")
     sheet.put(row, 1, definition.file_name or f"{definition.id}.toml", "column_header_left", "@")
     sheet.mark(record.DEFINITION_TEXT, row, 1)
-    for number, line in enumerate(definition_lines(definition.text), start=1):
+    lines = definition_lines(definition.text)
+    for number, line in enumerate(lines, start=1):
         if len(line) >= MAX_CELL_TEXT:
             raise InputError.of(
                 definition.source,
@@ -90,8 +82,17 @@ def lay_out_setup(scorecard: Scorecard, sheet_names: Sequence[str]) -> SheetLayo
             )
         sheet.put(row + number, 0, number, "muted")
         sheet.put(row + number, 1, escape_line(line) or None, "text", "@")
+    sheet.put(row, 3, "Sheet", "column_header_left")
+    sheet.put(row, 4, "Widths and heights the layout set", "column_header_left")
+    first = row + 1
+    for offset, name in enumerate(sheet_names):
+        sheet.put(first + offset, 3, name, "muted", "@")
+    last = first + len(sheet_names) - 1
+    sheet.blocks.append(Block("geometry", first, 4, last, 4))
+    sheet.mark(record.GEOMETRY, first, 4, last, 4)
     sheet.freeze = (row + 1, 0)
-    sheet.print_setup = print_setup(scorecard)
+    sheet.print_setup = print_setup(scorecard, repeat_rows=(row, row))
+    sheet.print_setup.print_area = (0, 0, row + max(len(lines), 1), 1)
     return sheet
 
 
