@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scorecard_xl.errors import InputError
 from scorecard_xl.layout.grid import rag_text
 from scorecard_xl.model import Scorecard, build_scorecard
 from scorecard_xl.pipeline import DataInput, Options, load_inputs, requested_period
 from scorecard_xl.suppression import suppress
-from scorecard_xl.values import Missing, Value
+from scorecard_xl.values import Missing, Value, text_of
 
 if TYPE_CHECKING:
     import pandas
@@ -102,37 +101,46 @@ def frame_of(scorecard: Scorecard) -> pandas.DataFrame:
 
 
 def read_workbook(path: str | Path) -> pandas.DataFrame:
-    """A workbook built by scorecard-xl, read back (never changed): its Data table, every figure
-    it holds, as a tidy DataFrame with the input's column names (measure, series, period, value,
-    with title, section and symbol beside them). `frame.attrs` holds the workbook's record: the
-    definition and data it names, the period it shows and the options it was built with."""
-    import openpyxl
+    """A workbook built by scorecard-xl, read back (never changed): its Data table, every value of
+    its data, as a tidy DataFrame with the input's column names (measure, series, period, value)
+    and symbol (a token such as n/a or c where there is no number), title and section beside them.
+    `frame.attrs` holds the workbook's record: where its definition and data came from, the period
+    it shows and the options it was built with."""
     import pandas
 
-    from scorecard_xl.reopen import read_workbook_file
+    from scorecard_xl.data_table import records_from_rows
+    from scorecard_xl.reopen import read_record
+    from scorecard_xl.snapshot import snapshot_from_file
 
-    source = Path(path)
-    record = read_workbook_file(source)  # refuses a workbook scorecard-xl did not make
-    book = openpyxl.load_workbook(source, data_only=True)  # tables are not seen in read-only mode
-    try:
-        found = [(sheet, table) for sheet in book.worksheets for table in sheet.tables.values()]
-        if not found:
-            raise InputError.of(source.name, "", "Data table", None, "a workbook built by scorecard-xl")
-        sheet, table = found[0]
-        cells = [[cell.value for cell in line] for line in sheet[table.ref]]
-    finally:
-        book.close()
-    header = [_heading(str(h)) for h in cells[0]]
-    if "ref" in header:  # the table's Ref is the input's measure id; its Measure is the title
-        header = ["title" if h == "measure" else h for h in header]
-        header = ["measure" if h == "ref" else h for h in header]
-    frame = pandas.DataFrame(cells[1:], columns=header)
-    if "value" in frame.columns:
-        frame["value"] = pandas.to_numeric(frame["value"], errors="coerce").astype("float64")
+    record = read_record(snapshot_from_file(Path(path)))  # refuses a workbook scorecard-xl did not make
+    titles = {}
+    for raw in record.table_rows:
+        cells = [*raw, None, None, None, None, None, None]
+        titles[text_of(cells[0]).upper()] = (text_of(cells[4]), text_of(cells[5]))
+    rows = []
+    for found in records_from_rows(record.table_rows, record.table_first_row):
+        value = found.value
+        number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        title, section = titles.get(found.measure.upper(), ("", ""))
+        rows.append(
+            {
+                "measure": found.measure,
+                "series": found.series,
+                "period": found.period,
+                "value": number,
+                "symbol": None if number is not None or value is None else text_of(value),
+                "title": title,
+                "section": section,
+            }
+        )
+    frame = pandas.DataFrame(
+        rows, columns=["measure", "series", "period", "value", "symbol", "title", "section"]
+    )
+    frame["value"] = frame["value"].astype("float64")
     frame.attrs.update(
         {
-            "definition": record.definition,
-            "data": list(record.data),
+            "definition": record.definition_location,
+            "data": list(record.data_files),
             "period": record.shown,
             "options": record.options,
         }
