@@ -65,7 +65,17 @@ class WorkbookSnapshot:
 
     def sheet(self, name: str) -> SheetValues:
         if name not in self._sheets:
-            self._sheets[name] = self.load_sheet(name)
+            try:
+                self._sheets[name] = self.load_sheet(name)
+            except KeyError:
+                raise InputError.of(
+                    self.name,
+                    f"sheet '{name}'",
+                    "",
+                    None,
+                    "the sheet the workbook's defined names point at; was it renamed or deleted? Undo "
+                    "that, or rebuild with 'scorecard-xl build --from-workbook'",
+                ) from None
         return self._sheets[name]
 
 
@@ -138,38 +148,40 @@ def _payload_value(value: object) -> object:
 
 def snapshot_from_file(path: Path) -> WorkbookSnapshot:
     """Read a workbook file with openpyxl (read-only, values as last calculated; never saved)."""
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError.of(str(path), "", "", None, "no such workbook") from None
+    except OSError as error:
+        raise InputError.of(str(path), "", "", None, f"cannot read: {error.strerror}") from None
+    return snapshot_from_bytes(content, path.name, path.resolve().parent)
+
+
+def snapshot_from_bytes(content: bytes, name: str, folder: Path | None = None) -> WorkbookSnapshot:
+    """A workbook's bytes through openpyxl (read-only): the names at once, each sheet when first
+    read (a refresh reads four of a sample's seventeen). The bytes are in memory, so nothing is
+    left open."""
+    import io
+
     import openpyxl  # the command line pays for the import only when it reads a workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with warnings.catch_warnings():
             # openpyxl cannot read sparklines and says so; reading is all we do, so they are safe.
             warnings.filterwarnings("ignore", "Sparkline Group extension", UserWarning)
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError.of(str(path), "", "", None, "no such workbook") from None
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
-        raise InputError.of(str(path), "", "", None, f"not a readable .xlsx workbook ({error})") from None
-    except Exception as error:  # zipfile.BadZipFile and friends
-        raise InputError.of(str(path), "", "", None, f"not a readable .xlsx workbook ({error})") from None
-    try:
-        names: dict[str, Rect] = {}
-        for name, defined in book.defined_names.items():
-            rect = parse_reference(defined.attr_text or "")
-            if rect is not None:
-                names[name] = rect
+            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # a zip or XML error: whatever it is, the file is not a workbook
+        raise InputError.of(name, "", "", None, f"not a readable .xlsx workbook ({error})") from None
+    names: dict[str, Rect] = {}
+    for defined_name, defined in book.defined_names.items():
+        rect = parse_reference(defined.attr_text or "")
+        if rect is not None:
+            names[defined_name] = rect
+
+    def load(sheet: str) -> SheetValues:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Sparkline Group extension", UserWarning)
-            sheets = {
-                ws.title: SheetValues(
-                    [list(row) for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
-                )
-                for ws in book.worksheets
-            }
-    finally:
-        book.close()
+            rows = book[sheet].iter_rows(min_row=1, min_col=1, values_only=True)
+            return SheetValues([list(row) for row in rows])
 
-    def load(name: str) -> SheetValues:
-        return sheets[name]
-
-    return WorkbookSnapshot(path.name, path.resolve().parent, names, load)
+    return WorkbookSnapshot(name, folder, names, load)

@@ -582,3 +582,27 @@ def test_desktop_excel_reads_the_same_workbook_through_ranges(folders: Path) -> 
     assert through_ranges.writes == from_json.writes and through_ranges.sizes == from_json.sizes
     assert through_ranges.record.commentary == from_json.record.commentary
     assert through_ranges.scorecard.period.iso == "2023-03"
+
+
+def test_a_batch_picks_latest_only_for_its_latest_jobs(folders: Path) -> None:
+    """A batch's "latest" workbook follows new data when refreshed; one built for a named month
+    keeps showing it."""
+    from scorecard_xl.batch.run import run_batch
+    from scorecard_xl.reopen import read_record
+    from scorecard_xl.snapshot import snapshot_from_file
+
+    write_csv(folders / "built" / "data.csv", sample_rows())
+    batch = folders / "built" / "batch.toml"
+    batch.write_text(
+        '[defaults]\noutput_folder = "out"\ndata = ["data.csv"]\n\n'
+        '[[jobs]]\nperiod = "2023-01"\noutput = "january.xlsx"\n\n'
+        '[[jobs]]\nperiod = "latest"\noutput = "latest.xlsx"\n',
+        encoding="utf-8",
+    )
+    report = run_batch(batch, jobs=1)
+    assert report.ok
+    picked = {
+        path.stem: read_record(snapshot_from_file(path)).picked
+        for path in sorted((folders / "built" / "out").glob("*.xlsx"))
+    }
+    assert picked == {"january": "2023-01", "latest": ""}  # "" is Latest

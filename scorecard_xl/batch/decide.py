@@ -110,6 +110,7 @@ def decide_job(
         job.pdf,
         pdf.owned.get("pdf_sha256"),
         intents,
+        job.follows_latest,
     )
     planned = JobResult(
         job, WOULD_BUILD, size=size, sha256=replaces, fingerprint=fingerprint, note=note, **pdf.owned

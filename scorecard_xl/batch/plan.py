@@ -40,6 +40,7 @@ class Job:
     pdf: Path | None = None  # the board pack's PDF, beside the workbook, when the job asks for one
     publish: int | None = None  # the publication profile's threshold (Options.suppress_threshold)
     protect: bool = False  # protect sheets and structure with the password from the environment
+    follows_latest: bool = False  # built as "latest": its Cover picks Latest, so a refresh rolls on
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def plan(batch: BatchFile, discover: Discover | None = None, manifest: Path | No
         assert key is not None
         definition, data = key
         periods: list[str] = []
+        named: set[str] = set()  # periods asked for by name or range, not only as "latest"
         for spec in base.periods:
             available = found.get(key, [])
             if spec in ("all", "latest") and isinstance(available, str):
@@ -117,8 +119,10 @@ def plan(batch: BatchFile, discover: Discover | None = None, manifest: Path | No
             assert not isinstance(available, str)
             chosen = available if spec == "all" else available[-1:] if spec == "latest" else [spec]
             periods.extend(p for p in chosen if p not in periods)
+            if spec != "latest":
+                named.update(chosen)
         for period in periods:
-            jobs.append(_job(batch, base, key, period, definitions, problems))
+            jobs.append(_job(batch, base, key, period, definitions, problems, period not in named))
     problems.raise_if_any()
     _refuse_duplicates(source, batch, jobs, manifest or batch.manifest)
     return jobs
@@ -184,6 +188,7 @@ def _job(
     period: str,
     definitions: dict[Path, str | Exception],
     problems: ProblemList,
+    follows_latest: bool = False,
 ) -> Job:
     definition, data = key
     settings, source = base.settings, batch.path.name
@@ -234,6 +239,7 @@ def _job(
         pdf=path.with_suffix(".pdf") if settings.pdf else None,
         publish=settings.publish,
         protect=bool(settings.protect),
+        follows_latest=follows_latest,
     )
 
 

@@ -50,6 +50,7 @@ class Task:
     pdf: Path | None = None  # print the board pack here too
     replaces_pdf: str | None = None  # the SHA-256 of the existing PDF this job may replace
     intents: Path | None = None  # where to record what is about to be written (batch.intents)
+    follows_latest: bool = False  # the Cover picks Latest rather than the job's period
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,10 @@ def run_task(task: Task) -> Outcome:
         inputs = _cached_inputs(task.definition, task.data, task.inputs_key)
         period = requested_period(task.period, inputs.definition, task.source)
         # The workbook names the job's organisation (one workbook per authority from one definition).
-        _, layout = lay_out(inputs, period, workbook_folder=task.output.parent, options=task.options)
+        picked = None if task.follows_latest else task.period
+        _, layout = lay_out(
+            inputs, period, workbook_folder=task.output.parent, options=task.options, picked=picked
+        )
         task.output.parent.mkdir(parents=True, exist_ok=True)
         written: dict[Path, bytes] = {}
 
@@ -203,6 +207,7 @@ class Hashes:
             "params": dict(sorted(job.params.items())),
             "publish": job.publish,
             "protect": job.protect,
+            "follows_latest": job.follows_latest,
             "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()

@@ -3,17 +3,16 @@ counts for the message, and whether `check` lets it go."""
 
 from __future__ import annotations
 
-import io
 import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from scorecard_xl.errors import InputError, ProblemList, RefusedByCheck
-from scorecard_xl.layout.record import PERIOD_TEXT, SHOWN
+from scorecard_xl.layout import record
 from scorecard_xl.periods import Month
+from scorecard_xl.snapshot import WorkbookSnapshot
+from scorecard_xl.values import text_of
 
 FIELDS: dict[str, str] = {
     "title": "the scorecard's title (Performance Scorecard)",
@@ -70,69 +69,52 @@ def refuse_if_check_fails(path: Path, override: str = "force") -> None:
 
 
 def read_facts(content: bytes, filename: str) -> BookFacts:
-    """The organisation, period and RAG counts of a scorecard-xl workbook, read without changing it:
-    the Cover's period cell (defined name scxl_period_text) with the title and organisation above it
-    and the marking below; the period shown (scxl_shown); the Summary's "All sections" row."""
-    import openpyxl
+    """The organisation, period and RAG counts of a scorecard-xl workbook, read without changing it,
+    through the workbook's record (layout.record): the Cover's title, organisation, period and
+    marking, the period shown, and the Summary's "All sections" counts by their headers."""
+    from scorecard_xl.snapshot import snapshot_from_bytes
 
     def refuse(detail: str) -> InputError:
         return InputError.of(filename, "", "", None, f"a workbook built by scorecard-xl build: {detail}")
 
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about parts it does not read (sparklines); reading values is all we do.
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # a zip or XML error: whatever it is, the file is not a workbook
-        raise refuse(f"cannot be read as .xlsx ({type(error).__name__}: {error})") from None
+        snapshot = snapshot_from_bytes(content, filename)
+    except InputError:
+        raise refuse("it cannot be read as .xlsx") from None
+    needed = (
+        record.TITLE,
+        record.ORGANISATION,
+        record.PERIOD_TEXT,
+        record.MARKING,
+        record.SHOWN,
+        record.TOTALS,
+    )
+    missing = [name for name in needed if name not in snapshot.names]
+    if missing:
+        raise refuse(f"it has no defined names {', '.join(missing)}")
+
+    def cell(name: str) -> str:
+        sheet, row, col, _, _ = snapshot.names[name]
+        return text_of(snapshot.sheet(sheet).cell(row, col))
+
+    title, organisation = cell(record.TITLE), cell(record.ORGANISATION)
+    if not title or not organisation:
+        raise refuse("the Cover has no title and organisation")
+    shown = cell(record.SHOWN)
     try:
-        names = book.defined_names
-        if PERIOD_TEXT not in names or SHOWN not in names:
-            raise refuse(f"it has no defined names {PERIOD_TEXT} and {SHOWN}")
-        sheet_name, row, col = _name_cell(names[PERIOD_TEXT])
-        if sheet_name not in book.sheetnames or row < 3:
-            raise refuse(f"its name {PERIOD_TEXT} does not point at the Cover's period")
-        cover = [
-            r[0]
-            for r in book[sheet_name].iter_rows(
-                min_row=row - 2, max_row=row + 1, min_col=col, max_col=col, values_only=True
-            )
-        ]
-        title, organisation, period_text, marking = (cover + [None] * 4)[:4]
-        shown_sheet, shown_row, shown_col = _name_cell(names[SHOWN])
-        shown = next(
-            book[shown_sheet].iter_rows(
-                min_row=shown_row, max_row=shown_row, min_col=shown_col, max_col=shown_col, values_only=True
-            )
-        )[0]
-        try:
-            month = Month.parse(str(shown))
-        except ValueError:
-            raise refuse(f"the period shown ({SHOWN}) is {shown!r}, not a month YYYY-MM") from None
-        if not title or not organisation:
-            raise refuse("the Cover has no title and organisation above the period")
-        year = re.search(r"\(year ([^)]+)\)", str(period_text or ""))
-        counts = _summary_counts(book, refuse)
-    finally:
-        book.close()
+        month = Month.parse(shown)
+    except ValueError:
+        raise refuse(f"the period shown ({record.SHOWN}) is {shown!r}, not a month YYYY-MM") from None
+    year = re.search(r"\(year ([^)]+)\)", cell(record.PERIOD_TEXT))
     return BookFacts(
         filename=filename,
-        title=str(title).strip(),
-        organisation=str(organisation).strip(),
+        title=title,
+        organisation=organisation,
         period=month.long_label,
         year=year[1] if year else "",
-        marking=str(marking or "").strip(),
-        **counts,
+        marking=cell(record.MARKING),
+        **_summary_counts(snapshot, refuse),
     )
-
-
-def _name_cell(name: Any) -> tuple[str, int, int]:
-    """The sheet, 1-based row and column of a defined name's first cell."""
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    sheet, reference = next(iter(name.destinations))
-    column, row = coordinate_from_string(reference.split(":")[0].replace("$", ""))
-    return str(sheet), int(row), int(column_index_from_string(column))
 
 
 _COUNT_COLUMNS = {
@@ -144,17 +126,17 @@ _COUNT_COLUMNS = {
 }
 
 
-def _summary_counts(book: Any, refuse: Callable[[str], InputError]) -> dict[str, int]:
-    """The Summary's "All sections" row, by the column headers above it."""
-    if "Summary" not in book.sheetnames:
-        raise refuse("it has no Summary sheet")
-    columns: dict[str, int] = {}
-    for values in book["Summary"].iter_rows(values_only=True):
-        if not columns and set(_COUNT_COLUMNS) <= set(values):
-            columns = {key: values.index(header) for header, key in _COUNT_COLUMNS.items()}
-        elif columns and "All sections" in values:
-            counts = {key: values[index] for key, index in columns.items()}
-            if not all(isinstance(v, (int, float)) and v == int(v) for v in counts.values()):
-                raise refuse(f"the Summary's 'All sections' counts are not whole numbers: {counts}")
-            return {key: int(value) for key, value in counts.items()}
-    raise refuse("the Summary sheet has no 'All sections' row under Measures, Red, Amber, Green, No target")
+def _summary_counts(snapshot: WorkbookSnapshot, refuse: Callable[[str], InputError]) -> dict[str, int]:
+    """The Summary's "All sections" row (the last of the totals range), by the headers above it."""
+    sheet, first, first_col, last, last_col = snapshot.names[record.TOTALS]
+    rows = snapshot.sheet(sheet).rows(first, first_col, last, last_col)
+    headers = [text_of(h) for h in rows[0]]
+    if not set(_COUNT_COLUMNS) <= set(headers):
+        raise refuse("the Summary's counts are not headed " + ", ".join(_COUNT_COLUMNS))
+    counts: dict[str, int] = {}
+    for header, key in _COUNT_COLUMNS.items():
+        value = rows[-1][headers.index(header)]
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value != int(value):
+            raise refuse(f"the Summary's 'All sections' {header} is {value!r}, not a whole number")
+        counts[key] = int(value)
+    return counts
