@@ -547,8 +547,8 @@ COMMANDS: list[Command] = [
         "imported into Lite's /data (default) or from an https:// address (--wheel). Prints the steps.",
         (
             "scorecard-xl lite",
-            "scorecard-xl lite -o lite --wheel dist/scorecard_xl-0.1.0-py3-none-any.whl",
-            "scorecard-xl lite --wheel https://intranet.example.gov.uk/py/scorecard_xl-0.1.0-py3-none-any.whl",
+            "scorecard-xl lite -o lite --wheel dist/scorecard_xl-0.2.0-py3-none-any.whl",
+            "scorecard-xl lite --wheel https://intranet.example.gov.uk/py/scorecard_xl-0.2.0-py3-none-any.whl",
         ),
         _lite_arguments,
         _run_lite,

@@ -13,7 +13,7 @@ from scorecard_xl.sources import SourceInfo
 @dataclass(frozen=True)
 class BuildContext:
     generated_at: dt.datetime  # timezone-aware; fixed by SOURCE_DATE_EPOCH for repeatable bytes
-    generator: str  # "scorecard-xl 0.1.0"
+    generator: str  # "scorecard-xl 0.2.0"
     definition_location: str  # the definition, as refresh should find it (see build.record_location)
     sources: tuple[SourceInfo, ...]
     data_locations: tuple[str, ...] = ()  # the data files, as refresh should find them
