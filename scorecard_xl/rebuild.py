@@ -65,7 +65,8 @@ def refresh_file(
     # over a data file it reads.
     inputs = [*files, *([] if target == source else [source])]
     check_writable(target, force=not output, suffix=".xlsx", inputs=inputs)
-    plan = plan_refresh(snapshot_from_file(source), RefreshRequest(period, tuple(files), allow_shrink))
+    request = RefreshRequest(period, tuple(files), allow_shrink)
+    plan = plan_refresh(snapshot_from_file(source), request, in_place=False)
     if plan.shrinks:
         raise InputError(
             [

@@ -158,12 +158,16 @@ def plan_refresh(
     snapshot: WorkbookSnapshot,
     request: RefreshRequest | None = None,
     locate: Callable[[str, Path | None], Path | None] | None = None,
+    in_place: bool = True,
 ) -> RefreshPlan:
-    """Everything a refresh of `snapshot` writes, worked out before anything is written."""
+    """Everything a refresh of `snapshot` writes, worked out before anything is written. In place
+    (in Excel), a protected workbook is refused: its locked cells cannot be written; a new file
+    (`in_place=False`, the command line) is protected again as it is written."""
     request = request or RefreshRequest()
     record = read_record(snapshot)
     options = recorded_options(record)
-    refuse_protected(record, options)
+    if in_place:
+        refuse_protected(record, options)
     definition = recorded_definition(record)
     inputs, news = gather_inputs(record, definition, request.files, locate or locate_data_file)
     picked = request.period or record.picked

@@ -267,12 +267,14 @@ def test_email_dry_run_writes_one_message_per_built_workbook(work: Path) -> None
 def test_a_workbook_failing_check_is_not_sent_unless_forced(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # A data file named '+a.csv' is shown on the Cover, text a CSV export would run as a formula:
-    # the build warns and check refuses it. (An organisation starting '+' is refused by the build.)
-    (work / "data" / "+a.csv").write_bytes((work / "data" / "a.csv").read_bytes())
+    # A data file named '+a.csv' beside the workbook is named so on its Cover, text a CSV export
+    # would run as a formula: the build warns and check refuses it. (An organisation starting '+' is
+    # refused by the build.)
+    (work / "out" / "plus").mkdir(parents=True)
+    (work / "out" / "plus" / "+a.csv").write_bytes((work / "data" / "a.csv").read_bytes())
     plus = (
         '\n[[jobs]]\nparams = { code = "+a", organisation = "Alpha Trust", email = "a@example.org" }\n'
-        'output = "plus/{period}.xlsx"\nperiod = "2023-03"\n'
+        'output = "plus/{period}.xlsx"\nperiod = "2023-03"\ndata = ["out/plus/+a.csv"]\n'
     )
     (work / "batch.toml").write_text(EMAIL_BATCH + plus, encoding="utf-8")
     code, out, err = batch_in_process(work, capsys, "--email-dry-run", str(work / "outbox"))
