@@ -21,7 +21,7 @@ from pathlib import Path
 from scorecard_xl.data import build_dataset
 from scorecard_xl.data_table import TABLE_SOURCE, Merged, merge_records, records_from_rows
 from scorecard_xl.definition import Definition, definition_from_text
-from scorecard_xl.errors import InputError
+from scorecard_xl.errors import ARGUMENTS, InputError
 from scorecard_xl.layout import record as names
 from scorecard_xl.layout.data_sheet import TABLE_NAME, TEXT_COLUMNS
 from scorecard_xl.layout.sheet import CellValue, Formula, Link, SheetLayout, WorkbookLayout
@@ -171,7 +171,7 @@ def plan_refresh(
     definition = recorded_definition(record)
     inputs, news = gather_inputs(record, definition, request.files, locate or locate_data_file)
     picked = request.period or record.picked
-    period = choose_period(record, picked, inputs, "command line" if request.period else None)
+    period = choose_period(record, picked, inputs, ARGUMENTS if request.period else None)
     scorecard, layout = lay_out(
         inputs, period, record.commentary, request.generated_at, record.folder, options, picked or None
     )
