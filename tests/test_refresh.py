@@ -164,12 +164,12 @@ def test_a_moved_workbook_with_march_pasted_into_its_table_refreshes_to_a_fresh_
         if axis == "column":
             # within a pixel: the file stores widths rounded to whole pixels
             assert abs(points - width_in_points(expected[sheet][col])) <= 0.75, (sheet, col)
+    before = widths(december)
     stale = [
         (sheet, col)
         for sheet, cols in expected.items()
         for col, width in cols.items()
-        if abs(widths(december)[sheet].get(col, 0) - width) > 0.15
-        and (sheet, "column", col) not in result["_sizes"]
+        if abs(before[sheet].get(col, 0) - width) > 0.15 and (sheet, "column", col) not in result["_sizes"]
     ]
     assert not stale, "columns left at December's widths"
     assert any(axis == "column" for _, axis, _ in result["_sizes"])
