@@ -460,7 +460,9 @@ def size_changes(record: WorkbookRecord, layout: WorkbookLayout) -> list[SizeCha
     recorded it); every one of them where the record is missing or was edited."""
     changes = []
     for sheet in layout.sheets:
-        old = record.geometry.get(sheet.name)
+        if sheet.name not in record.geometry:
+            continue  # the Setup sheet: a refresh changes nothing there but the record itself
+        old = record.geometry[sheet.name]
         old_widths, old_heights = old if old is not None else ({}, {})
         for axis, new, previous in (
             ("column", sheet.widths, old_widths),

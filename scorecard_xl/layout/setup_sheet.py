@@ -58,14 +58,14 @@ def text_from_lines(cells: Sequence[str]) -> str:
 
 
 def lay_out_setup(scorecard: Scorecard, sheet_names: Sequence[str]) -> SheetLayout:
-    """The Setup sheet; its geometry block is filled in by `fill_geometry` once every sheet is
-    laid out. `sheet_names` are every sheet's, this one's last. The definition's lines print;
-    the geometry sits to their right, outside the print area (it is for refresh, not for reading)."""
+    """The Setup sheet; its geometry block is filled in by `fill_geometry` once the other sheets,
+    `sheet_names`, are laid out. The definition's lines print; the geometry sits to their right,
+    outside the print area (it is for refresh, not for reading), wrapped in a wide column."""
     definition = scorecard.definition
     sheet = SheetLayout(SETUP_SHEET)
     top = title_block(sheet, scorecard, "Setup", 2)
     sheet.put(top, 1, NOTE, "muted_wrap")
-    sheet.widths.update({0: 7.0, 1: 110.0, 2: 3.0, 3: 24.0, 4: 60.0})
+    sheet.widths.update({0: 7.0, 1: 110.0, 2: 3.0, 3: 24.0, 4: 110.0})
     row = top + 2
     sheet.put(row, 0, "Line", "column_header_left")
     sheet.put(row, 1, definition.file_name or f"{definition.id}.toml", "column_header_left", "@")
@@ -100,7 +100,7 @@ def fill_geometry(setup: SheetLayout, sheets: Sequence[SheetLayout]) -> None:
     """Write each sheet's widths and heights into the Setup sheet's geometry block."""
     first, col, _, _ = setup.record[record.GEOMETRY]
     for offset, sheet in enumerate(sheets):
-        setup.put(first + offset, col, geometry_text(sheet.widths, sheet.heights), "muted", "@")
+        setup.put(first + offset, col, geometry_text(sheet.widths, sheet.heights), "muted_wrap", "@")
 
 
 def geometry_text(widths: Mapping[int, float], heights: Mapping[int, float]) -> str:
