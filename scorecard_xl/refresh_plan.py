@@ -168,6 +168,7 @@ def plan_refresh(
     options = recorded_options(record)
     if in_place:
         refuse_protected(record, options)
+        refuse_drawn_trends(record, options)
     definition = recorded_definition(record)
     inputs, news = gather_inputs(record, definition, request.files, locate or locate_data_file)
     picked = request.period or record.picked
@@ -205,6 +206,21 @@ def refuse_protected(record: WorkbookRecord, options: Options) -> None:
             "protected",
             "an unprotected workbook: a protected copy is for sending, and its cells cannot be "
             "rewritten; refresh the unprotected workbook it was made from, then protect it again",
+        )
+
+
+def refuse_drawn_trends(record: WorkbookRecord, options: Options) -> None:
+    """A workbook built for LibreOffice draws its trends as pictures, which Excel's cell writes
+    cannot redraw: refreshed in place, its trends would show the old month."""
+    if options.viewer != "excel":
+        raise InputError.of(
+            record.name,
+            "",
+            "viewer",
+            options.viewer,
+            "a workbook built for Excel: this one was built for LibreOffice, with its trends drawn "
+            "as pictures that a refresh in Excel cannot redraw; refresh it with: scorecard-xl "
+            f'refresh "{record.name}" (which rebuilds it, trends and all)',
         )
 
 

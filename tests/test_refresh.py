@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -22,8 +23,11 @@ import xlwings as xw
 
 from scorecard_xl.layout import record as names
 from scorecard_xl.pipeline import Options, build
+from scorecard_xl.rebuild import refresh_file
 from scorecard_xl.refresh import RefreshOutcome, refresh_payload, run, width_in_points
 from scorecard_xl.refresh_plan import RefreshRequest
+from scorecard_xl.reopen import read_record
+from scorecard_xl.snapshot import snapshot_from_file
 from tests.conftest import FIXED_TIME, SAMPLE
 from tests.excel_payload import apply_actions, formula_cells, payload_from_file, sent, value_at
 
@@ -534,6 +538,18 @@ def test_a_refresh_repeats_the_options_the_workbook_was_built_with(folders: Path
 def test_a_protected_copy_is_not_refreshed(folders: Path) -> None:
     path = built(folders / "built", period="2023-02", options=Options(protect_password="pw"))
     assert "refresh the unprotected workbook" in no_writes_and_a_message(payload_from_file(path))
+
+
+def test_a_workbook_with_drawn_trends_is_refreshed_by_rebuilding_not_in_excel(folders: Path) -> None:
+    """Pictures cannot be redrawn by cell writes: Excel would show new values beside old trends."""
+    path = built(folders / "built", period="2023-02", options=Options(viewer="libreoffice"))
+    message = no_writes_and_a_message(payload_from_file(path))
+    assert "built for LibreOffice" in message and "scorecard-xl refresh" in message
+    march = folders / "march.xlsx"
+    refresh_file(path, period="2023-03", output=march)
+    with zipfile.ZipFile(march) as package:
+        assert any(n.startswith("xl/media/") for n in package.namelist())  # trends drawn again
+    assert read_record(snapshot_from_file(march)).picked == "2023-03"
 
 
 def test_the_addin_is_the_xlwings_template_with_a_scorecard_ribbon(tmp_path: Path) -> None:
