@@ -26,20 +26,32 @@ Cell = tuple[str, str, str]  # (measure, series, period as published)
 
 
 def published(book: Path) -> dict[Cell, float | str]:
-    """Every figure a workbook's Data sheet shows: a number, or its symbol (c, n/a, ...)."""
+    """Every figure a workbook publishes: its Data table (every value of its data, not only the
+    months the sheets show) and the YTD the Scorecard shows for its month, which the model may have
+    computed. A number, or its symbol (c, n/a, ...; the shorthand [c] read as c)."""
     workbook = openpyxl.load_workbook(book, read_only=True, data_only=True)
     try:
         rows = list(workbook["Data"].iter_rows(values_only=True))
+        grid = list(workbook["Scorecard"].iter_rows(values_only=True))
     finally:
         workbook.close()
-    start = next(i for i, row in enumerate(rows) if row and row[0] == "Ref")
+    start = next(i for i, row in enumerate(rows) if row and row[0] == "Measure")
     found: dict[Cell, float | str] = {}
-    for ref, _, _, series, period, value, symbol in rows[start + 1 :]:
+    for measure, series, period, value, *_ in rows[start + 1 :]:
         if series in ("actual", "ytd", "outturn"):
-            found[(str(ref), str(series), str(period))] = (
-                float(value) if value is not None else str(symbol or "")
-            )
+            found[(str(measure), str(series), str(period))] = figure(value)
+    header = next(i for i, row in enumerate(grid) if row and row[0] == "Ref" and "YTD" in row)
+    ytd = grid[header].index("YTD")
+    for row in grid[header + 1 :]:
+        if row and row[0] and row[ytd] is not None:
+            found.setdefault((str(row[0]), "ytd", book.stem), figure(row[ytd]))
     return found
+
+
+def figure(value: object) -> float | str:
+    if isinstance(value, (int, float)):
+        return float(value)
+    return str(value or "").strip("[]")
 
 
 def year_months(first: int, start: int) -> tuple[str, list[str]]:
