@@ -14,18 +14,24 @@ without code of its own. Sheets set the widths they want; fitting only widens:
 
 Then rows holding wrapped text get the height its lines need. Explicit heights are minimums.
 Single-line rows stay automatic, so Excel still grows a row when an analyst types a long comment.
+
+A large scorecard's sheets hold hundreds of thousands of cells, so the fit works per column and per
+distinct text rather than per cell: widening is a maximum, so a column takes the widest need of its
+own cells at once; numbers are fitted by their column's widest, found from its largest and smallest
+value (digits are all one width, so a number's width grows with its digits); each distinct text is
+measured once; and left-aligned text that fits its own column is never looked at again (columns
+only widen). The widths and heights are exactly those of measuring every cell in turn
+(tests/test_fit_fast_paths.py compares them with that plain algorithm).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable
+from typing import NamedTuple
 
-from scorecard_xl.layout.sheet import CellValue, Formula, Link, SheetLayout
+from scorecard_xl.layout.sheet import CellValue, Formula, Link, SheetLayout, StyleKey
 from scorecard_xl.layout.text_metrics import (
     CELL_PADDING,
     DEFAULT_COLUMN_CHARS,
@@ -35,10 +41,11 @@ from scorecard_xl.layout.text_metrics import (
     Renderer,
     column_chars,
     column_points,
+    line_count,
     longest_word_points,
     needed_points,
     row_points,
-    wrap,
+    tabular_digits,
 )
 from scorecard_xl.styles import CONDITIONAL, FONT_SIZE, WRAPPED, cell_format
 
@@ -46,9 +53,10 @@ MAX_WORD_CHARS = 40.0  # a longer word (a hash, a path) is broken across lines i
 MAX_COLUMN_CHARS = 120.0  # no column grows past this, whatever it holds
 
 
-@dataclass(frozen=True)
-class _Text:
-    index: int | None  # in sheet.cells; None for a merged range
+class _Text(NamedTuple):
+    """A text whose fit or height waits for other columns' widths (most cells never need one)."""
+
+    cell: int | None  # its position in sheet.cells; None for a merged range
     row: int
     col: int
     last_col: int  # the last column of a merged range, else col
@@ -59,6 +67,14 @@ class _Text:
     wraps: bool
     align: str  # "left", "center" or "right", as the cell shows it
     number: bool
+
+    @property
+    def font(self) -> Font:
+        return self.size, self.bold, self.italic
+
+
+Font = tuple[float, bool, bool]  # size, bold, italic
+_Style = tuple[float, bool, bool, bool, str | None, bool, dict[str, float]]  # see _SheetFit.style
 
 
 def displayed(value: CellValue, number_format: str | None) -> str:
@@ -74,8 +90,9 @@ def displayed(value: CellValue, number_format: str | None) -> str:
 
 def format_number(value: float, number_format: str | None) -> str:
     """`value` shown by an Excel number format such as #,##0.0 or 0.0% (General otherwise)."""
-    if not number_format or number_format in ("General", "@"):
+    if _general(number_format):
         return f"{value:.10g}"
+    assert number_format is not None
     percent = number_format.endswith("%")
     decimals = len(number_format.split(".", 1)[1].rstrip("%")) if "." in number_format else 0
     grouping = "," if "," in number_format else ""
@@ -83,60 +100,9 @@ def format_number(value: float, number_format: str | None) -> str:
     return shown + ("%" if percent else "")
 
 
-def _conditional_looks(sheet: SheetLayout) -> list[tuple[tuple[int, int, int, int], bool, bool]]:
-    """(range, bold, italic) of each conditional format that may restyle a cell's text."""
-    looks: list[tuple[tuple[int, int, int, int], bool, bool]] = []
-    for rule in sheet.conditional_formats:
-        look = CONDITIONAL.get(str(rule.options.get("format")), {})
-        bold, italic = bool(look.get("bold")), bool(look.get("italic"))
-        if bold or italic:
-            looks.extend((area, bold, italic) for area in rule.ranges)
-    return looks
-
-
-def _texts(sheet: SheetLayout) -> Iterator[_Text]:
-    looks = _conditional_looks(sheet)
-    props_cache: dict[tuple[str, str | None], dict[str, Any]] = {}
-
-    def text(
-        index: int | None, row: int, col: int, last_col: int, value: CellValue, key: tuple[str, str | None]
-    ) -> _Text | None:
-        shown = displayed(value, key[1])
-        if not shown:
-            return None
-        props = props_cache.get(key)
-        if props is None:
-            props = props_cache[key] = cell_format(*key)
-        bold, italic = bool(props.get("bold")), bool(props.get("italic"))
-        for (r1, c1, r2, c2), cf_bold, cf_italic in looks:
-            if r1 <= row <= r2 and c1 <= col <= c2:
-                bold, italic = bold or cf_bold, italic or cf_italic
-        number = isinstance(value, (int, float)) or (
-            isinstance(value, Formula) and isinstance(value.cached, (int, float))
-        )
-        align = props.get("align") or ("right" if number else "left")
-        return _Text(
-            index,
-            row,
-            col,
-            last_col,
-            shown,
-            float(props.get("font_size", FONT_SIZE)),
-            bold,
-            italic,
-            bool(props.get("text_wrap")),
-            align,
-            number,
-        )
-
-    for index, (row, col, value, key) in enumerate(sheet.cells):
-        found = text(index, row, col, col, value, key)
-        if found:
-            yield found
-    for first_row, first_col, _, last_col, value, key in sheet.merges:
-        found = text(None, first_row, first_col, last_col, value, key)
-        if found:
-            yield found
+def _general(number_format: str | None) -> bool:
+    """Whether numbers show in General format (any other is fixed-point: see format_number)."""
+    return not number_format or number_format in ("General", "@")
 
 
 def fit_sheet(sheet: SheetLayout, renderer: Renderer = EXCEL) -> None:
@@ -144,84 +110,324 @@ def fit_sheet(sheet: SheetLayout, renderer: Renderer = EXCEL) -> None:
 
     Widths are fitted for Excel, whose columns are the narrowest; heights for `renderer`, the
     program the workbook is made for."""
-    texts = list(_texts(sheet))
-    occupied: dict[int, set[int]] = defaultdict(set)
-    for text in texts:
-        occupied[text.row].update(range(text.col, text.last_col + 1))
-    merged_cells = {(r, c) for r, c1, _, c2, _, _ in sheet.merges for c in range(c1, c2 + 1)}
-    for r, c in merged_cells:
-        occupied[r].add(c)
-    area = sheet.print_setup.print_area
-    last_printed = area[3] if area else None
+    fit = _SheetFit(sheet, renderer)
+    fit.measure_cells()
+    fit.widen_columns()
+    runs_on = fit.fit_merges()
+    fit.run_on(runs_on)
+    fit.fit_heights()
 
-    def width(col: int) -> float:
-        return column_points(sheet.widths.get(col, DEFAULT_COLUMN_CHARS))
 
-    def widen(col: int, points: float) -> None:
+class _SheetFit:
+    """One sheet's fit: what its columns need, and the texts that wait for the final widths."""
+
+    def __init__(self, sheet: SheetLayout, renderer: Renderer) -> None:
+        self.sheet, self.renderer = sheet, renderer
+        self.styles: dict[StyleKey, _Style] = {}
+        self.needs: dict[Font, dict[str, float]] = {}  # per font: text -> needed_points
+        self.looks = _looks_by_column(sheet)
+        self.column_need: dict[int, float] = {}  # points the column's own cells need
+        self.numbers: dict[tuple[int, str, float, bool, bool], list[float]] = defaultdict(list)
+        self.heights: dict[int, float] = {}  # row -> points its text needs
+        self.waiting: list[_Text] = []  # in sheet order: cells first, then merged ranges
+        self.start_widths: dict[int, float] = {}
+
+    def style(self, key: StyleKey) -> _Style:
+        """(size, bold, italic, wraps, align or None, tall, measured) of a cell style: tall if one
+        line of it is higher than a default row, measured the needs known for its font."""
+        found = self.styles.get(key)
+        if found is None:
+            props = cell_format(*key)
+            size = float(props.get("font_size", FONT_SIZE))
+            bold, italic = bool(props.get("bold")), bool(props.get("italic"))
+            found = self.styles[key] = (
+                size,
+                bold,
+                italic,
+                bool(props.get("text_wrap")),
+                props.get("align"),
+                row_points(1, size, self.renderer) > DEFAULT_ROW_POINTS,
+                self.measured((size, bold, italic)),
+            )
+        return found
+
+    def measured(self, font: Font) -> dict[str, float]:
+        """Text -> needed_points in `font`, for the texts measured so far."""
+        known = self.needs.get(font)
+        if known is None:
+            known = self.needs[font] = {}
+        return known
+
+    def need(self, text: str, font: Font) -> float:
+        """needed_points, once per distinct text and font."""
+        known = self.measured(font)
+        found = known.get(text)
+        if found is None:
+            found = known[text] = needed_points(text, *font)
+        return found
+
+    def start_width(self, col: int) -> float:
+        found = self.start_widths.get(col)
+        if found is None:
+            found = self.start_widths[col] = self.width(col)
+        return found
+
+    def width(self, col: int) -> float:
+        return column_points(self.sheet.widths.get(col, DEFAULT_COLUMN_CHARS))
+
+    def widen(self, col: int, points: float) -> None:
         chars = min(column_chars(points), MAX_COLUMN_CHARS)
-        if chars > sheet.widths.get(col, DEFAULT_COLUMN_CHARS):
-            sheet.widths[col] = chars
+        if chars > self.sheet.widths.get(col, DEFAULT_COLUMN_CHARS):
+            self.sheet.widths[col] = chars
 
-    runs_on: set[int] = set()  # positions in `texts`: a set, as a list's `in` made the fit quadratic
-    for position, text in enumerate(texts):
-        if text.col in sheet.hidden_columns:
-            continue
-        if text.wraps:
-            word = longest_word_points(text.text, text.size, text.bold, text.italic)
-            spare = sum(width(c) for c in range(text.col, text.last_col))
-            widen(text.last_col, min(word * SAFETY + CELL_PADDING, column_points(MAX_WORD_CHARS)) - spare)
-        elif text.last_col != text.col:
-            spare = sum(width(c) for c in range(text.col, text.last_col))
-            widen(text.last_col, needed_points(text.text, text.size, text.bold, text.italic) - spare)
-        elif text.number:  # with room for one digit more: a refreshed value may be longer
-            widen(text.col, needed_points(text.text + "0", text.size, text.bold, text.italic))
-        elif text.align != "left":
-            widen(text.col, needed_points(text.text, text.size, text.bold, text.italic))
-        else:
-            runs_on.add(position)
-    # Left-aligned text last, once the columns it may run on into have their widths.
-    for position in sorted(runs_on):
-        text = texts[position]
-        need = needed_points(text.text, text.size, text.bold, text.italic)
-        room, col = width(text.col), text.col + 1
-        while room < need and col not in occupied[text.row] and (last_printed is None or col <= last_printed):
-            room += width(col) if col not in sheet.hidden_columns else 0.0
-            col += 1
-        if room >= need:
-            continue
-        widen(text.col, need - (room - width(text.col)))
-        if need - (room - width(text.col)) > column_points(MAX_COLUMN_CHARS) and text.index is not None:
-            texts[position] = _wrapped(sheet, text)
-    _fit_heights(
-        sheet,
-        texts,
-        lambda col: column_points(sheet.widths.get(col, DEFAULT_COLUMN_CHARS), renderer),
-        renderer,
-    )
+    def needs_column(self, col: int, points: float) -> None:
+        if points > self.column_need.get(col, -math.inf):
+            self.column_need[col] = points
+
+    def needs_height(self, row: int, text: str, size: float) -> None:
+        """A single-line (unwrapped) text's height: explicit line breaks, or a large font."""
+        lines = text.count("\n") + 1
+        height = row_points(lines, size, self.renderer)
+        if (lines > 1 or height > DEFAULT_ROW_POINTS) and height > self.heights.get(row, 0.0):
+            self.heights[row] = height
+
+    def measure_cells(self) -> None:
+        """Every cell once: single-column needs gathered per column, numbers per column and
+        format, heights of unwrapped text noted; texts that depend on other widths kept waiting."""
+        hidden, looks, numbers, waiting = self.sheet.hidden_columns, self.looks, self.numbers, self.waiting
+        styles, starts = self.styles, self.start_widths
+        for index, (row, col, value, key) in enumerate(self.sheet.cells):
+            if value is None:
+                continue
+            size, bold, italic, wraps, align, tall, known = styles.get(key) or self.style(key)
+            if col in looks:
+                restyled = _restyled(looks[col], row, bold, italic)
+                if restyled != (bold, italic):
+                    bold, italic = restyled
+                    known = self.measured((size, bold, italic))
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    continue
+                text: str = value  # type: ignore[assignment]  # (a cast() would be a call per cell)
+                if align is None and not wraps and col not in hidden:  # left-aligned, the commonest
+                    need = known.get(text)
+                    if need is None:
+                        need = known[text] = needed_points(text, size, bold, italic)
+                    start = starts.get(col)
+                    if start is None:
+                        start = starts[col] = self.width(col)
+                    if need > start:  # may run on into empty cells, or widen its column: run_on
+                        waiting.append(
+                            _Text(index, row, col, col, text, size, bold, italic, False, "left", False)
+                        )
+                    elif tall or "\n" in text:
+                        self.needs_height(row, text, size)
+                else:
+                    self.text(index, row, col, text, (size, bold, italic), wraps, align, False, tall)
+                continue
+            if kind is float or kind is int:
+                number_format = key[1]
+                if wraps or col in hidden or _general(number_format) or not tabular_digits(bold, italic):
+                    shown = format_number(float(value), number_format)  # type: ignore[arg-type]
+                    self.text(index, row, col, shown, (size, bold, italic), wraps, align, True, tall)
+                else:  # fitted by its column's widest (widen_columns); one line high
+                    numbers[(col, number_format, size, bold, italic)].append(value)  # type: ignore[index, arg-type]
+                    if tall:
+                        self.needs_height(row, "", size)
+                continue
+            shown = displayed(value, key[1])
+            if shown:
+                number = isinstance(value, (int, float)) or (
+                    isinstance(value, Formula) and isinstance(value.cached, (int, float))
+                )
+                self.text(index, row, col, shown, (size, bold, italic), wraps, align, number, tall)
+
+    def text(
+        self,
+        index: int,
+        row: int,
+        col: int,
+        text: str,
+        font: Font,
+        wraps: bool,
+        align: str | None,
+        number: bool,
+        tall: bool,
+    ) -> None:
+        """One cell's text (not empty)."""
+        size, bold, italic = font
+        align = align or ("right" if number else "left")
+        if col in self.sheet.hidden_columns:
+            if wraps:
+                self.waiting.append(
+                    _Text(index, row, col, col, text, size, bold, italic, wraps, align, number)
+                )
+            elif tall or "\n" in text:
+                self.needs_height(row, text, size)
+            return
+        if wraps:
+            word = longest_word_points(text, size, bold, italic)
+            self.needs_column(col, min(word * SAFETY + CELL_PADDING, column_points(MAX_WORD_CHARS)))
+            self.waiting.append(_Text(index, row, col, col, text, size, bold, italic, wraps, align, number))
+            return
+        if number:  # with room for one digit more: a refreshed value may be longer
+            self.needs_column(col, self.need(text + "0", font))
+        elif align != "left":
+            self.needs_column(col, self.need(text, font))
+        elif self.need(text, font) > self.start_width(col):  # may run on, or widen its column
+            self.waiting.append(_Text(index, row, col, col, text, size, bold, italic, wraps, align, number))
+            return
+        if tall or "\n" in text:
+            self.needs_height(row, text, size)
+
+    def widen_columns(self) -> None:
+        """Widen each column once, to the widest need of its own cells and numbers."""
+        for (col, number_format, size, bold, italic), values in self.numbers.items():
+            widest = max(
+                self.need(format_number(float(value), number_format) + "0", (size, bold, italic))
+                for value in widest_candidates(values)
+            )
+            self.needs_column(col, widest)
+        for col, points in self.column_need.items():
+            self.widen(col, points)
+
+    def fit_merges(self) -> list[_Text]:
+        """Merged ranges, in order (each may lean on widths the previous ones set). Returns the
+        texts that may run on into empty cells, in sheet order."""
+        hidden = self.sheet.hidden_columns
+        runs_on = [text for text in self.waiting if not text.wraps and text.col not in hidden]
+        for first_row, first_col, _, last_col, value, key in self.sheet.merges:
+            shown = displayed(value, key[1])
+            if not shown:
+                continue
+            size, bold, italic, wraps, align, _, _ = self.style(key)
+            if first_col in self.looks:
+                bold, italic = _restyled(self.looks[first_col], first_row, bold, italic)
+            number = isinstance(value, (int, float)) or (
+                isinstance(value, Formula) and isinstance(value.cached, (int, float))
+            )
+            text = _Text(
+                None, first_row, first_col, last_col, shown, size, bold, italic, wraps,
+                align or ("right" if number else "left"), number,
+            )  # fmt: skip
+            self.waiting.append(text)
+            if first_col in self.sheet.hidden_columns:
+                continue
+            spare = sum(self.width(c) for c in range(first_col, last_col))
+            if wraps:
+                word = longest_word_points(shown, size, bold, italic)
+                self.widen(last_col, min(word * SAFETY + CELL_PADDING, column_points(MAX_WORD_CHARS)) - spare)
+            elif last_col != first_col:
+                self.widen(last_col, needed_points(shown, size, bold, italic) - spare)
+            elif number:
+                self.widen(first_col, needed_points(shown + "0", size, bold, italic))
+            elif text.align != "left":
+                self.widen(first_col, needed_points(shown, size, bold, italic))
+            else:
+                runs_on.append(text)
+        return runs_on
+
+    def run_on(self, texts: list[_Text]) -> None:
+        """Left-aligned text last, once the columns it may run on into have their widths."""
+        if not texts:
+            return
+        sheet, width = self.sheet, self.width
+        # Only a text that does not fit its column now may need the cells beside it (columns widen).
+        short = {text.row for text in texts if self.need(text.text, text.font) > width(text.col)}
+        occupied = _occupied(sheet, short)
+        area = sheet.print_setup.print_area
+        last_printed = area[3] if area else None
+        wrapped: set[int] = set()  # cells (positions in sheet.cells) given their wrapped style
+        for text in texts:
+            need = self.need(text.text, text.font)
+            room, col = width(text.col), text.col + 1
+            taken = occupied[text.row]
+            while room < need and col not in taken and (last_printed is None or col <= last_printed):
+                room += width(col) if col not in sheet.hidden_columns else 0.0
+                col += 1
+            if room >= need:
+                continue
+            self.widen(text.col, need - (room - width(text.col)))
+            if need - (room - width(text.col)) > column_points(MAX_COLUMN_CHARS) and text.cell is not None:
+                _wrap_cell(sheet, text.cell)
+                wrapped.add(text.cell)
+        if wrapped:
+            self.waiting = [
+                text._replace(wraps=True) if text.cell in wrapped else text for text in self.waiting
+            ]
+
+    def fit_heights(self) -> None:
+        """Rows get the height of their tallest text (wrapped at the final widths)."""
+        sheet, renderer = self.sheet, self.renderer
+        for text in self.waiting:
+            if not text.wraps:
+                self.needs_height(text.row, text.text, text.size)
+                continue
+            span = sum(
+                column_points(sheet.widths.get(c, DEFAULT_COLUMN_CHARS), renderer)
+                for c in range(text.col, text.last_col + 1)
+            )
+            lines = line_count(text.text, span, text.size, text.bold, text.italic)
+            height = row_points(lines, text.size, renderer)
+            if (lines > 1 or height > DEFAULT_ROW_POINTS) and height > self.heights.get(text.row, 0.0):
+                self.heights[text.row] = height
+        for row, height in self.heights.items():
+            if height > sheet.heights.get(row, DEFAULT_ROW_POINTS):
+                sheet.heights[row] = math.ceil(height)  # whole points
 
 
-def _wrapped(sheet: SheetLayout, text: _Text) -> _Text:
+def widest_candidates(values: list[float]) -> Iterable[float]:
+    """The values among which the widest shown in one fixed-point format is. Digits are all one
+    width and a format's other characters fixed, so a shown number is widest with the most digits
+    (the largest magnitude, rounding being monotonic) and with a minus sign: the largest value, the
+    smallest, and -0.0 (shown "-0.0") if the smallest is a zero. Infinities or NaN: every value."""
+    if not math.isfinite(sum(values)):
+        return values
+    low, high = min(values), max(values)
+    if low == 0 and any(math.copysign(1.0, value) < 0 for value in values if value == 0):
+        return (low, high, -0.0)
+    return (low, high)
+
+
+def _looks_by_column(sheet: SheetLayout) -> dict[int, list[tuple[int, int, bool, bool]]]:
+    """Column -> (first row, last row, bold, italic) of each conditional format over it that may
+    restyle a cell's text."""
+    looks: dict[int, list[tuple[int, int, bool, bool]]] = defaultdict(list)
+    for rule in sheet.conditional_formats:
+        look = CONDITIONAL.get(str(rule.options.get("format")), {})
+        bold, italic = bool(look.get("bold")), bool(look.get("italic"))
+        if bold or italic:
+            for first_row, first_col, last_row, last_col in rule.ranges:
+                for col in range(first_col, last_col + 1):
+                    looks[col].append((first_row, last_row, bold, italic))
+    return dict(looks)
+
+
+def _restyled(
+    looks: list[tuple[int, int, bool, bool]], row: int, bold: bool, italic: bool
+) -> tuple[bool, bool]:
+    for first_row, last_row, look_bold, look_italic in looks:
+        if first_row <= row <= last_row:
+            bold, italic = bold or look_bold, italic or look_italic
+    return bold, italic
+
+
+def _occupied(sheet: SheetLayout, rows: set[int]) -> dict[int, set[int]]:
+    """Columns of `rows` that show something (text stops running on there), merged ranges included."""
+    occupied: dict[int, set[int]] = defaultdict(set)
+    for row, col, value, key in sheet.cells:
+        if row in rows and value is not None and value != "":
+            kind = type(value)
+            if kind is str or kind is float or kind is int or displayed(value, key[1]):
+                occupied[row].add(col)
+    for first_row, first_col, _, last_col, _, _ in sheet.merges:
+        occupied[first_row].update(range(first_col, last_col + 1))
+    return occupied
+
+
+def _wrap_cell(sheet: SheetLayout, index: int) -> None:
     """Give a cell too long for any column its style's wrapped variant."""
-    assert text.index is not None
-    row, col, value, (style, number_format) = sheet.cells[text.index]
+    row, col, value, (style, number_format) = sheet.cells[index]
     if not style.endswith(WRAPPED):
-        sheet.cells[text.index] = (row, col, value, (style + WRAPPED, number_format))
-    return dataclasses.replace(text, wraps=True)
-
-
-def _fit_heights(
-    sheet: SheetLayout, texts: list[_Text], width: Callable[[int], float], renderer: Renderer
-) -> None:
-    needed: dict[int, float] = {}
-    for text in texts:
-        if not text.wraps:
-            lines = text.text.count("\n") + 1
-        else:
-            span = sum(width(c) for c in range(text.col, text.last_col + 1))
-            lines = len(wrap(text.text, span, text.size, text.bold, text.italic))
-        height = row_points(lines, text.size, renderer)
-        if lines > 1 or height > DEFAULT_ROW_POINTS:
-            needed[text.row] = max(needed.get(text.row, 0.0), height)
-    for row, height in needed.items():
-        if height > sheet.heights.get(row, DEFAULT_ROW_POINTS):
-            sheet.heights[row] = math.ceil(height)  # whole points
+        sheet.cells[index] = (row, col, value, (style + WRAPPED, number_format))

@@ -23,11 +23,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scorecard_xl.layout.fitting import displayed
-from scorecard_xl.layout.sheet import SheetLayout
+from scorecard_xl.layout.sheet import SheetLayout, StyleKey
 from scorecard_xl.layout.text_metrics import (
     DEFAULT_COLUMN_CHARS,
     DEFAULT_ROW_POINTS,
@@ -128,18 +129,23 @@ def _lowest_scale(sheet: SheetLayout) -> float:
 def _area(sheet: SheetLayout) -> tuple[int, int, int, int]:
     if sheet.print_setup.print_area:
         return sheet.print_setup.print_area
-    rows = [r for r, *_ in sheet.cells] or [0]
-    cols = [c for _, c, *_ in sheet.cells] or [0]
-    return 0, 0, max(rows), max(cols)
+    rows = max(map(operator.itemgetter(0), sheet.cells), default=0)  # in C: called per sheet several times
+    cols = max(map(operator.itemgetter(1), sheet.cells), default=0)
+    return 0, 0, rows, cols
 
 
 def _smallest_text(sheet: SheetLayout, first_row: int, last_row: int, first_col: int, last_col: int) -> float:
-    sizes = {
-        key
-        for row, col, value, key in sheet.cells
-        if first_row <= row <= last_row and first_col <= col <= last_col and displayed(value, key[1])
-    }
-    return min((float(cell_format(*key).get("font_size", FONT_SIZE)) for key in sizes), default=FONT_SIZE)
+    shown: set[StyleKey] = set()  # styles of cells showing text in the area
+    for row, col, value, key in sheet.cells:
+        if (
+            key not in shown  # a style once found needs no more cells (a sheet has a few dozen)
+            and value is not None
+            and first_row <= row <= last_row
+            and first_col <= col <= last_col
+            and displayed(value, key[1])
+        ):
+            shown.add(key)
+    return min((float(cell_format(*key).get("font_size", FONT_SIZE)) for key in shown), default=FONT_SIZE)
 
 
 def _split_columns(

@@ -73,12 +73,22 @@ def _char_widths(bold: bool, italic: bool) -> dict[str, int]:
     return {chr(code): width for code, width in _widths(bold, italic).items()}
 
 
-@functools.lru_cache(maxsize=65536)  # titles recur on every sheet; a large scorecard has many numbers
-def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+def _text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
     """Width in points of one line of `text` at `size` points."""
     fallback = FALLBACK_EM * carlito_widths.UNITS_PER_EM
     units = sum(map(_char_widths(bold, italic).get, text, itertools.repeat(fallback)))
     return units * size / carlito_widths.UNITS_PER_EM
+
+
+# Cached: titles recur on every sheet. (wrap() measures its one-off partial lines uncached.)
+text_width = functools.lru_cache(maxsize=65536)(_text_width)
+
+
+@functools.cache
+def tabular_digits(bold: bool, italic: bool) -> bool:
+    """Whether the digits 0-9 are all one width (Calibri's are), so that of two numbers shown in
+    one fixed-point format the one with more digits is never the narrower."""
+    return len({_char_widths(bold, italic).get(digit) for digit in "0123456789"}) == 1
 
 
 def column_points(chars: float, renderer: Renderer | None = None) -> float:
@@ -114,27 +124,46 @@ def wrap(text: str, points: float, size: float, bold: bool = False, italic: bool
     """`text` wrapped into a cell `points` wide, greedily at spaces, a word too long for a line
     broken between characters (as Excel and LibreOffice do)."""
     room = max(points - CELL_PADDING, size) / SAFETY
+    widths, fallback = _char_widths(bold, italic), FALLBACK_EM * carlito_widths.UNITS_PER_EM
+
+    def units(part: str) -> float:  # exact: whole font units, so a line's is the sum of its parts'
+        return sum(map(widths.get, part, itertools.repeat(fallback)))
+
+    def fits(part_units: float) -> bool:  # as _text_width(part) <= room, the same arithmetic
+        return part_units * size / carlito_widths.UNITS_PER_EM <= room
+
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, line_units = "", 0.0  # the line so far, trailing spaces included
         for word in _BREAK.split(paragraph):
-            candidate = line + word
-            if text_width(candidate.rstrip(), size, bold, italic) <= room:
-                line = candidate
+            kept = word.rstrip()  # a line is measured without its trailing spaces
+            word_units = units(word)
+            if not kept:  # spaces only: the line as it is
+                shown = units(line.rstrip())
+            else:
+                shown = line_units + (word_units if kept == word else units(kept))
+            if fits(shown):
+                line, line_units = line + word, line_units + word_units
                 continue
             if line:
                 lines.append(line.rstrip())
-            line = ""
+            line, line_units = "", 0.0
             for char in word:  # a word wider than a line: break it between characters
-                if line and text_width(line + char, size, bold, italic) > room:
+                char_units = units(char)
+                if line and not fits(line_units + char_units):
                     lines.append(line)
-                    line = ""
-                line += char
+                    line, line_units = "", 0.0
+                line, line_units = line + char, line_units + char_units
         lines.append(line.rstrip())
     return lines
 
 
+@functools.lru_cache(maxsize=16384)  # the same definitions are wrapped again by every build of a batch
 def line_count(text: str, points: float, size: float, bold: bool = False, italic: bool = False) -> int:
+    """len(wrap(...)), without wrapping a text that fits on one line (every part of it fits then)."""
+    room = max(points - CELL_PADDING, size) / SAFETY
+    if "\n" not in text and _text_width(text.rstrip(), size, bold, italic) <= room:
+        return 1
     return len(wrap(text, points, size, bold, italic))
 
 
