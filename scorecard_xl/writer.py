@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 import struct
+from collections.abc import Mapping
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter import worksheet as worksheet_module
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
@@ -124,13 +127,63 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
         if cell.format is None or kind not in _FAST_CELLS or self.constant_memory:
             super()._write_cell(row, col, cell)
             return
-        at = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"'
-        if kind == "Number":
-            self.fh.write(f"{at}><v>{cell.number:.16G}</v></c>")
-        elif kind == "String":
-            self.fh.write(f'{at} t="s"><v>{cell.string}</v></c>')
-        else:
-            self.fh.write(f"{at}/>")
+        self.fh.write(_cell_xml(xl_rowcol_to_cell_fast(row, col), cell))
+
+    def _write_rows(self) -> None:
+        # xlsxwriter visits every column from the sheet's first to its last for every row, twice
+        # (spans, then cells), and writes each cell through a method call building attribute lists;
+        # here each row's own cells are visited, and a row's XML is written in one piece. The same
+        # bytes: rows in order, cells in column order, the same spans and row attributes.
+        if self.constant_memory or self.comments or self.dim_rowmin is None or _CELL_TUPLES is None:
+            super()._write_rows()
+            return
+        table, row_info = self.table, self.row_info
+        first, last = self.dim_rowmin, self.dim_rowmax
+        filled = sorted(row for row, cells in table.items() if cells and first <= row <= last)
+        lows: dict[int, int] = {}
+        highs: dict[int, int] = {}
+        for row in filled:  # a row's span: the first and last columns used in its block of 16 rows
+            cols, block = table[row], row // 16
+            low, high = min(cols), max(cols)
+            lows[block] = min(low, lows.get(block, low))
+            highs[block] = max(high, highs.get(block, high))
+        spans = self.row_spans = {block: f"{low + 1}:{highs[block] + 1}" for block, low in lows.items()}
+        write = self.fh.write
+        string_cell, number_cell, _ = _CELL_TUPLES
+        fast_kinds = frozenset(_CELL_TUPLES)
+        columns = _COLUMN_NAMES
+        styles: dict[Format, int] = {}
+        with_cells = set(filled)
+        for row in sorted(with_cells.union(r for r in row_info if first <= r <= last)):
+            span = spans.get(row // 16)
+            if row not in with_cells:
+                self._write_empty_row(row, span, row_info.get(row))
+                continue
+            self._write_row(row, span, row_info.get(row))
+            cells = table[row]
+            number = str(row + 1)
+            parts: list[str] = []
+            for col in sorted(cells):
+                cell = cells[col]
+                kind, fmt = type(cell), cell.format
+                if fmt is None or kind not in fast_kinds:
+                    if parts:
+                        write("".join(parts))
+                        parts = []
+                    self._write_cell(row, col, cell)
+                    continue
+                style = styles.get(fmt)
+                if style is None:
+                    style = styles[fmt] = fmt._get_xf_index()
+                ref = (columns.get(col) or _column_name(col)) + number
+                if kind is string_cell:
+                    parts.append(f'<c r="{ref}" s="{style}" t="s"><v>{cell.string}</v></c>')
+                elif kind is number_cell:
+                    parts.append(f'<c r="{ref}" s="{style}"><v>{cell.number:.16G}</v></c>')
+                else:
+                    parts.append(f'<c r="{ref}" s="{style}"/>')
+            parts.append("</row>")
+            write("".join(parts))
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         if not formula.startswith("{") and set(_FUNCTION.findall(formula)) <= CLASSIC_FUNCTIONS:
@@ -145,6 +198,24 @@ CLASSIC_FUNCTIONS = frozenset({"AND", "HYPERLINK", "IF", "INDEX", "ISBLANK", "IS
 CLASSIC_FUNCTIONS |= frozenset({"NOT", "OR", "ROUND", "T", "ISERROR", "SEARCH", "LEFT", "RIGHT", "LEN"})
 _FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9._]*)\(")
 _FAST_CELLS = frozenset({"Number", "String", "Blank"})  # written by _Worksheet._write_cell
+_COLUMN_NAMES: dict[int, str] = {}
+
+
+def _column_name(col: int) -> str:
+    """A column's letters (kept: a sheet asks for the same few columns thousands of times)."""
+    name = _COLUMN_NAMES[col] = str(xl_rowcol_to_cell_fast(0, col))[:-1]
+    return name
+
+
+def _cell_xml(ref: str, cell: Any) -> str:
+    """A number, shared string or blank cell with a format, as xlsxwriter writes it."""
+    kind = cell.__class__.__name__
+    at = f'<c r="{ref}" s="{cell.format._get_xf_index()}"'
+    if kind == "Number":
+        return f"{at}><v>{cell.number:.16G}</v></c>"
+    if kind == "String":
+        return f'{at} t="s"><v>{cell.string}</v></c>'
+    return f"{at}/>"
 
 
 class _Formats:
@@ -153,6 +224,7 @@ class _Formats:
     def __init__(self, book: xlsxwriter.Workbook) -> None:
         self._book = book
         self._cells: dict[StyleKey, Format] = {}
+        self.known: Mapping[StyleKey, Format] = self._cells  # the formats made so far, by style
         self._conditional: dict[str, Format] = {}
 
     def cell(self, key: StyleKey) -> Format:
@@ -272,29 +344,83 @@ def _check(result: int | None, what: str) -> None:
 
 
 def _write_cells(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
-    cell_format = formats.cell
-    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    # Text, numbers and blanks (nearly every cell) go straight into xlsxwriter's cell table, as
+    # write_string/write_number/write_blank would put them after checks that cannot fail for them:
+    # inside the sheet, finite, text under half Excel's limit, a format. Shared strings are added in
+    # the same order, and the sheet's extent is updated once. Everything else: xlsxwriter's methods.
+    table, shared = ws.table, ws.str_table._get_shared_string_index
+    text_limit = ws.xls_strmax // 2
+    rows_in, cols_in = ws.xls_rowmax, ws.xls_colmax
+    known, cell_format = formats.known, formats.cell
+    value: Any
+    if _CELL_TUPLES is None or ws.constant_memory:
+        for row, col, value, style in sheet.cells:
+            _write_one(ws, sheet, row, col, value, cell_format(style))
+        return
+    string_cell, number_cell, blank_cell = _CELL_TUPLES
     for row, col, value, style in sheet.cells:
-        fmt = cell_format(style)
+        fmt = known.get(style) or cell_format(style)
         kind = type(value)  # exact types first: this loop runs for every cell of the workbook
-        if kind is str and value:
-            write_string(row, col, value, fmt)
-        elif kind is float or kind is int:
-            write_number(row, col, value, fmt)
-        elif value is None or value == "":
-            write_blank(row, col, None, fmt)
-        elif isinstance(value, (int, float)):
-            write_number(row, col, value, fmt)
-        elif isinstance(value, Link):
-            url = f"internal:{quote_sheet(value.target)}!{value.cell}"
-            ws.write_url(row, col, url, fmt, string=_attribute(value.text))
-        elif isinstance(value, Formula):
-            cached = value.cached
-            if isinstance(cached, str):
-                cached = escape_control_characters(cached)
-            ws.write_formula(row, col, _formula(value.formula), fmt, cached)
-        else:  # pragma: no cover - the layout only makes the types above
-            raise TypeError(f"cannot write {type(value).__name__} to {sheet.name}!{a1(row, col)}")
+        if 0 <= row < rows_in and 0 <= col < cols_in:
+            if kind is str and value and len(value) <= text_limit:
+                table[row][col] = string_cell(shared(value), fmt)
+            elif (kind is float and math.isfinite(value)) or kind is int:
+                table[row][col] = number_cell(value, fmt)
+            elif value is None or value == "":
+                table[row][col] = blank_cell(fmt)
+            else:
+                _write_one(ws, sheet, row, col, value, fmt)
+        else:
+            _write_one(ws, sheet, row, col, value, fmt)
+    # The extent _check_dimensions would have recorded cell by cell (cells stored before were
+    # recorded already, so counting them again changes nothing).
+    rows = [row for row, cells in table.items() if cells]
+    if rows:
+        low, high = min(rows), max(rows)
+        ws.dim_rowmin = low if ws.dim_rowmin is None else min(ws.dim_rowmin, low)
+        ws.dim_rowmax = high if ws.dim_rowmax is None else max(ws.dim_rowmax, high)
+        low, high = min(min(table[row]) for row in rows), max(max(table[row]) for row in rows)
+        ws.dim_colmin = low if ws.dim_colmin is None else min(ws.dim_colmin, low)
+        ws.dim_colmax = high if ws.dim_colmax is None else max(ws.dim_colmax, high)
+
+
+def _write_one(ws: Worksheet, sheet: SheetLayout, row: int, col: int, value: Any, fmt: Format) -> None:
+    """One cell through xlsxwriter's own methods."""
+    if isinstance(value, str) and value:
+        ws.write_string(row, col, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
+    elif value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, Link):
+        url = f"internal:{quote_sheet(value.target)}!{value.cell}"
+        ws.write_url(row, col, url, fmt, string=_attribute(value.text))
+    elif isinstance(value, Formula):
+        cached = value.cached
+        if isinstance(cached, str):
+            cached = escape_control_characters(cached)
+        ws.write_formula(row, col, _formula(value.formula), fmt, cached)
+    else:  # pragma: no cover - the layout only makes the types above
+        raise TypeError(f"cannot write {type(value).__name__} to {sheet.name}!{a1(row, col)}")
+
+
+def _cell_tuples() -> tuple[Any, Any, Any] | None:
+    """xlsxwriter's cell records for text, numbers and blanks (named so since 3.2; before, in lower
+    case), or None: then every cell goes through xlsxwriter's methods."""
+    found: list[Any] = [
+        getattr(worksheet_module, name, None) or getattr(worksheet_module, older, None)
+        for name, older in (
+            ("CellStringTuple", "cell_string_tuple"),
+            ("CellNumberTuple", "cell_number_tuple"),
+            ("CellBlankTuple", "cell_blank_tuple"),
+        )
+    ]
+    if [getattr(t, "__name__", None) for t in found] == ["String", "Number", "Blank"]:
+        return found[0], found[1], found[2]
+    return None
+
+
+_CELL_TUPLES = _cell_tuples()
 
 
 def _attribute(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -199,6 +200,16 @@ def test_the_fast_writer_writes_the_bytes_xlsxwriter_would(
     inputs = load_inputs(TEMPLATE, [SAMPLE / "data.csv"])
     _, fast = render(inputs, generated_at=FIXED_TIME, options=chosen)
     monkeypatch.setattr(writer._Worksheet, "_write_cell", Worksheet._write_cell)
+    monkeypatch.setattr(writer._Worksheet, "_write_rows", Worksheet._write_rows)
     monkeypatch.setattr(writer._Worksheet, "_prepare_formula", Worksheet._prepare_formula)
+    monkeypatch.setattr(writer, "_write_cells", _write_cells_one_by_one)
     _, plain = render(inputs, generated_at=FIXED_TIME, options=chosen)
     assert fast == plain
+
+
+def _write_cells_one_by_one(ws: Any, sheet: Any, formats: Any) -> None:
+    """Every cell through xlsxwriter's own write methods (what writer._write_cells stores directly)."""
+    from scorecard_xl import writer
+
+    for row, col, value, style in sheet.cells:
+        writer._write_one(ws, sheet, row, col, value, formats.cell(style))
