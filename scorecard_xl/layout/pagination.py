@@ -187,35 +187,37 @@ def _split_columns(
     return tuple(breaks), widest
 
 
-def _units(sheet: SheetLayout, first_row: int, last_row: int) -> list[tuple[int, int]]:
-    """Rows in printing order, grouped: a keep-together block, or one row."""
-    blocks = {first: last for first, last in sheet.keep_together}
-    units, row = [], first_row
-    while row <= last_row:
-        last = min(blocks.get(row, row), last_row)
-        units.append((row, last))
-        row = last + 1
-    return units
-
-
 def _break_rows(
     sheet: SheetLayout, heights: dict[int, float], first_row: int, last_row: int, capacity: float
 ) -> tuple[int, ...]:
-    """Rows starting a new page, for pages holding `capacity` points of rows."""
+    """Rows starting a new page, for pages holding `capacity` points of rows. Rows are placed in
+    printing order, grouped: a keep-together block, or one row (runs of single rows in one loop:
+    a Data table has thousands, and a sheet is paginated at several scales)."""
     repeated = sheet.print_setup.repeat_rows
     repeat_height = sum(heights.get(r, 0.0) for r in range(repeated[0], repeated[1] + 1)) if repeated else 0.0
     pager = _Pager(heights, capacity, repeat_height)
     keep_with_first = (repeated[1] + 1) if repeated else first_row  # headers stay with a first row
-    for first, last in _units(sheet, first_row, last_row):
-        rows = list(range(first, last + 1))
+    blocks = {first: last for first, last in sheet.keep_together}
+    starts = sorted(blocks)
+    row = first_row
+    while row <= last_row:
+        if row not in blocks:  # single rows, up to the next block's first row
+            found = bisect.bisect_right(starts, row)
+            stop = min(starts[found], last_row + 1) if found < len(starts) else last_row + 1
+            pager.single_rows(row, stop, keep_with_first)
+            row = stop
+            continue
+        last = min(blocks[row], last_row)
+        rows = list(range(row, last + 1))
         height = sum(heights[r] for r in rows)
-        if pager.fits(height) or first <= keep_with_first:
+        if pager.fits(height) or row <= keep_with_first:
             pager.place(height)
         elif len(rows) == 1 or (height <= pager.fresh_room and pager.fullness >= FULL_ENOUGH):
-            pager.new_page(first)
+            pager.new_page(row)
             pager.place(height)
         else:
             pager.split(rows)
+        row = last + 1
     return tuple(pager.breaks)
 
 
@@ -245,6 +247,20 @@ class _Pager:
     def new_page(self, row: int) -> None:
         self.breaks.append(row)
         self.used = self.top = self.repeat_height
+
+    def single_rows(self, start: int, stop: int, keep_with_first: int) -> None:
+        """Place rows start..stop-1, each its own unit: on this page if it fits (or must stay with
+        the first row), else on a new page."""
+        heights, capacity, used = self.heights, self.capacity, self.used
+        for row in range(start, stop):
+            height = heights[row]
+            if used + height <= capacity or row <= keep_with_first:
+                used += height
+            else:
+                self.breaks.append(row)
+                used = self.top = self.repeat_height
+                used += height
+        self.used = used
 
     def split(self, rows: Sequence[int]) -> None:
         """Place a block's rows across pages, never leaving fewer than ORPHAN_ROWS of it on a page
