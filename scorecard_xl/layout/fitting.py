@@ -128,6 +128,7 @@ class _SheetFit:
         self.looks = _looks_by_column(sheet)
         self.column_need: dict[int, float] = {}  # points the column's own cells need
         self.numbers: dict[tuple[int, str, float, bool, bool], list[float]] = defaultdict(list)
+        self.general: dict[tuple[int, float, bool, bool], set[float]] = defaultdict(set)  # General format
         self.heights: dict[int, float] = {}  # row -> points its text needs
         self.waiting: list[_Text] = []  # in sheet order: cells first, then merged ranges
         self.start_widths: dict[int, float] = {}
@@ -195,6 +196,7 @@ class _SheetFit:
         """Every cell once: single-column needs gathered per column, numbers per column and
         format, heights of unwrapped text noted; texts that depend on other widths kept waiting."""
         hidden, looks, numbers, waiting = self.sheet.hidden_columns, self.looks, self.numbers, self.waiting
+        general = self.general
         styles, starts = self.styles, self.start_widths
         for index, (row, col, value, key) in enumerate(self.sheet.cells):
             if value is None:
@@ -228,7 +230,13 @@ class _SheetFit:
                 continue
             if kind is float or kind is int:
                 number_format = key[1]
-                if wraps or col in hidden or _general(number_format) or not tabular_digits(bold, italic):
+                if value and not wraps and col not in hidden and _general(number_format):
+                    # fitted by the widest of its column's distinct values (widen_columns); zeros
+                    # below, as -0.0 shows "-0" but equals 0.0 in a set
+                    general[(col, size, bold, italic)].add(value)  # type: ignore[arg-type]
+                    if tall:
+                        self.needs_height(row, "", size)
+                elif wraps or col in hidden or _general(number_format) or not tabular_digits(bold, italic):
                     shown = format_number(float(value), number_format)  # type: ignore[arg-type]
                     self.text(index, row, col, shown, (size, bold, italic), wraps, align, True, tall)
                 else:  # fitted by its column's widest (widen_columns); one line high
@@ -289,6 +297,10 @@ class _SheetFit:
                 for value in widest_candidates(values)
             )
             self.needs_column(col, widest)
+        for (col, size, bold, italic), distinct in self.general.items():
+            font = (size, bold, italic)
+            shown = (format_number(float(value), None) + "0" for value in distinct)
+            self.needs_column(col, max(self.need(text, font) for text in shown))
         for col, points in self.column_need.items():
             self.widen(col, points)
 
