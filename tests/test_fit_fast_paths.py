@@ -81,6 +81,10 @@ def test_a_made_sheet_fits_as_every_cell_measured_in_turn() -> None:
         sheet.put(row, 8, value, "value", "0.000000000")
     for row, value in enumerate([5.0, -250000.0, 99999.0]):  # widest "-250,000.00"
         sheet.put(row, 9, value, "value", "#,##0.00")
+    for row, value in enumerate([7, -123456789, 12345678, 0, 3]):  # General, whole: widest "-123456789"
+        sheet.put(row, 10, value, "value", None)
+        sheet.put(row, 11, value * -(10**9), "value_strong", "General")  # -1.2e+16: not every digit
+        sheet.put(row, 12, value * 1.5 if row else value, "value", None)  # whole and not, in one column
     sheet.put(21, 4, float("inf"), "value", "#,##0")
     sheet.put(22, 4, 12345678.0, "value", "#,##0")
     sheet.put(23, 5, 12.5, "measure", "0.0")  # a wrapped number

@@ -51,6 +51,7 @@ from scorecard_xl.styles import CONDITIONAL, FONT_SIZE, WRAPPED, cell_format
 
 MAX_WORD_CHARS = 40.0  # a longer word (a hash, a path) is broken across lines instead
 MAX_COLUMN_CHARS = 120.0  # no column grows past this, whatever it holds
+WHOLE_DIGITS = 10**9  # whole numbers below this show all their digits in General format (.10g)
 
 
 class _Text(NamedTuple):
@@ -128,7 +129,8 @@ class _SheetFit:
         self.looks = _looks_by_column(sheet)
         self.column_need: dict[int, float] = {}  # points the column's own cells need
         self.numbers: dict[tuple[int, str, float, bool, bool], list[float]] = defaultdict(list)
-        self.general: dict[tuple[int, float, bool, bool], set[float]] = defaultdict(set)  # General format
+        # numbers in General format, per column, font and whether whole: their distinct values
+        self.general: dict[tuple[int, float, bool, bool, bool], set[float]] = defaultdict(set)
         self.heights: dict[int, float] = {}  # row -> points its text needs
         self.waiting: list[_Text] = []  # in sheet order: cells first, then merged ranges
         self.start_widths: dict[int, float] = {}
@@ -233,7 +235,7 @@ class _SheetFit:
                 if value and not wraps and col not in hidden and _general(number_format):
                     # fitted by the widest of its column's distinct values (widen_columns); zeros
                     # below, as -0.0 shows "-0" but equals 0.0 in a set
-                    general[(col, size, bold, italic)].add(value)  # type: ignore[arg-type]
+                    general[(col, size, bold, italic, kind is int)].add(value)  # type: ignore[arg-type]
                     if tall:
                         self.needs_height(row, "", size)
                 elif wraps or col in hidden or _general(number_format) or not tabular_digits(bold, italic):
@@ -297,9 +299,17 @@ class _SheetFit:
                 for value in widest_candidates(values)
             )
             self.needs_column(col, widest)
-        for (col, size, bold, italic), distinct in self.general.items():
+        for (col, size, bold, italic, whole), distinct in self.general.items():
             font = (size, bold, italic)
-            shown = (format_number(float(value), None) + "0" for value in distinct)
+            candidates: Iterable[float] = distinct
+            if (
+                whole
+                and tabular_digits(bold, italic)
+                and -WHOLE_DIGITS < min(distinct) <= max(distinct) < WHOLE_DIGITS
+            ):
+                # whole numbers show every digit (under 10 digits): the widest is the longest
+                candidates = (min(distinct), max(distinct))
+            shown = (format_number(float(value), None) + "0" for value in candidates)
             self.needs_column(col, max(self.need(text, font) for text in shown))
         for col, points in self.column_need.items():
             self.widen(col, points)
