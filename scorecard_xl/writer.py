@@ -154,15 +154,22 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
         columns = _COLUMN_NAMES
         styles: dict[Format, int] = {}
         with_cells = set(filled)
+        # A row without row_info is written as its number and span alone, unless the sheet's default
+        # height was changed or Excel 2010 extensions asked for (see xlsxwriter's _write_row).
+        plain_rows = self.default_row_height == self.original_row_height and self.excel_version != 2010
         for row in sorted(with_cells.union(r for r in row_info if first <= r <= last)):
             span = spans.get(row // 16)
             if row not in with_cells:
                 self._write_empty_row(row, span, row_info.get(row))
                 continue
-            self._write_row(row, span, row_info.get(row))
             cells = table[row]
             number = str(row + 1)
             parts: list[str] = []
+            info = row_info.get(row)
+            if info is None and plain_rows:  # no height, format, level: only its number and span
+                parts.append(f'<row r="{number}" spans="{span}">' if span else f'<row r="{number}">')
+            else:
+                self._write_row(row, span, info)
             for col in sorted(cells):
                 cell = cells[col]
                 kind, fmt = type(cell), cell.format
@@ -185,6 +192,19 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
             parts.append("</row>")
             write("".join(parts))
 
+    def add_sparkline(self, row: int, col: int, options: dict[str, Any] | None = None) -> int:
+        # xlsxwriter rebuilds its table of 36 sparkline styles (252 colour objects) for every group:
+        # a tenth of the sample's write. The table never changes, so it is made once; xlsxwriter
+        # looks it up by a module name, swapped only for this call (the same values either way).
+        original = getattr(worksheet_module, "_get_sparkline_style", None)
+        if original is None:
+            return int(super().add_sparkline(row, col, options))
+        worksheet_module._get_sparkline_style = _sparkline_style
+        try:
+            return int(super().add_sparkline(row, col, options))
+        finally:
+            worksheet_module._get_sparkline_style = original
+
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         if not formula.startswith("{") and set(_FUNCTION.findall(formula)) <= CLASSIC_FUNCTIONS:
             return formula[1:] if formula.startswith("=") else formula
@@ -199,6 +219,16 @@ CLASSIC_FUNCTIONS |= frozenset({"NOT", "OR", "ROUND", "T", "ISERROR", "SEARCH", 
 _FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9._]*)\(")
 _FAST_CELLS = frozenset({"Number", "String", "Blank"})  # written by _Worksheet._write_cell
 _COLUMN_NAMES: dict[int, str] = {}
+_SPARKLINE_STYLES: dict[int, Any] = {}
+_MAKE_SPARKLINE_STYLE = getattr(worksheet_module, "_get_sparkline_style", None)
+
+
+def _sparkline_style(style_id: int) -> Any:
+    """xlsxwriter's sparkline style `style_id` (its colours), made once."""
+    found = _SPARKLINE_STYLES.get(style_id)
+    if found is None and _MAKE_SPARKLINE_STYLE is not None:
+        found = _SPARKLINE_STYLES[style_id] = _MAKE_SPARKLINE_STYLE(style_id)
+    return found
 
 
 def _column_name(col: int) -> str:

@@ -201,6 +201,7 @@ def test_the_fast_writer_writes_the_bytes_xlsxwriter_would(
     _, fast = render(inputs, generated_at=FIXED_TIME, options=chosen)
     monkeypatch.setattr(writer._Worksheet, "_write_cell", Worksheet._write_cell)
     monkeypatch.setattr(writer._Worksheet, "_write_rows", Worksheet._write_rows)
+    monkeypatch.setattr(writer._Worksheet, "add_sparkline", Worksheet.add_sparkline)
     monkeypatch.setattr(writer._Worksheet, "_prepare_formula", Worksheet._prepare_formula)
     monkeypatch.setattr(writer, "_write_cells", _write_cells_one_by_one)
     _, plain = render(inputs, generated_at=FIXED_TIME, options=chosen)
