@@ -170,8 +170,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
-        f"{'measures':>8} {'cells':>9} {'build s':>8} {'floor s':>8} {'ratio':>6} {'ms/measure':>10} "
-        f"{'build MB':>9} {'floor MB':>9} {'xlsx MB':>8}"
+        f"{'measures':>8} {'cells':>9} {'build s':>8} {'floor s':>8} {'ratio':>6} {'build CPU':>9} "
+        f"{'floor CPU':>9} {'ratio':>6} {'ms/measure':>10} {'build MB':>9} {'floor MB':>9} {'xlsx MB':>8}"
     )
     with tempfile.TemporaryDirectory() as temporary:
         for size in sizes:
