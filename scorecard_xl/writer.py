@@ -255,6 +255,8 @@ class _Formats:
         self._book = book
         self._cells: dict[StyleKey, Format] = {}
         self.known: Mapping[StyleKey, Format] = self._cells  # the formats made so far, by style
+        self.text_cells: dict[tuple[int, Format], Any] = {}  # xlsxwriter's cell records, shared
+        self.blank_cells: dict[Format, Any] = {}
         self._conditional: dict[str, Format] = {}
 
     def cell(self, key: StyleKey) -> Format:
@@ -388,16 +390,27 @@ def _write_cells(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
             _write_one(ws, sheet, row, col, value, cell_format(style))
         return
     string_cell, number_cell, blank_cell = _CELL_TUPLES
+    # Cell records are immutable, so one record serves every blank of a format and every cell of
+    # one text and format (a Data table repeats its titles thousands of times): less to make, and
+    # to hold, than one record per cell.
+    texts, blanks = formats.text_cells, formats.blank_cells
     for row, col, value, style in sheet.cells:
         fmt = known.get(style) or cell_format(style)
         kind = type(value)  # exact types first: this loop runs for every cell of the workbook
         if 0 <= row < rows_in and 0 <= col < cols_in:
             if kind is str and value and len(value) <= text_limit:
-                table[row][col] = string_cell(shared(value), fmt)
+                index = shared(value)
+                cell = texts.get((index, fmt))
+                if cell is None:
+                    cell = texts[(index, fmt)] = string_cell(index, fmt)
+                table[row][col] = cell
             elif (kind is float and math.isfinite(value)) or kind is int:
                 table[row][col] = number_cell(value, fmt)
             elif value is None or value == "":
-                table[row][col] = blank_cell(fmt)
+                cell = blanks.get(fmt)
+                if cell is None:
+                    cell = blanks[fmt] = blank_cell(fmt)
+                table[row][col] = cell
             else:
                 _write_one(ws, sheet, row, col, value, fmt)
         else:
