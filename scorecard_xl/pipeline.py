@@ -30,7 +30,6 @@ from scorecard_xl.periods import Period, parse_period, period_format
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.sources.any import read_source
 from scorecard_xl.sources.frame import FRAME_KIND, is_data_frame, read_frame
-from scorecard_xl.suppression import suppress
 from scorecard_xl.text_rules import MARKING_LIMIT, ORGANISATION_LIMIT, text_problem
 from scorecard_xl.writer import write_workbook
 
@@ -362,6 +361,8 @@ def lay_out(
         definition = dataclasses.replace(definition, organisation=options.organisation)
     dataset = inputs.dataset
     if options.suppress_threshold is not None:
+        from scorecard_xl.suppression import suppress  # (with its linear algebra: only when publishing)
+
         dataset = suppress(definition, dataset, options.suppress_threshold)
     scorecard = build_scorecard(definition, dataset, period)
     definition_location, data_locations = inputs.locations(workbook_folder or Path.cwd())

@@ -23,7 +23,6 @@ from scorecard_xl.layout.scorecard_sheets import (
 from scorecard_xl.layout.setup_sheet import SETUP_SHEET, fill_geometry, lay_out_setup
 from scorecard_xl.layout.sheet import DefinedName, SheetLayout, WorkbookLayout
 from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, PrintedRows, lay_out_summary
-from scorecard_xl.layout.trend_pictures import draw_trends
 from scorecard_xl.model import Scorecard
 
 __all__ = ["BuildContext", "Profile", "lay_out_board_pack", "lay_out_workbook"]
@@ -135,6 +134,8 @@ def _fit_and_paginate(sheets: list[SheetLayout], scorecard: Scorecard, profile: 
     paper = pack_paper(sheets, scorecard.definition.paper)
     pages = [paginate(sheet, paper) for sheet in sheets]
     if profile.drawn_trends:
+        from scorecard_xl.layout.trend_pictures import draw_trends  # (LibreOffice's workbooks only)
+
         for sheet in sheets:
             draw_trends(sheet)
     return pages

@@ -10,7 +10,6 @@ from pathlib import Path
 from scorecard_xl.errors import InputError
 from scorecard_xl.input_files import DATA_LIMIT, read_capped
 from scorecard_xl.sources import RawRecord, SourceInfo
-from scorecard_xl.sources.xlsx import sheet_rows
 from scorecard_xl.values import text_of
 
 REQUIRED_COLUMNS = ("measure", "period", "value")
@@ -25,7 +24,12 @@ def read_tidy_file(path: str | Path) -> tuple[list[RawRecord], SourceInfo]:
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise InputError.of(path.name, "", "file type", suffix, "a .csv or .xlsx data file")
     content = read_capped(path, DATA_LIMIT, "data file", "split it into several files (-d can be repeated)")
-    rows = _csv_rows(content, path.name) if suffix == ".csv" else sheet_rows(content, path.name)
+    if suffix == ".csv":
+        rows = _csv_rows(content, path.name)
+    else:  # imported here: a build from CSV (the command line's commonest) need not load XML and zip
+        from scorecard_xl.sources.xlsx import sheet_rows
+
+        rows = sheet_rows(content, path.name)
     info = SourceInfo(suffix[1:], str(path), hashlib.sha256(content).hexdigest())
     return _records(rows, path.name), info
 
