@@ -47,15 +47,23 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, NoReturn
 from xml.etree import ElementTree as ET
 
 from scorecard_xl.errors import InputError
+from scorecard_xl.ooxml import Package
+from scorecard_xl.ooxml import attribute as _attribute
+from scorecard_xl.ooxml import child as _child
+from scorecard_xl.ooxml import children as _children
+from scorecard_xl.ooxml import descendants as _descendants
+from scorecard_xl.ooxml import local as _local
+from scorecard_xl.ooxml import string_item as _string_item
+from scorecard_xl.ooxml import unescape as _unescape
 from scorecard_xl.text_rules import formula_starter
-from scorecard_xl.zip_guard import PART_LIMIT, holds_dtd, package_problem
+from scorecard_xl.zip_guard import package_problem
 
 Severity = Literal["error", "warning"]
 
@@ -115,8 +123,8 @@ def check_workbook(
     path = Path(path)
     if not max_size_mb > 0:
         raise InputError.of("command line", "", "--max-size", max_size_mb, "a size in MB above 0")
-    _require_workbook_file(path)
-    report = _Report()
+    require_workbook_file(path)
+    report = Report()
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
@@ -174,7 +182,9 @@ def _refuse(path: Path, expected: str) -> NoReturn:
     raise InputError.of(str(path), "", "", None, expected)
 
 
-def _require_workbook_file(path: Path) -> None:
+def require_workbook_file(path: Path) -> None:
+    """Refuse (InputError) anything but a readable .xlsx file, saying what it is instead."""
+
     def refuse(expected: str) -> NoReturn:
         _refuse(path, expected)
 
@@ -199,13 +209,16 @@ def _require_workbook_file(path: Path) -> None:
 # --- collecting findings ------------------------------------------------------------------------------
 
 
-class _Report:
-    def __init__(self) -> None:
+class Report:
+    """Findings as they are found, against a table of checks (code -> severity, what it is)."""
+
+    def __init__(self, checks: Mapping[str, tuple[Severity, str]] | None = None) -> None:
+        self.checks = checks or CHECKS
         self.findings: list[Finding] = []
         self._per_sheet: dict[tuple[str, str], int] = {}
 
     def add(self, code: str, where: str, message: str) -> None:
-        self.findings.append(Finding(code, CHECKS[code][0], where, message))
+        self.findings.append(Finding(code, self.checks[code][0], where, message))
 
     def add_cell(self, code: str, sheet: str, cell: str, message: str) -> None:
         """A finding in a cell; past CELLS_LISTED of one code on a sheet, only counted."""
@@ -222,7 +235,7 @@ class _Report:
                 self.add(
                     code,
                     _sheet_where(sheet),
-                    f"{more} more cell{'s' * (more != 1)} like the above ({CHECKS[code][1]})",
+                    f"{more} more cell{'s' * (more != 1)} like the above ({self.checks[code][1]})",
                 )
 
 
@@ -238,153 +251,15 @@ def _preview(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-# --- the package: parts, content types, relationships -----------------------------------------------
+# --- the package: parts, content types, relationships (scorecard_xl.ooxml) ---------------------------
 
 
-def _local(tag: str) -> str:
-    """An element or attribute name without its namespace (transitional and strict alike)."""
-    return tag.rsplit("}", 1)[-1]
+class _Package(Package):
+    """The package, its unreadable parts reported as findings."""
 
-
-def _children(element: ET.Element, name: str) -> Iterator[ET.Element]:
-    return (child for child in element if _local(child.tag) == name)
-
-
-def _child(element: ET.Element, name: str) -> ET.Element | None:
-    return next(_children(element, name), None)
-
-
-def _descendants(element: ET.Element, name: str) -> Iterator[ET.Element]:
-    return (node for node in element.iter() if _local(node.tag) == name)
-
-
-def _attribute(element: ET.Element, name: str, namespaced: bool = False) -> str | None:
-    """An attribute by local name; `namespaced` for r:id and the like."""
-    for key, value in element.attrib.items():
-        if _local(key) == name and (key.startswith("{") == namespaced):
-            return value
-    return None
-
-
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def _unescape(text: str) -> str:
-    """OOXML's _xHHHH_ escapes (carriage returns and control characters in strings)."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-
-
-def _string_item(element: ET.Element) -> str:
-    """The text of a shared string item or inline string: its runs, without phonetic guides."""
-    texts: list[str] = []
-    for child in element:
-        name = _local(child.tag)
-        if name == "t":
-            texts.append(child.text or "")
-        elif name == "r":
-            texts.extend(t.text or "" for t in _children(child, "t"))
-    return _unescape("".join(texts))
-
-
-@dataclass(frozen=True)
-class _Relationship:
-    id: str
-    type: str
-    target: str  # a part name (resolved) for internal targets; as written for external ones
-    external: bool
-
-
-class _Package:
-    def __init__(self, archive: zipfile.ZipFile, report: _Report) -> None:
-        self.archive = archive
+    def __init__(self, archive: zipfile.ZipFile, report: Report) -> None:
+        super().__init__(archive, lambda part, message: report.add("unreadable-part", part, message))
         self.report = report
-        self.parts = {info.filename.lower(): info for info in archive.infolist() if not info.is_dir()}
-        self._types = self._content_types()
-
-    def has(self, part: str) -> bool:
-        return part.lower() in self.parts
-
-    def names(self) -> list[str]:
-        return [info.filename for info in self.parts.values()]
-
-    def read(self, part: str) -> bytes | None:
-        info = self.parts.get(part.lower())
-        if info is None:
-            return None
-        if info.file_size > PART_LIMIT:
-            self.report.add("unreadable-part", info.filename, "too large to inspect")
-            return None
-        try:
-            return self.archive.read(info)
-        except (zipfile.BadZipFile, RuntimeError, OSError, ValueError, NotImplementedError) as error:
-            self.report.add("unreadable-part", info.filename, f"cannot be read: {error}")
-            return None
-
-    def xml(self, part: str) -> ET.Element | None:
-        data = self.read(part)
-        return None if data is None else self.parse(part, data)
-
-    def parse(self, part: str, data: bytes) -> ET.Element | None:
-        if not self.safe_xml(part, data):
-            return None
-        try:
-            return ET.fromstring(data)
-        except ET.ParseError as error:
-            self.report.add("unreadable-part", part, f"is not well-formed XML: {error}")
-            return None
-
-    def safe_xml(self, part: str, data: bytes) -> bool:
-        """Refuse DTDs (entity expansion): no Office part has one."""
-        if holds_dtd(data):
-            self.report.add("unreadable-part", part, "holds a DTD, which no workbook part needs; not read")
-            return False
-        return True
-
-    def _content_types(self) -> tuple[dict[str, str], dict[str, str]]:
-        root = self.xml("[Content_Types].xml")
-        defaults: dict[str, str] = {}
-        overrides: dict[str, str] = {}
-        if root is not None:
-            for node in _children(root, "Default"):
-                defaults[(node.get("Extension") or "").lower()] = node.get("ContentType") or ""
-            for node in _children(root, "Override"):
-                overrides[(node.get("PartName") or "").lstrip("/").lower()] = node.get("ContentType") or ""
-        return defaults, overrides
-
-    def content_type(self, part: str) -> str:
-        defaults, overrides = self._types
-        if part.lower() in overrides:
-            return overrides[part.lower()]
-        return defaults.get(posixpath.splitext(part)[1].lstrip(".").lower(), "")
-
-    def parts_of_type(self, fragment: str) -> list[str]:
-        """Parts whose content type contains `fragment` (case-insensitive)."""
-        return [name for name in self.names() if fragment.lower() in self.content_type(name).lower()]
-
-    def rels(self, part: str) -> list[_Relationship]:
-        folder, name = posixpath.split(part)
-        rels_part = posixpath.join(folder, "_rels", f"{name}.rels")
-        return self.rels_from(rels_part, folder) if self.has(rels_part) else []
-
-    def rels_from(self, rels_part: str, folder: str) -> list[_Relationship]:
-        root = self.xml(rels_part)
-        if root is None:
-            return []
-        found = []
-        for node in _children(root, "Relationship"):
-            target = node.get("Target") or ""
-            external = (node.get("TargetMode") or "").lower() == "external"
-            if not external:
-                joined = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-                target = posixpath.normpath(joined)
-            found.append(_Relationship(node.get("Id") or "", node.get("Type") or "", target, external))
-        return found
-
-    def workbook_part(self) -> str | None:
-        for rel in self.rels(""):
-            if rel.type.endswith("/officeDocument") and not rel.external and self.has(rel.target):
-                return self.parts[rel.target.lower()].filename
-        return None
 
 
 # --- text rules -----------------------------------------------------------------------------------
@@ -473,7 +348,7 @@ class _Sheet:
 
 class _Inspection:
     def __init__(
-        self, package: _Package, workbook: str, main_type: str, report: _Report, organisation: Sequence[str]
+        self, package: _Package, workbook: str, main_type: str, report: Report, organisation: Sequence[str]
     ) -> None:
         self.package = package
         self.workbook = workbook

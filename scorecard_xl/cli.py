@@ -89,7 +89,8 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         type=_whole_number,
         const=5,
         metavar="N",
-        help="publication profile: counts from 1 to N (default 5), and what would reveal them, become c",
+        help="publication profile: counts from 1 to N (default 5), and what would reveal them, become [c]; "
+        "laid out as the Analysis Function asks of published statistics (check it: check --accessibility)",
     )
     parser.add_argument(
         "--protect",
@@ -377,11 +378,28 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: any text on the first sheet, where scorecard-xl shows the organisation)",
     )
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument(
+        "--accessibility",
+        action="store_true",
+        help="check instead whether everyone can read it: the Analysis Function's rules for statistics "
+        "in spreadsheets (title and language, title in A1, named tables with alt text, no merged or "
+        "blank cells in tables, [x]/[c] shorthand explained, nothing by colour or in headers alone, "
+        "100%% zoom, cursor in A1); each finding says where and how to fix it",
+    )
 
 
 def _run_check(args: argparse.Namespace) -> int:
     from scorecard_xl.check import check_workbook, format_findings
 
+    if args.accessibility:
+        from scorecard_xl.accessibility import check_accessibility, format_accessibility
+
+        findings = check_accessibility(args.book)
+        if args.json:
+            print(format_findings(args.book, findings, as_json=True))
+        else:
+            print(format_accessibility(args.book, findings))
+        return EXIT_FAILED if findings else EXIT_OK
     findings = check_workbook(args.book, max_size_mb=args.max_size, organisation=args.organisation or ())
     print(format_findings(args.book, findings, as_json=args.json))
     return EXIT_FAILED if findings else EXIT_OK
@@ -591,11 +609,12 @@ COMMANDS: list[Command] = [
         "that a CSV export would run as a formula, personal names and local paths in properties, "
         "comments and cells, schema errors (openxml-audit) and file size. Reads the file only. One "
         "line per finding; exit code 0 when there are none, 1 when there are, 2 when BOOK is not a "
-        "readable .xlsx.",
+        "readable .xlsx. With --accessibility, checks the accessibility rules instead.",
         (
             "scorecard-xl check scorecard.xlsx",
             'scorecard-xl check board.xlsx --max-size 5 --organisation "Northamptonshire Children\'s Trust"',
             "scorecard-xl check board.xlsx --json > findings.json",
+            "scorecard-xl check published.xlsx --accessibility   # can everyone read it? (build --publish)",
         ),
         _check_arguments,
         _run_check,

@@ -360,10 +360,15 @@ def lay_out(
     if options.organisation:
         definition = dataclasses.replace(definition, organisation=options.organisation)
     dataset = inputs.dataset
+    profile = profile or VIEWERS[options.viewer]
     if options.suppress_threshold is not None:
+        from scorecard_xl.shorthand import in_shorthand
         from scorecard_xl.suppression import suppress  # (with its linear algebra: only when publishing)
 
-        dataset = suppress(definition, dataset, options.suppress_threshold)
+        # A published copy: small numbers suppressed, then laid out as the Analysis Function's
+        # guidance asks (the GSS shorthand [c], [x], ... and tables a screen reader can read).
+        dataset = in_shorthand(suppress(definition, dataset, options.suppress_threshold))
+        profile = dataclasses.replace(profile, accessible=True)
     scorecard = build_scorecard(definition, dataset, period)
     definition_location, data_locations = inputs.locations(workbook_folder or Path.cwd())
     context = BuildContext(
@@ -378,7 +383,7 @@ def lay_out(
         picked=picked or LATEST,
         data_rows=tuple(table_rows(definition, dataset)),
     )
-    layout = lay_out_workbook(scorecard, context, profile or VIEWERS[options.viewer])
+    layout = lay_out_workbook(scorecard, context, profile)
     for sheet in layout.sheets:
         sheet.protected = options.protect
     return scorecard, layout
@@ -388,8 +393,9 @@ def publication_note(threshold: int | None) -> str:
     if threshold is None:
         return ""
     return (
-        f"Published version: counts from 1 to {threshold} are shown as c, as are figures that would let "
-        "one be worked out (rates and percentages from them, totals, year-to-date sums)."
+        f"Published version: counts from 1 to {threshold} are shown as [c], as are figures that would let "
+        "one be worked out (rates and percentages from them, totals, year-to-date sums). Laid out for "
+        "screen readers as the Analysis Function's guidance on releasing statistics in spreadsheets asks."
     )
 
 

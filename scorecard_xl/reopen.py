@@ -128,9 +128,10 @@ def _scorecard(snapshot: WorkbookSnapshot) -> tuple[tuple[str, ...], frozenset[s
     """Measure ids in order, those showing a number, and the commentary typed beside them."""
     sheet, first, ref_col, last, title_col = snapshot.names[record.REFS]
     # A measure's row has its id and title; a section's row has its title in the Ref column alone.
+    # (The published copy has a Section column between them, and no section rows.)
     refs = [
-        text_of(ref) if text_of(title) else ""
-        for ref, title in snapshot.sheet(sheet).rows(first + 1, ref_col, last, title_col)
+        text_of(row[0]) if text_of(row[-1]) else ""
+        for row in snapshot.sheet(sheet).rows(first + 1, ref_col, last, title_col)
     ]
     notes = [text_of(v) for v in _column(snapshot, record.COMMENTARY)][1:]
     showing: set[str] = set()

@@ -26,6 +26,9 @@ MISSING_TOKENS: dict[str, str] = {
     "u": "low reliability",
     "low": "rounds to zero, but is not zero",
 }
+# The GSS shorthand a published table shows (see shorthand.py), read as the token it stands for:
+# ONS and DfE tables use it, and a published workbook's own Data table holds it.
+SHORTHAND_TOKENS = {"[c]": "c", "[x]": "x", "[z]": "z", "[u]": "u", "[low]": "low"}
 _THOUSANDS = re.compile(r"^[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
 ACCEPTED_TOKENS = ", ".join(repr(t) for t in MISSING_TOKENS if t) + " or an empty cell"
 
@@ -68,6 +71,8 @@ def parse_value(raw: object, unit: Unit, percent_input: str = "fraction") -> Val
     token = text.lower()
     if token in MISSING_TOKENS:
         return Missing(token)
+    if token in SHORTHAND_TOKENS:
+        return Missing(SHORTHAND_TOKENS[token])
     had_percent_sign = text.endswith("%")
     body = text[:-1].strip() if had_percent_sign else text
     if had_percent_sign and unit.name != "percent":

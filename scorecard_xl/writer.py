@@ -11,7 +11,9 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter import worksheet as worksheet_module
+from xlsxwriter.core import Core
 from xlsxwriter.format import Format
+from xlsxwriter.packager import Packager
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
 
@@ -100,6 +102,9 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]  # xlsxwriter ships 
     def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Worksheet:
         return super().add_worksheet(name, worksheet_class or _Worksheet)
 
+    def _get_packager(self) -> Packager:
+        return _Packager()
+
     def _write_workbook_pr(self) -> None:
         super()._write_workbook_pr()
         if self.structure_password is not None:
@@ -108,6 +113,24 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]  # xlsxwriter ships 
                 hashed = Worksheet._encode_password(None, self.structure_password)
                 attributes.insert(0, ("workbookPassword", hashed))
             self._xml_empty_tag("workbookProtection", attributes)
+
+
+class _Core(Core):  # type: ignore[misc]  # xlsxwriter ships no types here
+    """Document properties, plus the language (dc:language), which xlsxwriter does not write and
+    screen readers use to pick a voice."""
+
+    def _write_dc_title(self) -> None:
+        super()._write_dc_title()
+        if self.properties.get("language"):
+            self._xml_data_element("dc:language", self.properties["language"])
+
+
+class _Packager(Packager):  # type: ignore[misc]  # xlsxwriter ships no types here
+    def _write_core_file(self) -> None:
+        core = _Core()
+        core._set_properties(self.workbook.doc_properties)
+        core._set_xml_writer(self._filename("docProps/core.xml"))
+        core._assemble_xml_file()
 
 
 class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types here
@@ -319,6 +342,8 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
             table.last_col,
             {
                 "name": table.name,
+                **({"title": table.title} if table.title else {}),
+                **({"description": table.description} if table.description else {}),
                 "style": TABLE_STYLE,
                 "columns": [
                     {"header": _attribute(h), "header_format": formats.cell(("column_header_left", None))}

@@ -485,7 +485,7 @@ def test_publish_and_protect_reach_every_job_from_the_batch_file(work: Path) -> 
     book.close()
     # The Data table: Measure, Series, Period, Value, Title, Section.
     suppressed = [row for row in rows if row[1] == "actual" and row[2] in ("2023-01", "2023-02", "2023-03")]
-    assert [row[3] for row in suppressed] == ["c"] * 3
+    assert [row[3] for row in suppressed] == ["[c]"] * 3  # published: the GSS shorthand
     assert not any(row[3] in (3, 4, 5, 12) for row in rows)  # nor their year-to-date sum
 
 

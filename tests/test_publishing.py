@@ -63,7 +63,7 @@ def test_marking_reaches_headers_footers_and_properties(folder: Path) -> None:
     assert {p.name: p.value for p in book.custom_doc_props.props}[
         "Protective marking"
     ] == "OFFICIAL-SENSITIVE"
-    assert book["Cover"]["B4"].value == "OFFICIAL-SENSITIVE"
+    assert book["Cover"]["A4"].value == "OFFICIAL-SENSITIVE"  # under the title, in A1
 
 
 def test_protection_locks_sheets_and_structure_but_not_commentary(

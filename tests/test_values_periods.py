@@ -166,6 +166,12 @@ def test_booleans_are_refused(raw: bool) -> None:
         ("low", "low"),
         ("LOW", "low"),
         (" n/a ", "n/a"),
+        # the GSS shorthand (ONS and DfE tables, a published workbook's own Data table)
+        ("[c]", "c"),
+        ("[X]", "x"),
+        ("[z]", "z"),
+        ("[u]", "u"),
+        ("[low]", "low"),
         ("", ""),
         ("   ", ""),
     ],

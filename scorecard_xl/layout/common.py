@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scorecard_xl.layout.record import PERIOD_TEXT
+from scorecard_xl.layout import record
 from scorecard_xl.layout.sheet import Formula, Link, PrintSetup, SheetLayout
 from scorecard_xl.model import Scorecard
 from scorecard_xl.text_rules import fit_sheet_name
@@ -46,12 +46,12 @@ def title_block(
     sheet.put(0, 0, title, "title")
     sheet.put(0, width_cols - 1, definition.marking, "marking")
     sheet.heights[0] = 24
-    # One cell on the Cover holds the period; every subtitle shows it through the cell's defined
-    # name, so a refresh writes it once and no sheet needs to know where it is.
+    # One cell on the Cover holds the period; every subtitle shows it, by its name (wherever the Cover
+    # puts it), so a refresh writes it once. Paper needs only the text.
     cached = f"{definition.organisation} · {period_text(scorecard)}"
     organisation = definition.organisation.replace('"', '""')
-    formula = f'="{organisation} · "&{PERIOD_TEXT}'
-    sheet.put(1, 0, Formula(formula, cached), "subtitle")
+    formula = f'="{organisation} · "&{record.PERIOD_TEXT}'
+    sheet.put(1, 0, cached if printed else Formula(formula, cached), "subtitle")
     if sheet.name != CONTENTS_SHEET and not printed:
         sheet.put(2, 0, Link(CONTENTS_SHEET, "A1", "◄ Contents and key"), "link")
     return 4

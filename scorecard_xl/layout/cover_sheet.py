@@ -9,15 +9,16 @@ from scorecard_xl.data_table import fingerprint
 from scorecard_xl.layout import record
 from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
 from scorecard_xl.layout.context import BuildContext
-from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, Validation, range_ref
+from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, TableSpec, Validation, range_ref
 from scorecard_xl.model import Scorecard
+from scorecard_xl.shorthand import MEANINGS
 from scorecard_xl.styles import CONDITIONAL
 from scorecard_xl.values import MISSING_TOKENS
 
-LABEL, TEXT = 1, 2  # columns: a narrow margin, labels, then text
+LABEL, TEXT = 0, 1  # columns: labels (the title in A1, where screen readers start), then text
 NO_OPTIONS = "no options (the definition's settings)"
 _RECORDED = {"Built with": record.OPTIONS, "Definition": record.DEFINITION, "Data files": record.DATA}
-PERIODS_COL = 4  # the period picker's list, right of the text
+PERIODS_COL = 3  # the period picker's list, right of the text
 
 
 def lay_out_cover(
@@ -25,13 +26,15 @@ def lay_out_cover(
     context: BuildContext,
     contents: Sequence[tuple[str, str]],
     printed: Mapping[str, tuple[str, int]] | None = None,
+    accessible: bool = False,
 ) -> SheetLayout:
     """`contents` lists (sheet name, what it holds) in workbook order. `printed` makes the Cover of
     the printed pack: where each entry of the contents prints (sheet, row), for its page number;
-    and what a reader of paper needs about the pack, not the record a refresh reads."""
+    and what a reader of paper needs about the pack, not the record a refresh reads. `accessible`
+    makes the published copy's: contents and key as Excel Tables, the GSS shorthand explained."""
     definition = scorecard.definition
     sheet = SheetLayout(CONTENTS_SHEET, tab_color="#1F3864")
-    sheet.widths.update({0: 2.0, LABEL: 20.0, TEXT: 100.0, TEXT + 1: 3.0, PERIODS_COL: 16.0})
+    sheet.widths.update({LABEL: 20.0, TEXT: 100.0, TEXT + 1: 3.0, PERIODS_COL: 16.0})
     sheet.put(0, LABEL, definition.title, "title")
     sheet.mark(record.TITLE, 0, LABEL)
     sheet.heights[0] = 28
@@ -46,13 +49,13 @@ def lay_out_cover(
         row = _about(sheet, scorecard, context, 5)
         sheet.keep_together.append((5, row - 1))
         top = row + 1
-        row = _contents(sheet, contents, top)
+        row = _contents(sheet, contents, top, accessible)
     else:
         row = _about_printed(sheet, scorecard, context, 5)
         top = row + 1
         row = _printed_contents(sheet, contents, printed, top)
     sheet.keep_together.append((top, row - 1))
-    key_end = _key(sheet, scorecard, row + 1)
+    key_end = _key(sheet, scorecard, row + 1, accessible)
     sheet.keep_together.append((row + 1, key_end - 1))
     sheet.print_setup = print_setup(scorecard)
     sheet.print_setup.print_area = (0, 0, max(r for r, *_ in sheet.cells), TEXT)
@@ -200,8 +203,13 @@ def _heading(sheet: SheetLayout, row: int, text: str) -> int:
     return row + 1
 
 
-def _contents(sheet: SheetLayout, contents: Sequence[tuple[str, str]], row: int) -> int:
+def _contents(
+    sheet: SheetLayout, contents: Sequence[tuple[str, str]], row: int, accessible: bool = False
+) -> int:
     row = _heading(sheet, row, "Contents")
+    if accessible:
+        what = "Every sheet of this workbook, with a link to it and what it holds."
+        row = _table_header(sheet, row, len(contents), ("Contents", "Sheet", "What it holds"), what)
     for name, description in contents:
         sheet.put(row, LABEL, Link(name, "A1", name), "link")
         sheet.put(row, TEXT, description, "text")
@@ -209,9 +217,41 @@ def _contents(sheet: SheetLayout, contents: Sequence[tuple[str, str]], row: int)
     return row
 
 
-def _key(sheet: SheetLayout, scorecard: Scorecard, row: int) -> int:
-    definition = scorecard.definition
+def _table_header(sheet: SheetLayout, row: int, rows: int, names: tuple[str, str, str], what: str) -> int:
+    """The header row of a two-column Excel Table (the published copy's contents and key) of `rows`
+    rows below it: `names` is (table name, first column, second column). Returns the first row."""
+    name, first, second = names
+    sheet.put(row, LABEL, first, "column_header_left")
+    sheet.put(row, TEXT, second, "column_header_left")
+    sheet.tables.append(TableSpec(name, row, LABEL, row + rows, TEXT, (first, second), name, what))
+    return row + 1
+
+
+KeyLine = tuple[str, str, str]  # (term, its style, what it means)
+
+
+def _key(sheet: SheetLayout, scorecard: Scorecard, row: int, accessible: bool = False) -> int:
+    """The key: every colour, word, arrow and symbol, and the rule behind it. In groups with a
+    row between them; for the published copy one Excel Table (Term, Meaning), no blank rows."""
     row = _heading(sheet, row, "Key")
+    groups = [group for group in _key_lines(scorecard, accessible) if group]
+    if accessible:
+        lines = [line for group in groups for line in group]
+        what = "What every colour, word, arrow and symbol in this workbook means, and the rule behind it."
+        row = _table_header(sheet, row, len(lines), ("Key", "Term", "Meaning"), what)
+        groups = [lines]
+    for group in groups:
+        for term, style, text in group:
+            sheet.put(row, LABEL, term, style)
+            sheet.put(row, TEXT, text, "wrap")
+            row += 1
+        if not accessible:
+            row += 1
+    return row - (0 if accessible else 1)
+
+
+def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
+    definition = scorecard.definition
     judged = "the YTD figure (bold)" if definition.headline == "ytd" else "the latest period"
     if definition.headline == "ytd":
         judged += ", or the latest month where there is no YTD"
@@ -231,14 +271,17 @@ def _key(sheet: SheetLayout, scorecard: Scorecard, row: int) -> int:
         ("–", "The measure has a target, but the value or the target is not available."),
         ("(blank)", "For information: no target, so no RAG."),
     ]
+    if accessible:  # the published copy says [x] and [z] where the workbook for Excel leaves a blank
+        rag_lines[-2:] = [
+            ("[x] in RAG", "The measure has a target, but the value or the target is not available."),
+            ("[z] in RAG", "For information: no target, so no RAG."),
+        ]
     if not any(m.target.judged for m in definition.measures):
         rag_lines = []  # a benchmarking scorecard: no targets, so no RAG to explain
-    for word, text in rag_lines:
-        style = f"key_{word}" if f"rag_{word}" in CONDITIONAL else "key_swatch"
-        sheet.put(row, LABEL, word, style)
-        sheet.put(row, TEXT, text, "wrap")
-        row += 1
-    row += 1 if rag_lines else 0
+    rag = [
+        (word, f"key_{word}" if f"rag_{word}" in CONDITIONAL else "key_swatch", text)
+        for word, text in rag_lines
+    ]
     direction_lines = [
         (
             "▲ better  ▼ worse",
@@ -255,10 +298,12 @@ def _key(sheet: SheetLayout, scorecard: Scorecard, row: int) -> int:
             "(the PDF, the LibreOffice version) a dashed grey line is the target.",
         ),
     ]
+    if accessible:  # no trends in the published copy: the months' figures are in the cells
+        direction_lines.pop()
     if definition.yearly:
-        direction_lines.insert(-1, ("vs last year", "The year shown against the year before."))
+        direction_lines.append(("vs last year", "The year shown against the year before."))
     else:
-        direction_lines[-1:-1] = [
+        direction_lines[len(direction_lines) :] = [
             (
                 "vs last period",
                 "The latest value against the previous one reported (month, quarter or term).",
@@ -269,32 +314,25 @@ def _key(sheet: SheetLayout, scorecard: Scorecard, row: int) -> int:
                 "it, else against last year's outturn (a part-year total only at year end).",
             ),
         ]
-    for label, text in direction_lines:
-        sheet.put(row, LABEL, label, "key_direction")
-        sheet.put(row, TEXT, text, "wrap")
-        row += 1
-    row += 1
+    directions = [(label, "key_direction", text) for label, text in direction_lines]
+    comparators = []
     for comparator in definition.comparators:
-        sheet.put(row, LABEL, comparator.label, "label")
         method = {
             "mean": "the mean (simple average) of the group's values, as LAIT computes it",
             "median": "the median of the group's values, as the DfE outcomes dashboard computes it",
         }.get(comparator.method or "", "")
-        text = comparator.name + (f": {method}" if method else "")
-        text += f". Compared with {judged}."
-        sheet.put(row, TEXT, text, "wrap")
-        row += 1
-    row += 1
-    for benchmark in definition.benchmarks:
-        sheet.put(row, LABEL, benchmark.label, "label")
-        sheet.put(row, TEXT, benchmark.name, "wrap")
-        row += 1
-    if definition.benchmarks:
-        row += 1
-    for token, meaning in MISSING_TOKENS.items():
-        if not token:
-            continue
-        sheet.put(row, LABEL, token, "key_token")
-        sheet.put(row, TEXT, f"{meaning.capitalize()}. Never counted as zero.", "text")
-        row += 1
-    return row
+        text = comparator.name + (f": {method}" if method else "") + f". Compared with {judged}."
+        comparators.append((comparator.label, "label", text))
+    benchmarks = [(benchmark.label, "label", benchmark.name) for benchmark in definition.benchmarks]
+    if accessible:
+        symbols = [
+            (symbol, "key_token", f"{meaning}. Never counted as zero.")
+            for symbol, meaning in MEANINGS.items()
+        ]
+    else:
+        symbols = [
+            (token, "key_token", f"{meaning.capitalize()}. Never counted as zero.")
+            for token, meaning in MISSING_TOKENS.items()
+            if token
+        ]
+    return [rag, directions, comparators, benchmarks, symbols]

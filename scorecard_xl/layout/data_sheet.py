@@ -25,7 +25,10 @@ NOTE = (
 )
 
 
-def lay_out_data(scorecard: Scorecard, context: BuildContext) -> SheetLayout:
+def lay_out_data(scorecard: Scorecard, context: BuildContext, accessible: bool = False) -> SheetLayout:
+    """The Data table: every value of the data. In the published copy (`accessible`) its tokens are
+    already the GSS shorthand ([c], [x], ...), which refresh reads back as the tokens they stand for;
+    layout.accessible fills any blank with [x]."""
     sheet = SheetLayout(DATA_SHEET)
     top = title_block(sheet, scorecard, "Data", len(COLUMNS))
     sheet.put(2, 2, NOTE, "muted")

@@ -75,7 +75,19 @@ def lay_out_definitions(scorecard: Scorecard, context: BuildContext, printed: bo
         for col, value in enumerate(values):
             sheet.put(row, col, value or None, "table_wrap", "@")
         row += 1
-    sheet.tables.append(TableSpec("MeasureDefinitions", top, 0, row - 1, len(COLUMNS) - 1, COLUMNS))
+    sheet.tables.append(
+        TableSpec(
+            "MeasureDefinitions",
+            top,
+            0,
+            row - 1,
+            len(COLUMNS) - 1,
+            COLUMNS,
+            "Definitions",
+            "How each measure is counted and judged: its section, unit, better direction, how often it "
+            "is reported, its year-to-date rule, target and amber band, and its definition.",
+        )
+    )
     sheet.blocks.append(Block("definitions", top + 1, 0, row - 1, len(COLUMNS) - 1))
     sheet.widths.update(dict(enumerate(WIDTHS)))
     sheet.freeze = (top + 1, 3)

@@ -4,6 +4,7 @@ comparators and previous years. Used for the Scorecard sheet and for each sectio
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,13 +12,14 @@ from scorecard_xl.assess import RAG_WORDS
 from scorecard_xl.definition import Benchmark, Section
 from scorecard_xl.drawing.series import TrendSeries
 from scorecard_xl.layout.rules import quartile_rules, rag_rules, token_rule, verdict_rules
-from scorecard_xl.layout.sheet import Block, Formula, SheetLayout, Sparkline
+from scorecard_xl.layout.sheet import Block, Formula, SheetLayout, Sparkline, TableSpec
 from scorecard_xl.model import MeasureRow, Scorecard, reports_in
 from scorecard_xl.styles import number_format
 from scorecard_xl.values import Missing, Value, format_for_text
 
 TEXT = "@"  # stops Excel turning a refreshed "Oct 22" header into a date
 NOT_JUDGED = "–"  # RAG cell of a measure with a target that cannot be judged this period
+NO_COMMENTARY = "No commentary"  # the published copy's commentary cell when none was typed
 HEADER_ROWS = 2  # group headers, then column headers
 
 
@@ -26,10 +28,11 @@ class GridColumns:
     """Where each kind of column sits; derived from the definition and whether positions show."""
 
     ref: int
+    section: int | None  # the published copy's table names each row's section (no section rows)
     measure: int
     months: tuple[int, ...]  # one per period in the window (months, or years when annual)
     ytd: int | None  # None for an annual scorecard
-    trend: int
+    trend: int | None  # None in the published copy: a sparkline has no text a screen reader can read
     target: int | None  # None when no measure has a target (a benchmarking scorecard)
     rag: int | None
     vs_previous: int
@@ -41,13 +44,15 @@ class GridColumns:
     commentary: int
 
     @classmethod
-    def plan(cls, scorecard: Scorecard, with_positions: bool) -> GridColumns:
+    def plan(cls, scorecard: Scorecard, with_positions: bool, accessible: bool = False) -> GridColumns:
         yearly = scorecard.definition.yearly
         counter = iter(range(1000))
-        ref, measure = next(counter), next(counter)
+        ref = next(counter)
+        section = next(counter) if accessible else None
+        measure = next(counter)
         months = tuple(next(counter) for _ in scorecard.window)
         ytd = None if yearly else next(counter)
-        trend = next(counter)
+        trend = None if accessible else next(counter)
         judged = any(m.target.judged for m in scorecard.definition.measures)
         target, rag = (next(counter), next(counter)) if judged else (None, None)
         vs_previous = next(counter)
@@ -61,6 +66,7 @@ class GridColumns:
         outturns = tuple(next(counter) for _ in scorecard.outturn_years)
         return cls(
             ref,
+            section,
             measure,
             months,
             ytd,
@@ -89,7 +95,7 @@ class GridColumns:
         """The first column of each group under a group header: where a page may split the grid."""
         starts = [
             self.months[0],
-            self.ytd if self.ytd is not None else self.trend,
+            *[col for col in (self.ytd, self.trend) if col is not None][:1],
             self.target if self.target is not None else self.vs_previous,
         ]
         starts += [group[0] for group in (self.comparators, self.benchmarks, self.outturns) if group]
@@ -115,40 +121,70 @@ def lay_out_grid(
     commentary: dict[str, str],
     commentary_links: dict[str, str] | None = None,
     with_positions: bool = False,
+    table: TableSpec | None = None,
 ) -> GridPlacement:
     """Lay the grid out on `sheet` from row `top`.
 
     Commentary is written as editable text, or, when `commentary_links` maps measure ids to cells
     of another sheet, as formulas showing that sheet's commentary (typed once, shown everywhere).
+
+    With `table` (its name, title and description), the grid is laid out for the published copy
+    (Analysis Function guidance): one header row, a Section column instead of section rows, no
+    trend, no blank cells (the GSS shorthand [x] or [z] says why a figure is missing), marked up as
+    an Excel Table with that name and alternative text.
     """
     definition = scorecard.definition
-    columns = GridColumns.plan(scorecard, with_positions)
-    group_row, header_row = top, top + 1
-    _group_headers(sheet, scorecard, columns, group_row)
-    _column_headers(sheet, scorecard, columns, header_row)
+    accessible = table is not None
+    columns = GridColumns.plan(scorecard, with_positions, accessible)
+    header_row = top if accessible else top + 1
+    if not accessible:
+        _group_headers(sheet, scorecard, columns, top)
+    # The published copy shows commentary only where some was written: a column saying "No
+    # commentary" on every row tells a reader nothing.
+    with_commentary = not accessible or any(commentary.get(m.id) for m in definition.measures)
+    headers = _column_headers(sheet, scorecard, columns, header_row, with_commentary)
     row = header_row + 1
     measure_rows: dict[str, int] = {}
     for section in sections:
         rows = scorecard.rows_in(section)
         if not rows:
             continue
-        sheet.put(row, columns.ref, section.title, "section_row", TEXT)
-        for col in range(columns.measure, columns.commentary + 1):
-            sheet.put(row, col, None, "section_row")
         section_row = row
-        row += 1
+        if not accessible:
+            sheet.put(row, columns.ref, section.title, "section_row", TEXT)
+            for col in range(columns.measure, columns.commentary + 1):
+                sheet.put(row, col, None, "section_row")
+            row += 1
         for measure_row in rows:
             measure_rows[measure_row.id] = row
-            _measure_line(sheet, scorecard, columns, row, measure_row, commentary, commentary_links)
-            sheet.outline[row] = 1  # sections fold to their headers
+            _measure_line(
+                sheet, scorecard, columns, row, measure_row, commentary, commentary_links, accessible
+            )
+            if not with_commentary:
+                sheet.cells.pop()  # the commentary cell, written last
+            if columns.section is not None:
+                sheet.put(row, columns.section, section.title, "measure", TEXT)
+            if not accessible:
+                sheet.outline[row] = 1  # sections fold to their headers
             row += 1
         sheet.keep_together.append((section_row, row - 1))  # a section prints unbroken where it can
     last_row = row - 1
+    if table is not None:
+        sheet.tables.append(
+            dataclasses.replace(
+                table,
+                first_row=header_row,
+                first_col=columns.ref,
+                last_row=max(last_row, header_row + 1),
+                last_col=columns.commentary if with_commentary else columns.last_value_col,
+                columns=headers,
+            )
+        )
     _rules(sheet, columns, header_row + 1, last_row, definition.benchmarks)
     _widths(sheet, columns)
     sheet.column_groups = columns.group_starts
     sheet.blocks.append(Block("grid", header_row, columns.ref, last_row, columns.last_value_col))
-    if definition.sparkline:
+    if definition.sparkline and columns.trend is not None:
         lines = {line.id: line for line in scorecard.rows}
         for measure_id, at in measure_rows.items():
             series, description = trend_of(scorecard, lines[measure_id])
@@ -194,9 +230,9 @@ def _group_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColumn
     groups = [
         (columns.ref, columns.measure, ""),
         (columns.months[0], columns.months[-1], f"Last {count} {unit}" if count > 1 else unit[:-1].title()),
-        (columns.ytd, columns.trend, "Year to date & trend")
+        (columns.ytd, columns.trend or columns.ytd, "Year to date & trend")
         if columns.ytd is not None
-        else (columns.trend, columns.trend, "Trend"),
+        else (columns.trend or columns.months[-1], columns.trend or columns.months[-1], "Trend"),
         (
             columns.target if columns.target is not None else columns.vs_previous,
             columns.performance_last,
@@ -219,15 +255,22 @@ def _group_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColumn
             sheet.merge(row, first, row, last, text, "group_header")
 
 
-def _column_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns, row: int) -> None:
+def _column_headers(
+    sheet: SheetLayout, scorecard: Scorecard, columns: GridColumns, row: int, with_commentary: bool = True
+) -> tuple[str, ...]:
+    """The header row; returns its labels in column order."""
     definition = scorecard.definition
     labels = {
         columns.ref: "Ref",
         columns.measure: "Measure",
-        columns.trend: "Trend",
         columns.vs_previous: "vs last year" if definition.yearly else "vs last period",
-        columns.commentary: "Commentary",
     }
+    if with_commentary:
+        labels[columns.commentary] = "Commentary"
+    if columns.trend is not None:
+        labels[columns.trend] = "Trend"
+    if columns.section is not None:
+        labels[columns.section] = "Section"
     if columns.ytd is not None:
         labels[columns.ytd] = "YTD"
     if columns.target is not None and columns.rag is not None:
@@ -244,21 +287,30 @@ def _column_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColum
         if columns.positions:
             labels[columns.positions[index]] = f"vs {comparator.label}"
     for col, year in zip(columns.outturns, scorecard.outturn_years, strict=True):
-        labels[col] = year.short_label
+        # Alone under no group header (the published copy), a year says what it is.
+        labels[col] = year.short_label if columns.trend is not None else f"Outturn {year.short_label}"
     for col, text in sorted(labels.items()):
-        left = col in (columns.ref, columns.measure, columns.commentary)
+        left = col in (columns.ref, columns.section, columns.measure, columns.commentary)
         sheet.put(row, col, text, "column_header_left" if left else "column_header", TEXT)
     sheet.heights[row] = 27  # two lines for "vs last period"
+    return tuple(text for _, text in sorted(labels.items()))
 
 
 def _put_value(
-    sheet: SheetLayout, row: int, col: int, value: Value | None, fmt: str, strong: bool = False
+    sheet: SheetLayout,
+    row: int,
+    col: int,
+    value: Value | None,
+    fmt: str,
+    strong: bool = False,
+    blank: str | None = None,
 ) -> None:
+    """A figure, a missing-value token, or `blank` (the published copy's [x] or [z]) for nothing."""
     style = "value_strong" if strong else "value"
     if isinstance(value, Missing):
-        sheet.put(row, col, value.token or None, style, fmt)
+        sheet.put(row, col, value.token or blank, style, fmt)
     else:
-        sheet.put(row, col, value, style, fmt)
+        sheet.put(row, col, blank if value is None else value, style, fmt)
 
 
 def _measure_line(
@@ -269,49 +321,57 @@ def _measure_line(
     line: MeasureRow,
     commentary: dict[str, str],
     commentary_links: dict[str, str] | None,
+    accessible: bool = False,
 ) -> None:
     measure = line.measure
     fmt = number_format(measure.unit, measure.decimals)
+    # The published copy leaves no cell blank: [z] where a figure cannot exist, [x] where it is missing.
+    missing, not_applicable = ("[x]", "[z]") if accessible else (None, None)
     sheet.put(row, columns.ref, measure.id, "ref", TEXT)
     sheet.put(row, columns.measure, measure.title, "measure", TEXT)
-    for col, value in zip(columns.months, line.months, strict=True):
-        _put_value(sheet, row, col, value, fmt)
+    for col, value, period in zip(columns.months, line.months, scorecard.window, strict=True):
+        blank = missing if reports_in(measure, period) else not_applicable
+        _put_value(sheet, row, col, value, fmt, blank=blank)
     if columns.ytd is not None:
-        _put_value(sheet, row, columns.ytd, line.ytd, fmt, strong=scorecard.definition.headline == "ytd")
-    sheet.put(row, columns.trend, None, "status")
+        strong = scorecard.definition.headline == "ytd"
+        blank = not_applicable if measure.ytd == "none" else missing
+        _put_value(sheet, row, columns.ytd, line.ytd, fmt, strong=strong, blank=blank)
+    if columns.trend is not None:
+        sheet.put(row, columns.trend, None, "status")
     if columns.target is not None and columns.rag is not None:
-        _put_value(sheet, row, columns.target, line.target, fmt)
-        sheet.put(row, columns.rag, rag_text(line), "status", TEXT)
+        blank = missing if measure.target.judged else not_applicable
+        _put_value(sheet, row, columns.target, line.target, fmt, blank=blank)
+        rag = rag_text(line)
+        if accessible:
+            rag = missing if rag == NOT_JUDGED else rag or not_applicable
+        sheet.put(row, columns.rag, rag, "status", TEXT)
     sheet.put(
         row,
         columns.vs_previous,
-        line.vs_previous.text if line.vs_previous else None,
+        line.vs_previous.text if line.vs_previous else missing,
         "status",
         TEXT,
     )
     if columns.vs_last_year is not None:
-        sheet.put(
-            row, columns.vs_last_year, line.vs_last_year.text if line.vs_last_year else None, "status", TEXT
-        )
+        verdict = line.vs_last_year.text if line.vs_last_year else missing
+        sheet.put(row, columns.vs_last_year, verdict, "status", TEXT)
     for index, col in enumerate(columns.comparators):
-        _put_value(sheet, row, col, line.comparators[index], fmt)
+        _put_value(sheet, row, col, line.comparators[index], fmt, blank=missing)
     for index, col in enumerate(columns.positions):
-        sheet.put(row, col, line.positions[index], "status", TEXT)
+        sheet.put(row, col, line.positions[index] or missing, "status", TEXT)
     for col, note in zip(columns.benchmarks, line.benchmarks, strict=True):
-        sheet.put(row, col, note or None, "status", TEXT)
+        sheet.put(row, col, note or missing, "status", TEXT)
     for col, value in zip(columns.outturns, line.outturns, strict=True):
-        _put_value(sheet, row, col, value, fmt)
+        _put_value(sheet, row, col, value, fmt, blank=missing)
     text = commentary.get(measure.id, "")
     if commentary_links and measure.id in commentary_links:
         # T() shows the text typed on the Scorecard, and "" (not 0) while it is empty.
-        sheet.put(
-            row,
-            columns.commentary,
-            Formula(f"=T({commentary_links[measure.id]})", text),
-            "commentary",
-        )
+        source = f"T({commentary_links[measure.id]})"
+        formula = f'=IF({source}="","{NO_COMMENTARY}",{source})' if accessible else f"={source}"
+        shown = text or (NO_COMMENTARY if accessible else "")
+        sheet.put(row, columns.commentary, Formula(formula, shown), "commentary")
     else:
-        sheet.put(row, columns.commentary, text or None, "commentary")
+        sheet.put(row, columns.commentary, text or (NO_COMMENTARY if accessible else None), "commentary")
 
 
 def rag_text(line: MeasureRow) -> str | None:
@@ -342,7 +402,11 @@ def _rules(
 def _widths(sheet: SheetLayout, columns: GridColumns) -> None:
     """Each column's least width; layout.fitting widens a column to what it shows, measured, with
     room for a digit more (no #### after a refresh brings a bigger month)."""
-    widths = {columns.ref: 6.0, columns.measure: 46.0, columns.trend: 11.0, columns.commentary: 40.0}
+    widths = {columns.ref: 6.0, columns.measure: 46.0, columns.commentary: 40.0}
+    if columns.trend is not None:
+        widths[columns.trend] = 11.0
+    if columns.section is not None:
+        widths[columns.section] = 24.0
     values = [*columns.months, columns.ytd, columns.target, *columns.comparators, *columns.outturns]
     widths.update({col: 6.5 for col in values if col is not None})
     statuses = [

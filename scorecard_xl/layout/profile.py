@@ -18,6 +18,7 @@ class Profile:
     renderer: Renderer  # row heights are fitted for the program that will draw the workbook
     drawn_trends: bool  # trends as pictures, not sparklines (which Excel alone draws right)
     board_pack: bool = False  # the printed pack: sections paged together, no sheets it repeats
+    accessible: bool = False  # the published copy: Analysis Function guidance (layout.accessible)
 
 
 EXCEL = Profile("excel", text_metrics.EXCEL, drawn_trends=False)

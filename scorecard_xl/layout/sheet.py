@@ -111,6 +111,8 @@ class TableSpec:
     last_row: int
     last_col: int
     columns: tuple[str, ...]
+    title: str = ""  # alternative text: what the table is (screen readers announce it)
+    description: str = ""  # alternative text: what it holds, in a sentence
 
 
 @dataclass(frozen=True)

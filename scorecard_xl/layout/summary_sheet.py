@@ -7,6 +7,7 @@ and the measures in the lower two quartiles).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,9 +15,9 @@ from scorecard_xl.assess import AMBER, RED
 from scorecard_xl.layout import record
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
-from scorecard_xl.layout.grid import rag_text
+from scorecard_xl.layout.grid import NOT_JUDGED, rag_text
 from scorecard_xl.layout.rules import positive_count_rule, quartile_rules, rag_rules, verdict_rules
-from scorecard_xl.layout.sheet import Block, Formula, Link, PageRef, SheetLayout, a1, quote_sheet
+from scorecard_xl.layout.sheet import Block, Formula, Link, PageRef, SheetLayout, TableSpec, a1, quote_sheet
 from scorecard_xl.model import MeasureRow, Scorecard, tally
 from scorecard_xl.values import format_for_text
 
@@ -49,6 +50,8 @@ class Plan:
     list_title: str
     listed: Callable[[Scorecard], list[MeasureRow]]  # in order, most in need first
     room: int  # rows kept for the list whatever its length, so refresh can rewrite it in place
+    counted: Callable[[MeasureRow], bool]  # the measures `room` is kept for (judged, or banded)
+    all_title: str  # the published copy's list: every counted measure, most in need first
     columns: tuple[Column, ...]
     empty: str
 
@@ -68,16 +71,18 @@ def lay_out_summary(
     section_sheets: dict[str, str],
     scorecard_sheet: str,
     printed: PrintedRows | None = None,
+    accessible: bool = False,
 ) -> SheetLayout:
-    """The Summary; `printed` makes the board pack's, with page numbers where the workbook has links."""
+    """The Summary; `printed` makes the board pack's, with page numbers where the workbook has links;
+    `accessible` the published copy's, each list a named Excel Table with no blank cells."""
     plan = summary_plan(scorecard)
     sheet = SheetLayout(SUMMARY_SHEET, tab_color="#1F3864")
     row = title_block(sheet, scorecard, "Summary", len(plan.columns) + 1, printed is not None)
     sheet.put(2, 2, plan.note, "muted")
     counts_top = row
-    row = _counts(sheet, scorecard, plan, section_sheets, row, printed)
+    row = _counts(sheet, scorecard, plan, section_sheets, row, printed, accessible)
     sheet.keep_together.append((counts_top, row))
-    last = _attention(sheet, scorecard, plan, scorecard_sheet, row + 2, printed)
+    last = _attention(sheet, scorecard, plan, scorecard_sheet, row + 2, printed, accessible)
     sheet.keep_together.append((row + 2, last))
     ref_width = max(9.0, max(len(m.id) for m in scorecard.definition.measures) * 1.1 + 1)
     sheet.widths.update({0: ref_width, 1: 58.0, 2: 24.0, 3: 10.0, 4: 10.0, 5: 10.0, 6: 11.0, 7: 11.0})
@@ -142,6 +147,8 @@ def summary_plan(scorecard: Scorecard) -> Plan:
                 [r for r in card.rows if r.rag == RED] + [r for r in card.rows if r.rag == AMBER]
             ),
             room=max(len(judged), 1),
+            counted=lambda r: r.measure.target.judged,
+            all_title="Measures with a target, off target first (red, then amber)",
             columns=(
                 *start,
                 Column(
@@ -185,6 +192,8 @@ def summary_plan(scorecard: Scorecard) -> Plan:
             [r for r in card.rows if band_of(r) == "D"] + [r for r in card.rows if band_of(r) == "C"]
         ),
         room=max(sum(r.measure.polarity != "none" for r in scorecard.rows), 1),
+        counted=lambda r: r.measure.polarity != "none",
+        all_title="Measures by quartile band, the lower two quartiles first (D, then C)",
         columns=(
             *start,
             *comparator_column,
@@ -211,6 +220,7 @@ def _counts(
     section_sheets: dict[str, str],
     row: int,
     printed: PrintedRows | None,
+    accessible: bool = False,
 ) -> int:
     sheet.put(row, 0, "By section", "heading")
     header = row + 1
@@ -244,6 +254,22 @@ def _counts(
     sheet.blocks.append(Block("counts", first, 2, row, 2 + len(plan.counts) - 1))
     # The count headers down to the "All sections" row: send reads the totals by header.
     sheet.mark(record.TOTALS, header, 2, row, 2 + len(plan.counts) - 1)
+    if accessible:  # from Section: the column left of it holds nothing in these rows
+        headers = ("Section", *(count.header for count in plan.counts))
+        sheet.tables.append(
+            TableSpec(
+                "Counts_by_section",
+                header,
+                1,
+                row,
+                1 + len(plan.counts),
+                headers,
+                "Counts by section",
+                "For each section and for all sections: how many measures, and how many are "
+                + ", ".join(count.header.lower() for count in plan.counts[1:])
+                + ".",
+            )
+        )
     return row
 
 
@@ -254,37 +280,73 @@ def _attention(
     scorecard_sheet: str,
     row: int,
     printed: PrintedRows | None,
+    accessible: bool = False,
 ) -> int:
     """The measures needing attention, keeping `plan.room` rows so refresh can rewrite the list in
-    place whatever its length (on paper, only the rows listed). Returns the last row."""
-    sheet.put(row, 0, plan.list_title, "heading")
+    place whatever its length (on paper and in the published copy, only the rows listed). Returns
+    the last row."""
+    # The published copy lists every counted measure, most in need first: a table of the same rows
+    # whatever the period (refresh rewrites it in place), with no blank rows in it.
+    title = plan.all_title if accessible else plan.list_title
+    sheet.put(row, 0, title, "heading")
     header = row + 1
     for col, column in enumerate(plan.columns):
         sheet.put(header, col, column.header, "column_header_left" if col < 3 else "column_header")
     link_col = len(plan.columns)
-    sheet.put(header, link_col, "Page" if printed else "", "column_header")
+    link_header = "Page" if printed else "Go to" if accessible else ""
+    sheet.put(header, link_col, link_header, "column_header")
     listed = plan.listed(scorecard)
+    if accessible:
+        seen = {line.id for line in listed}
+        listed += [line for line in scorecard.rows if plan.counted(line) and line.id not in seen]
     first = header + 1
     room = max(len(listed), 1) if printed else plan.room
     for index in range(room):
         at = first + index
         line = listed[index] if index < len(listed) else None
+        # The published copy's blanks: a measure's missing figure or direction is not available; the
+        # cells of an empty list's one row, not applicable.
+        blank = None if not accessible else "[x]" if line else "[z]"
         for col, column in enumerate(plan.columns):
             text = (
                 column.text(line) if line else (plan.empty if index == 0 and col == 1 and not listed else "")
             )
+            if accessible and text == NOT_JUDGED:
+                text = "[x]"  # a target, but nothing to judge: not available
             # Text, not numbers: after a refresh a row may hold a measure of another unit.
-            sheet.put(at, col, text or None, column.style, "@")
+            sheet.put(at, col, text or blank, column.style, "@")
         if printed:
             if line:
-                target = PageRef(at, link_col, printed.sheet, printed.measures[line.id])
-                sheet.put_page_ref(at, link_col, target, "table_status")
+                page = PageRef(at, link_col, printed.sheet, printed.measures[line.id])
+                sheet.put_page_ref(at, link_col, page, "table_status")
             continue
         # The link follows the Ref in its row, so it stays right after a refresh reorders the list.
         ref, where = a1(at, 0), quote_sheet(scorecard_sheet)
-        formula = f'=IF({ref}="","",HYPERLINK("#{where}!B"&MATCH({ref},{where}!$A:$A,0),"{_GO}"))'
-        sheet.put(at, link_col, Formula(formula, _GO if line else ""), "table_link")
+        target = f'"#{where}!B"&MATCH({ref},{where}!$A:$A,0)'
+        if accessible:  # link text that says where it goes, as screen readers read links alone
+            words = f"{line.id} on the Scorecard" if line else "[z]"
+            shown = f'{ref}&" on the Scorecard"'
+            formula = f'=IF(ISNA(MATCH({ref},{where}!$A:$A,0)),"[z]",HYPERLINK({target},{shown}))'
+        else:
+            words = _GO if line else ""
+            formula = f'=IF({ref}="","",HYPERLINK({target},"{_GO}"))'
+        sheet.put(at, link_col, Formula(formula, words), "table_link")
     last = first + room - 1
+    if accessible:
+        headers = (*(column.header for column in plan.columns), link_header)
+        sheet.tables.append(
+            TableSpec(
+                re.sub(r"\W+", "_", title.split(",")[0]).strip("_"),
+                header,
+                0,
+                last,
+                link_col,
+                headers,
+                title,
+                f"{title}: each measure's figure, target or band, direction, and a link to its row on "
+                "the Scorecard sheet.",
+            )
+        )
     for col, column in enumerate(plan.columns):
         if column.rules == "rag":
             rag_rules(sheet, first, last, [(col, col)])
