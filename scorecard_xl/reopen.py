@@ -95,7 +95,7 @@ def read_record(snapshot: WorkbookSnapshot) -> WorkbookRecord:
         folder=snapshot.folder,
         options=cell(record.OPTIONS),
         definition_location=cell(record.DEFINITION) if record.DEFINITION in names else "",
-        data_files=tuple(p.strip() for p in cell(record.DATA).split(";") if p.strip()),
+        data_files=data_files(cell(record.DATA)),
         shown=cell(record.SHOWN),
         picked="" if picked.lower() == record.LATEST.lower() else picked,
         signature=cell(record.SIGNATURE),
@@ -110,6 +110,12 @@ def read_record(snapshot: WorkbookSnapshot) -> WorkbookRecord:
         geometry=_geometry(snapshot),
         values_before=_count(cell(record.DATA_STATUS)) if record.DATA_STATUS in names else None,
     )
+
+
+def data_files(text: str) -> tuple[str, ...]:
+    """The Cover's "Data files": paths separated by semicolons; a part in brackets is a remark."""
+    parts = (part.strip() for part in text.split(";"))
+    return tuple(part for part in parts if part and not part.startswith("("))
 
 
 def _count(status: str) -> int | None:

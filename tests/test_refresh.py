@@ -519,10 +519,19 @@ def test_the_bundled_sample_refreshes_from_itself_and_records_no_installation_pa
     build(tmp_path / "scorecard.xlsx")
     (tmp_path / "away").mkdir()
     payload = payload_from_file(moved(tmp_path / "scorecard.xlsx", tmp_path / "away"))
-    assert value_at(payload, "Cover", *named_cell(payload, names.DATA)[1:]) == ""
+    said = value_at(payload, "Cover", *named_cell(payload, names.DATA)[1:])
+    assert str(said).startswith("(none: Refresh works from the Data table")  # not a blank row
     assert "site-packages" not in str(payload["sheets"][0]["values"])
     _, told, outcome = act(payload)
     assert outcome is not None, told
+    # An analyst who types a file after the remark refreshes from it too.
+    (tmp_path / "away" / "revised.csv").write_text(
+        "measure,series,period,value\nCR01,actual,2023-03,4000\n", encoding="utf-8"
+    )
+    set_named(payload, names.DATA, f"{said}; revised.csv")
+    monkeypatch.setenv("SCORECARD_XL_BASE_DIR", str(tmp_path / "away"))  # Excel sent no folder
+    _, told, outcome = act(payload)
+    assert outcome is not None and outcome.plan.news.revised == 1, told
 
 
 def test_a_refresh_repeats_the_options_the_workbook_was_built_with(folders: Path) -> None:

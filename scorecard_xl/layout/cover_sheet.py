@@ -17,6 +17,9 @@ from scorecard_xl.values import MISSING_TOKENS
 
 LABEL, TEXT = 0, 1  # columns: labels (the title in A1, where screen readers start), then text
 NO_OPTIONS = "no options (the definition's settings)"
+# Said where no data file is recorded (the bundled sample, a DataFrame): refresh reads a part in
+# brackets as a remark, not a file name.
+NO_DATA_FILES = "(none: Refresh works from the Data table. To refresh from a file too, type its path here)"
 _RECORDED = {"Built with": record.OPTIONS, "Definition": record.DEFINITION, "Data files": record.DATA}
 PERIODS_COL = 3  # the period picker's list, right of the text
 
@@ -101,7 +104,7 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
         ),
         ("Built with", context.options_text or NO_OPTIONS),
         ("Definition", context.definition_location),
-        ("Data files", "; ".join(context.data_locations)),
+        ("Data files", "; ".join(context.data_locations) or NO_DATA_FILES),
     ]
     if context.publication:
         fixed.insert(1, ("Publication", context.publication))
