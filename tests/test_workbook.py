@@ -62,6 +62,18 @@ def test_document_properties_name_the_organisation_not_a_person(book: openpyxl.W
     assert custom["Scorecard definition"] == "nct-monthly 2022-23.1"
 
 
+def test_the_cover_key_explains_every_token_in_its_own_capitals(book: openpyxl.Workbook) -> None:
+    """Each missing-value token is explained once; a meaning keeps its capitals (DfE, not dfe)."""
+    from scorecard_xl.values import MISSING_TOKENS
+
+    cover = book["Cover"]
+    lines = {str(row[0]): str(row[1]) for row in cover.iter_rows(values_only=True) if row[0] and row[1]}
+    for token, meaning in MISSING_TOKENS.items():
+        if token:
+            assert lines[token].startswith(meaning[:1].upper() + meaning[1:]), (token, lines[token])
+    assert "(DfE)" in lines["x"]
+
+
 def test_scorecard_print_setup(book: openpyxl.Workbook) -> None:
     ws = book["Scorecard"]
     assert ws.page_setup.orientation == "landscape"

@@ -334,7 +334,7 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
         ]
     else:
         symbols = [
-            (token, "key_token", f"{meaning.capitalize()}. Never counted as zero.")
+            (token, "key_token", f"{meaning[:1].upper()}{meaning[1:]}. Never counted as zero.")
             for token, meaning in MISSING_TOKENS.items()
             if token
         ]
