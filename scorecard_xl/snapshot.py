@@ -146,8 +146,9 @@ def _payload_value(value: object) -> object:
     return value
 
 
-def snapshot_from_file(path: Path) -> WorkbookSnapshot:
+def snapshot_from_file(path: str | Path) -> WorkbookSnapshot:
     """Read a workbook file with openpyxl (read-only, values as last calculated; never saved)."""
+    path = Path(path)
     try:
         content = path.read_bytes()
     except FileNotFoundError:
