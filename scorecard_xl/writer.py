@@ -12,9 +12,10 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter import worksheet as worksheet_module
 from xlsxwriter.core import Core
+from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.format import Format
 from xlsxwriter.packager import Packager
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_range, xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
 
 from scorecard_xl.layout.sheet import (
@@ -228,6 +229,52 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
         finally:
             worksheet_module._get_sparkline_style = original
 
+    def add_table(
+        self,
+        first_row: int,
+        first_col: int,
+        last_row: int,
+        last_col: int,
+        options: dict[str, Any] | None = None,
+    ) -> int:
+        # xlsxwriter records every cell of a table, one dictionary entry each, to refuse a later
+        # table or merge over it: a 4,000-measure Data table is over a million cells, 100 MB and
+        # a second of the build. A table of headers and plain rows is added here as xlsxwriter
+        # would add its header row and first data row, then given its whole range (the same XML);
+        # the overlap check is made on rectangles. Anything else: xlsxwriter's own way.
+        options = options or {}
+        columns = options.get("columns", [])
+        plain = (
+            not self.constant_memory
+            and last_row - first_row >= 2
+            and options.get("header_row", True)
+            and not options.get("total_row")
+            and "data" not in options
+            and not any(c.get("formula") or c.get("total_function") or c.get("total_string") for c in columns)
+            and isinstance(getattr(self, "filter_cells", None), dict)
+        )
+        if not plain or self._check_dimensions(last_row, last_col, True, True):
+            return int(super().add_table(first_row, first_col, last_row, last_col, options))
+        whole = xl_range(first_row, first_col, last_row, last_col)
+        for other in [*self.merge, *(t["range"] for t in self.tables)]:
+            (top, left), (bottom, right) = _corners(other)
+            if top <= last_row and first_row <= bottom and left <= last_col and first_col <= right:
+                kind = "merge" if isinstance(other, list) else "table"
+                previous = xl_range(top, left, bottom, right)
+                raise OverlappingRange(f"Table range '{whole}' overlaps previous {kind} range '{previous}'.")
+        tables = len(self.tables)
+        result = int(super().add_table(first_row, first_col, first_row + 1, last_col, options))
+        if result == 0 and len(self.tables) == tables + 1:
+            table = self.tables[-1]
+            table["range"] = whole
+            table["a_range"] = whole  # no total row
+            if table.get("autofilter"):
+                table["autofilter"] = whole
+            for col in range(first_col, last_col + 1):
+                if self.filter_cells.get((first_row, col), ("",))[0] == "table":
+                    self.filter_cells[(first_row, col)] = ("table", whole)
+        return result
+
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         if not formula.startswith("{") and set(_FUNCTION.findall(formula)) <= CLASSIC_FUNCTIONS:
             return formula[1:] if formula.startswith("=") else formula
@@ -244,6 +291,15 @@ _FAST_CELLS = frozenset({"Number", "String", "Blank"})  # written by _Worksheet.
 _COLUMN_NAMES: dict[int, str] = {}
 _SPARKLINE_STYLES: dict[int, Any] = {}
 _MAKE_SPARKLINE_STYLE = getattr(worksheet_module, "_get_sparkline_style", None)
+
+
+def _corners(area: Any) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(top, left), (bottom, right) of a merge ([first_row, first_col, last_row, last_col]) or of
+    a table's range ("A1:F99")."""
+    if isinstance(area, list):
+        return (area[0], area[1]), (area[2], area[3])
+    first, _, last = str(area).partition(":")
+    return xl_cell_to_rowcol(first), xl_cell_to_rowcol(last or first)
 
 
 def _sparkline_style(style_id: int) -> Any:

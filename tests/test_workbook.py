@@ -214,10 +214,32 @@ def test_the_fast_writer_writes_the_bytes_xlsxwriter_would(
     monkeypatch.setattr(writer._Worksheet, "_write_cell", Worksheet._write_cell)
     monkeypatch.setattr(writer._Worksheet, "_write_rows", Worksheet._write_rows)
     monkeypatch.setattr(writer._Worksheet, "add_sparkline", Worksheet.add_sparkline)
+    monkeypatch.setattr(writer._Worksheet, "add_table", Worksheet.add_table)
     monkeypatch.setattr(writer._Worksheet, "_prepare_formula", Worksheet._prepare_formula)
     monkeypatch.setattr(writer, "_write_cells", _write_cells_one_by_one)
     _, plain = render(inputs, generated_at=FIXED_TIME, options=chosen)
     assert fast == plain
+
+
+def test_the_fast_table_refuses_overlaps_as_xlsxwriter_does() -> None:
+    """writer._Worksheet.add_table checks overlaps on rectangles, not cell by cell: a table over a
+    merged range, or over another table, is still refused, also when they meet in its last row."""
+    import io
+
+    from xlsxwriter.exceptions import OverlappingRange
+
+    from scorecard_xl.writer import _Workbook
+
+    book = _Workbook(io.BytesIO())
+    sheet = book.add_worksheet("t")
+    sheet.merge_range(50, 2, 50, 3, "merged")
+    with pytest.raises(OverlappingRange, match="merge"):
+        sheet.add_table(10, 0, 50, 4, {"columns": [{"header": f"c{n}"} for n in range(5)]})
+    assert sheet.add_table(10, 0, 49, 4, {"columns": [{"header": f"c{n}"} for n in range(5)]}) == 0
+    assert sheet.tables[-1]["range"] == "A11:E50" == sheet.tables[-1]["autofilter"]
+    with pytest.raises(OverlappingRange, match="table"):
+        sheet.add_table(49, 4, 60, 6)
+    book.close()
 
 
 def _write_cells_one_by_one(ws: Any, sheet: Any, formats: Any) -> None:
