@@ -53,7 +53,7 @@ STYLES: dict[str, dict[str, Any]] = {
         "align": "left",
     },
     "table_link": {"font_color": "#0B4F9C", "underline": 1, "valign": "top"},
-    "label": {"bold": True},
+    "label": {"bold": True, "valign": "top"},  # level with the first line of wrapped text beside it
     "group_header": {
         "bold": True,
         "font_color": WHITE,
@@ -119,7 +119,7 @@ STYLES: dict[str, dict[str, Any]] = {
         }
         for word, (fill, text) in RAG_COLOURS.items()
     },
-    "key_direction": {"bold": True, "font_color": NAVY},
+    "key_direction": {"bold": True, "font_color": NAVY, "valign": "top"},
     "key_token": {
         "align": "center",
         "italic": True,
