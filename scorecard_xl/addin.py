@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scorecard_xl import __version__
 from scorecard_xl.atomic import check_writable, write_atomically
-from scorecard_xl.errors import InputError
+from scorecard_xl.errors import ARGUMENTS, InputError
 
 ADDIN_NAME = "scorecard_xl.xlam"
 TEMPLATE = "quickstart_addin_ribbon.xlam"
@@ -91,7 +91,7 @@ def write_addin(output: str | Path = ADDIN_NAME, force: bool = False) -> Path:
     path = Path(output)
     if path.name != ADDIN_NAME:
         raise InputError.of(
-            "command line",
+            ARGUMENTS,
             "",
             "output",
             str(path),

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Literal, NoReturn
 from xml.etree import ElementTree as ET
 
-from scorecard_xl.errors import InputError
+from scorecard_xl.errors import ARGUMENTS, InputError
 from scorecard_xl.ooxml import Package
 from scorecard_xl.ooxml import attribute as _attribute
 from scorecard_xl.ooxml import child as _child
@@ -122,7 +122,7 @@ def check_workbook(
     """
     path = Path(path)
     if not max_size_mb > 0:
-        raise InputError.of("command line", "", "--max-size", max_size_mb, "a size in MB above 0")
+        raise InputError.of(ARGUMENTS, "", "max_size_mb", max_size_mb, "a size in MB above 0")
     require_workbook_file(path)
     report = Report()
     try:

@@ -7,6 +7,7 @@ User errors (InputError) become a message and exit code 2, never a traceback. Ev
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from scorecard_xl import __version__
 
 if TYPE_CHECKING:
-    from scorecard_xl.errors import InputError
+    from scorecard_xl.errors import InputError, Problem
 
 # Nothing heavier than argparse is imported here: `scorecard-xl --help` must start at once. Each
 # command imports what it needs when it runs.
@@ -109,6 +110,7 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _options(args: argparse.Namespace) -> object:
+    from scorecard_xl.errors import ARGUMENTS
     from scorecard_xl.pipeline import Options
 
     options = Options.make(
@@ -117,7 +119,7 @@ def _options(args: argparse.Namespace) -> object:
         publish=args.publish,
         protect=args.protect,
         viewer=args.viewer,
-        source="command line",
+        source=ARGUMENTS,
     )
     return options
 
@@ -657,19 +659,56 @@ COMMANDS: list[Command] = [
 ]
 
 
+# The library's parameters (build's, send_book's, and SmtpServer's as server.NAME) and the flags
+# that give them: a message names `name` in backticks, or a problem with an argument has it as field.
+FLAGS = {
+    "data": "--data",
+    "period": "--period",
+    "organisation": "--organisation",
+    "marking": "--marking",
+    "publish": "--publish",
+    "viewer": "--viewer",
+    "output": "--output",
+    "max_size_mb": "--max-size",
+    "to": "--to",
+    "to_file": "--to-file",
+    "cc": "--cc",
+    "one_each": "--one-each",
+    "sender": "--from",
+    "subject": "--subject",
+    "body": "--body",
+    "template": "--template",
+    "pdf": "--pdf",
+    "dry_run": "--dry-run",
+    "force": "--force",
+    "server.host": "--smtp-host",
+    "server.port": "--smtp-port",
+    "server.user": "--smtp-user",
+    "server.timeout": "--timeout",
+    "server.cafile": "--cafile",
+    "server.insecure_no_tls": "--insecure-no-tls",
+}
+_NAMED = re.compile(r"`([a-z_.]+)`")
+
+
 def _in_cli_words(error: InputError) -> str:
     """The library's message, with this command line's flags where the library names parameters."""
     import dataclasses
 
     from scorecard_xl.errors import ARGUMENTS, InputError, OutputExists, RefusedByCheck
 
-    if any(p.source == ARGUMENTS for p in error.problems):  # what was passed: the command line
-        error = InputError(
-            [
-                dataclasses.replace(p, source="command line") if p.source == ARGUMENTS else p
-                for p in error.problems
-            ]
-        )
+    def flags(text: str) -> str:
+        return _NAMED.sub(lambda m: FLAGS.get(m[1], m[0]), text)
+
+    def reworded(problem: Problem) -> Problem:
+        if problem.source == ARGUMENTS:  # what was passed: the command line
+            problem = dataclasses.replace(
+                problem, source="command line", field=FLAGS.get(problem.field, problem.field)
+            )
+        return dataclasses.replace(problem, expected=flags(problem.expected))
+
+    if not isinstance(error, (OutputExists, RefusedByCheck)):
+        error = InputError([reworded(p) for p in error.problems])
     if isinstance(error, OutputExists):
         return f"{error.path}: already exists and {error.why}; {error.remedy('another --output', '--force')}"
     if isinstance(error, RefusedByCheck):

@@ -108,3 +108,30 @@ def test_missing_data_is_a_problem_with_the_arguments_in_library_words(tmp_path:
         scorecard_xl.build(tmp_path / "out.xlsx", definition)
     assert str(raised.value).startswith("arguments: data: missing; one or more data files")
     assert "command line" not in str(raised.value)  # the command line says that in its own words
+
+
+def test_send_book_and_check_workbook_speak_in_parameters_the_command_line_in_flags(tmp_path: Path) -> None:
+    """The library names its own parameters (`server.host`, max_size_mb); only the CLI says --flags."""
+    from scorecard_xl.send import SmtpServer
+    from tests.cli_process import run_cli
+
+    book = tmp_path / "board.xlsx"
+    scorecard_xl.build(book, TEMPLATE, [SAMPLE / "data.csv"])
+    with pytest.raises(InputError) as raised:
+        scorecard_xl.send_book(book, cc=["x@example.org"], one_each=True, server=SmtpServer(port=0))
+    said = str(raised.value)
+    assert "arguments: to: missing" in said and "`to_file`" in said, said
+    assert "arguments: server.host: missing" in said and "`dry_run`" in said, said
+    assert "arguments: server.port: got 0" in said and "no `cc` with `one_each`" in said, said
+    assert "--" not in said and "command line" not in said, said
+    with pytest.raises(InputError) as raised:
+        scorecard_xl.check_workbook(book, max_size_mb=0)
+    assert str(raised.value).startswith("arguments: max_size_mb: got 0"), raised.value
+
+    flags = ("--cc", "x@example.org", "--one-each", "--smtp-port", "0")
+    result = run_cli("send", str(book), *flags, cwd=tmp_path)
+    assert result.returncode == 2
+    for flagged in ("command line: --to: missing", "--to-file", "command line: --smtp-host: missing",
+                    "--dry-run", "command line: --smtp-port: got 0", "no --cc with --one-each"):  # fmt: skip
+        assert flagged in result.stderr, result.stderr
+    assert "`" not in result.stderr and "server." not in result.stderr, result.stderr

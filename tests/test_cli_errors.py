@@ -153,7 +153,7 @@ def test_every_definition_problem_is_reported_at_once(work: Path) -> None:
 @pytest.mark.parametrize("period", ["2023-13", "March 2023", "2023-3"])
 def test_bad_period_on_the_command_line(work: Path, period: str) -> None:
     result = run("build", *INPUTS, "-p", period, "-o", "out.xlsx")
-    assert_refused(result, f"command line: period: got '{period}'", "a month YYYY-MM such as 2023-03")
+    assert_refused(result, f"command line: --period: got '{period}'", "a month YYYY-MM such as 2023-03")
     assert not (work / "out.xlsx").exists()
 
 
@@ -177,12 +177,12 @@ def test_missing_definition_file(work: Path) -> None:
 
 def test_unknown_bundled_template(work: Path) -> None:
     result = run("validate", "-t", "nct_weekly")
-    assert_refused(result, "command line: template: got 'nct_weekly'", "nct_monthly")
+    assert_refused(result, "command line: --template: got 'nct_weekly'", "nct_monthly")
 
 
 def test_definition_without_data_files(work: Path) -> None:
     result = run("validate", "-t", "card.toml")
-    assert_refused(result, "command line: data: missing", ".csv or .xlsx")
+    assert_refused(result, "command line: --data: missing", ".csv or .xlsx")
 
 
 def test_output_folder_that_does_not_exist(work: Path) -> None:

@@ -116,25 +116,25 @@ def _header_cases() -> dict[str, Case]:
         ),
         "--organisation of 300 characters": case(
             f"{BUILD} --organisation {'O' * 300}",
-            ("command line: organisation: got 'OOOO", "(300 characters)", "at most 100 characters"),
+            ("command line: --organisation: got 'OOOO", "(300 characters)", "at most 100 characters"),
         ),
         "--marking of 300 characters": case(
-            f"{BUILD} --marking {'M' * 300}", ("command line: marking", "at most 50 characters")
+            f"{BUILD} --marking {'M' * 300}", ("command line: --marking", "at most 50 characters")
         ),
         "--organisation with a control character": case(
             BUILD + " --organisation " + shlex.quote("North\x01ants"),
-            ("command line: organisation: got 'North\\x01ants'", "U+0001 at character 6"),
+            ("command line: --organisation: got 'North\\x01ants'", "U+0001 at character 6"),
         ),
         "--marking with a line break": case(
             BUILD + " --marking " + shlex.quote("OFFICIAL\nSENSITIVE"),
-            ("command line: marking", "one line of text"),
+            ("command line: --marking", "one line of text"),
         ),
         "--marking starting =": case(
             f"{BUILD} --marking =cmd|calc",
-            ("command line: marking: got '=cmd|calc'", "does not start with ="),
+            ("command line: --marking: got '=cmd|calc'", "does not start with ="),
         ),
         "--organisation starting @": case(
-            f"{BUILD} --organisation @Trust", ("command line: organisation", "does not start with =")
+            f"{BUILD} --organisation @Trust", ("command line: --organisation", "does not start with =")
         ),
     }
 
@@ -448,7 +448,7 @@ OUTPUT_CASES = {
 
 NUMBER_CASES = {
     "--publish full-width": case(f"{BUILD} --publish ５", ("argument --publish: got '５'", "a whole number")),
-    "--publish 0": case(f"{BUILD} --publish 0", ("command line: publish: got 0", "1 or more")),
+    "--publish 0": case(f"{BUILD} --publish 0", ("command line: --publish: got 0", "1 or more")),
     "--max-size nan": case("check board.xlsx --max-size nan", ("argument --max-size: got 'nan'",)),
     "--max-size full-width": case("check board.xlsx --max-size ５", ("argument --max-size: got '５'",)),
     "--smtp-port words": case(f"{SEND} --smtp-port many", ("argument --smtp-port: got 'many'",)),
@@ -460,7 +460,7 @@ NUMBER_CASES = {
         write("fw.toml", '[defaults]\noutput_folder = "out"\n\n[for_each]\nperiod = "２０２３-０３"\n'),
     ),
     "--period full-width": case(
-        f"{VALIDATE} -p ２０２３-０３", ("command line: period: got '２０２３-０３'", "a month YYYY-MM")
+        f"{VALIDATE} -p ２０２３-０３", ("command line: --period: got '２０２３-０３'", "a month YYYY-MM")
     ),
 }
 

@@ -400,9 +400,7 @@ def test_missing_workbook_and_pdf(capsys: pytest.CaptureFixture[str], env: Any, 
         capsys, str(tmp_path / "nowhere.xlsx"), "--to", "chair@example.org",
         "--pdf", str(tmp_path / "no.pdf"), "--dry-run", str(tmp_path / "out"), "--from", SENDER,
     )  # fmt: skip
-    assert_refused(
-        result, "nowhere.xlsx: workbook: missing; an existing .xlsx file", "no.pdf: --pdf: missing"
-    )
+    assert_refused(result, "nowhere.xlsx: workbook: missing; an existing .xlsx file", "no.pdf: pdf: missing")
     assert not (tmp_path / "out").exists()
 
 

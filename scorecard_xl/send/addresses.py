@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from email.utils import formataddr, getaddresses
 from pathlib import Path
 
-from scorecard_xl.errors import InputError, ProblemList
+from scorecard_xl.errors import ARGUMENTS, InputError, ProblemList
 from scorecard_xl.input_files import LIST_LIMIT, read_capped
 from scorecard_xl.text_rules import control_character, line_break
 
@@ -52,7 +52,7 @@ def addresses_from_file(problems: ProblemList, path: Path) -> list[str]:
         problems.extend(error.problems)
         return []
     except UnicodeDecodeError as error:
-        problems.add(str(path), "", "--to-file", None, f"a readable UTF-8 text file ({error})")
+        problems.add(str(path), "", "to_file", None, f"a readable UTF-8 text file ({error})")
         return []
     lines = [
         (f"line {number}", line)
@@ -61,7 +61,7 @@ def addresses_from_file(problems: ProblemList, path: Path) -> list[str]:
     ]
     found = parse_addresses(problems, str(path), "address", lines)
     if not lines:
-        problems.add(str(path), "", "--to-file", None, "at least one address (the file has none)")
+        problems.add(str(path), "", "to_file", None, "at least one address (the file has none)")
     return found
 
 
@@ -70,13 +70,13 @@ def checked_sender(problems: ProblemList, sender: str | None, user: str | None) 
         if user and valid_address(user):
             return user
         problems.add(
-            "command line", "", "--from", None, "the sender's address (needed unless --smtp-user is one)"
+            ARGUMENTS, "", "sender", None, "the sender's address (needed unless `server.user` is one)"
         )
         return ""
     checked = ProblemList()
-    found = parse_addresses(checked, "command line", "--from", [sender])
+    found = parse_addresses(checked, ARGUMENTS, "sender", [sender])
     if len(found) > 1:
-        checked.add("command line", "", "--from", sender, "one sender address")
+        checked.add(ARGUMENTS, "", "sender", sender, "one sender address")
     try:
         checked.raise_if_any()
     except InputError as error:

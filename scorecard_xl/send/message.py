@@ -13,7 +13,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from scorecard_xl.atomic import write_atomically
-from scorecard_xl.errors import InputError, ProblemList
+from scorecard_xl.errors import ARGUMENTS, InputError, ProblemList
 from scorecard_xl.input_files import LIST_LIMIT
 from scorecard_xl.send.addresses import bare_address
 from scorecard_xl.send.book import FIELDS, BookFacts
@@ -52,18 +52,18 @@ class Outgoing:
 def read_templates(
     problems: ProblemList, subject: str | None, body: str | None, template: str | Path | None
 ) -> tuple[str, str]:
-    """The subject and body templates: --subject/--body, else the template file's, else the defaults.
+    """The subject and body templates: `subject`/`body`, else the template file's, else the defaults.
     Each is checked for unknown fields now, before anything else happens."""
     from_file: dict[str, str] = {}
     if template is not None:
         from_file = _template_file(problems, Path(template))
-    file_source = str(template) if template is not None else "command line"
+    file_source = str(template) if template is not None else ARGUMENTS
     chosen: list[str] = []
     for key, given, default in (("subject", subject, DEFAULT_SUBJECT), ("body", body, DEFAULT_BODY)):
         text = given if given is not None else from_file.get(key, default)
         problem = template_problem(text, one_line=key == "subject")
         if problem:
-            problems.add("command line" if given is not None else file_source, "", key, text, problem)
+            problems.add(ARGUMENTS if given is not None else file_source, "", key, text, problem)
         chosen.append(text)
     return chosen[0], chosen[1]
 
@@ -83,7 +83,7 @@ def _template_file(problems: ProblemList, path: Path) -> dict[str, str]:
         else:
             found[key] = value
     if not loaded:
-        problems.add(str(path), "", "--template", None, "subject, body or both")
+        problems.add(str(path), "", "template", None, "subject, body or both")
     return found
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scorecard_xl.errors import InputError, ProblemList
+from scorecard_xl.errors import ARGUMENTS, InputError, ProblemList
 from scorecard_xl.send.addresses import (
     addresses_from_file,
     bare_address,
@@ -82,22 +82,22 @@ def send_book(
     check_file(problems, book_path, "workbook", ".xlsx")
     pdf_path = Path(pdf) if pdf is not None else None
     if pdf_path is not None:
-        check_file(problems, pdf_path, "--pdf", ".pdf")
-    recipients = parse_addresses(problems, "command line", "--to", to)
+        check_file(problems, pdf_path, "pdf", ".pdf")
+    recipients = parse_addresses(problems, ARGUMENTS, "to", to)
     if to_file is not None:
         recipients += addresses_from_file(problems, Path(to_file))
-    copies = parse_addresses(problems, "command line", "--cc", cc)
+    copies = parse_addresses(problems, ARGUMENTS, "cc", cc)
     if not recipients and not problems:
         problems.add(
-            "command line", "", "--to", None, "one or more recipients (--to ADDRESS or --to-file FILE)"
+            ARGUMENTS, "", "to", None, "one or more recipients (`to` addresses or a `to_file` of them)"
         )
     if one_each and copies:
         problems.add(
-            "command line",
+            ARGUMENTS,
             "",
-            "--cc",
+            "cc",
             ", ".join(cc),
-            "no --cc with --one-each (each message goes to one --to)",
+            "no `cc` with `one_each` (each message goes to one `to` address)",
         )
     from_address = checked_sender(problems, sender, server.user)
     templates = read_templates(problems, subject, body, template)
@@ -105,7 +105,7 @@ def send_book(
     folder = Path(dry_run) if dry_run is not None else None
     if folder is not None and folder.exists() and not folder.is_dir():
         problems.add(
-            str(folder), "", "--dry-run", None, "a folder to write the .eml files in (this is a file)"
+            ARGUMENTS, "", "dry_run", str(folder), "a folder to write the .eml files in (this is a file)"
         )
     problems.raise_if_any()
     # The password before the slower steps: a missing one is reported at once.
@@ -141,7 +141,7 @@ def mail_book(
     facts = read_facts(book_bytes, book.name)
     pdf_bytes = pdf.read_bytes() if pdf is not None else None
     if pdf_bytes is not None and pdf is not None and not pdf_bytes.startswith(b"%PDF-"):
-        raise InputError.of(str(pdf), "", "--pdf", None, "a PDF file (it does not start %PDF-)")
+        raise InputError.of(str(pdf), "", "pdf", None, "a PDF file (it does not start %PDF-)")
     subject_text = render_template(mail.subject, facts, "subject").strip()
     if mail.subject == DEFAULT_SUBJECT and facts.marking.upper() not in ("", "OFFICIAL"):
         subject_text = f"[{facts.marking}] {subject_text}"  # OFFICIAL-SENSITIVE is marked in the subject

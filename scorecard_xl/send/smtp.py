@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 
-from scorecard_xl.errors import InputError, ProblemList
+from scorecard_xl.errors import ARGUMENTS, InputError, ProblemList
 from scorecard_xl.send.message import Outgoing
 
 PASSWORD_ENV = "SCORECARD_XL_SMTP_PASSWORD"
@@ -42,25 +42,29 @@ class SmtpServer:
 def check_server(problems: ProblemList, server: SmtpServer, dry_run: object) -> None:
     if dry_run is None and not server.host:
         problems.add(
-            "command line", "", "--smtp-host", None, "the mail server to send through (or --dry-run DIR)"
+            ARGUMENTS, "", "server.host", None, "the mail server to send through (or a `dry_run` folder)"
         )
     if not 0 < server.port < 65536:
-        problems.add("command line", "", "--smtp-port", server.port, "a port number such as 587")
+        problems.add(ARGUMENTS, "", "server.port", server.port, "a port number such as 587")
     if not server.timeout > 0:
-        problems.add("command line", "", "--timeout", server.timeout, "a number of seconds above 0")
+        problems.add(ARGUMENTS, "", "server.timeout", server.timeout, "a number of seconds above 0")
     if server.insecure_no_tls and server.host and server.host.lower() not in LOCAL_HOSTS:
         problems.add(
-            "command line",
+            ARGUMENTS,
             "",
-            "--insecure-no-tls",
+            "server.insecure_no_tls",
             server.host,
             f"only with a local test server ({', '.join(sorted(LOCAL_HOSTS))}); real servers need STARTTLS",
         )
     cafile = _cafile(server)
     if cafile and not Path(cafile).is_file():
-        source = "command line" if server.cafile else "environment"
+        source = ARGUMENTS if server.cafile else "environment"
         problems.add(
-            source, "", "--cafile" if server.cafile else CAFILE_ENV, cafile, "a PEM file of CA certificates"
+            source,
+            "",
+            "server.cafile" if server.cafile else CAFILE_ENV,
+            cafile,
+            "a PEM file of CA certificates",
         )
 
 
@@ -93,7 +97,7 @@ def smtp_password(user: str) -> str:
 
 
 def tls_context(server: SmtpServer) -> ssl.SSLContext:
-    """The system's trusted CAs, plus --cafile (or $SCORECARD_XL_SMTP_CAFILE) for an internal CA;
+    """The system's trusted CAs, plus `server.cafile` (or $SCORECARD_XL_SMTP_CAFILE) for an internal CA;
     certificates and host names are always verified."""
     context = ssl.create_default_context()
     cafile = _cafile(server)
@@ -102,7 +106,11 @@ def tls_context(server: SmtpServer) -> ssl.SSLContext:
             context.load_verify_locations(cafile=cafile)
         except (OSError, ssl.SSLError) as error:
             raise InputError.of(
-                cafile, "", "--cafile", None, f"a PEM file of CA certificates ({error})"
+                ARGUMENTS if server.cafile else "environment",
+                "",
+                "server.cafile" if server.cafile else CAFILE_ENV,
+                cafile,
+                f"a PEM file of CA certificates ({error})",
             ) from None
     return context
 
@@ -124,7 +132,7 @@ def deliver(messages: Sequence[Outgoing], server: SmtpServer, password: str | No
                     raise _refusal(
                         server,
                         "the server does not offer STARTTLS, so the password and the workbook would cross "
-                        "the network unencrypted; check --smtp-host and --smtp-port (587 is usual)",
+                        "the network unencrypted; check `server.host` and `server.port` (587 is usual)",
                     )
                 stage = "starting TLS"
                 smtp.starttls(context=context)
@@ -133,7 +141,7 @@ def deliver(messages: Sequence[Outgoing], server: SmtpServer, password: str | No
                 stage = "logging in"
                 if not smtp.has_extn("auth"):
                     raise _refusal(
-                        server, "the server offers no login (AUTH); leave out --smtp-user if it needs none"
+                        server, "the server offers no login (AUTH); leave out `server.user` if it needs none"
                     )
                 smtp.login(server.user, password or "")
             stage = "checking recipients"
@@ -149,13 +157,13 @@ def deliver(messages: Sequence[Outgoing], server: SmtpServer, password: str | No
         raise _refusal(
             server,
             f"the server refused the user name or password for {server.user!r} ({_reply(error)}); check "
-            f"--smtp-user and the password in {PASSWORD_ENV} or the keyring",
+            f"`server.user` and the password in {PASSWORD_ENV} or the keyring",
         ) from None
     except ssl.SSLCertVerificationError as error:
         raise _refusal(
             server,
             f"the server's certificate is not trusted ({error.verify_message}); if your organisation uses "
-            f"its own certificate authority, pass its certificate with --cafile (or set {CAFILE_ENV})",
+            f"its own certificate authority, pass its certificate as `server.cafile` (or set {CAFILE_ENV})",
         ) from None
     except (smtplib.SMTPException, TimeoutError) as error:
         if stage == "closing":
@@ -164,19 +172,19 @@ def deliver(messages: Sequence[Outgoing], server: SmtpServer, password: str | No
         if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
             raise _refusal(
                 server,
-                f"no answer within {server.timeout:g} seconds while {stage}; check --smtp-host and "
-                "--smtp-port (a server on port 465 expects TLS at once, not STARTTLS), or allow longer "
-                "with --timeout",
+                f"no answer within {server.timeout:g} seconds while {stage}; check `server.host` and "
+                "`server.port` (a server on port 465 expects TLS at once, not STARTTLS), or allow longer "
+                "with `server.timeout`",
                 sent,
                 len(messages),
             ) from None
         raise _refusal(server, f"{_what(stage)}: {_reply(error)}", sent, len(messages)) from None
     except ConnectionRefusedError:
         raise _refusal(
-            server, "connection refused: nothing is listening there; check --smtp-host and --smtp-port"
+            server, "connection refused: nothing is listening there; check `server.host` and `server.port`"
         ) from None
     except socket.gaierror as error:
-        raise _refusal(server, f"unknown host ({error.strerror}); check --smtp-host") from None
+        raise _refusal(server, f"unknown host ({error.strerror}); check `server.host`") from None
     except OSError as error:
         if stage == "closing":
             return
@@ -191,7 +199,7 @@ def _preflight(smtp: smtplib.SMTP, messages: Sequence[Outgoing], server: SmtpSer
         size = len(outgoing.message.as_bytes(policy=SMTP_POLICY))
         code, reply = smtp.mail(outgoing.sender, [f"SIZE={size}"] if smtp.has_extn("size") else [])
         if code != 250:
-            hint = "; it needs a login: pass --smtp-user" if code == 530 and server.user is None else ""
+            hint = "; it needs a login: pass `server.user`" if code == 530 and server.user is None else ""
             raise _refusal(
                 server,
                 f"the server would not take a message of {size:,} bytes from {outgoing.sender} "
