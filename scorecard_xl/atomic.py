@@ -3,7 +3,8 @@
 Each write goes to a temporary file beside its target, named `.TARGET.scxl-PID-RANDOM.tmp` so it
 can be recognised, and is renamed over the target in one step. A process killed mid-write leaves
 that temporary file behind; the next write to the same target removes such leftovers when they are
-older than the current process and the process that made them has gone.
+older than the current process and the process that made them has gone (or its id now belongs to
+a process that started after the file was written).
 """
 
 from __future__ import annotations
@@ -149,8 +150,23 @@ def _running(pid: int, modified: float) -> bool:
     except ProcessLookupError:
         return False
     except OSError:
-        return True  # it exists, owned by someone else
-    return True
+        pass  # it exists, owned by someone else
+    # On a busy machine process ids wrap around within minutes: one that started after the file
+    # was last written is another process that was given the same id.
+    started = _process_start(pid)
+    return started is None or started <= modified + 1.0  # btime is in whole seconds
+
+
+def _process_start(pid: int) -> float | None:
+    """When process `pid` started (seconds since the epoch), from /proc; None where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = int(fields[19])  # field 22, starttime: clock ticks after boot
+        lines = Path("/proc/stat").read_text().splitlines()
+        boot = next(int(line.split()[1]) for line in lines if line.startswith("btime "))
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
 
 
 def _sync_folder(folder: Path) -> None:

@@ -19,8 +19,8 @@ from tests.cli_process import run_cli
 LONG_AGO = time.time() - 3600
 
 
-def temporary(folder: Path, target: str, pid: int, when: float = LONG_AGO) -> Path:
-    path = folder / f".{target}{TEMPORARY_MARK}{pid}-abc123.tmp"
+def temporary(folder: Path, target: str, pid: int, when: float = LONG_AGO, tag: str = "abc123") -> Path:
+    path = folder / f".{target}{TEMPORARY_MARK}{pid}-{tag}.tmp"
     path.write_bytes(b"half a workbook")
     os.utime(path, (when, when))
     return path
@@ -32,16 +32,24 @@ def finished_pid() -> int:
     return done.pid
 
 
-def test_only_a_dead_writers_old_leftovers_for_this_target_are_removed(tmp_path: Path) -> None:
+def test_only_a_dead_writers_old_leftovers_for_this_target_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorecard_xl import atomic
+
     living = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    time.sleep(1.5)  # its file is written after it started, as a real writer's is
+    monkeypatch.setattr(atomic, "_STARTED", time.time() + 2)  # as if this process started later
     try:
         dead = finished_pid()
         gone = temporary(tmp_path, "board.xlsx", dead)
-        still_writing = temporary(tmp_path, "board.xlsx", living.pid)
+        still_writing = temporary(tmp_path, "board.xlsx", living.pid, when=time.time())
         another_target = temporary(tmp_path, "other.xlsx", dead)
         newer_than_us = temporary(tmp_path, "board.xlsx", dead + 1, when=time.time() + 5)
+        # The id of a writer killed an hour ago, now another process's (ids wrap on a busy machine).
+        reused_id = temporary(tmp_path, "board.xlsx", living.pid, when=LONG_AGO, tag="old999")
         write_atomically(tmp_path / "board.xlsx", b"the new workbook")
-        assert not gone.exists()
+        assert not gone.exists() and not reused_id.exists()
         assert still_writing.exists() and another_target.exists() and newer_than_us.exists()
         assert (tmp_path / "board.xlsx").read_bytes() == b"the new workbook"
         assert remove_leftovers(tmp_path / "board.xlsx") == []
@@ -98,3 +106,17 @@ def test_copy_atomically_keeps_bytes_permissions_and_times(tmp_path: Path) -> No
     assert backup.stat().st_mode & 0o777 == 0o640
     assert abs(backup.stat().st_mtime - LONG_AGO) < 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["board.previous.xlsx", "board.xlsx"]
+
+
+def test_clearing_a_batchs_intents_removes_what_a_killed_worker_half_wrote(tmp_path: Path) -> None:
+    """A worker killed while recording an intent leaves its temporary file in the intents folder;
+    once the manifest records the job, nothing of the folder is left (even if the job was skipped)."""
+    from scorecard_xl.batch.intents import clear_intents, intents_folder, record_intent
+
+    folder = intents_folder(tmp_path / "manifest.json")
+    output = tmp_path / "board.xlsx"
+    record_intent(folder, output, b"the new workbook")
+    (entry,) = folder.iterdir()
+    temporary(folder, entry.name, finished_pid())
+    clear_intents(folder, [output])
+    assert not folder.exists()

@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from scorecard_xl.atomic import write_atomically
+from scorecard_xl.atomic import remove_leftovers, write_atomically
 
 
 def intents_folder(manifest: Path) -> Path:
@@ -49,8 +49,10 @@ def intended(folder: Path, output: Path) -> set[str]:
 def clear_intents(folder: Path, outputs: Iterable[Path]) -> None:
     """Forget the intents for `outputs`: the manifest now records them."""
     for output in outputs:
+        entry = _entry(folder, output)
+        remove_leftovers(entry)  # a worker killed while recording it (its job may now be skipped)
         with contextlib.suppress(OSError):
-            _entry(folder, output).unlink()
+            entry.unlink()
     with contextlib.suppress(OSError):
         folder.rmdir()  # only when empty
 
