@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 import struct
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import xlsxwriter
@@ -106,6 +108,16 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]  # xlsxwriter ships 
     def _get_packager(self) -> Packager:
         return _Packager()
 
+    def _prepare_sst_string_data(self) -> None:
+        # xlsxwriter turns its text -> index table into a list before the sheets are written; sheets
+        # written from their layout (writer._Stream) look their texts' indexes up in it, so it is
+        # kept for them.
+        strings = self.str_table.string_table
+        super()._prepare_sst_string_data()
+        for sheet in self.worksheets():
+            if getattr(sheet, "_stream", None) is not None:
+                sheet._stream.strings = strings
+
     def _write_workbook_pr(self) -> None:
         super()._write_workbook_pr()
         if self.structure_password is not None:
@@ -157,15 +169,18 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
         # xlsxwriter visits every column from the sheet's first to its last for every row, twice
         # (spans, then cells), and writes each cell through a method call building attribute lists;
         # here each row's own cells are visited, and a row's XML is written in one piece. The same
-        # bytes: rows in order, cells in column order, the same spans and row attributes.
+        # bytes: rows in order, cells in column order, the same spans and row attributes. Plain
+        # cells of a sheet laid out in order come straight from the layout (see _stream_cells),
+        # merged by column with xlsxwriter's table, whose cell wins where both have one.
         if self.constant_memory or self.comments or self.dim_rowmin is None or _CELL_TUPLES is None:
             super()._write_rows()
             return
         table, row_info = self.table, self.row_info
         first, last = self.dim_rowmin, self.dim_rowmax
-        filled = sorted(row for row, cells in table.items() if cells and first <= row <= last)
-        lows: dict[int, int] = {}
-        highs: dict[int, int] = {}
+        filled = [row for row, cells in table.items() if cells and first <= row <= last]
+        stream: _Stream | None = getattr(self, "_stream", None)
+        lows: dict[int, int] = dict(stream.lows) if stream else {}
+        highs: dict[int, int] = dict(stream.highs) if stream else {}
         for row in filled:  # a row's span: the first and last columns used in its block of 16 rows
             cols, block = table[row], row // 16
             low, high = min(cols), max(cols)
@@ -178,6 +193,16 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
         columns = _COLUMN_NAMES
         styles: dict[Format, int] = {}
         with_cells = set(filled)
+        layout_cells: list[Any] = []
+        skipped: set[int] = set()
+        stream_rows: list[int] = []
+        stream_starts: list[int] = []
+        if stream:
+            with_cells.update(stream.rows)
+            layout_cells, known, strings = stream.cells, stream.known, stream.strings or {}
+            skipped, stream_rows, stream_starts = stream.skipped, stream.rows, stream.starts
+        xfs: dict[StyleKey, int] = {}  # a layout style's format index
+        at, count = 0, len(layout_cells)
         # A row without row_info is written as its number and span alone, unless the sheet's default
         # height was changed or Excel 2010 extensions asked for (see xlsxwriter's _write_row).
         plain_rows = self.default_row_height == self.original_row_height and self.excel_version != 2010
@@ -186,7 +211,7 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
             if row not in with_cells:
                 self._write_empty_row(row, span, row_info.get(row))
                 continue
-            cells = table[row]
+            entries = table.get(row) or {}
             number = str(row + 1)
             parts: list[str] = []
             info = row_info.get(row)
@@ -194,8 +219,45 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
                 parts.append(f'<row r="{number}" spans="{span}">' if span else f'<row r="{number}">')
             else:
                 self._write_row(row, span, info)
-            for col in sorted(cells):
-                cell = cells[col]
+            # (column, layout cell or None, table record or None), in column order
+            merged: list[tuple[int, Any, Any]] = []
+            laid_cells: list[Any] = []
+            if at < len(stream_rows) and stream_rows[at] == row:
+                end = stream_starts[at + 1] if at + 1 < len(stream_rows) else count
+                laid_cells = layout_cells[stream_starts[at] : end]
+                if skipped:  # cells written through xlsxwriter, in its table: not here
+                    laid_cells = [c for i, c in enumerate(laid_cells, stream_starts[at]) if i not in skipped]
+                at += 1
+            if entries:
+                merged.extend((laid[1], laid, None) for laid in laid_cells if laid[1] not in entries)
+                merged.extend((col, None, entries[col]) for col in entries)
+                merged.sort(key=_first)
+            else:  # the commonest case, inline: a row with no cell in xlsxwriter's table
+                for _, col, value, key in laid_cells:
+                    style = xfs.get(key)
+                    if style is None:
+                        style = xfs[key] = known[key]._get_xf_index()
+                    ref = (columns.get(col) or _column_name(col)) + number
+                    if type(value) is str and value:
+                        parts.append(f'<c r="{ref}" s="{style}" t="s"><v>{strings[value]}</v></c>')
+                    elif value is None or value == "":
+                        parts.append(f'<c r="{ref}" s="{style}"/>')
+                    else:
+                        parts.append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
+            for col, laid, cell in merged:
+                ref = (columns.get(col) or _column_name(col)) + number
+                if laid is not None:
+                    value, key = laid[2], laid[3]
+                    style = xfs.get(key)
+                    if style is None:
+                        style = xfs[key] = known[key]._get_xf_index()
+                    if type(value) is str and value:
+                        parts.append(f'<c r="{ref}" s="{style}" t="s"><v>{strings[value]}</v></c>')
+                    elif value is None or value == "":
+                        parts.append(f'<c r="{ref}" s="{style}"/>')
+                    else:
+                        parts.append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
+                    continue
                 kind, fmt = type(cell), cell.format
                 if fmt is None or kind not in fast_kinds:
                     if parts:
@@ -206,7 +268,6 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
                 style = styles.get(fmt)
                 if style is None:
                     style = styles[fmt] = fmt._get_xf_index()
-                ref = (columns.get(col) or _column_name(col)) + number
                 if kind is string_cell:
                     parts.append(f'<c r="{ref}" s="{style}" t="s"><v>{cell.string}</v></c>')
                 elif kind is number_cell:
@@ -457,25 +518,28 @@ def _check(result: int | None, what: str) -> None:
 
 
 def _write_cells(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
-    # Text, numbers and blanks (nearly every cell) go straight into xlsxwriter's cell table, as
-    # write_string/write_number/write_blank would put them after checks that cannot fail for them:
-    # inside the sheet, finite, text under half Excel's limit, a format. Shared strings are added in
-    # the same order, and the sheet's extent is updated once. Everything else: xlsxwriter's methods.
-    table, shared = ws.table, ws.str_table._get_shared_string_index
-    text_limit = ws.xls_strmax // 2
-    rows_in, cols_in = ws.xls_rowmax, ws.xls_colmax
+    # Text, numbers and blanks (nearly every cell) never pass through xlsxwriter's write methods:
+    # they are written as write_string/write_number/write_blank would after checks that cannot fail
+    # for them (inside the sheet, finite, text under half Excel's limit, a format). Shared strings
+    # are added in the same order, and the sheet's extent is updated once. Everything else goes
+    # through xlsxwriter's methods. A sheet laid out in order (row by row, each row left to right)
+    # is written from the layout's own cells (_stream_cells); any other, from xlsxwriter's table.
     known, cell_format = formats.known, formats.cell
     value: Any
     if _CELL_TUPLES is None or ws.constant_memory:
         for row, col, value, style in sheet.cells:
             _write_one(ws, sheet, row, col, value, cell_format(style))
         return
+    start = _stream_cells(ws, sheet, formats) if isinstance(ws, _Worksheet) else 0
+    table, shared = ws.table, ws.str_table._get_shared_string_index
+    text_limit = ws.xls_strmax // 2
+    rows_in, cols_in = ws.xls_rowmax, ws.xls_colmax
     string_cell, number_cell, blank_cell = _CELL_TUPLES
     # Cell records are immutable, so one record serves every blank of a format and every cell of
     # one text and format (a Data table repeats its titles thousands of times): less to make, and
     # to hold, than one record per cell.
     texts, blanks = formats.text_cells, formats.blank_cells
-    for row, col, value, style in sheet.cells:
+    for row, col, value, style in itertools.islice(sheet.cells, start, None):
         fmt = known.get(style) or cell_format(style)
         kind = type(value)  # exact types first: this loop runs for every cell of the workbook
         if 0 <= row < rows_in and 0 <= col < cols_in:
@@ -501,11 +565,126 @@ def _write_cells(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
     rows = [row for row, cells in table.items() if cells]
     if rows:
         low, high = min(rows), max(rows)
-        ws.dim_rowmin = low if ws.dim_rowmin is None else min(ws.dim_rowmin, low)
-        ws.dim_rowmax = high if ws.dim_rowmax is None else max(ws.dim_rowmax, high)
-        low, high = min(min(table[row]) for row in rows), max(max(table[row]) for row in rows)
-        ws.dim_colmin = low if ws.dim_colmin is None else min(ws.dim_colmin, low)
-        ws.dim_colmax = high if ws.dim_colmax is None else max(ws.dim_colmax, high)
+        _extend(ws, low, high, min(min(table[row]) for row in rows), max(max(table[row]) for row in rows))
+
+
+@dataclass
+class _Stream:
+    """A sheet's plain cells, written from its layout: the layout's cells, the formats by style, the
+    rows holding plain cells (in order) and where each starts, and each 16-row block's first and
+    last column."""
+
+    cells: list[Any]
+    known: Mapping[StyleKey, Format]
+    rows: list[int]
+    starts: list[int]  # the position in `cells` of each row's first cell
+    lows: dict[int, int]
+    highs: dict[int, int]
+    skipped: set[int]  # positions in `cells` of those written through xlsxwriter (not plain)
+    strings: dict[str, int] | None = None  # text -> shared string index (set as the workbook closes)
+
+
+def _stream_cells(ws: _Worksheet, sheet: SheetLayout, formats: _Formats) -> int:
+    """Add `sheet`'s plain cells (text, numbers, blanks) for _write_rows to write straight from the
+    layout, when they come in order: xlsxwriter's table would hold a second copy of every cell (a
+    dictionary per row and a record per cell: 60 MB at 4,000 measures). Other cells go through
+    xlsxwriter now. Returns how many of the sheet's cells were taken: all of them, or those before
+    the first plain cell out of order (the plain ones among them are then put into the table after
+    all, and the rest of the sheet is left to _write_cells)."""
+    cells, table = sheet.cells, ws.table
+    known, cell_format = formats.known, formats.cell
+    shared = ws.str_table._get_shared_string_index
+    text_limit, rows_in, cols_in = ws.xls_strmax // 2, ws.xls_rowmax, ws.xls_colmax
+    rows: list[int] = []
+    lows: dict[int, int] = {}
+    highs: dict[int, int] = {}
+    starts: list[int] = []  # where each row's cells start in `cells`
+    last_row, last_col = -1, -1
+    skipped: set[int] = set()
+    value: Any
+    for index, (row, col, value, style) in enumerate(cells):
+        fmt = known.get(style) or cell_format(style)
+        kind = type(value)
+        if not (
+            0 <= row < rows_in
+            and 0 <= col < cols_in
+            and (
+                (kind is str and value and len(value) <= text_limit)
+                or (kind is float and math.isfinite(value))
+                or kind is int
+                or value is None
+                or value == ""
+            )
+        ):
+            _write_one(ws, sheet, row, col, value, fmt)
+            skipped.add(index)
+            continue
+        if row != last_row:  # a new row: the previous one's last column, this one's first
+            if row < last_row:  # out of order
+                _store_streamed(ws, cells[:index], formats)
+                return index
+            if rows:
+                block = last_row // 16
+                highs[block] = max(highs.get(block, last_col), last_col)
+            block = row // 16
+            lows[block] = min(lows.get(block, col), col)
+            rows.append(row)
+            starts.append(index)
+        elif col <= last_col:  # out of order
+            _store_streamed(ws, cells[:index], formats)
+            return index
+        if kind is str and value:
+            shared(value)  # its shared string's place: the same order as cell by cell
+        entries = table.get(row)
+        if entries and col in entries:  # a cell written earlier through xlsxwriter: this one wins
+            del entries[col]
+        last_row, last_col = row, col
+    if rows:
+        block = last_row // 16
+        highs[block] = max(highs.get(block, last_col), last_col)
+        ws._stream = _Stream(cells, known, rows, starts, lows, highs, skipped)
+        _extend(ws, rows[0], rows[-1], min(lows.values()), max(highs.values()))
+    return len(cells)
+
+
+def _store_streamed(ws: Worksheet, cells: list[Any], formats: _Formats) -> None:
+    """The plain cells among `cells`, already counted as shared strings, into xlsxwriter's table
+    (where a later cell written through xlsxwriter is already, that one stays)."""
+    assert _CELL_TUPLES is not None  # (streaming is only tried with them)
+    string_cell, number_cell, blank_cell = _CELL_TUPLES
+    table, strings, known = ws.table, ws.str_table.string_table, formats.known
+    texts, blanks = formats.text_cells, formats.blank_cells
+    text_limit, rows_in, cols_in = ws.xls_strmax // 2, ws.xls_rowmax, ws.xls_colmax
+    for row, col, value, style in cells:
+        kind = type(value)
+        if not (0 <= row < rows_in and 0 <= col < cols_in) or col in table[row]:
+            continue
+        fmt = known[style]
+        if kind is str and value and len(value) <= text_limit:
+            index = strings[value]
+            cell = texts.get((index, fmt))
+            if cell is None:
+                cell = texts[(index, fmt)] = string_cell(index, fmt)
+            table[row][col] = cell
+        elif (kind is float and math.isfinite(value)) or kind is int:
+            table[row][col] = number_cell(value, fmt)
+        elif value is None or value == "":
+            cell = blanks.get(fmt)
+            if cell is None:
+                cell = blanks[fmt] = blank_cell(fmt)
+            table[row][col] = cell
+
+
+def _extend(ws: Worksheet, low_row: int, high_row: int, low_col: int, high_col: int) -> None:
+    """Widen the sheet's recorded extent, as _check_dimensions does cell by cell."""
+    ws.dim_rowmin = low_row if ws.dim_rowmin is None else min(ws.dim_rowmin, low_row)
+    ws.dim_rowmax = high_row if ws.dim_rowmax is None else max(ws.dim_rowmax, high_row)
+    ws.dim_colmin = low_col if ws.dim_colmin is None else min(ws.dim_colmin, low_col)
+    ws.dim_colmax = high_col if ws.dim_colmax is None else max(ws.dim_colmax, high_col)
+
+
+def _first(item: tuple[int, Any, Any]) -> int:
+    return item[0]
 
 
 def _write_one(ws: Worksheet, sheet: SheetLayout, row: int, col: int, value: Any, fmt: Format) -> None:

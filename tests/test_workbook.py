@@ -242,6 +242,47 @@ def test_the_fast_table_refuses_overlaps_as_xlsxwriter_does() -> None:
     book.close()
 
 
+@pytest.mark.parametrize("order", ["in order", "out of order"])
+def test_cells_from_the_layout_are_written_as_xlsxwriter_would(
+    order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sheets laid out in order are written straight from the layout, merged with what went through
+    xlsxwriter (links, formulas, merges, tables): the cells that overwrite others, in either
+    direction, and a sheet that turns out of order part way, give xlsxwriter's own bytes."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from scorecard_xl import writer
+    from scorecard_xl.layout.sheet import Link, SheetLayout, TableSpec, WorkbookLayout
+
+    sheet = SheetLayout("Edges")
+    sheet.put(0, 0, "Title", "title")
+    sheet.put(1, 1, Formula("=1+1", 2.0), "value", "0")  # overwritten by the plain cell below
+    sheet.put(1, 0, "", "text")  # an empty text: a blank, not a shared string
+    sheet.put(1, 1, "wins over the formula", "text")
+    sheet.put(1, 2, 3.5, "value", "0.0")
+    sheet.put(2, 0, None, "text")
+    sheet.put(2, 3, -0.0, "value", None)
+    sheet.put(2, 4, 7, "value", None)
+    sheet.put(3, 0, "loses to the link", "text")
+    sheet.put(3, 0, Link("Edges", "A1", "the link"), "link")  # a later cell through xlsxwriter
+    for row in range(4, 40):  # a table under them, and a run of plain rows
+        for col in range(3):
+            sheet.put(row, col, f"r{row}c{col}" if col != 2 else float(row), "text")
+    sheet.tables.append(TableSpec("Edges", 4, 0, 39, 2, ("A", "B", "C")))
+    sheet.merge(41, 0, 41, 2, "merged", "group_header")
+    sheet.put(41, 1, "under the merge", "text")
+    if order == "out of order":
+        sheet.put(2, 1, "back up a row", "text")
+        sheet.put(50, 0, "after the turn", "text")
+    layout = WorkbookLayout([sheet], {}, {}, [], "Edges", "")
+    fast = writer.write_workbook(layout)
+    monkeypatch.setattr(writer._Worksheet, "_write_cell", Worksheet._write_cell)
+    monkeypatch.setattr(writer._Worksheet, "_write_rows", Worksheet._write_rows)
+    monkeypatch.setattr(writer._Worksheet, "add_table", Worksheet.add_table)
+    monkeypatch.setattr(writer, "_write_cells", _write_cells_one_by_one)
+    assert fast == writer.write_workbook(layout)
+
+
 def _write_cells_one_by_one(ws: Any, sheet: Any, formats: Any) -> None:
     """Every cell through xlsxwriter's own write methods (what writer._write_cells stores directly)."""
     from scorecard_xl import writer
