@@ -5,11 +5,13 @@ the table back whole."""
 
 from __future__ import annotations
 
-from scorecard_xl.data_table import COLUMNS, TableRow
+import itertools
+
+from scorecard_xl.data_table import COLUMNS
 from scorecard_xl.layout import record
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
-from scorecard_xl.layout.sheet import SheetLayout, TableSpec
+from scorecard_xl.layout.sheet import SheetLayout, TableSpec, style_key
 from scorecard_xl.model import Scorecard
 
 DATA_SHEET = "Data"
@@ -33,8 +35,9 @@ def lay_out_data(scorecard: Scorecard, context: BuildContext, accessible: bool =
     top = title_block(sheet, scorecard, "Data", len(COLUMNS))
     sheet.put(2, 2, NOTE, "muted")
     rows = context.data_rows
-    for offset, row in enumerate(rows):
-        put_row(sheet, top + 1 + offset, row)
+    columns, keys = range(len(COLUMNS)), _KEYS
+    for row, values in enumerate(rows, start=top + 1):  # sheet.put for each cell, in C
+        sheet.cells.extend(zip(itertools.repeat(row), columns, values, keys))
     last = max(top + len(rows), top + 1)  # an Excel Table needs a data row, even an empty one
     sheet.tables.append(TableSpec(TABLE_NAME, top, 0, last, len(COLUMNS) - 1, COLUMNS))
     sheet.mark(record.DATA_TABLE, top, 0, top, len(COLUMNS) - 1)
@@ -45,9 +48,8 @@ def lay_out_data(scorecard: Scorecard, context: BuildContext, accessible: bool =
     return sheet
 
 
-def put_row(sheet: SheetLayout, row: int, values: TableRow) -> None:
-    for col, value in enumerate(values):
-        if col in TEXT_COLUMNS:
-            sheet.put(row, col, value, "table_text", "@")
-        else:  # General: a row's unit can change when a refresh re-sorts the table
-            sheet.put(row, col, value, "table_number_centred")
+# Each column's style: text, or General (a row's unit can change when a refresh re-sorts the table).
+_KEYS = tuple(
+    style_key("table_text", "@") if col in TEXT_COLUMNS else style_key("table_number_centred")
+    for col in range(len(COLUMNS))
+)

@@ -17,6 +17,13 @@ StyleKey = tuple[str, str | None]  # (style name in styles.STYLES, number format
 _STYLE_KEYS: dict[StyleKey, StyleKey] = {}
 
 
+def style_key(style: str, number_format: str | None = None) -> StyleKey:
+    """The one tuple for a style, shared by every cell that has it: a large scorecard has hundreds
+    of thousands of cells but a few dozen styles."""
+    key = (style, number_format)
+    return _STYLE_KEYS.setdefault(key, key)
+
+
 @dataclass(frozen=True)
 class Link:
     """A hyperlink inside the workbook: `target` is a sheet name, `cell` an A1 reference there."""
@@ -173,10 +180,7 @@ class SheetLayout:
     zoom: int = 100
 
     def put(self, row: int, col: int, value: CellValue, style: str, number_format: str | None = None) -> None:
-        key = (style, number_format)
-        # One tuple per distinct style, shared by every cell that has it: a large scorecard has
-        # hundreds of thousands of cells but a few dozen styles.
-        self.cells.append((row, col, value, _STYLE_KEYS.setdefault(key, key)))
+        self.cells.append((row, col, value, style_key(style, number_format)))
 
     def put_page_ref(self, row: int, col: int, ref: PageRef, style: str) -> None:
         """A cell that will show the page `ref` names (fitted meanwhile with a 3-digit page)."""
