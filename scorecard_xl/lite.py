@@ -45,9 +45,18 @@ async def _refresh_module():
     try:
         import scorecard_xl.refresh
     except ImportError:
-        import micropip
+        try:
+            import micropip
 
-        await micropip.install(WHEEL, deps=False)  # its dependencies come from requirements.txt
+            await micropip.install(WHEEL, deps=False)  # its dependencies come from requirements.txt
+        except Exception as error:  # no wheel there: say what to do, not a traceback
+            _say(
+                "Nothing was changed: scorecard-xl is not installed.",
+                f"It installs itself from {{WHEEL}} the first time, and that failed "
+                f"({{str(error)[:200]}}). Import the wheel into /data (Files > Import), or correct "
+                "WHEEL at the top of main.py, then run the script again.",
+            )
+            return None
         import scorecard_xl.refresh
     return scorecard_xl.refresh
 
@@ -60,26 +69,33 @@ def _say(title, text):
 async def refresh(book: xw.Book):
     """Show the month picked on the Cover (Latest: the newest in the data), after folding in rows
     pasted under the Data table and the rows of the Cover's data files imported into /data."""
-    (await _refresh_module()).run(book, "refresh", say=_say)
+    module = await _refresh_module()
+    if module:
+        module.run(book, "refresh", say=_say)
 
 
 @script
 async def change_period(book: xw.Book):
     """Show the month picked in the Cover's 'Period to show' cell."""
-    (await _refresh_module()).run(book, "period", say=_say)
+    module = await _refresh_module()
+    if module:
+        module.run(book, "period", say=_say)
 
 
 @script
 async def check_data(book: xw.Book):
     """Check the data and say what a refresh would show; change nothing."""
-    (await _refresh_module()).run(book, "check", say=_say)
+    module = await _refresh_module()
+    if module:
+        module.run(book, "check", say=_say)
 
 
 @script
 async def refresh_anyway(book: xw.Book):
     """Refresh even though the workbook would then show less (a refresh refused for that says so)."""
     module = await _refresh_module()
-    module.run(book, "refresh", module.RefreshRequest(allow_shrink=True), say=_say)
+    if module:
+        module.run(book, "refresh", module.RefreshRequest(allow_shrink=True), say=_say)
 '''
 
 

@@ -127,6 +127,45 @@ def test_the_lite_main_py_runs_in_pyodide(
     assert refresh == expected
 
 
+RUN_WITHOUT_THE_WHEEL = """
+import contextlib
+import io
+import json
+import sys
+from pathlib import Path
+import xlwings as xw
+
+installed = sys.modules.get("scorecard_xl.refresh")
+sys.modules["scorecard_xl.refresh"] = None  # as in a Lite whose wheel was never imported
+try:
+    namespace = {"__name__": "lite_main"}
+    exec(compile(Path("main.py").read_text(), "main.py", "exec"), namespace)
+    book = xw.Book(json=json.loads(Path("payload.json").read_text()))
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        await namespace["refresh"](book)
+finally:
+    sys.modules["scorecard_xl.refresh"] = installed
+[book.json()["actions"], printed.getvalue()]
+"""
+
+
+def test_lite_without_the_wheel_says_what_to_import_and_writes_nothing(
+    december_with_march_pasted: tuple[dict[str, Any], Path],
+) -> None:
+    """In real Pyodide, scorecard-xl's import failing and its install failing with it (this offline
+    Pyodide has no micropip, so the install fails as Lite's would without the wheel in /data)."""
+    payload, _ = december_with_march_pasted
+    files = {
+        "payload.json": json.dumps(sent(payload), default=_json_default).encode(),
+        "main.py": main_text("emfs:/data/" + WHEEL_NAME.replace("scorecard_xl", "not_imported")).encode(),
+    }
+    actions, printed = run_in_pyodide(RUN_WITHOUT_THE_WHEEL, files=files, env=EPOCH)
+    assert actions == []
+    assert printed.startswith("Nothing was changed: scorecard-xl is not installed."), printed
+    assert "Import the wheel into /data (Files > Import)" in printed and "Traceback" not in printed
+
+
 def test_the_lite_command_writes_the_files_and_says_how_to_install(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
