@@ -185,10 +185,10 @@ def install_steps(files: LiteFiles, url: str | None) -> str:
     else:
         name = files.wheel.name if files.wheel else WHEEL_NAME
         wheel_step = (
-            f"Files > Import: import {name} into /data (once; from {files.wheel.parent} "
+            f"Files > Import: import {name} into /data (once;\n     from {files.wheel.parent}, "
             "or built with: pip wheel --no-deps -w dist . in a scorecard-xl checkout)."
             if files.wheel
-            else f"Files > Import: import {name} into /data (once; build it with: pip wheel --no-deps "
-            "-w dist . in a scorecard-xl checkout, or pass --wheel)."
+            else f"Files > Import: import {name} into /data (once;\n     build it with: pip wheel "
+            "--no-deps -w dist . in a scorecard-xl checkout, or pass --wheel)."
         )
     return STEPS.format(main=files.main, requirements=files.requirements, wheel_step=wheel_step)
