@@ -134,7 +134,12 @@ def fit_sheet(sheet: SheetLayout, renderer: Renderer) -> None:
         text = all_texts[position]
         need = needed(text.text, text.size, text.bold, text.italic)
         room, col = width(text.col), text.col + 1
-        while room < need and col not in occupied[text.row] and (last_printed is None or col <= last_printed):
+        last = last_printed
+        for table in sheet.tables:  # text in an Excel Table stays inside it
+            inside_rows = table.first_row <= text.row <= table.last_row
+            if inside_rows and table.first_col <= text.col <= table.last_col:
+                last = table.last_col
+        while room < need and col not in occupied[text.row] and (last is None or col <= last):
             room += width(col) if col not in sheet.hidden_columns else 0.0
             col += 1
         if room >= need:

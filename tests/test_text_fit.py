@@ -119,6 +119,7 @@ def cut_cells(workbook: bytes) -> list[str]:
         print_area = str(sheet.print_area or "").rsplit("!", 1)[-1].replace("$", "")
         last_col = range_boundaries(print_area)[2] if print_area else None
         bold_areas = _bold_areas(sheet)
+        tables = [range_boundaries(table.ref) for table in sheet.tables.values()]
         filled = {(c.row, c.column) for row in values.iter_rows() for c in row if c.value not in (None, "")}
         for row in values.iter_rows():
             for cell in row:
@@ -152,11 +153,13 @@ def cut_cells(workbook: bytes) -> list[str]:
                     "general",
                 )
                 col = last + 1
+                # Text in an Excel Table may run on only inside it: past its edge it looks cut off.
+                edge = next(
+                    (c2 for c1, r1, c2, r2 in tables if r1 <= cell.row <= r2 and c1 <= cell.column <= c2),
+                    last_col,
+                )
                 while (
-                    left
-                    and need > room
-                    and (cell.row, col) not in filled
-                    and (last_col is None or col <= last_col)
+                    left and need > room and (cell.row, col) not in filled and (edge is None or col <= edge)
                 ):
                     room += _column_px(sheet, col)
                     col += 1
@@ -188,6 +191,16 @@ def _wrapped_lines(text: str, room: float, size: float, bold: bool, italic: bool
 
 def test_no_text_is_cut_in_the_sample() -> None:
     _, content = render(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME)
+    assert cut_cells(content) == []
+
+
+def test_no_text_is_cut_in_the_published_copy_nor_runs_out_of_its_tables() -> None:
+    """The published Summary's links say where they go ("CR10 on the Scorecard"): once they ran on
+    past the table's last column."""
+    from scorecard_xl.pipeline import Options
+
+    inputs = load_inputs(TEMPLATE, [SAMPLE / "data.csv"])
+    _, content = render(inputs, generated_at=FIXED_TIME, options=Options(suppress_threshold=5))
     assert cut_cells(content) == []
 
 

@@ -365,7 +365,8 @@ class _SheetFit:
             need = self.need(text.text, text.font)
             room, col = width(text.col), text.col + 1
             taken = occupied[text.row]
-            while room < need and col not in taken and (last_printed is None or col <= last_printed):
+            last = run_on_limit(sheet, text.row, text.col, last_printed)
+            while room < need and col not in taken and (last is None or col <= last):
                 room += width(col) if col not in sheet.hidden_columns else 0.0
                 col += 1
             if room >= need:
@@ -397,6 +398,15 @@ class _SheetFit:
         for row, height in self.heights.items():
             if height > sheet.heights.get(row, DEFAULT_ROW_POINTS):
                 sheet.heights[row] = math.ceil(height)  # whole points
+
+
+def run_on_limit(sheet: SheetLayout, row: int, col: int, last_printed: int | None) -> int | None:
+    """The last column text at (row, col) may run on into: its table's last column (text running
+    out of an Excel Table looks cut off from it), else the print area's, else none."""
+    for table in sheet.tables:
+        if table.first_row <= row <= table.last_row and table.first_col <= col <= table.last_col:
+            return table.last_col
+    return last_printed
 
 
 def widest_candidates(values: list[float]) -> Iterable[float]:
