@@ -65,37 +65,36 @@ def _say(title, text):
     print(f"{{title}}\\n{{text}}\\n")
 
 
+async def _run(book, action, allow_shrink=False):
+    module = await _refresh_module()
+    if module:
+        request = module.RefreshRequest(allow_shrink=True) if allow_shrink else None
+        module.run(book, action, request, say=_say)
+
+
 @script
 async def refresh(book: xw.Book):
     """Show the month picked on the Cover (Latest: the newest in the data), after folding in rows
     pasted under the Data table and the rows of the Cover's data files imported into /data."""
-    module = await _refresh_module()
-    if module:
-        module.run(book, "refresh", say=_say)
+    await _run(book, "refresh")
 
 
 @script
 async def change_period(book: xw.Book):
     """Show the month picked in the Cover's 'Period to show' cell."""
-    module = await _refresh_module()
-    if module:
-        module.run(book, "period", say=_say)
+    await _run(book, "period")
 
 
 @script
 async def check_data(book: xw.Book):
     """Check the data and say what a refresh would show; change nothing."""
-    module = await _refresh_module()
-    if module:
-        module.run(book, "check", say=_say)
+    await _run(book, "check")
 
 
 @script
 async def refresh_anyway(book: xw.Book):
     """Refresh even though the workbook would then show less (a refresh refused for that says so)."""
-    module = await _refresh_module()
-    if module:
-        module.run(book, "refresh", module.RefreshRequest(allow_shrink=True), say=_say)
+    await _run(book, "refresh", allow_shrink=True)
 '''
 
 
