@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from scorecard_xl.check import Finding, Report, Severity, require_workbook_file
+from scorecard_xl.check import Report, require_workbook_file
 from scorecard_xl.errors import InputError
+from scorecard_xl.findings import Finding, Severity
 from scorecard_xl.ooxml import Package, attribute, child, children, descendants, local, string_item, unescape
 
 A11Y_CHECKS: dict[str, tuple[Severity, str]] = {

@@ -42,18 +42,24 @@ from __future__ import annotations
 import io
 import json
 import posixpath
-import re
-import shutil
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal, NoReturn
+from typing import NoReturn
 from xml.etree import ElementTree as ET
 
+from scorecard_xl.check_rules import (
+    AUTO_MACRO,
+    BUILT_IN_NAME,
+    external_reference,
+    local_path,
+    name_holds_data,
+    norm,
+    personal_property_name,
+)
 from scorecard_xl.errors import ARGUMENTS, InputError
+from scorecard_xl.findings import CHECKS, Finding, Severity
 from scorecard_xl.ooxml import Package
 from scorecard_xl.ooxml import attribute as _attribute
 from scorecard_xl.ooxml import child as _child
@@ -62,49 +68,13 @@ from scorecard_xl.ooxml import descendants as _descendants
 from scorecard_xl.ooxml import local as _local
 from scorecard_xl.ooxml import string_item as _string_item
 from scorecard_xl.ooxml import unescape as _unescape
+from scorecard_xl.schema_audit import audit
 from scorecard_xl.text_rules import formula_starter
 from scorecard_xl.zip_guard import package_problem
-
-Severity = Literal["error", "warning"]
 
 DEFAULT_MAX_SIZE_MB = 10.0
 MEGABYTE = 1024 * 1024
 CELLS_LISTED = 10  # findings of one kind listed cell by cell on one sheet; the rest are counted
-SCHEMA_LISTED = 20  # openxml-audit errors listed one by one
-AUDIT_TIMEOUT = 300  # seconds; openxml-audit takes 3 s on the sample, minutes on 100,000+ cells
-
-CHECKS: dict[str, tuple[Severity, str]] = {
-    "macros": ("error", "VBA project, macro-enabled workbook type, macro sheet or Auto_Open name"),
-    "external-link": ("error", "link to another workbook, file, URL, data connection or DDE"),
-    "external-hyperlink": ("warning", "hyperlink to a web address or file outside the workbook"),
-    "hidden-sheet": ("error", "hidden or very hidden sheet"),
-    "hidden-name": ("error", "hidden defined name"),
-    "name-holds-data": ("error", "defined name holding a constant or array instead of a reference"),
-    "embedded-object": ("error", "file embedded in the workbook"),
-    "no-cached-value": ("warning", "formula without a cached result (shows 0 in mail previews)"),
-    "csv-injection": ("warning", "text a CSV export would turn into a formula"),
-    "personal-metadata": ("warning", "document property naming a person"),
-    "comment-author": ("warning", "comment author naming a person"),
-    "local-path": ("error", "absolute local file path"),
-    "schema": ("error", "openxml-audit schema or semantic error"),
-    "schema-unchecked": ("warning", "the schema could not be checked"),
-    "too-large": ("warning", "file above the size limit for mail"),
-    "unreadable-part": ("error", "part that cannot be read"),
-}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One reason a workbook should not leave as it is."""
-
-    code: str  # a key of CHECKS
-    severity: Severity  # error: must not leave so; warning: a person should look
-    where: str  # "Sheet 'Data'!B7", "name 'Rate'", "property 'creator'", a part; "" for the file
-    message: str
-
-    def __str__(self) -> str:
-        text = f"{self.message} [{self.severity}: {self.code}]"
-        return f"{self.where}: {text}" if self.where else text
 
 
 def check_workbook(
@@ -144,7 +114,7 @@ def check_workbook(
                 _refuse(path, "an .xlsx workbook; this is a binary (.xlsb) workbook")
             _Inspection(package, workbook, main_type, report, organisation).run()
     if not refused:
-        report.findings.extend(_audit(path, auditor))
+        report.findings.extend(audit(path, auditor))
     size = path.stat().st_size
     if size > max_size_mb * MEGABYTE:
         report.add(
@@ -262,77 +232,6 @@ class _Package(Package):
         self.report = report
 
 
-# --- text rules -----------------------------------------------------------------------------------
-
-_LOCAL_PATH = re.compile(
-    r"""(?<![\w.~/\\])[A-Za-z]:[\\/]           # C:\ or C:/
-      | (?<![\\\w])\\\\[^\\/\s]+\\[^\\/\s]      # \\server\share
-      | \bfile:                                 # file: URLs
-      | (?<![\w.~/\\])/(?:home|Users|root|mnt|media|Volumes|private)/[^/\s]
-    """,
-    re.VERBOSE,
-)
-_URL = re.compile(r"\b(?:https?|ftp|file):", re.IGNORECASE)
-_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
-_EXTERNAL_INDEX = re.compile(r"(?:'\[\d+\][^']*'|\[\d+\][\w.]*)!")  # [1]Sheet!A1, '[1]My sheet'!A1, [1]!Name
-_EXTERNAL_BOOK = re.compile(r"\[[^\[\]]+\.(?:xl[a-z]{1,2}|csv|ods)\]", re.IGNORECASE)  # [Book.xlsx]
-_ERROR_LITERAL = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA)", re.IGNORECASE)
-_NUMBER = re.compile(r"(?<![A-Za-z_$\d.])(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_BOOLEAN = re.compile(r"\b(?:TRUE|FALSE)\b", re.IGNORECASE)
-_AUTO_MACRO = re.compile(r"^(?:_xlnm\.)?auto_(?:open|close|activate|deactivate)", re.IGNORECASE)
-_BUILT_IN_NAME = ("_xlnm.", "_xlfn.", "_xlpm.")
-# fmt: off
-_PERSONAL_WORDS = {
-    "author", "owner", "creator", "editor", "user", "username", "email", "mail", "person", "manager",
-    "contact", "phone", "mobile", "reviewer", "approver", "employee", "by", "name",
-}
-# fmt: on
-_PERSONAL_EXCEPTIONS = {"name"}  # "name" alone is too common ("Scorecard name"); with others it counts
-
-
-def local_path(text: str) -> bool:
-    """Does the text hold an absolute local path (the local-path rule)?"""
-    return _LOCAL_PATH.search(text) is not None
-
-
-def external_reference(formula: str) -> str | None:
-    """Why a formula or name refers outside the workbook, or None."""
-    code = _STRING_LITERAL.sub('""', formula)
-    if _EXTERNAL_INDEX.search(code) or _EXTERNAL_BOOK.search(code):
-        return "refers to another workbook"
-    if "|" in code:
-        return "holds a DDE link to another program"
-    if _URL.search(formula):
-        return "holds a URL"
-    return None
-
-
-def name_holds_data(formula: str) -> str | None:
-    """What a defined name holds instead of a reference (an array, text, a number), or None."""
-    body = formula.strip().removeprefix("=")
-    code = _STRING_LITERAL.sub("", body)
-    if "{" in code:
-        return "an array constant"
-    rest = _BOOLEAN.sub("", _NUMBER.sub("", _ERROR_LITERAL.sub("", code)))
-    if re.search(r"[A-Za-z_\\!:$#\[]", rest):
-        return None  # a reference, function or name
-    if _STRING_LITERAL.search(body):
-        return "text"
-    if _NUMBER.search(code) or _BOOLEAN.search(code):
-        return "a constant"
-    return None
-
-
-def personal_property_name(name: str) -> bool:
-    words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)}
-    personal = words & _PERSONAL_WORDS
-    return bool(personal - _PERSONAL_EXCEPTIONS) or (bool(personal) and len(words) == 1)
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 # --- the inspection -------------------------------------------------------------------------------
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -354,7 +253,7 @@ class _Inspection:
         self.workbook = workbook
         self.main_type = main_type
         self.report = report
-        self.organisation = {_norm(name) for name in organisation if name.strip()}
+        self.organisation = {norm(name) for name in organisation if name.strip()}
         self.first_sheet_texts: set[str] = set()
         self.sheets: list[_Sheet] = []
         self.sheet_of_part: dict[str, str] = {}
@@ -377,9 +276,7 @@ class _Inspection:
         self.report.add(code, where, message)
 
     def is_organisation(self, value: str) -> bool:
-        return (
-            not value.strip() or _norm(value) in self.organisation or _norm(value) in self.first_sheet_texts
-        )
+        return not value.strip() or norm(value) in self.organisation or norm(value) in self.first_sheet_texts
 
     # macros ----------------------------------------------------------------------------------------
 
@@ -439,9 +336,9 @@ class _Inspection:
             where = self._name_where(node)
             if name.startswith(("_xlfn.", "_xlpm.")):
                 continue  # Excel's placeholders for newer functions and LAMBDA parameters
-            if _AUTO_MACRO.match(name):
+            if AUTO_MACRO.match(name):
                 self.add("macros", where, "runs a macro when the workbook opens or closes")
-            if (node.get("hidden") or "").lower() in ("1", "true") and not name.startswith(_BUILT_IN_NAME):
+            if (node.get("hidden") or "").lower() in ("1", "true") and not name.startswith(BUILT_IN_NAME):
                 self.add("hidden-name", where, f"the name is hidden; it holds {_preview(formula)}")
             held = name_holds_data(formula)
             if held:
@@ -546,7 +443,7 @@ class _Inspection:
         if text is None:
             return
         if collect and formula is None:
-            self.first_sheet_texts.add(_norm(text))
+            self.first_sheet_texts.add(norm(text))
         if formula_starter(text):
             self.report.add_cell(
                 "csv-injection",
@@ -724,66 +621,6 @@ class _Inspection:
                 f"comment author {author!r} ({len(refs)} comment{'s' * (len(refs) != 1)}: {listed}); "
                 "delete the comments, or remove personal information (Inspect Document)",
             )
-
-
-# --- the schema, by openxml-audit ----------------------------------------------------------------------
-
-
-def find_auditor() -> str | None:
-    """openxml-audit: on PATH, or beside this Python (a virtual environment not on PATH)."""
-    found = shutil.which("openxml-audit")
-    if found:
-        return found
-    beside = Path(sys.executable).parent
-    for name in ("openxml-audit", "openxml-audit.exe"):
-        if (beside / name).is_file():
-            return str(beside / name)
-    return None
-
-
-def _audit(path: Path, auditor: str | Path | None) -> list[Finding]:
-    def unchecked(why: str) -> list[Finding]:
-        return [Finding("schema-unchecked", CHECKS["schema-unchecked"][0], "", f"schema not checked: {why}")]
-
-    program = str(auditor) if auditor is not None else find_auditor()
-    if not program or (auditor is not None and shutil.which(program) is None):
-        return unchecked("openxml-audit is not installed (pip install openxml-audit)")
-    command = [program, "-f", "microsoft365", "--validator", "ooxml", "-o", "json", "-m", "0", str(path)]
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=AUDIT_TIMEOUT
-        )
-    except subprocess.TimeoutExpired:
-        return unchecked(f"openxml-audit took longer than {AUDIT_TIMEOUT} s")
-    except OSError as error:
-        return unchecked(f"openxml-audit did not run: {error}")
-    try:
-        results = json.loads(done.stdout)
-        result = results[0] if isinstance(results, list) else results
-        errors = list(result.get("errors") or [])
-    except (ValueError, TypeError, IndexError, AttributeError):
-        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-        return unchecked(f"openxml-audit's output could not be read (exit code {done.returncode}): {tail[0]}")
-    findings = [_schema_finding(error) for error in errors[:SCHEMA_LISTED]]
-    if len(errors) > SCHEMA_LISTED:
-        findings.append(
-            Finding("schema", "error", "", f"{len(errors) - SCHEMA_LISTED} more errors from openxml-audit")
-        )
-    if done.returncode != 0 and not findings:
-        headline = str((result.get("verdict") or {}).get("headline") or f"exit code {done.returncode}")
-        findings.append(Finding("schema", "error", "", f"openxml-audit: {headline}"))
-    return findings
-
-
-def _schema_finding(error: object) -> Finding:
-    if not isinstance(error, dict):
-        return Finding("schema", "error", "", f"openxml-audit: {error}")
-    part = str(error.get("part_uri") or "").lstrip("/")
-    node = str(error.get("path") or "")
-    where = f"{part} {node}".strip()
-    return Finding(
-        "schema", "error", where, f"{error.get('description') or error}; Excel may repair or refuse it"
-    )
 
 
 def codes(findings: Iterable[Finding]) -> set[str]:
