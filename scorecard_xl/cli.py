@@ -7,7 +7,6 @@ User errors (InputError) become a message and exit code 2, never a traceback. Ev
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from scorecard_xl import __version__
 
 if TYPE_CHECKING:
-    from scorecard_xl.errors import InputError, Problem
+    pass
 
 # Nothing heavier than argparse is imported here: `scorecard-xl --help` must start at once. Each
 # command imports what it needs when it runs.
@@ -480,6 +479,7 @@ def _at_least_one(text: str) -> int:
 
 def _run_batch(args: argparse.Namespace) -> int:
     from scorecard_xl.batch import dry_run_table, email_failures, failures, run_batch, summary
+    from scorecard_xl.cli_words import in_cli_words
 
     report = run_batch(
         args.batch_file,
@@ -501,7 +501,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         verb = "would fail" if report.dry_run else "failed"
         print(f"scorecard-xl batch: {len(problems)} job(s) {verb}:", file=sys.stderr)
         print("\n".join(problems), file=sys.stderr)
-    unsent = email_failures(report, _in_cli_words)
+    unsent = email_failures(report, in_cli_words)
     if unsent:
         print(f"scorecard-xl batch: {len(unsent)} workbook(s) not sent:", file=sys.stderr)
         print("\n".join(unsent), file=sys.stderr)
@@ -659,63 +659,6 @@ COMMANDS: list[Command] = [
 ]
 
 
-# The library's parameters (build's, send_book's, and SmtpServer's as server.NAME) and the flags
-# that give them: a message names `name` in backticks, or a problem with an argument has it as field.
-FLAGS = {
-    "data": "--data",
-    "period": "--period",
-    "organisation": "--organisation",
-    "marking": "--marking",
-    "publish": "--publish",
-    "viewer": "--viewer",
-    "output": "--output",
-    "max_size_mb": "--max-size",
-    "to": "--to",
-    "to_file": "--to-file",
-    "cc": "--cc",
-    "one_each": "--one-each",
-    "sender": "--from",
-    "subject": "--subject",
-    "body": "--body",
-    "template": "--template",
-    "pdf": "--pdf",
-    "dry_run": "--dry-run",
-    "force": "--force",
-    "server.host": "--smtp-host",
-    "server.port": "--smtp-port",
-    "server.user": "--smtp-user",
-    "server.timeout": "--timeout",
-    "server.cafile": "--cafile",
-    "server.insecure_no_tls": "--insecure-no-tls",
-}
-_NAMED = re.compile(r"`([a-z_.]+)`")
-
-
-def _in_cli_words(error: InputError) -> str:
-    """The library's message, with this command line's flags where the library names parameters."""
-    import dataclasses
-
-    from scorecard_xl.errors import ARGUMENTS, InputError, OutputExists, RefusedByCheck
-
-    def flags(text: str) -> str:
-        return _NAMED.sub(lambda m: FLAGS.get(m[1], m[0]), text)
-
-    def reworded(problem: Problem) -> Problem:
-        if problem.source == ARGUMENTS:  # what was passed: the command line
-            problem = dataclasses.replace(
-                problem, source="command line", field=FLAGS.get(problem.field, problem.field)
-            )
-        return dataclasses.replace(problem, expected=flags(problem.expected))
-
-    if not isinstance(error, (OutputExists, RefusedByCheck)):
-        error = InputError([reworded(p) for p in error.problems])
-    if isinstance(error, OutputExists):
-        return f"{error.path}: already exists and {error.why}; {error.remedy('another --output', '--force')}"
-    if isinstance(error, RefusedByCheck):
-        return error.message_with("--force-send" if error.override == "force_send" else "--force")
-    return error.message()
-
-
 def build_parser() -> argparse.ArgumentParser:
     def formatter(prog: str) -> argparse.HelpFormatter:
         return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
@@ -756,7 +699,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except InputError as error:
-        print(f"scorecard-xl {args.command}: {_in_cli_words(error)}", file=sys.stderr)
+        from scorecard_xl.cli_words import in_cli_words
+
+        print(f"scorecard-xl {args.command}: {in_cli_words(error)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("scorecard-xl: interrupted; no file was changed", file=sys.stderr)
