@@ -18,7 +18,7 @@ def formula_text_warnings(layout: WorkbookLayout) -> tuple[str, ...]:
     """One line per cell whose text starts a formula in a CSV export (at most LISTED, then a count)."""
     found = []
     for sheet in layout.sheets:
-        cells = [(row, col, value) for row, col, value, _ in sheet.cells]
+        cells = [(row, col, value) for row, col, value, _ in sheet.every_cell()]
         cells += [(row, col, value) for row, col, _, _, value, _ in sheet.merges]
         for row, col, value in cells:
             text = _text(value)

@@ -405,7 +405,7 @@ def showing_measures(layout: WorkbookLayout) -> set[str]:
 
 
 def _cells(sheet: SheetLayout) -> dict[tuple[int, int], CellValue]:
-    return {(row, col): value for row, col, value, _ in sheet.cells}
+    return {(row, col): value for row, col, value, _ in sheet.every_cell()}
 
 
 def block_writes(layout: WorkbookLayout) -> list[BlockWrite]:
@@ -449,7 +449,7 @@ def table_writes(
     date), the rows, blanks over any rows it no longer has, and the table resized to fit."""
     sheet_name, header, first_col, _, last_col = record.names[names.DATA_TABLE]
     sheet = next(s for s in layout.sheets if s.name == sheet_name)
-    rows = max((row for row, _, _, _ in sheet.cells if row > header), default=header) - header
+    rows = max((row for row, _, _, _ in sheet.every_cell() if row > header), default=header) - header
     last = header + max(rows, len(record.table_rows), 1)
     formats = [
         FormatWrite(sheet_name, header + 1, first_col + start, last, first_col + end, "@")

@@ -7,7 +7,7 @@ import itertools
 import math
 import re
 import struct
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_range, xl_rowcol_to_cell_fa
 from xlsxwriter.worksheet import Worksheet
 
 from scorecard_xl.layout.sheet import (
+    BulkRows,
     Formula,
     Link,
     SheetLayout,
@@ -60,7 +61,7 @@ def write_workbook(layout: WorkbookLayout, password: str | None = None) -> bytes
     """Write the whole workbook and return the .xlsx file's bytes. With a password, protected
     sheets and the workbook's structure are locked with it."""
     buffer = io.BytesIO()
-    cells = sum(len(sheet.cells) for sheet in layout.sheets)
+    cells = sum(len(sheet.cells) + len(sheet.bulk or ()) for sheet in layout.sheets)
     book = _Workbook(buffer, {**WORKBOOK_OPTIONS, "in_memory": cells <= IN_MEMORY_CELLS})
     book.structure_password = password if any(s.protected for s in layout.sheets) else None
     formats = _Formats(book)
@@ -197,10 +198,16 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
         skipped: set[int] = set()
         stream_rows: list[int] = []
         stream_starts: list[int] = []
+        bulk = stream.bulk if stream else None
         if stream:
             with_cells.update(stream.rows)
             layout_cells, known, strings = stream.cells, stream.known, stream.strings or {}
             skipped, stream_rows, stream_starts = stream.skipped, stream.rows, stream.starts
+        if bulk:
+            with_cells.update(range(bulk.first_row, bulk.last_row + 1))
+            bulk_cols = range(bulk.first_col, bulk.last_col + 1)
+            bulk_rows = {row for row, _ in bulk.restyled}
+        bulk_heads: list[tuple[str, int]] = []
         xfs: dict[StyleKey, int] = {}  # a layout style's format index
         at, count = 0, len(layout_cells)
         # A row without row_info is written as its number and span alone, unless the sheet's default
@@ -228,6 +235,33 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no types 
                 if skipped:  # cells written through xlsxwriter, in its table: not here
                     laid_cells = [c for i, c in enumerate(laid_cells, stream_starts[at]) if i not in skipped]
                 at += 1
+            elif bulk and row >= bulk.first_row:  # after every streamed row
+                values = bulk.rows[row - bulk.first_row]
+                if not entries and row not in bulk_rows:  # the commonest row of a large workbook
+                    if not bulk_heads:  # each column's letters and format index, in column order
+                        for col, key in zip(bulk_cols, bulk.keys, strict=True):
+                            style = xfs.get(key)
+                            if style is None:
+                                style = xfs[key] = known[key]._get_xf_index()
+                            bulk_heads.append((columns.get(col) or _column_name(col), style))
+                    for (letters, style), value in zip(bulk_heads, values, strict=True):
+                        if type(value) is str and value:
+                            parts.append(
+                                f'<c r="{letters}{number}" s="{style}" t="s"><v>{strings[value]}</v></c>'
+                            )
+                        elif value is None or value == "":
+                            parts.append(f'<c r="{letters}{number}" s="{style}"/>')
+                        else:
+                            parts.append(f'<c r="{letters}{number}" s="{style}"><v>{value:.16G}</v></c>')
+                    parts.append("</row>")
+                    write("".join(parts))
+                    continue
+                if row in bulk_rows:  # a cell with a style of its own
+                    laid_cells = [
+                        (row, col, v, bulk.key(row, col)) for col, v in zip(bulk_cols, values, strict=True)
+                    ]
+                else:
+                    laid_cells = list(zip(itertools.repeat(row), bulk_cols, values, bulk.keys))
             if entries:
                 merged.extend((laid[1], laid, None) for laid in laid_cells if laid[1] not in entries)
                 merged.extend((col, None, entries[col]) for col in entries)
@@ -524,13 +558,18 @@ def _write_cells(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
     # are added in the same order, and the sheet's extent is updated once. Everything else goes
     # through xlsxwriter's methods. A sheet laid out in order (row by row, each row left to right)
     # is written from the layout's own cells (_stream_cells); any other, from xlsxwriter's table.
+    # Bulk rows (see BulkRows) are streamed row by row when every other cell was; otherwise, they
+    # are cells like any other.
     known, cell_format = formats.known, formats.cell
     value: Any
     if _CELL_TUPLES is None or ws.constant_memory:
-        for row, col, value, style in sheet.cells:
+        for row, col, value, style in sheet.every_cell():
             _write_one(ws, sheet, row, col, value, cell_format(style))
         return
     start = _stream_cells(ws, sheet, formats) if isinstance(ws, _Worksheet) else 0
+    rest: Iterable[Any] = itertools.islice(sheet.cells, start, None)
+    if sheet.bulk and not (start == len(sheet.cells) and _stream_bulk(ws, sheet, formats)):
+        rest = itertools.chain(rest, sheet.bulk.cells())
     table, shared = ws.table, ws.str_table._get_shared_string_index
     text_limit = ws.xls_strmax // 2
     rows_in, cols_in = ws.xls_rowmax, ws.xls_colmax
@@ -539,7 +578,7 @@ def _write_cells(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
     # one text and format (a Data table repeats its titles thousands of times): less to make, and
     # to hold, than one record per cell.
     texts, blanks = formats.text_cells, formats.blank_cells
-    for row, col, value, style in itertools.islice(sheet.cells, start, None):
+    for row, col, value, style in rest:
         fmt = known.get(style) or cell_format(style)
         kind = type(value)  # exact types first: this loop runs for every cell of the workbook
         if 0 <= row < rows_in and 0 <= col < cols_in:
@@ -582,6 +621,47 @@ class _Stream:
     highs: dict[int, int]
     skipped: set[int]  # positions in `cells` of those written through xlsxwriter (not plain)
     strings: dict[str, int] | None = None  # text -> shared string index (set as the workbook closes)
+    bulk: BulkRows | None = None  # rows after every row of `rows`, written from the layout too
+
+
+def _stream_bulk(ws: _Worksheet, sheet: SheetLayout, formats: _Formats) -> bool:
+    """Add `sheet`'s bulk rows to what _write_rows writes from the layout, after every other cell of
+    the sheet, which _stream_cells took: True if they were all plain cells below every other one
+    (else nothing was added, and they are to go through xlsxwriter's table like other cells)."""
+    bulk = sheet.bulk
+    assert bulk is not None
+    stream: _Stream | None = getattr(ws, "_stream", None)
+    below = max((row for row, cells in ws.table.items() if cells), default=-1)
+    if (stream and stream.rows[-1] >= bulk.first_row) or below >= bulk.first_row or not bulk.rows:
+        return False
+    if bulk.last_row >= ws.xls_rowmax or bulk.last_col >= ws.xls_colmax:
+        return False
+    text_limit = ws.xls_strmax // 2
+    for values in bulk.rows:  # only text, finite numbers and blanks (the rest: xlsxwriter's checks)
+        for value in values:
+            kind = type(value)
+            if not (
+                (kind is str and len(value) <= text_limit)  # type: ignore[arg-type]
+                or (kind is float and math.isfinite(value))  # type: ignore[arg-type]
+                or kind is int
+                or value is None
+            ):
+                return False
+    shared = ws.str_table._get_shared_string_index
+    for values in bulk.rows:  # shared strings in the order cell-by-cell writing would add them
+        for value in values:
+            if value and type(value) is str:
+                shared(value)
+    for key in (*bulk.keys, *bulk.restyled.values()):
+        formats.cell(key)
+    if stream is None:
+        stream = ws._stream = _Stream([], formats.known, [], [], {}, {}, set())
+    stream.bulk = bulk
+    for block in range(bulk.first_row // 16, bulk.last_row // 16 + 1):
+        stream.lows[block] = min(stream.lows.get(block, bulk.first_col), bulk.first_col)
+        stream.highs[block] = max(stream.highs.get(block, bulk.last_col), bulk.last_col)
+    _extend(ws, bulk.first_row, bulk.last_row, bulk.first_col, bulk.last_col)
+    return True
 
 
 def _stream_cells(ws: _Worksheet, sheet: SheetLayout, formats: _Formats) -> int:

@@ -95,7 +95,8 @@ def wrap(text: str, points: float, size: float, bold: bool = False, italic: bool
 
 
 def fit_sheet(sheet: SheetLayout, renderer: Renderer) -> None:
-    """layout.fitting.fit_sheet, one cell at a time."""
+    """layout.fitting.fit_sheet, one cell at a time (bulk rows made cells like any other)."""
+    sheet.cells, sheet.bulk = list(sheet.every_cell()), None
     all_texts = texts(sheet)
     occupied: dict[int, set[int]] = defaultdict(set)
     for text in all_texts:

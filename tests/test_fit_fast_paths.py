@@ -20,7 +20,15 @@ from board_cards import stress_inputs
 
 from scorecard_xl import layout as layout_package
 from scorecard_xl.layout.fitting import fit_sheet
-from scorecard_xl.layout.sheet import ConditionalFormat, Formula, Link, PrintSetup, SheetLayout
+from scorecard_xl.layout.sheet import (
+    BulkRows,
+    ConditionalFormat,
+    Formula,
+    Link,
+    PrintSetup,
+    SheetLayout,
+    style_key,
+)
 from scorecard_xl.layout.text_metrics import EXCEL, LIBREOFFICE, Renderer, line_count, wrap
 from scorecard_xl.pipeline import Inputs, Options, lay_out, load_inputs
 from scorecard_xl.styles import WRAPPED
@@ -35,7 +43,7 @@ def fitted_both_ways(sheet: SheetLayout, renderer: Renderer) -> tuple[SheetLayou
 
 
 def geometry(sheet: SheetLayout) -> tuple[object, ...]:
-    return sorted(sheet.widths.items()), sorted(sheet.heights.items()), sheet.cells
+    return sorted(sheet.widths.items()), sorted(sheet.heights.items()), list(sheet.every_cell())
 
 
 @pytest.fixture
@@ -121,6 +129,53 @@ def test_a_made_sheet_fits_as_every_cell_measured_in_turn() -> None:
             assert fast.widths != sheet.widths and fast.heights
             # Inside a print area, the long text has no room to run on: it is wrapped instead.
             assert any(key[0].endswith(WRAPPED) for *_, key in fast.cells) == (area is not None)
+
+
+def test_bulk_rows_fit_as_every_cell_measured_in_turn() -> None:
+    """Bulk rows (a long table's rows, held as rows) are fitted a column at a time; the widths,
+    heights and styles are those of their cells measured one by one, whatever the columns hold."""
+    sheet = SheetLayout("Bulk")
+    sheet.put(0, 0, "A title above the table", "title")
+    sheet.put(1, 1, "Header", "column_header_left")
+    long_text = "word " * 80  # too long for any column: wrapped instead
+    texts = [
+        "M1",
+        "Left text running on into the empty cells to its right",
+        long_text,
+        "",
+        None,
+        "Two lines\nof text",
+        "Left text stopped by a neighbour, so its column widens",
+        "M1",
+    ]
+    numbers = [0.0, -0.0, 3, 1234.5, None, -12345678, 0, 2.5]
+    rows = []
+    for index, (text, number) in enumerate(zip(texts, numbers, strict=True)):
+        neighbour = "x" if index == 6 else None
+        rows.append((text, neighbour, number, text or "[c]", number, text, number, text, number))
+    keys = (
+        style_key("text"),  # left text: runs on, or widens, or is wrapped
+        style_key("text"),
+        style_key("value"),  # General numbers
+        style_key("count"),  # centred: text must fit its column
+        style_key("value", "#,##0.0"),  # a number format: cell by cell
+        style_key("wrap"),  # wrapped: cell by cell
+        style_key("value"),  # hidden: cell by cell
+        style_key("status"),  # restyled by a conditional format: cell by cell
+        style_key("title"),  # a tall font: cell by cell
+    )
+    sheet.bulk = BulkRows(2, 0, keys, rows)
+    sheet.hidden_columns.add(6)
+    sheet.conditional_formats.append(ConditionalFormat(((2, 7, 9, 7),), {"format": "rag_Green"}))
+    sheet.widths.update({0: 6.0, 1: 5.0, 3: 4.0})
+    for renderer in (EXCEL, LIBREOFFICE):
+        for area in (None, (0, 0, 50, 3)):
+            made = copy.deepcopy(sheet)
+            made.print_setup = PrintSetup(print_area=area)
+            fast, plain = fitted_both_ways(made, renderer)
+            assert geometry(fast) == geometry(plain)
+            assert fast.bulk is not None and fast.widths != sheet.widths and fast.heights
+            assert list(fast.bulk.restyled) == [(4, 0)]  # the long text (its neighbours show), wrapped
 
 
 def test_lines_wrap_as_when_measured_whole() -> None:

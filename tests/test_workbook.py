@@ -242,17 +242,28 @@ def test_the_fast_table_refuses_overlaps_as_xlsxwriter_does() -> None:
     book.close()
 
 
-@pytest.mark.parametrize("order", ["in order", "out of order"])
+@pytest.mark.parametrize(
+    "order",
+    [
+        "in order",
+        "out of order",
+        "bulk rows",
+        "bulk rows, out of order above",
+        "bulk rows, a cell below them",
+        "bulk rows, a text too long to stream",
+    ],
+)
 def test_cells_from_the_layout_are_written_as_xlsxwriter_would(
     order: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Sheets laid out in order are written straight from the layout, merged with what went through
     xlsxwriter (links, formulas, merges, tables): the cells that overwrite others, in either
-    direction, and a sheet that turns out of order part way, give xlsxwriter's own bytes."""
+    direction, and a sheet that turns out of order part way, give xlsxwriter's own bytes. So do
+    bulk rows (streamed, or cells like any other when they cannot be)."""
     from xlsxwriter.worksheet import Worksheet
 
     from scorecard_xl import writer
-    from scorecard_xl.layout.sheet import Link, SheetLayout, TableSpec, WorkbookLayout
+    from scorecard_xl.layout.sheet import BulkRows, Link, SheetLayout, TableSpec, WorkbookLayout, style_key
 
     sheet = SheetLayout("Edges")
     sheet.put(0, 0, "Title", "title")
@@ -271,10 +282,21 @@ def test_cells_from_the_layout_are_written_as_xlsxwriter_would(
     sheet.tables.append(TableSpec("Edges", 4, 0, 39, 2, ("A", "B", "C")))
     sheet.merge(41, 0, 41, 2, "merged", "group_header")
     sheet.put(41, 1, "under the merge", "text")
-    if order == "out of order":
+    if "out of order" in order:
         sheet.put(2, 1, "back up a row", "text")
         sheet.put(50, 0, "after the turn", "text")
-    layout = WorkbookLayout([sheet], {}, {}, [], "Edges", "")
+    if "bulk" in order:  # 40 rows over three blocks of 16, text shared with the cells above
+        values = ["r5c0", "", None, "bulk text", 0, -0.0, 2.5, 12345678, "=A1"]
+        rows = [tuple(values[(row + col) % len(values)] for col in range(4)) for row in range(40)]
+        keys = (style_key("text", "@"), style_key("value"), style_key("count"), style_key("text"))
+        sheet.bulk = BulkRows(60, 1, keys, rows, {(70, 2): style_key("text+wrap")})
+        sheet.tables.append(TableSpec("Bulk", 59, 1, 99, 4, ("A", "B", "C", "D")))
+        if "below" in order:
+            sheet.put(120, 0, "below the bulk rows", "text")
+        if "too long" in order:
+            rows[3] = ("x" * 20_000, *rows[3][1:])
+    # (a fixed creation time: the two files are written a moment apart, maybe in different seconds)
+    layout = WorkbookLayout([sheet], {"created": FIXED_TIME}, {}, [], "Edges", "")
     fast = writer.write_workbook(layout)
     monkeypatch.setattr(writer._Worksheet, "_write_cell", Worksheet._write_cell)
     monkeypatch.setattr(writer._Worksheet, "_write_rows", Worksheet._write_rows)
@@ -287,5 +309,5 @@ def _write_cells_one_by_one(ws: Any, sheet: Any, formats: Any) -> None:
     """Every cell through xlsxwriter's own write methods (what writer._write_cells stores directly)."""
     from scorecard_xl import writer
 
-    for row, col, value, style in sheet.cells:
+    for row, col, value, style in sheet.every_cell():
         writer._write_one(ws, sheet, row, col, value, formats.cell(style))

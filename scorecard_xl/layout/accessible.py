@@ -30,6 +30,20 @@ def fill_table_blanks(sheet: SheetLayout) -> None:
             if value is None or value == "":
                 sheet.cells[position] = (row, col, NOT_AVAILABLE, style)
             filled.add((row, col))
+        bulk = sheet.bulk
+        if bulk is not None and table.first_row < bulk.first_row <= table.last_row:  # its rows, as above
+            cols = range(max(bulk.first_col, table.first_col), min(bulk.last_col, table.last_col) + 1)
+            own = {col - bulk.first_col for col in cols}
+            last = min(bulk.last_row, table.last_row)
+            for offset, values in enumerate(bulk.rows[: last - bulk.first_row + 1]):
+                if None in values or "" in values:
+                    bulk.rows[offset] = tuple(
+                        NOT_AVAILABLE if i in own and (v is None or v == "") else v
+                        for i, v in enumerate(values)
+                    )
+            filled.update((row, col) for row in range(bulk.first_row, last + 1) for col in cols)
+            for col in cols:
+                styles.setdefault(col, bulk.keys[col - bulk.first_col])
         for row in range(table.first_row + 1, table.last_row + 1):
             for col in range(table.first_col, table.last_col + 1):
                 if (row, col) not in filled:

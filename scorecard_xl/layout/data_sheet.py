@@ -5,13 +5,11 @@ the table back whole."""
 
 from __future__ import annotations
 
-import itertools
-
 from scorecard_xl.data_table import COLUMNS
 from scorecard_xl.layout import record
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
-from scorecard_xl.layout.sheet import SheetLayout, TableSpec, style_key
+from scorecard_xl.layout.sheet import BulkRows, SheetLayout, TableSpec, style_key
 from scorecard_xl.model import Scorecard
 
 DATA_SHEET = "Data"
@@ -35,9 +33,8 @@ def lay_out_data(scorecard: Scorecard, context: BuildContext, accessible: bool =
     top = title_block(sheet, scorecard, "Data", len(COLUMNS))
     sheet.put(2, 2, NOTE, "muted")
     rows = context.data_rows
-    columns, keys = range(len(COLUMNS)), _KEYS
-    for row, values in enumerate(rows, start=top + 1):  # sheet.put for each cell, in C
-        sheet.cells.extend(zip(itertools.repeat(row), columns, values, keys))
+    if rows:  # held as rows, not a tuple per cell: at scale, most of the workbook's cells
+        sheet.bulk = BulkRows(top + 1, 0, _KEYS, list(rows))
     last = max(top + len(rows), top + 1)  # an Excel Table needs a data row, even an empty one
     sheet.tables.append(TableSpec(TABLE_NAME, top, 0, last, len(COLUMNS) - 1, COLUMNS))
     sheet.mark(record.DATA_TABLE, top, 0, top, len(COLUMNS) - 1)

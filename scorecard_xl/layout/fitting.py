@@ -31,7 +31,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from scorecard_xl.layout.sheet import CellValue, Formula, Link, SheetLayout, StyleKey
+from scorecard_xl.layout.sheet import (
+    BulkRows,
+    Cell,
+    CellValue,
+    Formula,
+    Link,
+    SheetLayout,
+    StyleKey,
+    style_key,
+)
 from scorecard_xl.layout.text_metrics import (
     CELL_PADDING,
     DEFAULT_COLUMN_CHARS,
@@ -49,6 +58,7 @@ from scorecard_xl.layout.text_metrics import (
 )
 from scorecard_xl.styles import CONDITIONAL, FONT_SIZE, WRAPPED, cell_format
 
+_BULK_TYPES = frozenset({str, float, int, type(None)})  # what BulkRows' fast path knows how to fit
 MAX_WORD_CHARS = 40.0  # a longer word (a hash, a path) is broken across lines instead
 MAX_COLUMN_CHARS = 120.0  # no column grows past this, whatever it holds
 WHOLE_DIGITS = 10**9  # whole numbers below this show all their digits in General format (.10g)
@@ -57,7 +67,7 @@ WHOLE_DIGITS = 10**9  # whole numbers below this show all their digits in Genera
 class _Text(NamedTuple):
     """A text whose fit or height waits for other columns' widths (most cells never need one)."""
 
-    cell: int | None  # its position in sheet.cells; None for a merged range
+    cell: int | None  # its position in SheetLayout.every_cell's order; None for a merged range
     row: int
     col: int
     last_col: int  # the last column of a merged range, else col
@@ -196,11 +206,18 @@ class _SheetFit:
 
     def measure_cells(self) -> None:
         """Every cell once: single-column needs gathered per column, numbers per column and
-        format, heights of unwrapped text noted; texts that depend on other widths kept waiting."""
+        format, heights of unwrapped text noted; texts that depend on other widths kept waiting.
+        Positions (a _Text's `cell`) are in the order of SheetLayout.every_cell."""
+        self.measure(enumerate(self.sheet.cells))
+        if self.sheet.bulk:
+            self.measure_bulk(self.sheet.bulk)
+
+    def measure(self, cells: Iterable[tuple[int, Cell]]) -> None:
+        """Cells one by one, each with its position (see measure_cells)."""
         hidden, looks, numbers, waiting = self.sheet.hidden_columns, self.looks, self.numbers, self.waiting
         general = self.general
         styles, starts = self.styles, self.start_widths
-        for index, (row, col, value, key) in enumerate(self.sheet.cells):
+        for index, (row, col, value, key) in cells:
             if value is None:
                 continue
             size, bold, italic, wraps, align, tall, known = styles.get(key) or self.style(key)
@@ -252,6 +269,62 @@ class _SheetFit:
                     isinstance(value, Formula) and isinstance(value.cached, (int, float))
                 )
                 self.text(index, row, col, shown, (size, bold, italic), wraps, align, number, tall)
+
+    def measure_bulk(self, bulk: BulkRows) -> None:
+        """The bulk rows a column at a time, with what measuring their cells one by one would
+        give: a text is measured once however many cells hold it, and only the cells of a text too
+        wide for its column are looked at one by one. A column whose cells may differ in look
+        (a conditional format, a cell's own style, wrapping, a tall font, a hidden column, a number
+        format, values other than text and numbers) goes cell by cell."""
+        first = len(self.sheet.cells)  # the bulk's first position
+        width, waited = len(bulk.keys), len(self.waiting)
+        restyled_cols = {col for _, col in bulk.restyled}
+        for offset, values in enumerate(zip(*bulk.rows, strict=True)):
+            col, key = bulk.first_col + offset, bulk.keys[offset]
+            size, bold, italic, wraps, align, tall, _ = self.style(key)
+            distinct = set(values)
+            if (
+                col in self.looks
+                or col in restyled_cols
+                or col in self.sheet.hidden_columns
+                or wraps
+                or tall
+                or not _general(key[1])
+                or any(type(value) not in _BULK_TYPES for value in distinct)
+            ):
+                self.measure(
+                    (first + row * width + offset, bulk.cell(row * width + offset))
+                    for row in range(len(values))
+                )
+                continue
+            font = (size, bold, italic)
+            for value in distinct:
+                if value is None or value == "":
+                    continue
+                if type(value) is not str:
+                    if value:  # fitted by the widest of the column's distinct values (widen_columns)
+                        self.general[(col, size, bold, italic, type(value) is int)].add(value)
+                    continue
+                text: str = value
+                if (align or "left") == "left":
+                    if self.need(text, font) > self.start_width(col):  # may run on: see text()
+                        self.waiting.extend(
+                            _Text(first + row * width + offset, bulk.first_row + row, col, col, text,
+                                  size, bold, italic, False, "left", False)
+                            for row, held in enumerate(values)
+                            if held == text
+                        )  # fmt: skip
+                        continue
+                else:
+                    self.needs_column(col, self.need(text, font))
+                if "\n" in text:
+                    for row, held in enumerate(values):
+                        if held == text:
+                            self.needs_height(bulk.first_row + row, text, size)
+            if 0 in distinct:  # zeros show as their text ("-0" for -0.0, equal to 0.0 in a set)
+                for shown in {format_number(float(v), None) for v in values if type(v) is not str and v == 0}:
+                    self.needs_column(col, self.need(shown + "0", font))
+        self.waiting[waited:] = sorted(self.waiting[waited:], key=_position)  # in sheet order
 
     def text(
         self,
@@ -360,7 +433,7 @@ class _SheetFit:
         occupied = _occupied(sheet, short)
         area = sheet.print_setup.print_area
         last_printed = area[3] if area else None
-        wrapped: set[int] = set()  # cells (positions in sheet.cells) given their wrapped style
+        wrapped: set[int] = set()  # cells (positions as in every_cell) given their wrapped style
         for text in texts:
             need = self.need(text.text, text.font)
             room, col = width(text.col), text.col + 1
@@ -453,6 +526,15 @@ def _occupied(sheet: SheetLayout, rows: set[int]) -> dict[int, set[int]]:
             kind = type(value)
             if kind is str or kind is float or kind is int or displayed(value, key[1]):
                 occupied[row].add(col)
+    bulk = sheet.bulk
+    for row in rows:
+        if bulk and bulk.first_row <= row <= bulk.last_row:
+            values = bulk.rows[row - bulk.first_row]
+            occupied[row].update(
+                col
+                for col, value in enumerate(values, bulk.first_col)
+                if value is not None and value != "" and displayed(value, bulk.key(row, col)[1])
+            )
     for first_row, first_col, _, last_col, _, _ in sheet.merges:
         occupied[first_row].update(range(first_col, last_col + 1))
     return occupied
@@ -460,6 +542,10 @@ def _occupied(sheet: SheetLayout, rows: set[int]) -> dict[int, set[int]]:
 
 def _wrap_cell(sheet: SheetLayout, index: int) -> None:
     """Give a cell too long for any column its style's wrapped variant."""
-    row, col, value, (style, number_format) = sheet.cells[index]
+    style, number_format = sheet.cell_at(index)[3]
     if not style.endswith(WRAPPED):
-        sheet.cells[index] = (row, col, value, (style + WRAPPED, number_format))
+        sheet.restyle(index, style_key(style + WRAPPED, number_format))
+
+
+def _position(text: _Text) -> int:
+    return text.cell or 0

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scorecard_xl.layout.fitting import displayed
-from scorecard_xl.layout.sheet import SheetLayout, StyleKey
+from scorecard_xl.layout.sheet import BulkRows, SheetLayout, StyleKey
 from scorecard_xl.layout.text_metrics import (
     DEFAULT_COLUMN_CHARS,
     DEFAULT_ROW_POINTS,
@@ -131,6 +131,8 @@ def _area(sheet: SheetLayout) -> tuple[int, int, int, int]:
         return sheet.print_setup.print_area
     rows = max(map(operator.itemgetter(0), sheet.cells), default=0)  # in C: called per sheet several times
     cols = max(map(operator.itemgetter(1), sheet.cells), default=0)
+    if sheet.bulk:  # below every other cell
+        rows, cols = max(rows, sheet.bulk.last_row), max(cols, sheet.bulk.last_col)
     return 0, 0, rows, cols
 
 
@@ -145,7 +147,27 @@ def _smallest_text(sheet: SheetLayout, first_row: int, last_row: int, first_col:
             and displayed(value, key[1])
         ):
             shown.add(key)
+    if sheet.bulk:
+        shown.update(_bulk_styles_shown(sheet.bulk, first_row, last_row, first_col, last_col))
     return min((float(cell_format(*key).get("font_size", FONT_SIZE)) for key in shown), default=FONT_SIZE)
+
+
+def _bulk_styles_shown(
+    bulk: BulkRows, first_row: int, last_row: int, first_col: int, last_col: int
+) -> set[StyleKey]:
+    """The styles of the bulk rows' cells showing text in the area (each column's style, if any
+    of its cells there shows something, and any cell's own)."""
+    rows = bulk.rows[max(first_row - bulk.first_row, 0) : max(last_row - bulk.first_row + 1, 0)]
+    shown = {
+        key
+        for col, key in enumerate(bulk.keys, bulk.first_col)
+        if first_col <= col <= last_col and any(row[col - bulk.first_col] not in (None, "") for row in rows)
+    }
+    for (row, col), key in bulk.restyled.items():
+        value = bulk.rows[row - bulk.first_row][col - bulk.first_col]
+        if first_row <= row <= last_row and first_col <= col <= last_col and value not in (None, ""):
+            shown.add(key)
+    return shown
 
 
 def _split_columns(

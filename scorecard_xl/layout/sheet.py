@@ -7,7 +7,8 @@ throughout; A1 strings are made only at the edges.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,9 +152,55 @@ class PrintSetup:
 
 
 @dataclass
+class BulkRows:
+    """Rows of cells below every other cell of their sheet, one style per column: a long table's
+    rows (the Data table holds every record: a million cells at 4,000 measures) kept as rows of
+    values, not a (row, col, value, style) tuple per cell, which the layout would otherwise hold,
+    fit and write one by one. They mean exactly the cells `cells()` gives."""
+
+    first_row: int
+    first_col: int
+    keys: tuple[StyleKey, ...]  # each column's style
+    rows: list[tuple[CellValue, ...]]  # each as wide as `keys`
+    restyled: dict[tuple[int, int], StyleKey] = field(default_factory=dict)  # (row, col): its own style
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + len(self.rows) - 1
+
+    @property
+    def last_col(self) -> int:
+        return self.first_col + len(self.keys) - 1
+
+    def __len__(self) -> int:
+        return len(self.rows) * len(self.keys)
+
+    def key(self, row: int, col: int) -> StyleKey:
+        """The style of the cell at (row, col) of the sheet."""
+        return self.restyled.get((row, col)) or self.keys[col - self.first_col]
+
+    def cell(self, offset: int) -> Cell:
+        """The cell `offset` places after the first (row by row, left to right)."""
+        row, col = divmod(offset, len(self.keys))
+        value = self.rows[row][col]
+        row, col = row + self.first_row, col + self.first_col
+        return row, col, value, self.key(row, col)
+
+    def cells(self) -> Iterator[Cell]:
+        """Every cell, row by row, as `SheetLayout.cells` would hold it."""
+        cols = range(self.first_col, self.first_col + len(self.keys))
+        for row, values in enumerate(self.rows, start=self.first_row):
+            if self.restyled:
+                yield from ((row, c, v, self.key(row, c)) for c, v in zip(cols, values, strict=True))
+            else:
+                yield from zip(itertools.repeat(row), cols, values, self.keys)
+
+
+@dataclass
 class SheetLayout:
     name: str
     cells: list[Cell] = field(default_factory=list)
+    bulk: BulkRows | None = None  # rows below every cell in `cells` (see BulkRows)
     merges: list[tuple[int, int, int, int, CellValue, StyleKey]] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)
     hidden_columns: set[int] = field(default_factory=set)
@@ -181,6 +228,25 @@ class SheetLayout:
 
     def put(self, row: int, col: int, value: CellValue, style: str, number_format: str | None = None) -> None:
         self.cells.append((row, col, value, style_key(style, number_format)))
+
+    def every_cell(self) -> Iterator[Cell]:
+        """`cells`, then the bulk rows' cells: every cell of the sheet. A position in this order is
+        a cell's position in `cells`, or len(cells) + its place in the bulk rows (see `cell_at`)."""
+        return itertools.chain(self.cells, self.bulk.cells()) if self.bulk else iter(self.cells)
+
+    def cell_at(self, position: int) -> Cell:
+        """The cell at `position` in the order of `every_cell`."""
+        if position < len(self.cells) or self.bulk is None:
+            return self.cells[position]
+        return self.bulk.cell(position - len(self.cells))
+
+    def restyle(self, position: int, key: StyleKey) -> None:
+        """Give the cell at `position` (in the order of `every_cell`) the style `key`."""
+        row, col, value, _ = self.cell_at(position)
+        if position < len(self.cells) or self.bulk is None:
+            self.cells[position] = (row, col, value, key)
+        else:
+            self.bulk.restyled[(row, col)] = key
 
     def put_page_ref(self, row: int, col: int, ref: PageRef, style: str) -> None:
         """A cell that will show the page `ref` names (fitted meanwhile with a 3-digit page)."""
