@@ -48,7 +48,7 @@ def floor_cells(layout: WorkbookLayout | None = None) -> list[tuple[str, list[tu
     sheets = []
     for sheet in layout.sheets:
         cells = []
-        for row, col, value, _ in sheet.cells:
+        for row, col, value, _ in sheet.every_cell():
             if isinstance(value, Link):
                 value = value.text
             elif isinstance(value, Formula):
@@ -83,7 +83,7 @@ def styled_floor_writer() -> Callable[[], None]:
         formats: dict[object, object] = {}
         for sheet in sheets:
             ws = book.add_worksheet(sheet.name)
-            for row, col, value, style in sheet.cells:
+            for row, col, value, style in sheet.every_cell():
                 fmt = formats.get(style) or formats.setdefault(style, book.add_format(cell_format(*style)))
                 if isinstance(value, Link):
                     value = value.text
