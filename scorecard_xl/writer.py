@@ -61,7 +61,7 @@ def write_workbook(layout: WorkbookLayout, password: str | None = None) -> bytes
     """Write the whole workbook and return the .xlsx file's bytes. With a password, protected
     sheets and the workbook's structure are locked with it."""
     buffer = io.BytesIO()
-    cells = sum(len(sheet.cells) + len(sheet.bulk or ()) for sheet in layout.sheets)
+    cells = sum(len(sheet.cells) + (sheet.bulk.cell_count if sheet.bulk else 0) for sheet in layout.sheets)
     book = _Workbook(buffer, {**WORKBOOK_OPTIONS, "in_memory": cells <= IN_MEMORY_CELLS})
     book.structure_password = password if any(s.protected for s in layout.sheets) else None
     formats = _Formats(book)
@@ -636,22 +636,22 @@ def _stream_bulk(ws: _Worksheet, sheet: SheetLayout, formats: _Formats) -> bool:
         return False
     if bulk.last_row >= ws.xls_rowmax or bulk.last_col >= ws.xls_colmax:
         return False
-    text_limit = ws.xls_strmax // 2
-    for values in bulk.rows:  # only text, finite numbers and blanks (the rest: xlsxwriter's checks)
-        for value in values:
-            kind = type(value)
-            if not (
-                (kind is str and len(value) <= text_limit)  # type: ignore[arg-type]
-                or (kind is float and math.isfinite(value))  # type: ignore[arg-type]
-                or kind is int
-                or value is None
-            ):
+    text_limit, strings = ws.xls_strmax // 2, ws.str_table
+    shared, counted = strings._get_shared_string_index, strings.count
+    # Only text, finite numbers and blanks (the rest go through xlsxwriter's checks); each text's
+    # shared string in the order cell-by-cell writing adds it, which it does again after a False
+    # here (so only the count of uses is put back).
+    for value in itertools.chain.from_iterable(bulk.rows):
+        kind = type(value)
+        if kind is str:
+            if len(value) > text_limit:  # type: ignore[arg-type]
+                strings.count = counted
                 return False
-    shared = ws.str_table._get_shared_string_index
-    for values in bulk.rows:  # shared strings in the order cell-by-cell writing would add them
-        for value in values:
-            if value and type(value) is str:
+            if value:
                 shared(value)
+        elif not ((kind is float and math.isfinite(value)) or kind is int or value is None):  # type: ignore[arg-type]
+            strings.count = counted
+            return False
     for key in (*bulk.keys, *bulk.restyled.values()):
         formats.cell(key)
     if stream is None:

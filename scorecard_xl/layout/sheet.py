@@ -172,7 +172,8 @@ class BulkRows:
     def last_col(self) -> int:
         return self.first_col + len(self.keys) - 1
 
-    def __len__(self) -> int:
+    @property
+    def cell_count(self) -> int:  # (not __len__: a BulkRows is true whenever a sheet has one)
         return len(self.rows) * len(self.keys)
 
     def key(self, row: int, col: int) -> StyleKey:
