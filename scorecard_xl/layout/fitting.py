@@ -298,6 +298,8 @@ class _SheetFit:
                 )
                 continue
             font = (size, bold, italic)
+            wide: set[str] = set()  # texts that may run on (see text()): each of their cells waits
+            lines: set[str] = set()  # texts of more than one line: their rows' heights
             for value in distinct:
                 if value is None or value == "":
                     continue
@@ -307,20 +309,22 @@ class _SheetFit:
                     continue
                 text: str = value
                 if (align or "left") == "left":
-                    if self.need(text, font) > self.start_width(col):  # may run on: see text()
-                        self.waiting.extend(
-                            _Text(first + row * width + offset, bulk.first_row + row, col, col, text,
-                                  size, bold, italic, False, "left", False)
-                            for row, held in enumerate(values)
-                            if held == text
-                        )  # fmt: skip
+                    if self.need(text, font) > self.start_width(col):
+                        wide.add(text)
                         continue
                 else:
                     self.needs_column(col, self.need(text, font))
                 if "\n" in text:
-                    for row, held in enumerate(values):
-                        if held == text:
-                            self.needs_height(bulk.first_row + row, text, size)
+                    lines.add(text)
+            if wide or lines:  # one pass over the column, however many such texts
+                for row, held in enumerate(values):
+                    if held in wide:
+                        self.waiting.append(
+                            _Text(first + row * width + offset, bulk.first_row + row, col, col, held,
+                                  size, bold, italic, False, "left", False)
+                        )  # fmt: skip
+                    elif held in lines:
+                        self.needs_height(bulk.first_row + row, held, size)
             if 0 in distinct:  # zeros show as their text ("-0" for -0.0, equal to 0.0 in a set)
                 for shown in {format_number(float(v), None) for v in values if type(v) is not str and v == 0}:
                     self.needs_column(col, self.need(shown + "0", font))
@@ -533,7 +537,9 @@ def _occupied(sheet: SheetLayout, rows: set[int]) -> dict[int, set[int]]:
             occupied[row].update(
                 col
                 for col, value in enumerate(values, bulk.first_col)
-                if value is not None and value != "" and displayed(value, bulk.key(row, col)[1])
+                if value is not None
+                and value != ""
+                and (type(value) in _BULK_TYPES or displayed(value, bulk.key(row, col)[1]))
             )
     for first_row, first_col, _, last_col, _, _ in sheet.merges:
         occupied[first_row].update(range(first_col, last_col + 1))
