@@ -1,6 +1,6 @@
 """Scale benchmark: generated scorecards of growing size, built in-process, against the floor.
 
-    python bench/bench_scale.py [--sizes 100,1000,4000] [--months 36] [--repeat 3]
+    python bench/bench_scale.py [--sizes 100,1000,4000] [--months 36] [--repeat 3] [--titles long]
 
 For each size, a definition of N measures in 10 sections (counts, percentages and rates; some
 with targets, every one with SN and England comparators) and N x 36 months of tidy data (with
@@ -45,7 +45,14 @@ def months(count: int, last: str = "2023-03") -> list[str]:
     return found[::-1]
 
 
-def write_inputs(folder: Path, measures: int, month_count: int) -> tuple[Path, Path]:
+TITLES = {
+    "short": "a title of a realistic length for a board",
+    # long enough to outgrow the Data table's Title column, so every one of its cells is fitted
+    "long": "a title long enough to run past the Data table's column, as many real ones do",
+}
+
+
+def write_inputs(folder: Path, measures: int, month_count: int, titles: str = "short") -> tuple[Path, Path]:
     """A definition of `measures` measures and their tidy data, `month_count` months of it."""
     rng = random.Random(measures)
     lines = [
@@ -74,7 +81,7 @@ def write_inputs(folder: Path, measures: int, month_count: int) -> tuple[Path, P
                     "[[measures]]",
                     f'id = "{ident}"',
                     f'section = "s{number * SECTIONS // measures}"',
-                    f'title = "Measure {number + 1}: a title of a realistic length for a board"',
+                    f'title = "Measure {number + 1}: {TITLES[titles]}"',
                     f'unit = "{unit}"',
                     f'polarity = "{polarity}"',
                     f'ytd = "{"sum" if unit == "count" else "mean" if unit == "days" else "latest"}"',
@@ -179,6 +186,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,4000", help="measures per scorecard, comma-separated")
     parser.add_argument("--months", type=int, default=36, help="months of data per measure")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--titles",
+        choices=sorted(TITLES),
+        default="short",
+        help="measure titles: short, or too long for the Data table's column",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
@@ -189,7 +202,7 @@ def main() -> None:
         for size in sizes:
             folder = Path(temporary) / str(size)
             folder.mkdir()
-            definition, data = write_inputs(folder, size, args.months)
+            definition, data = write_inputs(folder, size, args.months, args.titles)
             cells = floor_cells(definition, data)
             cells_file = folder / "cells.pickle"
             cells_file.write_bytes(pickle.dumps(cells))
