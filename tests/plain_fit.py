@@ -145,8 +145,9 @@ def fit_sheet(sheet: SheetLayout, renderer: Renderer) -> None:
             col += 1
         if room >= need:
             continue
-        widen(text.col, need - (room - width(text.col)))
-        if need - (room - width(text.col)) > column_points(MAX_COLUMN_CHARS) and text.index is not None:
+        required = need - (room - width(text.col))  # before the column widens
+        widen(text.col, required)
+        if required > column_points(MAX_COLUMN_CHARS) and text.index is not None:
             row, col, value, (style, number_format) = sheet.cells[text.index]
             if not style.endswith(WRAPPED):
                 sheet.cells[text.index] = (row, col, value, (style + WRAPPED, number_format))

@@ -153,6 +153,10 @@ def test_bulk_rows_fit_as_every_cell_measured_in_turn() -> None:
     for index, (text, number) in enumerate(zip(texts, numbers, strict=True)):
         neighbour = "x" if index == 6 else None
         rows.append((text, neighbour, number, text or "[c]", number, text, number, text, number))
+    # The same texts again, now boxed in by a neighbour or not: the cells of a text that cannot run
+    # on wait as one, the others each on its own.
+    rows += [(row[0], "y" if n % 2 else None, *row[2:]) for n, row in enumerate(rows)]
+    rows += [(long_text, "z", *row[2:]) for row in rows[:3]]
     keys = (
         style_key("text"),  # left text: runs on, or widens, or is wrapped
         style_key("text"),
@@ -166,7 +170,7 @@ def test_bulk_rows_fit_as_every_cell_measured_in_turn() -> None:
     )
     sheet.bulk = BulkRows(2, 0, keys, rows)
     sheet.hidden_columns.add(6)
-    sheet.conditional_formats.append(ConditionalFormat(((2, 7, 9, 7),), {"format": "rag_Green"}))
+    sheet.conditional_formats.append(ConditionalFormat(((2, 7, 20, 7),), {"format": "rag_Green"}))
     sheet.widths.update({0: 6.0, 1: 5.0, 3: 4.0})
     for renderer in (EXCEL, LIBREOFFICE):
         for area in (None, (0, 0, 50, 3)):
@@ -175,7 +179,8 @@ def test_bulk_rows_fit_as_every_cell_measured_in_turn() -> None:
             fast, plain = fitted_both_ways(made, renderer)
             assert geometry(fast) == geometry(plain)
             assert fast.bulk is not None and fast.widths != sheet.widths and fast.heights
-            assert list(fast.bulk.restyled) == [(4, 0)]  # the long text (its neighbours show), wrapped
+            # the long text (its neighbours show), wrapped wherever it is
+            assert sorted(fast.bulk.restyled) == [(4, 0), (12, 0), (18, 0), (19, 0), (20, 0)]
 
 
 def test_lines_wrap_as_when_measured_whole() -> None:

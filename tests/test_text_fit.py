@@ -217,6 +217,21 @@ def test_no_text_is_cut_with_long_names_and_twelve_months(tmp_path: Path) -> Non
     assert LONG_SECTIONS[1][1] in texts and LONG_TITLE in texts  # the long texts are there to be cut
 
 
+def test_a_text_its_column_was_widened_for_is_not_wrapped() -> None:
+    """Text no column could hold is wrapped; the first cell of a text whose column had just been
+    widened to hold it once was too (one row of the sample's longest title on the Data sheet, whose
+    column holds it, and none of the eleven rows below with the same title)."""
+    _, content = render(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME)
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Data"]
+    rows = list(sheet.iter_rows())
+    header = next(n for n, row in enumerate(rows) if row[0].value == "Measure" and row[4].value == "Title")
+    titles = [row[4] for row in rows[header + 1 :] if row[4].value]
+    longest = max(len(str(cell.value)) for cell in titles)
+    assert len(titles) > 1000 and longest > 100
+    assert [cell.coordinate for cell in titles if cell.alignment.wrap_text] == []
+    assert cut_cells(content) == []  # and each fits its column
+
+
 def test_the_check_finds_a_cut_cell() -> None:
     """The check above can fail: a column made too narrow for its text is reported."""
     import xlsxwriter
