@@ -166,14 +166,14 @@ def test_text_contrast_meets_wcag_aa() -> None:
 
 
 def test_the_formula_fast_path_writes_what_xlsxwriter_would() -> None:
-    """writer._Worksheet skips xlsxwriter's future-function rewriting for Excel 2007 functions only:
+    """FastWorksheet skips xlsxwriter's future-function rewriting for Excel 2007 functions only:
     every formula and rule of the sample comes out exactly as xlsxwriter's own code makes it."""
     import io
 
     import xlsxwriter
     from xlsxwriter.worksheet import Worksheet
 
-    from scorecard_xl.writer import _Workbook
+    from scorecard_xl.xlsxwriter_fast import FastWorkbook
 
     _, layout = lay_out(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME)
     formulas = [c[2].formula for s in layout.sheets for c in s.cells if isinstance(c[2], Formula)]
@@ -186,9 +186,9 @@ def test_the_formula_fast_path_writes_what_xlsxwriter_would() -> None:
     ]
     formulas += [f"={rule}" for rule in rules if isinstance(rule, str) and "(" in rule]
     formulas += ["=XLOOKUP(A1,B1:B3,C1:C3)", "=IF(A1,SORT(B1:B3),0)"]  # newer functions: the slow path
-    books = _Workbook(io.BytesIO()), xlsxwriter.Workbook(io.BytesIO())
+    books = FastWorkbook(io.BytesIO()), xlsxwriter.Workbook(io.BytesIO())
     fast, plain = books[0].add_worksheet("fast"), books[1].add_worksheet("plain")
-    assert type(fast).__name__ == "_Worksheet" and type(plain) is Worksheet
+    assert type(fast).__name__ == "FastWorksheet" and type(plain) is Worksheet
     for formula in formulas:
         for expand in (False, True):
             assert fast._prepare_formula(formula, expand) == plain._prepare_formula(formula, expand), formula
@@ -201,36 +201,36 @@ def test_the_formula_fast_path_writes_what_xlsxwriter_would() -> None:
 def test_the_fast_writer_writes_the_bytes_xlsxwriter_would(
     options: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """writer._Worksheet writes common cells and classic formulas itself: the whole file is the
+    """xlsxwriter_fast.FastWorksheet writes common cells and classic formulas itself: the whole file is the
     same, byte for byte, as xlsxwriter's own code writes it (here with those overrides removed)."""
     from xlsxwriter.worksheet import Worksheet
 
-    from scorecard_xl import writer
+    from scorecard_xl import writer, xlsxwriter_fast
     from scorecard_xl.pipeline import Options
 
     chosen = Options(suppress_threshold=5, protect_password="pw") if options != "none" else Options()
     inputs = load_inputs(TEMPLATE, [SAMPLE / "data.csv"])
     _, fast = render(inputs, generated_at=FIXED_TIME, options=chosen)
-    monkeypatch.setattr(writer._Worksheet, "_write_cell", Worksheet._write_cell)
-    monkeypatch.setattr(writer._Worksheet, "_write_rows", Worksheet._write_rows)
-    monkeypatch.setattr(writer._Worksheet, "add_sparkline", Worksheet.add_sparkline)
-    monkeypatch.setattr(writer._Worksheet, "add_table", Worksheet.add_table)
-    monkeypatch.setattr(writer._Worksheet, "_prepare_formula", Worksheet._prepare_formula)
+    monkeypatch.setattr(xlsxwriter_fast.FastWorksheet, "_write_cell", Worksheet._write_cell)
+    monkeypatch.setattr(xlsxwriter_fast.FastWorksheet, "_write_rows", Worksheet._write_rows)
+    monkeypatch.setattr(xlsxwriter_fast.FastWorksheet, "add_sparkline", Worksheet.add_sparkline)
+    monkeypatch.setattr(xlsxwriter_fast.FastWorksheet, "add_table", Worksheet.add_table)
+    monkeypatch.setattr(xlsxwriter_fast.FastWorksheet, "_prepare_formula", Worksheet._prepare_formula)
     monkeypatch.setattr(writer, "_write_cells", _write_cells_one_by_one)
     _, plain = render(inputs, generated_at=FIXED_TIME, options=chosen)
     assert fast == plain
 
 
 def test_the_fast_table_refuses_overlaps_as_xlsxwriter_does() -> None:
-    """writer._Worksheet.add_table checks overlaps on rectangles, not cell by cell: a table over a
+    """xlsxwriter_fast.FastWorksheet.add_table checks overlaps on rectangles, not cell by cell: a table over a
     merged range, or over another table, is still refused, also when they meet in its last row."""
     import io
 
     from xlsxwriter.exceptions import OverlappingRange
 
-    from scorecard_xl.writer import _Workbook
+    from scorecard_xl.xlsxwriter_fast import FastWorkbook
 
-    book = _Workbook(io.BytesIO())
+    book = FastWorkbook(io.BytesIO())
     sheet = book.add_worksheet("t")
     sheet.merge_range(50, 2, 50, 3, "merged")
     with pytest.raises(OverlappingRange, match="merge"):
@@ -262,7 +262,7 @@ def test_cells_from_the_layout_are_written_as_xlsxwriter_would(
     bulk rows (streamed, or cells like any other when they cannot be)."""
     from xlsxwriter.worksheet import Worksheet
 
-    from scorecard_xl import writer
+    from scorecard_xl import writer, xlsxwriter_fast
     from scorecard_xl.layout.sheet import BulkRows, Link, SheetLayout, TableSpec, WorkbookLayout, style_key
 
     sheet = SheetLayout("Edges")
@@ -298,9 +298,9 @@ def test_cells_from_the_layout_are_written_as_xlsxwriter_would(
     # (a fixed creation time: the two files are written a moment apart, maybe in different seconds)
     layout = WorkbookLayout([sheet], {"created": FIXED_TIME}, {}, [], "Edges", "")
     fast = writer.write_workbook(layout)
-    monkeypatch.setattr(writer._Worksheet, "_write_cell", Worksheet._write_cell)
-    monkeypatch.setattr(writer._Worksheet, "_write_rows", Worksheet._write_rows)
-    monkeypatch.setattr(writer._Worksheet, "add_table", Worksheet.add_table)
+    monkeypatch.setattr(xlsxwriter_fast.FastWorksheet, "_write_cell", Worksheet._write_cell)
+    monkeypatch.setattr(xlsxwriter_fast.FastWorksheet, "_write_rows", Worksheet._write_rows)
+    monkeypatch.setattr(xlsxwriter_fast.FastWorksheet, "add_table", Worksheet.add_table)
     monkeypatch.setattr(writer, "_write_cells", _write_cells_one_by_one)
     assert fast == writer.write_workbook(layout)
 
