@@ -42,6 +42,18 @@ def fitted_both_ways(sheet: SheetLayout, renderer: Renderer) -> tuple[SheetLayou
     return sheet, plain
 
 
+def fitted_four_ways(sheet: SheetLayout) -> Iterator[tuple[SheetLayout, tuple[int, int, int, int] | None]]:
+    """`sheet` fitted for Excel and LibreOffice, with and without a print area, each time both
+    ways and checked alike; yields each fast fit and its print area."""
+    for renderer in (EXCEL, LIBREOFFICE):
+        for area in (None, (0, 0, 50, 3)):
+            made = copy.deepcopy(sheet)
+            made.print_setup = PrintSetup(print_area=area)
+            fast, plain = fitted_both_ways(made, renderer)
+            assert geometry(fast) == geometry(plain)
+            yield fast, area
+
+
 def geometry(sheet: SheetLayout) -> tuple[object, ...]:
     return sorted(sheet.widths.items()), sorted(sheet.heights.items()), list(sheet.every_cell())
 
@@ -120,15 +132,10 @@ def test_a_made_sheet_fits_as_every_cell_measured_in_turn() -> None:
     sheet.conditional_formats.append(ConditionalFormat(((35, 1, 35, 1),), {"format": "rag_Green"}))
     sheet.conditional_formats.append(ConditionalFormat(((1, 0, 10, 0),), {"format": "token"}))
     sheet.widths.update({0: 6.0, 1: 5.0, 3: 4.0})
-    for renderer in (EXCEL, LIBREOFFICE):
-        for area in (None, (0, 0, 50, 3)):
-            made = copy.deepcopy(sheet)
-            made.print_setup = PrintSetup(print_area=area)
-            fast, plain = fitted_both_ways(made, renderer)
-            assert geometry(fast) == geometry(plain)
-            assert fast.widths != sheet.widths and fast.heights
-            # Inside a print area, the long text has no room to run on: it is wrapped instead.
-            assert any(key[0].endswith(WRAPPED) for *_, key in fast.cells) == (area is not None)
+    for fast, area in fitted_four_ways(sheet):
+        assert fast.widths != sheet.widths and fast.heights
+        # Inside a print area, the long text has no room to run on: it is wrapped instead.
+        assert any(key[0].endswith(WRAPPED) for *_, key in fast.cells) == (area is not None)
 
 
 def test_bulk_rows_fit_as_every_cell_measured_in_turn() -> None:
@@ -172,15 +179,10 @@ def test_bulk_rows_fit_as_every_cell_measured_in_turn() -> None:
     sheet.hidden_columns.add(6)
     sheet.conditional_formats.append(ConditionalFormat(((2, 7, 20, 7),), {"format": "rag_Green"}))
     sheet.widths.update({0: 6.0, 1: 5.0, 3: 4.0})
-    for renderer in (EXCEL, LIBREOFFICE):
-        for area in (None, (0, 0, 50, 3)):
-            made = copy.deepcopy(sheet)
-            made.print_setup = PrintSetup(print_area=area)
-            fast, plain = fitted_both_ways(made, renderer)
-            assert geometry(fast) == geometry(plain)
-            assert fast.bulk is not None and fast.widths != sheet.widths and fast.heights
-            # the long text (its neighbours show), wrapped wherever it is
-            assert sorted(fast.bulk.restyled) == [(4, 0), (12, 0), (18, 0), (19, 0), (20, 0)]
+    for fast, _ in fitted_four_ways(sheet):
+        assert fast.bulk is not None and fast.widths != sheet.widths and fast.heights
+        # the long text (its neighbours show), wrapped wherever it is
+        assert sorted(fast.bulk.restyled) == [(4, 0), (12, 0), (18, 0), (19, 0), (20, 0)]
 
 
 def test_lines_wrap_as_when_measured_whole() -> None:
