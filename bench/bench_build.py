@@ -6,7 +6,8 @@
    the floor: a bare xlsxwriter script writing the same cells with no logic and no formats.
    Target (issue 10): 1.6x.
 2. End-to-end `scorecard-xl build` (a new process) against `python -c "import xlsxwriter"`, and
-   against `python -c "import pandas, xlsxwriter"` when pandas is installed.
+   against `python -c "import pandas, xlsxwriter"` when pandas is installed. Target: 3x.
+3. `scorecard-xl --help` (a new process) against `python -c "pass"`. Target: 3x.
 
 Runs are interleaved (A, B, A, B, ...) so both sides see the same machine load; wall-time medians
 and CPU-time minimums reported (on a loaded machine, the CPU ratio is the steadier).
@@ -165,6 +166,8 @@ def main() -> None:
         runs = {
             "cli": process(cli, cwd),
             "import xlsxwriter": process([sys.executable, "-c", "import xlsxwriter"], cwd),
+            "help": process([sys.executable, "-m", "scorecard_xl.cli", "--help"], cwd),
+            "pass": process([sys.executable, "-c", "pass"], cwd),
         }
         if importlib.util.find_spec("pandas"):
             runs["import pandas, xlsxwriter"] = process(
@@ -174,13 +177,20 @@ def main() -> None:
     print("end to end, new process each time, wall time (median) and CPU time (least):")
     cli_wall, cli_cpu = ends["cli"]
     print(f"  {'scorecard-xl build':38} {cli_wall * 1000:7.1f} ms {cli_cpu * 1000:7.1f} ms CPU")
-    for name in [n for n in ends if n != "cli"]:
+    for name in [n for n in ends if n not in ("cli", "help", "pass")]:
         wall, cpu = ends[name]
         label = f'python -c "{name}"'
         print(
             f"  {label:<38} {wall * 1000:7.1f} ms {cpu * 1000:7.1f} ms CPU   "
             f"ratio {cli_wall / wall:5.2f}x wall, {cli_cpu / cpu:5.2f}x CPU (target <= 3)"
         )
+    (help_wall, help_cpu), (pass_wall, pass_cpu) = ends["help"], ends["pass"]
+    print(f"  {'scorecard-xl --help':38} {help_wall * 1000:7.1f} ms {help_cpu * 1000:7.1f} ms CPU")
+    label = 'python -c "pass"'
+    print(
+        f"  {label:38} {pass_wall * 1000:7.1f} ms {pass_cpu * 1000:7.1f} ms CPU   "
+        f"ratio {help_wall / pass_wall:5.2f}x wall, {help_cpu / pass_cpu:5.2f}x CPU (target <= 3)"
+    )
 
 
 if __name__ == "__main__":
