@@ -104,7 +104,8 @@ def fit_sheet(sheet: SheetLayout, renderer: Renderer) -> None:
     for r, c1, _, c2, _, _ in sheet.merges:
         occupied[r].update(range(c1, c2 + 1))
     area = sheet.print_setup.print_area
-    last_printed = area[3] if area else None
+    used = [c for _, c, _, _ in sheet.cells] + [c2 for _, _, _, c2, _, _ in sheet.merges]
+    last_printed = area[3] if area else max(used, default=0)  # what is printed: paper cuts past it
 
     def width(col: int) -> float:
         return column_points(sheet.widths.get(col, DEFAULT_COLUMN_CHARS))

@@ -117,7 +117,9 @@ def cut_cells(workbook: bytes) -> list[str]:
             for col in range(r.min_col, r.max_col + 1)
         }  # fmt: skip
         print_area = str(sheet.print_area or "").rsplit("!", 1)[-1].replace("$", "")
-        last_col = range_boundaries(print_area)[2] if print_area else None
+        # Past the last printed column text is cut on paper: the print area's, else the used range's
+        # (what Excel and LibreOffice print when a sheet names none).
+        last_col = range_boundaries(print_area)[2] if print_area else sheet.max_column
         bold_areas = _bold_areas(sheet)
         tables = [range_boundaries(table.ref) for table in sheet.tables.values()]
         filled = {(c.row, c.column) for row in values.iter_rows() for c in row if c.value not in (None, "")}

@@ -18,10 +18,12 @@ WIDTHS = (10.0, 9.0, 10.0, 12.0, 60.0, 30.0)
 # Text columns keep what is typed or pasted as text (Excel would turn 2023-04 into a date); the
 # whole column is formatted, so rows added under the table keep it too.
 TEXT_COLUMNS = (0, 1, 2, 4, 5)
+# Two lines, each within the table's width (a longer one ran past its last column and was cut on paper).
 NOTE = (
-    "Every value of the data; Refresh works from this table. To add a month, paste its rows "
-    "(measure, series, period, value) under the table, then click Refresh. A row for a measure, "
-    "series and period already here replaces it. Percentages are fractions (0.64 is 64%)."
+    "Every value of the data; Refresh works from this table. To add a month, paste its rows under "
+    "the table, then click Refresh.",
+    "A row for a measure, series and period already here is replaced. Percentages are fractions "
+    "(0.64 is 64%).",
 )
 
 
@@ -31,7 +33,8 @@ def lay_out_data(scorecard: Scorecard, context: BuildContext, accessible: bool =
     layout.accessible fills any blank with [x]."""
     sheet = SheetLayout(DATA_SHEET)
     top = title_block(sheet, scorecard, "Data", len(COLUMNS))
-    sheet.put(2, 2, NOTE, "muted")
+    for row, line in enumerate(NOTE, start=2):  # beside the link, then the row above the table
+        sheet.put(row, 2, line, "muted")
     rows = context.data_rows
     if rows:  # held as rows, not a tuple per cell: at scale, most of the workbook's cells
         sheet.bulk = BulkRows(top + 1, 0, _KEYS, list(rows))

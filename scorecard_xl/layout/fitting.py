@@ -27,6 +27,7 @@ only widen). The widths and heights are exactly those of measuring every cell in
 from __future__ import annotations
 
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
@@ -352,9 +353,8 @@ class _SheetFit:
         if all(t.last_row < bulk.first_row or t.first_row > bulk.last_row for t in tables) or all(
             t.first_row <= bulk.first_row and bulk.last_row <= t.last_row for t in tables
         ):
-            area = self.sheet.print_setup.print_area
-            last = run_on_limit(self.sheet, bulk.first_row, col, area[3] if area else None)
-            if last is not None and col + 1 > last:
+            last = run_on_limit(self.sheet, bulk.first_row, col, last_printed_column(self.sheet))
+            if col + 1 > last:
                 return lambda values: True
         if col >= bulk.last_col:
             return lambda values: False
@@ -472,15 +472,14 @@ class _SheetFit:
         # Only a text that does not fit its column now may need the cells beside it (columns widen).
         short = {text.row for text in texts if self.need(text.text, text.font) > width(text.col)}
         occupied = _occupied(sheet, short)
-        area = sheet.print_setup.print_area
-        last_printed = area[3] if area else None
+        last_printed = last_printed_column(sheet)
         wrapped: set[int] = set()  # cells (positions as in every_cell) given their wrapped style
         for text in texts:
             need = self.need(text.text, text.font)
             room, col = width(text.col), text.col + 1
             taken = occupied[text.row]
             last = run_on_limit(sheet, text.row, text.col, last_printed)
-            while room < need and col not in taken and (last is None or col <= last):
+            while room < need and col not in taken and col <= last:
                 room += width(col) if col not in sheet.hidden_columns else 0.0
                 col += 1
             if room >= need:
@@ -523,13 +522,27 @@ class _SheetFit:
                 sheet.heights[row] = math.ceil(height)  # whole points
 
 
-def run_on_limit(sheet: SheetLayout, row: int, col: int, last_printed: int | None) -> int | None:
+def run_on_limit(sheet: SheetLayout, row: int, col: int, last_printed: int) -> int:
     """The last column text at (row, col) may run on into: its table's last column (text running
-    out of an Excel Table looks cut off from it), else the print area's, else none."""
+    out of an Excel Table looks cut off from it), else the last printed column (past it, paper
+    cuts the text off: see last_printed_column)."""
     for table in sheet.tables:
         if table.first_row <= row <= table.last_row and table.first_col <= col <= table.last_col:
             return table.last_col
     return last_printed
+
+
+def last_printed_column(sheet: SheetLayout) -> int:
+    """The print area's last column, else the sheet's last used one: Excel and LibreOffice print the
+    used range of a sheet that names no print area."""
+    area = sheet.print_setup.print_area
+    if area:
+        return area[3]
+    used = [max(map(operator.itemgetter(1), sheet.cells), default=0)]  # (in C: every cell)
+    used += (last_col for _, _, _, last_col, _, _ in sheet.merges)
+    if sheet.bulk is not None:
+        used.append(sheet.bulk.last_col)
+    return max(used)
 
 
 def widest_candidates(values: list[float]) -> Iterable[float]:
