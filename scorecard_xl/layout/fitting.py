@@ -7,7 +7,8 @@ without code of its own. Sheets set the widths they want; fitting only widens:
 - a number, or centred or right-aligned text, must fit its own column (a number too wide shows ####;
   numbers keep room for a digit more, so a refresh that brings a longer one does not show it);
 - left-aligned text may run on into empty cells to its right, as Excel and LibreOffice draw it, but
-  not past the print area; if that is not room enough, its column widens;
+  not past the last printed column (the print area's, else the last used one: paper cuts it off
+  there) nor out of its Excel Table; if that is not room enough, its column widens;
 - wrapped text wraps; its column widens only to hold its longest word (up to MAX_WORD_CHARS);
 - text too long for any column (MAX_COLUMN_CHARS) is wrapped instead (its style's "+wrap" variant);
 - merged cells (group headers) must fit across their columns; the last one widens.
