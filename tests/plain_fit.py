@@ -11,8 +11,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from scorecard_xl.layout.fitting import MAX_COLUMN_CHARS, MAX_WORD_CHARS, displayed
+from scorecard_xl.layout.fitting import MAX_COLUMN_CHARS, MAX_WORD_CHARS
 from scorecard_xl.layout.sheet import SheetLayout
+from scorecard_xl.layout.shown import displayed
 from scorecard_xl.layout.text_metrics import (
     CELL_PADDING,
     DEFAULT_COLUMN_CHARS,

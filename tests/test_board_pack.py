@@ -22,8 +22,8 @@ import pdfplumber
 import pytest
 from board_cards import FIXED, GAPPY, LONG_SECTIONS, QUARTERLY, write_stress
 
-from scorecard_xl.layout.fitting import format_number
 from scorecard_xl.layout.pagination import MIN_TEXT_POINTS
+from scorecard_xl.layout.shown import format_number
 from scorecard_xl.libreoffice import convert_to_pdf
 from scorecard_xl.pdf import printed_layout
 from scorecard_xl.pipeline import lay_out, load_inputs

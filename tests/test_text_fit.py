@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import ImageFont
 
-from scorecard_xl.layout.fitting import format_number
+from scorecard_xl.layout.shown import format_number
 from scorecard_xl.layout.text_metrics import text_width
 from scorecard_xl.pipeline import load_inputs, render
 from tests.conftest import FIXED_TIME, SAMPLE, TEMPLATE

@@ -38,11 +38,11 @@ from scorecard_xl.layout.sheet import (
     Cell,
     CellValue,
     Formula,
-    Link,
     SheetLayout,
     StyleKey,
     style_key,
 )
+from scorecard_xl.layout.shown import displayed, format_number, general_format, widest_candidates
 from scorecard_xl.layout.text_metrics import (
     CELL_PADDING,
     DEFAULT_COLUMN_CHARS,
@@ -88,34 +88,6 @@ class _Text(NamedTuple):
 
 Font = tuple[float, bool, bool]  # size, bold, italic
 _Style = tuple[float, bool, bool, bool, str | None, bool, dict[str, float]]  # see _SheetFit.style
-
-
-def displayed(value: CellValue, number_format: str | None) -> str:
-    """A cell's value as a spreadsheet shows it (the number formats the layout uses)."""
-    if isinstance(value, Link):
-        return value.text
-    if isinstance(value, Formula):
-        value = value.cached
-    if value is None or isinstance(value, str):
-        return value or ""
-    return format_number(float(value), number_format)
-
-
-def format_number(value: float, number_format: str | None) -> str:
-    """`value` shown by an Excel number format such as #,##0.0 or 0.0% (General otherwise)."""
-    if _general(number_format):
-        return f"{value:.10g}"
-    assert number_format is not None
-    percent = number_format.endswith("%")
-    decimals = len(number_format.split(".", 1)[1].rstrip("%")) if "." in number_format else 0
-    grouping = "," if "," in number_format else ""
-    shown = f"{value * 100 if percent else value:{grouping}.{decimals}f}"
-    return shown + ("%" if percent else "")
-
-
-def _general(number_format: str | None) -> bool:
-    """Whether numbers show in General format (any other is fixed-point: see format_number)."""
-    return not number_format or number_format in ("General", "@")
 
 
 def fit_sheet(sheet: SheetLayout, renderer: Renderer = EXCEL) -> None:
@@ -255,13 +227,18 @@ class _SheetFit:
                 continue
             if kind is float or kind is int:
                 number_format = key[1]
-                if value and not wraps and col not in hidden and _general(number_format):
+                if value and not wraps and col not in hidden and general_format(number_format):
                     # fitted by the widest of its column's distinct values (widen_columns); zeros
                     # below, as -0.0 shows "-0" but equals 0.0 in a set
                     general[(col, size, bold, italic, kind is int)].add(value)  # type: ignore[arg-type]
                     if tall:
                         self.needs_height(row, "", size)
-                elif wraps or col in hidden or _general(number_format) or not tabular_digits(bold, italic):
+                elif (
+                    wraps
+                    or col in hidden
+                    or general_format(number_format)
+                    or not tabular_digits(bold, italic)
+                ):
                     shown = format_number(float(value), number_format)  # type: ignore[arg-type]
                     self.text(index, row, col, shown, (size, bold, italic), wraps, align, True, tall)
                 else:  # fitted by its column's widest (widen_columns); one line high
@@ -295,7 +272,7 @@ class _SheetFit:
                 or col in self.sheet.hidden_columns
                 or wraps
                 or tall
-                or not _general(key[1])
+                or not general_format(key[1])
                 or any(type(value) not in _BULK_TYPES for value in distinct)
             ):
                 self.measure(
@@ -544,19 +521,6 @@ def last_printed_column(sheet: SheetLayout) -> int:
     if sheet.bulk is not None:
         used.append(sheet.bulk.last_col)
     return max(used)
-
-
-def widest_candidates(values: list[float]) -> Iterable[float]:
-    """The values among which the widest shown in one fixed-point format is. Digits are all one
-    width and a format's other characters fixed, so a shown number is widest with the most digits
-    (the largest magnitude, rounding being monotonic) and with a minus sign: the largest value, the
-    smallest, and -0.0 (shown "-0.0") if the smallest is a zero. Infinities or NaN: every value."""
-    if not math.isfinite(sum(values)):
-        return values
-    low, high = min(values), max(values)
-    if low == 0 and any(math.copysign(1.0, value) < 0 for value in values if value == 0):
-        return (low, high, -0.0)
-    return (low, high)
 
 
 def _looks_by_column(sheet: SheetLayout) -> dict[int, list[tuple[int, int, bool, bool]]]:

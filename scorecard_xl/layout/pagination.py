@@ -27,8 +27,8 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scorecard_xl.layout.fitting import displayed
 from scorecard_xl.layout.sheet import BulkRows, SheetLayout, StyleKey
+from scorecard_xl.layout.shown import displayed
 from scorecard_xl.layout.text_metrics import (
     DEFAULT_COLUMN_CHARS,
     DEFAULT_ROW_POINTS,
