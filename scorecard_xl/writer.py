@@ -9,7 +9,7 @@ import itertools
 import math
 import re
 import struct
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import xlsxwriter
@@ -240,32 +240,14 @@ def _write_cells(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
     table, shared = ws.table, ws.str_table._get_shared_string_index
     text_limit = ws.xls_strmax // 2
     rows_in, cols_in = ws.xls_rowmax, ws.xls_colmax
-    string_cell, number_cell, blank_cell = CELL_TUPLES
-    # Cell records are immutable, so one record serves every blank of a format and every cell of
-    # one text and format (a Data table repeats its titles thousands of times): less to make, and
-    # to hold, than one record per cell.
-    texts, blanks = formats.text_cells, formats.blank_cells
     for row, col, value, style in rest:
         fmt = known.get(style) or cell_format(style)
-        kind = type(value)  # exact types first: this loop runs for every cell of the workbook
-        if 0 <= row < rows_in and 0 <= col < cols_in:
-            if kind is str and value and len(value) <= text_limit:
-                index = shared(value)
-                cell = texts.get((index, fmt))
-                if cell is None:
-                    cell = texts[(index, fmt)] = string_cell(index, fmt)
-                table[row][col] = cell
-            elif (kind is float and math.isfinite(value)) or kind is int:
-                table[row][col] = number_cell(value, fmt)
-            elif value is None or value == "":
-                cell = blanks.get(fmt)
-                if cell is None:
-                    cell = blanks[fmt] = blank_cell(fmt)
-                table[row][col] = cell
-            else:
-                _write_one(ws, sheet, row, col, value, fmt)
-        else:
-            _write_one(ws, sheet, row, col, value, fmt)
+        if 0 <= row < rows_in and 0 <= col < cols_in:  # (else xlsxwriter refuses it, sharing nothing)
+            record = _plain_record(value, fmt, shared, formats, text_limit)
+            if record is not None:
+                table[row][col] = record
+                continue
+        _write_one(ws, sheet, row, col, value, fmt)
     # The extent _check_dimensions would have recorded cell by cell (cells stored before were
     # recorded already, so counting them again changes nothing).
     rows = [row for row, cells in table.items() if cells]
@@ -380,29 +362,40 @@ def _stream_cells(ws: FastWorksheet, sheet: SheetLayout, formats: _Formats) -> i
 def _store_streamed(ws: Worksheet, cells: list[Any], formats: _Formats) -> None:
     """The plain cells among `cells`, already counted as shared strings, into xlsxwriter's table
     (where a later cell written through xlsxwriter is already, that one stays)."""
-    assert CELL_TUPLES is not None  # (streaming is only tried with them)
-    string_cell, number_cell, blank_cell = CELL_TUPLES
     table, strings, known = ws.table, ws.str_table.string_table, formats.known
-    texts, blanks = formats.text_cells, formats.blank_cells
     text_limit, rows_in, cols_in = ws.xls_strmax // 2, ws.xls_rowmax, ws.xls_colmax
     for row, col, value, style in cells:
-        kind = type(value)
         if not (0 <= row < rows_in and 0 <= col < cols_in) or col in table[row]:
             continue
-        fmt = known[style]
-        if kind is str and value and len(value) <= text_limit:
-            index = strings[value]
-            cell = texts.get((index, fmt))
-            if cell is None:
-                cell = texts[(index, fmt)] = string_cell(index, fmt)
-            table[row][col] = cell
-        elif (kind is float and math.isfinite(value)) or kind is int:
-            table[row][col] = number_cell(value, fmt)
-        elif value is None or value == "":
-            cell = blanks.get(fmt)
-            if cell is None:
-                cell = blanks[fmt] = blank_cell(fmt)
-            table[row][col] = cell
+        record = _plain_record(value, known[style], strings.__getitem__, formats, text_limit)
+        if record is not None:
+            table[row][col] = record
+
+
+def _plain_record(
+    value: Any, fmt: Format, text_index: Callable[[str], int], formats: _Formats, text_limit: int
+) -> Any:
+    """xlsxwriter's record of a plain cell, as its write_string/write_number/write_blank would store
+    it after checks that cannot fail for it: text up to `text_limit` (its shared string's index from
+    `text_index`), a finite number, a blank. None for anything else. Records are immutable, so one
+    serves every blank of a format and every cell of one text and format (a Data table repeats its
+    titles thousands of times): less to make, and to hold, than one record per cell."""
+    assert CELL_TUPLES is not None  # (only called when xlsxwriter has them)
+    kind = type(value)  # exact types first: this runs for every cell not streamed
+    if kind is str and value and len(value) <= text_limit:
+        index = text_index(value)
+        cell = formats.text_cells.get((index, fmt))
+        if cell is None:
+            cell = formats.text_cells[(index, fmt)] = CELL_TUPLES[0](index, fmt)
+        return cell
+    if (kind is float and math.isfinite(value)) or kind is int:
+        return CELL_TUPLES[1](value, fmt)
+    if value is None or value == "":
+        cell = formats.blank_cells.get(fmt)
+        if cell is None:
+            cell = formats.blank_cells[fmt] = CELL_TUPLES[2](fmt)
+        return cell
+    return None
 
 
 def _extend(ws: Worksheet, low_row: int, high_row: int, low_col: int, high_col: int) -> None:
