@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 # command imports what it needs when it runs.
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # the reader closed the pipe (see main)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -706,6 +707,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("scorecard-xl: interrupted; no file was changed", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`scorecard-xl refresh book.xlsx | head -1`): reports are
+        # printed once the files are written, so only the rest of the report is lost. No traceback,
+        # and nothing more flushed to the closed pipe at exit; 141 is what a shell reports for any
+        # program a closed pipe stops (128 + SIGPIPE).
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

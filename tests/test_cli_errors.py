@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -378,3 +379,22 @@ def test_the_readme_benchmarking_commands_work_for_two_authorities(work: Path) -
     assert batch.returncode == 0, batch.stderr
     built = sorted(p.name for p in (work / "dfe_data" / "workbooks").glob("*.xlsx"))
     assert built == ["940_north-northamptonshire.xlsx", "941_west-northamptonshire.xlsx"]
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback(work: Path) -> None:
+    """`scorecard-xl build ... | head -1`: the reader closes the pipe before the report is printed.
+    The workbook is written; the command says nothing more, shows no traceback and exits as a
+    program a closed pipe stops does (141)."""
+    book = work / "piped.xlsx"
+    with subprocess.Popen(
+        [sys.executable, "-m", "scorecard_xl.cli", "build", "-o", str(book)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=work,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before anything is printed
+        errors = process.stderr.read().decode("utf-8")
+        assert process.wait(timeout=120) == 141
+    assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
+    assert openpyxl.load_workbook(book, read_only=True).sheetnames[0] == "Cover"
