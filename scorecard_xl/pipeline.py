@@ -145,13 +145,14 @@ class Options:
         """The options in words a refresh reads back, recorded on the Cover (the password never,
         only that there is one): 'organisation "North Northamptonshire"; publish 5'. Plain words
         first, so no spreadsheet takes the cell for a formula."""
-        import json  # only when there are options to write
-
         parts = []
-        if self.organisation:
-            parts.append(f"organisation {json.dumps(self.organisation)}")
-        if self.marking:
-            parts.append(f"marking {json.dumps(self.marking)}")
+        if self.organisation or self.marking:
+            import json  # only for words to quote: most builds have none
+
+            if self.organisation:
+                parts.append(f"organisation {json.dumps(self.organisation)}")
+            if self.marking:
+                parts.append(f"marking {json.dumps(self.marking)}")
         if self.suppress_threshold is not None:
             parts.append(f"publish {self.suppress_threshold}")
         if self.protect:

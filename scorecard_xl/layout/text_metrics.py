@@ -48,16 +48,19 @@ CELL_PADDING = 5.0  # points: the gap a spreadsheet keeps between a cell's text 
 SAFETY = 1.03  # text is laid out at device resolution; keep a little room for rounding
 
 
-def _table(runs: dict[int, str]) -> dict[int, int]:
-    widths: dict[int, int] = {}
+def _table(runs: dict[int, str]) -> dict[str, int]:
+    """Character -> width, from runs of widths of consecutive code points (built in C: it is part
+    of every command's first build)."""
+    widths: dict[str, int] = {}
     for start, text in runs.items():
-        for offset, width in enumerate(text.split()):
-            widths[start + offset] = int(width)
+        found = text.split()
+        widths.update(zip(map(chr, range(start, start + len(found))), map(int, found), strict=True))
     return widths
 
 
 @functools.cache
-def _widths(bold: bool, italic: bool) -> dict[int, int]:
+def _char_widths(bold: bool, italic: bool) -> dict[str, int]:
+    """Each character's width in font units, so a line is summed by map() without ord() calls."""
     if bold and italic:
         return _table(carlito_widths.BOLD_ITALIC)
     if bold:
@@ -65,12 +68,6 @@ def _widths(bold: bool, italic: bool) -> dict[int, int]:
     if italic:
         return _table(carlito_widths.ITALIC)
     return _table(carlito_widths.REGULAR)
-
-
-@functools.cache
-def _char_widths(bold: bool, italic: bool) -> dict[str, int]:
-    """_widths keyed by the character itself, so a line is summed by map() without ord() calls."""
-    return {chr(code): width for code, width in _widths(bold, italic).items()}
 
 
 def _text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
@@ -125,32 +122,32 @@ def wrap(text: str, points: float, size: float, bold: bool = False, italic: bool
     broken between characters (as Excel and LibreOffice do)."""
     room = max(points - CELL_PADDING, size) / SAFETY
     widths, fallback = _char_widths(bold, italic), FALLBACK_EM * carlito_widths.UNITS_PER_EM
-
-    def units(part: str) -> float:  # exact: whole font units, so a line's is the sum of its parts'
-        return sum(map(widths.get, part, itertools.repeat(fallback)))
-
-    def fits(part_units: float) -> bool:  # as _text_width(part) <= room, the same arithmetic
-        return part_units * size / carlito_widths.UNITS_PER_EM <= room
-
+    per_em = carlito_widths.UNITS_PER_EM
+    # Widths are whole font units, so a line's is exactly the sum of its parts'; a part fits when
+    # units * size / per_em <= room, the arithmetic of _text_width. Inline: this is every build's
+    # first measuring of the definitions' text.
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, line_units = "", 0.0  # the line so far, trailing spaces included
         for word in _BREAK.split(paragraph):
             kept = word.rstrip()  # a line is measured without its trailing spaces
-            word_units = units(word)
+            kept_units = sum(map(widths.get, kept, itertools.repeat(fallback)))
+            word_units = kept_units
+            if len(kept) < len(word):
+                word_units += sum(map(widths.get, word[len(kept) :], itertools.repeat(fallback)))
             if not kept:  # spaces only: the line as it is
-                shown = units(line.rstrip())
+                shown = sum(map(widths.get, line.rstrip(), itertools.repeat(fallback)))
             else:
-                shown = line_units + (word_units if kept == word else units(kept))
-            if fits(shown):
+                shown = line_units + kept_units
+            if shown * size / per_em <= room:
                 line, line_units = line + word, line_units + word_units
                 continue
             if line:
                 lines.append(line.rstrip())
             line, line_units = "", 0.0
             for char in word:  # a word wider than a line: break it between characters
-                char_units = units(char)
-                if line and not fits(line_units + char_units):
+                char_units = widths.get(char, fallback)
+                if line and not (line_units + char_units) * size / per_em <= room:
                     lines.append(line)
                     line, line_units = "", 0.0
                 line, line_units = line + char, line_units + char_units
