@@ -86,6 +86,8 @@ class Target:
 
 @dataclass(frozen=True)
 class Comparator:
+    """A comparator column: statistical neighbours, England, or an aggregate of them."""
+
     id: str
     label: str
     name: str
@@ -108,6 +110,8 @@ class Benchmark:
 
 @dataclass(frozen=True)
 class Section:
+    """A group of measures, shown on a sheet of its own."""
+
     id: str
     title: str
     sheet: str | None  # the section's sheet name if set (else made from the title)
@@ -115,6 +119,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Measure:
+    """One measure of the definition: what it is, how it is judged and when it reports."""
+
     id: str
     section: str
     title: str
@@ -136,6 +142,8 @@ class Measure:
 
 @dataclass(frozen=True)
 class Definition:
+    """A scorecard definition as read from its TOML file, checked."""
+
     id: str
     version: str
     title: str

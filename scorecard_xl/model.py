@@ -43,6 +43,8 @@ class MeasureRow:
 
 @dataclass(frozen=True)
 class Scorecard:
+    """The scorecard for one period: every measure's row, worked out from the data."""
+
     definition: Definition
     period: Period
     year: ReportingYear

@@ -222,6 +222,8 @@ class Options:
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build wrote: the file, the scorecard, the size and any warnings."""
+
     path: Path
     scorecard: Scorecard
     size: int

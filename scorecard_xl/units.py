@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Unit:
+    """What a measure counts, and how its values are read and shown."""
+
     name: str  # as written in a definition
     label: str  # as written for a reader
     default_decimals: int

@@ -12,6 +12,8 @@ from scorecard_xl.sources import SourceInfo
 
 @dataclass(frozen=True)
 class BuildContext:
+    """What a build knows besides the scorecard: when, from which files, with which options."""
+
     generated_at: dt.datetime  # timezone-aware; fixed by SOURCE_DATE_EPOCH for repeatable bytes
     generator: str  # "scorecard-xl 0.2.0"
     definition_location: str  # the definition, as refresh should find it (see build.record_location)

@@ -14,6 +14,8 @@ from scorecard_xl.layout.text_metrics import Renderer
 
 @dataclass(frozen=True)
 class Profile:
+    """What a workbook is made for: the program that draws it and what it holds."""
+
     name: str
     renderer: Renderer  # row heights are fitted for the program that will draw the workbook
     drawn_trends: bool  # trends as pictures, not sparklines (which Excel alone draws right)

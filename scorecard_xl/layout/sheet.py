@@ -57,6 +57,8 @@ class ConditionalFormat:
 
 @dataclass(frozen=True)
 class Sparkline:
+    """A trend in one cell: a sparkline of a row of another sheet's cells."""
+
     row: int
     col: int
     source_sheet: str
@@ -136,6 +138,8 @@ class Validation:
 
 @dataclass
 class PrintSetup:
+    """How a sheet prints: paper, orientation, scale, page breaks, repeated rows, header and footer."""
+
     landscape: bool = True
     paper: str = "A4"
     fit_width: bool = True  # one page wide, scaled by the program printing; unless `scale` is set
@@ -199,6 +203,8 @@ class BulkRows:
 
 @dataclass
 class SheetLayout:
+    """One sheet as laid out: its cells and everything else the writer writes, in rows and columns."""
+
     name: str
     cells: list[Cell] = field(default_factory=list)
     bulk: BulkRows | None = None  # rows below every cell in `cells` (see BulkRows)
@@ -284,6 +290,8 @@ class SheetLayout:
 
 @dataclass(frozen=True)
 class DefinedName:
+    """A workbook name for a rectangle of cells (readers find values by it)."""
+
     name: str
     sheet: str
     first_row: int
@@ -294,6 +302,8 @@ class DefinedName:
 
 @dataclass
 class WorkbookLayout:
+    """A whole workbook as laid out: its sheets, properties and names, ready to write."""
+
     sheets: list[SheetLayout]
     properties: dict[str, Any]  # xlsxwriter document properties
     custom_properties: dict[str, str]

@@ -28,6 +28,8 @@ _GO = "Go to row ►"
 
 @dataclass(frozen=True)
 class Count:
+    """A column of the Summary's counts: its header and how a section's rows are counted."""
+
     header: str
     of: Callable[[list[MeasureRow]], int]
     look: str | None = None  # a RAG word or band letter: counts above zero take its colour
@@ -35,6 +37,8 @@ class Count:
 
 @dataclass(frozen=True)
 class Column:
+    """A column of the Summary's list of measures: its header and each row's text."""
+
     header: str
     text: Callable[[MeasureRow], str]
     style: str
