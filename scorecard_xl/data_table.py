@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from scorecard_xl.data import MONTHLY_SERIES, YEARLY_SERIES, Dataset
 from scorecard_xl.definition import Definition
 from scorecard_xl.sources import RawRecord
-from scorecard_xl.values import Missing
+from scorecard_xl.units import Unit
+from scorecard_xl.values import Missing, Value, parse_value
 
 COLUMNS = ("Measure", "Series", "Period", "Value", "Title", "Section")
 MEASURE, SERIES, PERIOD, VALUE, TITLE, SECTION = range(len(COLUMNS))
@@ -138,9 +139,16 @@ class Merged:
     unchanged: int  # values given again, the same as the table's
 
 
-def merge_records(base: Sequence[RawRecord], *newer: Sequence[RawRecord]) -> Merged:
+def merge_records(
+    base: Sequence[RawRecord],
+    *newer: Sequence[RawRecord],
+    same: Callable[[RawRecord, RawRecord], bool] | None = None,
+) -> Merged:
     """Fold each sequence of records into `base` in turn; within one sequence a later row for the same
-    key also replaces an earlier one, so rows pasted under the table can correct those above."""
+    key also replaces an earlier one, so rows pasted under the table can correct those above.
+    `same(earlier, later)` says whether a value given again is unchanged (default: the same number
+    or text; data.same_reading compares them as a build reads them)."""
+    same = same or (lambda earlier, later: _same_value(earlier.value, later.value))
     merged: dict[tuple[str, str, str], RawRecord] = {}
     added = revised = unchanged = 0
     for number, batch in enumerate((base, *newer)):
@@ -152,11 +160,34 @@ def merge_records(base: Sequence[RawRecord], *newer: Sequence[RawRecord]) -> Mer
                 continue  # the table as found
             if earlier is None:
                 added += 1
-            elif _same_value(earlier.value, record.value):
+            elif same(earlier, record):
                 unchanged += 1
             else:
                 revised += 1
     return Merged(list(merged.values()), added, revised, unchanged)
+
+
+def same_reading(definition: Definition) -> Callable[[RawRecord, RawRecord], bool]:
+    """For merge_records: whether two records of one measure, series and period give the same
+    value as a build reads them. 417 and 417.0, or a percentage as the Data table holds it (0.64)
+    and as a file writes it (64%, or 64 read as points), are one value written two ways; a value
+    a build does not read as a number (a band, a rank, a bad value) is compared as written."""
+    benchmark_ids = {b.id for b in definition.benchmarks}
+
+    def reading(record: RawRecord, unit: Unit) -> Value:
+        percent_input = "fraction" if record.fraction_percent else definition.percent_input
+        return parse_value(record.value, unit, percent_input)
+
+    def same(earlier: RawRecord, later: RawRecord) -> bool:
+        if later.series not in benchmark_ids and definition.has_measure(later.measure):
+            unit = definition.measure(later.measure).unit
+            try:
+                return reading(earlier, unit) == reading(later, unit)
+            except ValueError:
+                pass  # build_dataset reports it
+        return _same_value(earlier.value, later.value)
+
+    return same
 
 
 def _same_value(a: object, b: object) -> bool:

@@ -636,3 +636,25 @@ def test_a_batch_picks_latest_only_for_its_latest_jobs(folders: Path) -> None:
         for path in sorted((folders / "built" / "out").glob("*.xlsx"))
     }
     assert picked == {"january": "2023-01", "latest": ""}  # "" is Latest
+
+
+def test_values_written_another_way_are_not_counted_as_revised(folders: Path) -> None:
+    """Refreshing from the file a workbook was built from reports nothing new: 417.0 is 417, and a
+    percentage the table holds as a fraction is the same value as the file's points or per cent."""
+
+    def written_another_way(value: str) -> str:
+        per_cent = value.endswith("%")
+        try:
+            number = float(value.removesuffix("%"))
+        except ValueError:
+            return value  # a missing-value token or a band: as written
+        return f"{number:.3f}%" if per_cent else f"{number:.3f}"  # 417.000, 64.000%
+
+    rows = [[m, s, p, written_another_way(v)] for m, s, p, v in sample_rows()]
+    assert sum(row[3] != original[3] for row, original in zip(rows, sample_rows(), strict=True)) > 800
+    path = built(folders / "built", rows)
+    result = refresh_file(path)
+    assert (result.plan.news.added, result.plan.news.revised) == (0, 0)
+    rows[0][3] = str(float(rows[0][3]) + 1)  # one value really revised
+    write_csv(folders / "built" / "data.csv", rows)
+    assert refresh_file(path).plan.news.revised == 1
