@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,32 +202,17 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no typ
                 merged.extend((laid[1], laid, None) for laid in laid_cells if laid[1] not in entries)
                 merged.extend((col, None, entries[col]) for col in entries)
                 merged.sort(key=_first)
-            else:  # the commonest case, inline: a row with no cell in xlsxwriter's table
-                for _, col, value, key in laid_cells:
-                    style = xfs.get(key)
-                    if style is None:
-                        style = xfs[key] = known[key]._get_xf_index()
-                    ref = (columns.get(col) or _column_name(col)) + number
-                    if type(value) is str and value:
-                        parts.append(f'<c r="{ref}" s="{style}" t="s"><v>{strings[value]}</v></c>')
-                    elif value is None or value == "":
-                        parts.append(f'<c r="{ref}" s="{style}"/>')
-                    else:
-                        parts.append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
+            else:  # the commonest case: a row with no cell in xlsxwriter's table
+                _append_laid(parts, laid_cells, number, xfs, known, strings)
+            run: list[Any] = []  # layout cells in a row, between the table's
             for col, laid, cell in merged:
-                ref = (columns.get(col) or _column_name(col)) + number
                 if laid is not None:
-                    value, key = laid[2], laid[3]
-                    style = xfs.get(key)
-                    if style is None:
-                        style = xfs[key] = known[key]._get_xf_index()
-                    if type(value) is str and value:
-                        parts.append(f'<c r="{ref}" s="{style}" t="s"><v>{strings[value]}</v></c>')
-                    elif value is None or value == "":
-                        parts.append(f'<c r="{ref}" s="{style}"/>')
-                    else:
-                        parts.append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
+                    run.append(laid)
                     continue
+                if run:
+                    _append_laid(parts, run, number, xfs, known, strings)
+                    run = []
+                ref = (columns.get(col) or _column_name(col)) + number
                 kind, fmt = type(cell), cell.format
                 if fmt is None or kind not in fast_kinds:
                     if parts:
@@ -244,6 +229,8 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no typ
                     parts.append(f'<c r="{ref}" s="{style}"><v>{cell.number:.16G}</v></c>')
                 else:
                     parts.append(f'<c r="{ref}" s="{style}"/>')
+            if run:
+                _append_laid(parts, run, number, xfs, known, strings)
             parts.append("</row>")
             write("".join(parts))
 
@@ -373,6 +360,31 @@ class LayoutStream:
     skipped: set[int]  # positions in `cells` of those written through xlsxwriter (not plain)
     strings: dict[str, int] | None = None  # text -> shared string index (set as the workbook closes)
     bulk: BulkRows | None = None  # rows after every row of `rows`, written from the layout too
+
+
+def _append_laid(
+    parts: list[str],
+    laid_cells: Iterable[Any],
+    number: str,
+    xfs: dict[StyleKey, int],
+    known: Mapping[StyleKey, Format],
+    strings: dict[str, int],
+) -> None:
+    """The XML of layout cells (row, col, value, style key) of the row numbered `number`, as
+    xlsxwriter writes a shared string, a number or a blank. (A bulk row's cells are written the
+    same way inline in _write_rows, with each column's letters and format worked out once.)"""
+    columns, append = _COLUMN_NAMES, parts.append
+    for _, col, value, key in laid_cells:
+        style = xfs.get(key)
+        if style is None:
+            style = xfs[key] = known[key]._get_xf_index()
+        ref = (columns.get(col) or _column_name(col)) + number
+        if type(value) is str and value:
+            append(f'<c r="{ref}" s="{style}" t="s"><v>{strings[value]}</v></c>')
+        elif value is None or value == "":
+            append(f'<c r="{ref}" s="{style}"/>')
+        else:
+            append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
 
 
 def _first(item: tuple[int, Any, Any]) -> int:
