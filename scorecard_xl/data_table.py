@@ -139,16 +139,11 @@ class Merged:
     unchanged: int  # values given again, the same as the table's
 
 
-def merge_records(
-    base: Sequence[RawRecord],
-    *newer: Sequence[RawRecord],
-    same: Callable[[RawRecord, RawRecord], bool] | None = None,
-) -> Merged:
+def merge_records(definition: Definition, base: Sequence[RawRecord], *newer: Sequence[RawRecord]) -> Merged:
     """Fold each sequence of records into `base` in turn; within one sequence a later row for the same
-    key also replaces an earlier one, so rows pasted under the table can correct those above.
-    `same(earlier, later)` says whether a value given again is unchanged (default: the same number
-    or text; data.same_reading compares them as a build reads them)."""
-    same = same or (lambda earlier, later: _same_value(earlier.value, later.value))
+    key also replaces an earlier one, so rows pasted under the table can correct those above. A
+    value given again counts as unchanged when `definition`'s build reads it the same (_same_reading)."""
+    same = _same_reading(definition)
     merged: dict[tuple[str, str, str], RawRecord] = {}
     added = revised = unchanged = 0
     for number, batch in enumerate((base, *newer)):
@@ -167,9 +162,9 @@ def merge_records(
     return Merged(list(merged.values()), added, revised, unchanged)
 
 
-def same_reading(definition: Definition) -> Callable[[RawRecord, RawRecord], bool]:
-    """For merge_records: whether two records of one measure, series and period give the same
-    value as a build reads them. 417 and 417.0, or a percentage as the Data table holds it (0.64)
+def _same_reading(definition: Definition) -> Callable[[RawRecord, RawRecord], bool]:
+    """Whether two records of one measure, series and period give the same value as a build of
+    `definition` reads them. 417 and 417.0, or a percentage as the Data table holds it (0.64)
     and as a file writes it (64%, or 64 read as points), are one value written two ways; a value
     a build does not read as a number (a band, a rank, a bad value) is compared as written."""
     benchmark_ids = {b.id for b in definition.benchmarks}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scorecard_xl.data import build_dataset
-from scorecard_xl.data_table import TABLE_SOURCE, Merged, merge_records, records_from_rows, same_reading
+from scorecard_xl.data_table import TABLE_SOURCE, Merged, merge_records, records_from_rows
 from scorecard_xl.definition import Definition, definition_from_text
 from scorecard_xl.errors import ARGUMENTS, InputError
 from scorecard_xl.layout import record as names
@@ -298,7 +298,7 @@ def gather_inputs(
         file_records, info = read_source(path)
         batches.append(file_records)
         sources.append(info)
-    merged: Merged = merge_records(table, *batches, same=same_reading(definition))
+    merged: Merged = merge_records(definition, table, *batches)
     dataset = build_dataset(definition, merged.records, sources)
     recorded = (record.definition_location or definition.file_name, record.data_files)
     inputs = Inputs(
