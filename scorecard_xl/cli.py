@@ -1,4 +1,6 @@
-"""The command line: a thin shell over the library.
+"""The command line: a thin shell over the library. The commands, their help and examples
+(COMMANDS), the parser, and main, which turns errors into messages and exit codes; what each
+command takes and runs is in cli_commands.py.
 
 User errors (InputError) become a message and exit code 2, never a traceback. Every command has
 --help with an example (a test checks).
@@ -9,17 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from scorecard_xl import __version__
+from scorecard_xl import cli_commands as commands
 
-if TYPE_CHECKING:
-    pass
+# Nothing heavier than argparse is imported here (nor in cli_commands): `scorecard-xl --help` must
+# start at once. Each command imports what it needs when it runs.
 
-# Nothing heavier than argparse is imported here: `scorecard-xl --help` must start at once. Each
-# command imports what it needs when it runs.
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_USAGE = 2  # a usage error or bad input: a message, no traceback
 EXIT_BROKEN_PIPE = 141  # the reader closed the pipe (see main)
 
 
@@ -33,483 +33,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 class Command(NamedTuple):
+    """A command: its name, its help (a line, a paragraph, examples), its arguments and its run."""
+
     name: str
     summary: str
     description: str
     examples: tuple[str, ...]
     arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
-
-
-def _inputs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-t",
-        "--template",
-        help="definition file (.toml/.yaml) or bundled template name (default: nct_monthly)",
-    )
-    parser.add_argument(
-        "-d",
-        "--data",
-        action="append",
-        help="data file (.csv/.xlsx); repeat for several (default: the template's sample data)",
-    )
-    parser.add_argument(
-        "-p", "--period", help="month to show, YYYY-MM (default: the latest month in the data)"
-    )
-
-
-def _build_arguments(parser: argparse.ArgumentParser) -> None:
-    _inputs(parser)
-    parser.add_argument(
-        "-o", "--output", default="scorecard.xlsx", help="workbook to write (default: %(default)s)"
-    )
-    parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
-    parser.add_argument(
-        "--from-workbook",
-        metavar="BOOK",
-        help="carry this earlier workbook's commentary over; its definition and data are the defaults",
-    )
-    parser.add_argument(
-        "--pdf",
-        nargs="?",
-        const="",
-        metavar="PDF",
-        help="also print the board pack to PDF with LibreOffice (default name: the workbook's, .pdf)",
-    )
-    parser.add_argument(
-        "--marking",
-        help="protective marking for headers, footers and properties "
-        "(default: the definition's), e.g. OFFICIAL-SENSITIVE",
-    )
-    parser.add_argument(
-        "--organisation", help="organisation named in the workbook (default: the definition's)"
-    )
-    parser.add_argument(
-        "--publish",
-        nargs="?",
-        type=_whole_number,
-        const=5,
-        metavar="N",
-        help="publication profile: counts from 1 to N (default 5), and what would reveal them, become [c]; "
-        "laid out as the Analysis Function asks of published statistics (check it: check --accessibility)",
-    )
-    parser.add_argument(
-        "--protect",
-        action="store_true",
-        help="protect sheets and structure with the password in $SCORECARD_XL_PROTECT_PASSWORD "
-        "(commentary and the period picker stay editable)",
-    )
-    parser.add_argument(
-        "--viewer",
-        choices=("excel", "libreoffice"),
-        default="excel",
-        help="the program the workbook will be opened in (default: %(default)s): for libreoffice, "
-        "trends are drawn as pictures (LibreOffice misdraws sparklines; Excel's Refresh cannot "
-        "redraw pictures, so refresh such a workbook with `scorecard-xl refresh`)",
-    )
-
-
-def _options(args: argparse.Namespace) -> object:
-    from scorecard_xl.errors import ARGUMENTS
-    from scorecard_xl.pipeline import Options
-
-    options = Options.make(
-        marking=args.marking,
-        organisation=args.organisation,
-        publish=args.publish,
-        protect=args.protect,
-        viewer=args.viewer,
-        source=ARGUMENTS,
-    )
-    return options
-
-
-def _run_build(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from scorecard_xl.pipeline import Options, build
-
-    options = _options(args)
-    assert isinstance(options, Options)
-    pdf = (args.pdf or str(Path(args.output).with_suffix(".pdf"))) if args.pdf is not None else None
-    if args.from_workbook:
-        from scorecard_xl.rebuild import build_from_workbook
-
-        result = build_from_workbook(
-            args.from_workbook,
-            args.output,
-            args.template,
-            args.data,
-            args.period,
-            force=args.force,
-            options=options,
-            pdf=pdf,
-        )
-    else:
-        result = build(
-            args.output, args.template, args.data, args.period, force=args.force, options=options, pdf=pdf
-        )
-    _wrote(result)
-    if pdf:
-        print(f"wrote {pdf}")
-    return EXIT_OK
-
-
-def _wrote(result: object) -> None:
-    from scorecard_xl.pipeline import BuildResult
-
-    assert isinstance(result, BuildResult)
-    scorecard = result.scorecard
-    print(f"wrote {result.path} ({result.size:,} bytes): {scorecard.period.long_label}, {_totals(scorecard)}")
-    for warning in result.warnings:  # what check would flag: said now, not when the pack is sent
-        print(f"scorecard-xl: warning: {result.path}: {warning}", file=sys.stderr)
-
-
-def _refresh_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("book", metavar="BOOK.xlsx", help="a workbook made by scorecard-xl")
-    parser.add_argument(
-        "-p", "--period", help="month to show, YYYY-MM (default: picked on the Cover, or latest)"
-    )
-    parser.add_argument(
-        "-d",
-        "--data",
-        action="append",
-        default=[],
-        help="a data file (.csv/.xlsx) whose rows are folded into the workbook's Data table first; repeat "
-        "for several (the files named on the Cover are read too, when found)",
-    )
-    parser.add_argument(
-        "-o",
-        "--output",
-        help="write here instead of replacing BOOK (replacing keeps the old file as BOOK.previous.xlsx)",
-    )
-    parser.add_argument(
-        "--allow-shrink",
-        action="store_true",
-        help="refresh even if the workbook would then show less (an earlier latest month, measures "
-        "without figures)",
-    )
-
-
-def _run_refresh(args: argparse.Namespace) -> int:
-    from scorecard_xl.rebuild import refresh_file
-
-    result = refresh_file(args.book, args.period, args.output, args.data, args.allow_shrink)
-    _wrote(result)
-    if result.plan is not None:
-        print(f"  {result.plan.data_summary}")
-    if result.backup is not None:
-        print(f"  the previous version is kept as {result.backup}")
-    return EXIT_OK
-
-
-def _lite_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-o", "--output", default="scorecard_lite", help="folder to write them into (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--wheel",
-        help="where Lite installs scorecard-xl from: a .whl file (copied beside them, to import into "
-        "Lite's /data) or an https:// address that allows Lite's origin (default: the wheel of this "
-        "version, imported into /data)",
-    )
-    parser.add_argument("--force", action="store_true", help="replace the files if they exist")
-
-
-def _run_lite(args: argparse.Namespace) -> int:
-    from scorecard_xl.lite import install_steps, write_lite_files
-
-    files = write_lite_files(args.output, args.wheel, args.force)
-    written = [files.main, files.requirements, *([files.wheel] if files.wheel else [])]
-    print("wrote " + ", ".join(str(p) for p in written) + "\n")
-    url = args.wheel if args.wheel and str(args.wheel).startswith(("https://", "http://")) else None
-    print(install_steps(files, url))
-    return EXIT_OK
-
-
-def _addin_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-o", "--output", default="scorecard_xl.xlam", help="add-in to write (default: %(default)s)"
-    )
-    parser.add_argument("--force", action="store_true", help="replace the add-in file if it exists")
-
-
-def _run_addin(args: argparse.Namespace) -> int:
-    from scorecard_xl.addin import INSTALL_STEPS, write_addin
-
-    path = write_addin(args.output, args.force)
-    print(f"wrote {path}\n")
-    print(INSTALL_STEPS.format(path=path))
-    return EXIT_OK
-
-
-def _run_validate(args: argparse.Namespace) -> int:
-    from scorecard_xl.model import build_scorecard
-    from scorecard_xl.pipeline import load_inputs, requested_period
-
-    inputs = load_inputs(args.template, args.data)
-    scorecard = build_scorecard(
-        inputs.definition, inputs.dataset, requested_period(args.period, inputs.definition)
-    )
-    definition, months = inputs.definition, scorecard.available
-    print(
-        f"ok: {definition.source}, {len(definition.measures)} measures in {len(definition.sections)} sections"
-    )
-    print(f"data: {months[0].iso} to {months[-1].iso}")
-    print(f"{scorecard.period.iso}: {_totals(scorecard)}")
-    return EXIT_OK
-
-
-def _extract_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", default="dfe_data", help="folder to write (default: %(default)s)")
-    parser.add_argument("--source", help="folder of DfE files (default: the bundled copy, samples/dfe_csc)")
-    parser.add_argument(
-        "--la",
-        action="append",
-        metavar="CODE",
-        help="old LA code such as 940; repeat "
-        "for several (default: every authority in the statistical neighbour model)",
-    )
-
-
-def _run_extract(args: argparse.Namespace) -> int:
-    from scorecard_xl.benchmarking import AUTHORITIES_FILE, BATCH_FILE, extract
-
-    done = extract(args.output, args.source, args.la)
-    print(f"wrote {done.authorities} authority files, {AUTHORITIES_FILE} and {BATCH_FILE} to {done.folder}")
-    for gap in done.gaps:
-        print(f"  no data: {gap}")
-    print(f"next: scorecard-xl batch {(done.folder / BATCH_FILE).as_posix()}")
-    return EXIT_OK
-
-
-def _totals(scorecard: object) -> str:
-    from scorecard_xl.model import Scorecard, tally
-
-    assert isinstance(scorecard, Scorecard)
-    t = tally(scorecard.rows)
-    return f"{t.red} red, {t.amber} amber, {t.green} green, {t.not_judged} not judged"
-
-
-def _send_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("book", metavar="BOOK.xlsx", help="a workbook made by scorecard-xl build")
-    who = parser.add_argument_group("recipients")
-    who.add_argument(
-        "--to", action="append", default=[], metavar="ADDRESS", help="recipient; repeat for several"
-    )
-    who.add_argument("--to-file", metavar="FILE", help="text file of recipients, one a line (# comments)")
-    who.add_argument(
-        "--cc", action="append", default=[], metavar="ADDRESS", help="copy to; repeat for several"
-    )
-    who.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender (default: --smtp-user)")
-    who.add_argument("--one-each", action="store_true", help="a separate message to each --to address")
-    what = parser.add_argument_group("message")
-    what.add_argument("--subject", help="subject template, fields in braces: {title}, {period}, {red}, ...")
-    what.add_argument("--body", help="body template (a --template file is easier for several lines)")
-    what.add_argument("--template", metavar="FILE", help="TOML file with subject and/or body templates")
-    what.add_argument("--pdf", metavar="FILE", help="attach this PDF of the workbook too")
-    server = parser.add_argument_group(
-        "mail server", "The password is read from $SCORECARD_XL_SMTP_PASSWORD or the system keyring."
-    )
-    server.add_argument("--smtp-host", metavar="HOST", help="mail server to send through")
-    server.add_argument(
-        "--smtp-port", type=_whole_number, default=587, metavar="PORT", help="(default: %(default)s)"
-    )
-    server.add_argument("--smtp-user", metavar="USER", help="log in as USER (default: no login)")
-    server.add_argument(
-        "--cafile", metavar="PEM", help="extra trusted CA certificates (default: $SCORECARD_XL_SMTP_CAFILE)"
-    )
-    server.add_argument(
-        "--timeout", type=_number, default=30.0, metavar="SECONDS", help="(default: %(default)g)"
-    )
-    server.add_argument(
-        "--insecure-no-tls", action="store_true", help="no STARTTLS: a test server on localhost only"
-    )
-    parser.add_argument(
-        "--dry-run", metavar="DIR", help="write the messages to DIR as .eml files; send nothing"
-    )
-    parser.add_argument("--force", action="store_true", help="send even if the workbook fails check")
-
-
-def _run_send(args: argparse.Namespace) -> int:
-    from scorecard_xl.send import SmtpServer, send_book
-
-    server = SmtpServer(
-        args.smtp_host, args.smtp_port, args.smtp_user, args.cafile, args.timeout, args.insecure_no_tls
-    )
-    result = send_book(
-        args.book,
-        to=args.to,
-        to_file=args.to_file,
-        cc=args.cc,
-        sender=args.sender,
-        subject=args.subject,
-        body=args.body,
-        template=args.template,
-        pdf=args.pdf,
-        server=server,
-        dry_run=args.dry_run,
-        one_each=args.one_each,
-        force=args.force,
-    )
-    count = len(result.messages)
-    messages = f"{count} message{'s' if count != 1 else ''}"
-    subject = result.messages[0].message["Subject"]
-    if result.written:
-        print(f"wrote {messages} (nothing sent): {', '.join(str(p) for p in result.written)}")
-    else:
-        people = f"{result.recipients} recipient{'s' if result.recipients != 1 else ''}"
-        print(f"sent {messages} to {people} via {result.sent_via}: {subject}")
-    return EXIT_OK
-
-
-def _check_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("book", metavar="BOOK.xlsx", help="the workbook to check (never changed)")
-    parser.add_argument(
-        "--max-size",
-        type=_number,
-        default=10.0,
-        metavar="MB",
-        help="largest file that may be sent, in MB of 1,048,576 bytes (default: %(default)g)",
-    )
-    parser.add_argument(
-        "--organisation",
-        action="append",
-        metavar="NAME",
-        help="a name that is not a person (author, company, comment author); repeat for several "
-        "(default: any text on the first sheet, where scorecard-xl shows the organisation)",
-    )
-    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
-    parser.add_argument(
-        "--accessibility",
-        action="store_true",
-        help="check instead whether everyone can read it: the Analysis Function's rules for statistics "
-        "in spreadsheets (title and language, title in A1, named tables with alt text, no merged or "
-        "blank cells in tables, [x]/[c] shorthand explained, nothing by colour or in headers alone, "
-        "100%% zoom, cursor in A1); each finding says where and how to fix it",
-    )
-
-
-def _run_check(args: argparse.Namespace) -> int:
-    from scorecard_xl.check import check_workbook, format_findings
-
-    if args.accessibility:
-        from scorecard_xl.accessibility import check_accessibility, format_accessibility
-
-        findings = check_accessibility(args.book)
-        if args.json:
-            print(format_findings(args.book, findings, as_json=True))
-        else:
-            print(format_accessibility(args.book, findings))
-        return EXIT_FAILED if findings else EXIT_OK
-    findings = check_workbook(args.book, max_size_mb=args.max_size, organisation=args.organisation or ())
-    print(format_findings(args.book, findings, as_json=args.json))
-    return EXIT_FAILED if findings else EXIT_OK
-
-
-def _batch_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("batch_file", metavar="BATCH.toml", help="the batch file (docs/batch.md)")
-    parser.add_argument(
-        "-j",
-        "--jobs",
-        type=_at_least_one,
-        metavar="N",
-        help="workbooks built at once, each in its own process (default: the number of CPUs); "
-        "1 builds them one by one in this process",
-    )
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="rebuild every workbook, even unchanged ones (a file the batch did not write is "
-        "still never replaced)",
-    )
-    parser.add_argument(
-        "--dry-run", action="store_true", help="list the jobs and what each would do; write nothing"
-    )
-    parser.add_argument(
-        "--manifest",
-        metavar="PATH",
-        help="the manifest to read and write (default: manifest.json in the output folder)",
-    )
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", help="no progress and no summary table; failures only"
-    )
-    email = parser.add_argument_group(
-        "email",
-        "After the builds, email each workbook built or skipped (never a failed one), with its PDF,\n"
-        "as the batch file's [email] table says. The password is read from\n"
-        "$SCORECARD_XL_SMTP_PASSWORD or the system keyring.",
-    )
-    how = email.add_mutually_exclusive_group()
-    how.add_argument("--send", action="store_true", help="send the emails through [email] smtp_host")
-    how.add_argument(
-        "--email-dry-run", metavar="DIR", help="write the emails to DIR as .eml files; send nothing"
-    )
-    email.add_argument(
-        "--force-send", action="store_true", help="email workbooks even if they fail scorecard-xl check"
-    )
-
-
-def _whole_number(text: str) -> int:
-    """An argument that is a whole number written in ASCII digits (int() alone would read the
-    full-width "５" as 5)."""
-    body = text.strip()
-    if not body.removeprefix("-").isascii() or not body.removeprefix("-").isdigit():
-        raise argparse.ArgumentTypeError(f"got {text!r}; a whole number such as 5")
-    return int(body)
-
-
-def _number(text: str) -> float:
-    """An argument that is a number written in ASCII (float() alone reads "１.５", "nan" and "inf")."""
-    body = text.strip()
-    try:
-        number = float(body) if body.isascii() and not body.isalpha() else float("nan")
-    except ValueError:
-        number = float("nan")
-    if number != number or number in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"got {text!r}; a number such as 2.5")
-    return number
-
-
-def _at_least_one(text: str) -> int:
-    number = _whole_number(text)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"got {text!r}; a whole number, 1 or more")
-    return number
-
-
-def _run_batch(args: argparse.Namespace) -> int:
-    from scorecard_xl.batch import dry_run_table, email_failures, failures, run_batch, summary
-    from scorecard_xl.cli_words import in_cli_words
-
-    report = run_batch(
-        args.batch_file,
-        jobs=args.jobs,
-        force=args.force,
-        dry_run=args.dry_run,
-        manifest=args.manifest,
-        progress=None if args.quiet else sys.stderr,
-        send=args.send,
-        email_dry_run=args.email_dry_run,
-        force_send=args.force_send,
-    )
-    if report.dry_run:
-        print(dry_run_table(report))
-    elif not args.quiet:
-        print(summary(report))
-    problems = failures(report)
-    if problems:
-        verb = "would fail" if report.dry_run else "failed"
-        print(f"scorecard-xl batch: {len(problems)} job(s) {verb}:", file=sys.stderr)
-        print("\n".join(problems), file=sys.stderr)
-    unsent = email_failures(report, in_cli_words)
-    if unsent:
-        print(f"scorecard-xl batch: {len(unsent)} workbook(s) not sent:", file=sys.stderr)
-        print("\n".join(unsent), file=sys.stderr)
-    if report.interrupted:
-        print("scorecard-xl batch: interrupted; the manifest lists what was built", file=sys.stderr)
-        return 130
-    return EXIT_OK if report.dry_run or report.ok else EXIT_FAILED
 
 
 COMMANDS: list[Command] = [
@@ -527,8 +58,8 @@ COMMANDS: list[Command] = [
             "scorecard-xl build --pdf --marking OFFICIAL-SENSITIVE   # and the board pack as a PDF",
             "scorecard-xl build --viewer libreoffice -o board.xlsx   # trends drawn for LibreOffice",
         ),
-        _build_arguments,
-        _run_build,
+        commands.build_arguments,
+        commands.run_build,
     ),
     Command(
         "validate",
@@ -536,8 +67,8 @@ COMMANDS: list[Command] = [
         "Check a definition and its data, reporting every problem at once. Writes nothing. Exit code "
         "0 when the inputs are good, 2 when not.",
         ("scorecard-xl validate", "scorecard-xl validate -t my_scorecard.toml -d data.csv -p 2023-03"),
-        _inputs,
-        _run_validate,
+        commands.input_arguments,
+        commands.run_validate,
     ),
     Command(
         "refresh",
@@ -555,8 +86,8 @@ COMMANDS: list[Command] = [
             "scorecard-xl refresh board.xlsx --data april.csv      # fold in April's rows",
             "scorecard-xl refresh board.xlsx --period 2023-02 -o board_february.xlsx",
         ),
-        _refresh_arguments,
-        _run_refresh,
+        commands.refresh_arguments,
+        commands.run_refresh,
     ),
     Command(
         "lite",
@@ -571,8 +102,8 @@ COMMANDS: list[Command] = [
             "scorecard-xl lite -o lite --wheel dist/scorecard_xl-0.2.0-py3-none-any.whl",
             "scorecard-xl lite --wheel https://intranet.example.gov.uk/py/scorecard_xl-0.2.0-py3-none-any.whl",
         ),
-        _lite_arguments,
-        _run_lite,
+        commands.lite_arguments,
+        commands.run_lite,
     ),
     Command(
         "addin",
@@ -580,8 +111,8 @@ COMMANDS: list[Command] = [
         "Write scorecard_xl.xlam, xlwings' ribbon add-in with a Scorecard tab (Refresh, Change period, "
         "Check data), and print the install steps. Workbooks themselves stay macro-free .xlsx.",
         ("scorecard-xl addin", "scorecard-xl addin -o C:/Users/me/Addins/scorecard_xl.xlam --force"),
-        _addin_arguments,
-        _run_addin,
+        commands.addin_arguments,
+        commands.run_addin,
     ),
     Command(
         "send",
@@ -601,8 +132,8 @@ COMMANDS: list[Command] = [
             "scorecard-xl send board.xlsx --to-file board.txt --template email.toml "
             "--smtp-host mail.example.gov.uk --cafile council-ca.pem",
         ),
-        _send_arguments,
-        _run_send,
+        commands.send_arguments,
+        commands.run_send,
     ),
     Command(
         "check",
@@ -619,8 +150,8 @@ COMMANDS: list[Command] = [
             "scorecard-xl check board.xlsx --json > findings.json",
             "scorecard-xl check published.xlsx --accessibility   # can everyone read it? (build --publish)",
         ),
-        _check_arguments,
-        _run_check,
+        commands.check_arguments,
+        commands.run_check,
     ),
     Command(
         "batch",
@@ -638,8 +169,8 @@ COMMANDS: list[Command] = [
             "scorecard-xl batch all_las.toml --jobs 4 --force  # rebuild everything, 4 at a time",
             "scorecard-xl batch board_pack.toml --email-dry-run outbox   # then --send to send them",
         ),
-        _batch_arguments,
-        _run_batch,
+        commands.batch_arguments,
+        commands.run_batch,
     ),
     Command(
         "dfe-extract",
@@ -654,8 +185,8 @@ COMMANDS: list[Command] = [
             "scorecard-xl dfe-extract --la 940 --la 941 -o dfe_data && "
             "scorecard-xl build -t dfe_benchmark -d dfe_data/940.csv --organisation 'North Northamptonshire'",
         ),
-        _extract_arguments,
-        _run_extract,
+        commands.extract_arguments,
+        commands.run_extract,
     ),
 ]
 
