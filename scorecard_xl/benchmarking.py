@@ -15,7 +15,7 @@ from pathlib import Path
 
 from scorecard_xl.atomic import write_atomically
 from scorecard_xl.bundled import resolve_template, samples_folder
-from scorecard_xl.definition import load_definition
+from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.sources.dfe import SN_MODEL_FILE, STANDARD_MEASURES, DfeTable, load_sn_model, read_dfe
 

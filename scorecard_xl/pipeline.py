@@ -18,7 +18,8 @@ from scorecard_xl.atomic import check_writable, write_atomically
 from scorecard_xl.bundled import is_bundled_sample, is_bundled_template, resolve_template, sample_data
 from scorecard_xl.data import Dataset, build_dataset
 from scorecard_xl.data_table import table_rows
-from scorecard_xl.definition import Definition, load_definition
+from scorecard_xl.definition import Definition
+from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import ARGUMENTS, InputError, Problem, ProblemList
 from scorecard_xl.formula_text import formula_text_warnings
 from scorecard_xl.layout import BuildContext, Profile, lay_out_workbook

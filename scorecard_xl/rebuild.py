@@ -13,7 +13,7 @@ from pathlib import Path
 
 from scorecard_xl.atomic import check_writable, write_atomically
 from scorecard_xl.bundled import resolve_template
-from scorecard_xl.definition import load_definition
+from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.formula_text import formula_text_warnings
 from scorecard_xl.pipeline import (

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from scorecard_xl.data import build_dataset
 from scorecard_xl.data_table import TABLE_SOURCE, Merged, merge_records, records_from_rows
-from scorecard_xl.definition import Definition, definition_from_text
+from scorecard_xl.definition import Definition
+from scorecard_xl.definition_reader import definition_from_text
 from scorecard_xl.errors import ARGUMENTS, InputError
 from scorecard_xl.layout import record as names
 from scorecard_xl.layout.data_sheet import TABLE_NAME, TEXT_COLUMNS

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from scorecard_xl.data import build_dataset
-from scorecard_xl.definition import parse_definition
+from scorecard_xl.definition_reader import parse_definition
 from scorecard_xl.errors import InputError
 from scorecard_xl.layout import BuildContext, lay_out_workbook
 from scorecard_xl.model import build_scorecard

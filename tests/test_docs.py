@@ -10,7 +10,7 @@ import pytest
 import tomllib
 
 from scorecard_xl.batch import load_batch
-from scorecard_xl.definition import load_definition
+from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.sources.sql import sql_config
 from tests.conftest import REPO
 

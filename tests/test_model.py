@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from scorecard_xl.data import Dataset, build_dataset
-from scorecard_xl.definition import Definition, parse_definition
+from scorecard_xl.definition import Definition
+from scorecard_xl.definition_reader import parse_definition
 from scorecard_xl.errors import InputError
 from scorecard_xl.model import MeasureRow, Scorecard, Tally, build_scorecard, tally
 from scorecard_xl.periods import Month, ReportingYear

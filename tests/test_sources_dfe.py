@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from scorecard_xl.data import build_dataset
-from scorecard_xl.definition import load_definition
+from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError
 from scorecard_xl.sources import RawRecord
 from scorecard_xl.sources.dfe import (

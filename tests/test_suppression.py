@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from scorecard_xl.data import build_dataset
-from scorecard_xl.definition import parse_definition
+from scorecard_xl.definition_reader import parse_definition
 from scorecard_xl.periods import Month
 from scorecard_xl.pipeline import Inputs, Options, render
 from scorecard_xl.sources import RawRecord

@@ -20,7 +20,7 @@ from scorecard_xl.batch.file import (
 )
 from scorecard_xl.batch.worker import discover_here
 from scorecard_xl.bundled import DEFAULT_TEMPLATE, is_bundled_template, resolve_template, sample_data
-from scorecard_xl.definition import load_definition
+from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError, Problem, ProblemList
 from scorecard_xl.pipeline import record_location
 
