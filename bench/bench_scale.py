@@ -1,6 +1,7 @@
 """Scale benchmark: generated scorecards of growing size, built in-process, against the floor.
 
     python bench/bench_scale.py [--sizes 100,1000,4000] [--months 36] [--repeat 3] [--titles long]
+                                [--refresh]
 
 For each size, a definition of N measures in 10 sections (counts, percentages and rates; some
 with targets, every one with SN and England comparators) and N x 36 months of tidy data (with
@@ -17,6 +18,10 @@ interleaved, and CPU time, the least of them (other load on the machine disturbs
 peak memory is the process's own maximum resident set (VmHWM, including the interpreter). Growth per
 measure shows in the ms/measure column. Targets (issue 10): 1,000 measures <= 1.5 s and <= 120 MB;
 4,000 <= 6 s and <= 250 MB.
+
+With --refresh, a third process each round refreshes the built workbook without Excel, as
+`scorecard-xl refresh BOOK -o NEW` does (reading the workbook, folding in the data file its Cover
+names, laying out and writing a new file), and a second table sets it against the build.
 """
 
 from __future__ import annotations
@@ -132,6 +137,17 @@ def child_build(definition: Path, data: Path) -> dict[str, float]:
     return {"seconds": seconds, "cpu": cpu, "bytes": output.stat().st_size}
 
 
+def child_refresh(book: Path) -> dict[str, float]:
+    from scorecard_xl.rebuild import refresh_file
+
+    output = book.with_name("refreshed.xlsx")
+    output.unlink(missing_ok=True)
+    start, cpu = time.perf_counter(), time.process_time()
+    refresh_file(book, output=output)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "bytes": output.stat().st_size}
+
+
 def child_floor(cells_file: Path) -> dict[str, float]:
     from bench_build import floor_writer  # the same bare xlsxwriter writer as for the sample
 
@@ -159,7 +175,12 @@ def run_child(*args: str) -> dict[str, float]:
 
 def child_main(args: list[str]) -> None:
     kind = args[0]
-    result = child_build(Path(args[1]), Path(args[2])) if kind == "build" else child_floor(Path(args[1]))
+    if kind == "build":
+        result = child_build(Path(args[1]), Path(args[2]))
+    elif kind == "refresh":
+        result = child_refresh(Path(args[1]))
+    else:
+        result = child_floor(Path(args[1]))
     print(json.dumps({**result, "peak_mb": peak_memory_kb() / 1024}))
 
 
@@ -194,12 +215,17 @@ def main() -> None:
         default="short",
         help="measure titles: short, or too long for the Data table's column",
     )
+    parser.add_argument(
+        "--refresh", action="store_true", help="also time a refresh without Excel of each built workbook"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
         f"{'measures':>8} {'cells':>9} {'build s':>8} {'floor s':>8} {'ratio':>6} {'build CPU':>9} "
         f"{'floor CPU':>9} {'ratio':>6} {'ms/measure':>10} {'build MB':>9} {'floor MB':>9} {'xlsx MB':>8}"
     )
+    refreshes: dict[int, list[dict[str, float]]] = {}
+    build_cpus: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as temporary:
         for size in sizes:
             folder = Path(temporary) / str(size)
@@ -212,6 +238,8 @@ def main() -> None:
             for _ in range(args.repeat):  # interleaved, so both sides see the same machine load
                 builds.append(run_child("build", str(definition), str(data)))
                 floors.append(run_child("floor", str(cells_file)))
+                if args.refresh:
+                    refreshes.setdefault(size, []).append(run_child("refresh", str(folder / "scale.xlsx")))
             build_s = statistics.median(b["seconds"] for b in builds)
             floor_s = statistics.median(f["seconds"] for f in floors)
             build_cpu = min(b["cpu"] for b in builds)  # CPU time, least disturbed by other load
@@ -223,6 +251,16 @@ def main() -> None:
                 f"{build_s * 1000 / size:>10.2f} {max(b['peak_mb'] for b in builds):>9.0f} "
                 f"{max(f['peak_mb'] for f in floors):>9.0f} {builds[0]['bytes'] / 2**20:>8.1f}",
                 flush=True,
+            )
+            build_cpus[size] = build_cpu
+    if refreshes:
+        print("\nrefresh without Excel (scorecard-xl refresh BOOK -o NEW), against the build above:")
+        print(f"{'measures':>8} {'refresh s':>9} {'refresh CPU':>11} {'x build CPU':>11} {'refresh MB':>10}")
+        for size, runs in refreshes.items():
+            cpu = min(r["cpu"] for r in runs)
+            print(
+                f"{size:>8,} {statistics.median(r['seconds'] for r in runs):>9.2f} {cpu:>11.2f} "
+                f"{cpu / build_cpus[size]:>10.2f}x {max(r['peak_mb'] for r in runs):>10.0f}"
             )
 
 

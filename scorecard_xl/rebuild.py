@@ -26,13 +26,13 @@ from scorecard_xl.pipeline import (
     write_outputs,
 )
 from scorecard_xl.refresh_plan import (
-    RefreshPlan,
+    Refreshed,
     RefreshRequest,
     gather_inputs,
     locate_data_file,
-    plan_refresh,
     recorded_definition,
     recorded_options,
+    refresh_contents,
 )
 from scorecard_xl.reopen import read_record
 from scorecard_xl.snapshot import snapshot_from_file
@@ -43,7 +43,10 @@ BACKUP_SUFFIX = ".previous.xlsx"
 
 @dataclasses.dataclass(frozen=True)
 class RefreshResult(BuildResult):
-    plan: RefreshPlan | None = None
+    """What a refresh without Excel wrote; `plan` is what the refreshed workbook shows and where its
+    new rows came from (plan.news), `backup` the previous version kept beside it."""
+
+    plan: Refreshed | None = None
     backup: Path | None = None
 
 
@@ -66,8 +69,10 @@ def refresh_file(
     inputs = [*files, *([] if target == source else [source])]
     check_writable(target, force=not output, suffix=".xlsx", inputs=inputs)
     request = RefreshRequest(period, tuple(files), allow_shrink)
-    plan = plan_refresh(snapshot_from_file(source), request, in_place=False)
-    if plan.shrinks:
+    refreshed = refresh_contents(
+        snapshot_from_file(source), request, in_place=False, folder=target.parent.resolve()
+    )
+    if refreshed.shrinks:
         raise InputError(
             [
                 Problem(
@@ -78,26 +83,18 @@ def refresh_file(
                     f"this refresh would show less than the workbook does now: {lost}; check the data, or "
                     "pass --allow-shrink to refresh anyway",
                 )
-                for lost in plan.shrinks
+                for lost in refreshed.shrinks
             ]
         )
-    options = _with_password(recorded_options(plan.record))
-    scorecard, layout = lay_out(
-        plan.inputs,
-        plan.scorecard.period,
-        plan.record.commentary,
-        None,
-        target.parent.resolve(),
-        options,
-        period or plan.record.picked or None,
-    )
+    options = _with_password(recorded_options(refreshed.record))
+    scorecard, layout = refreshed.scorecard, refreshed.layout
     content = write_workbook(layout, options.protect_password)
     backup = None
     if target.resolve() == source.resolve():
         backup = backup_path(source)
         write_atomically(backup, source.read_bytes())  # the analyst's last version stays, whole
     write_atomically(target, content)
-    return RefreshResult(target, scorecard, len(content), formula_text_warnings(layout), plan, backup)
+    return RefreshResult(target, scorecard, len(content), formula_text_warnings(layout), refreshed, backup)
 
 
 def _with_password(options: Options) -> Options:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from scorecard_xl.data import build_dataset
@@ -109,21 +109,17 @@ class DataNews:
 
 
 @dataclass(frozen=True)
-class RefreshPlan:
+class Refreshed:
+    """What a refreshed workbook shows, worked out from the workbook's own record and its new rows:
+    the inputs, the scorecard and its layout. Excel is brought up to date by a RefreshPlan's writes;
+    the command line writes the layout as a new file."""
+
     record: WorkbookRecord
     inputs: Inputs
     scorecard: Scorecard
     layout: WorkbookLayout
-    formats: list[FormatWrite]
-    writes: list[BlockWrite]
-    resize: TableResize
-    sizes: list[SizeChange]
     news: DataNews
-    shrinks: list[str] = field(default_factory=list)  # what the refresh would no longer show
-
-    @property
-    def cells(self) -> int:
-        return sum(w.cells for w in self.writes)
+    shrinks: list[str]  # what the refresh would no longer show
 
     @property
     def summary(self) -> str:
@@ -148,6 +144,20 @@ class RefreshPlan:
         return "; ".join(parts)
 
 
+@dataclass(frozen=True)
+class RefreshPlan(Refreshed):
+    """A refresh in Excel: what the workbook will show, and every write that makes it so."""
+
+    formats: list[FormatWrite]
+    writes: list[BlockWrite]
+    resize: TableResize
+    sizes: list[SizeChange]
+
+    @property
+    def cells(self) -> int:
+        return sum(w.cells for w in self.writes)
+
+
 def rebuild_hint(record: WorkbookRecord) -> str:
     return (
         f'rebuild it with: scorecard-xl build --from-workbook "{record.name}" -o NEW.xlsx '
@@ -159,11 +169,31 @@ def plan_refresh(
     snapshot: WorkbookSnapshot,
     request: RefreshRequest | None = None,
     locate: Callable[[str, Path | None], Path | None] | None = None,
-    in_place: bool = True,
 ) -> RefreshPlan:
-    """Everything a refresh of `snapshot` writes, worked out before anything is written. In place
-    (in Excel), a protected workbook is refused: its locked cells cannot be written; a new file
-    (`in_place=False`, the command line) is protected again as it is written."""
+    """Everything a refresh of `snapshot` in Excel writes, worked out before anything is written.
+    A protected workbook is refused: its locked cells cannot be written."""
+    found = refresh_contents(snapshot, request, locate)
+    formats, writes, resize = table_writes(found.record, found.layout)
+    return RefreshPlan(
+        **{part.name: getattr(found, part.name) for part in fields(Refreshed)},
+        formats=formats,
+        writes=block_writes(found.layout) + writes,
+        resize=resize,
+        sizes=size_changes(found.record, found.layout),
+    )
+
+
+def refresh_contents(
+    snapshot: WorkbookSnapshot,
+    request: RefreshRequest | None = None,
+    locate: Callable[[str, Path | None], Path | None] | None = None,
+    in_place: bool = True,
+    folder: Path | None = None,
+) -> Refreshed:
+    """What `snapshot` shows once refreshed. In place (in Excel), a protected workbook or one with
+    drawn trends is refused; a new file (`in_place=False`, the command line) is protected again as
+    it is written, and is laid out for `folder`, where it will be (default: the workbook's own), so
+    that the Cover's data locations are written from there."""
     request = request or RefreshRequest()
     record = read_record(snapshot)
     options = recorded_options(record)
@@ -175,23 +205,17 @@ def plan_refresh(
     picked = request.period or record.picked
     period = choose_period(record, picked, inputs, ARGUMENTS if request.period else None)
     scorecard, layout = lay_out(
-        inputs, period, record.commentary, request.generated_at, record.folder, options, picked or None
+        inputs,
+        period,
+        record.commentary,
+        request.generated_at,
+        folder or record.folder,
+        options,
+        picked or None,
     )
     check_layout(record, layout)
     shrinks = [] if request.allow_shrink else what_shrinks(record, scorecard, layout, bool(picked))
-    formats, writes, resize = table_writes(record, layout)
-    return RefreshPlan(
-        record,
-        inputs,
-        scorecard,
-        layout,
-        formats,
-        block_writes(layout) + writes,
-        resize,
-        size_changes(record, layout),
-        news,
-        shrinks,
-    )
+    return Refreshed(record, inputs, scorecard, layout, news, shrinks)
 
 
 def recorded_options(record: WorkbookRecord) -> Options:
