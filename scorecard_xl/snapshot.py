@@ -159,30 +159,66 @@ def snapshot_from_file(path: str | Path) -> WorkbookSnapshot:
 
 
 def snapshot_from_bytes(content: bytes, name: str, folder: Path | None = None) -> WorkbookSnapshot:
-    """A workbook's bytes through openpyxl (read-only): the names at once, each sheet when first
-    read (a refresh reads four of a sample's seventeen). The bytes are in memory, so nothing is
-    left open."""
+    """A workbook's bytes, read as openpyxl reads them (read-only, values as last calculated): the
+    names at once, each sheet when first read (a refresh reads four of a sample's seventeen). Read
+    straight from the XML (sheet_values) where that gives what openpyxl would, else with openpyxl.
+    A package that is not safe to read (zip_guard), or is corrupt, is an InputError naming `name`.
+    The bytes are in memory, so nothing is left open."""
+    from scorecard_xl.sheet_values import FallBack, PackageValues
+    from scorecard_xl.zip_guard import open_package
+
+    archive = open_package(content, name)
+    try:
+        package = PackageValues(archive)
+    except FallBack:
+        return _openpyxl_snapshot(content, name, folder)
+    names: dict[str, Rect] = {}
+    for defined_name, text in package.defined_names.items():
+        rect = parse_reference(text)
+        if rect is not None:
+            names[defined_name] = rect
+    by_openpyxl: list[WorkbookSnapshot] = []
+
+    def load(sheet: str) -> SheetValues:
+        try:
+            return SheetValues(package.sheet(sheet))
+        except FallBack:  # (a date, say): openpyxl reads this sheet
+            if not by_openpyxl:
+                by_openpyxl.append(_openpyxl_snapshot(content, name, folder))
+            return by_openpyxl[0].load_sheet(sheet)
+
+    return WorkbookSnapshot(name, folder, names, load)
+
+
+def _openpyxl_snapshot(content: bytes, name: str, folder: Path | None) -> WorkbookSnapshot:
     import io
 
-    import openpyxl  # the command line pays for the import only when it reads a workbook
+    import openpyxl  # only for what sheet_values leaves to it
 
-    try:
+    from scorecard_xl.zip_guard import read_safely
+
+    def open_book() -> Any:
         with warnings.catch_warnings():
             # openpyxl cannot read sparklines and says so; reading is all we do, so they are safe.
             warnings.filterwarnings("ignore", "Sparkline Group extension", UserWarning)
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # a zip or XML error: whatever it is, the file is not a workbook
-        raise InputError.of(name, "", "", None, f"not a readable .xlsx workbook ({error})") from None
+            return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+
+    book = read_safely(name, open_book)
     names: dict[str, Rect] = {}
     for defined_name, defined in book.defined_names.items():
         rect = parse_reference(defined.attr_text or "")
         if rect is not None:
             names[defined_name] = rect
 
-    def load(sheet: str) -> SheetValues:
+    def read(sheet: str) -> SheetValues:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Sparkline Group extension", UserWarning)
             rows = book[sheet].iter_rows(min_row=1, min_col=1, values_only=True)
             return SheetValues([list(row) for row in rows])
+
+    def load(sheet: str) -> SheetValues:
+        if sheet not in book.sheetnames:
+            raise KeyError(sheet)  # (WorkbookSnapshot.sheet says which)
+        return read_safely(name, lambda: read(sheet))
 
     return WorkbookSnapshot(name, folder, names, load)

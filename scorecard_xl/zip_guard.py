@@ -10,9 +10,15 @@ No Office part needs a DTD, so one is refused wherever it appears.
 
 from __future__ import annotations
 
+import io
 import zipfile
+from collections.abc import Callable
+from typing import TypeVar
 
+from scorecard_xl.errors import InputError
 from scorecard_xl.input_files import MEGABYTE, megabytes
+
+T = TypeVar("T")
 
 PART_LIMIT = 200 * MEGABYTE  # one part, inflated; a 10 MB workbook's largest part is about 100 MB
 TOTAL_LIMIT = 500 * MEGABYTE  # every part together, inflated
@@ -94,3 +100,33 @@ def _root_start(head: bytes) -> int:
         if following not in (b"?", b"!"):
             return position
         position += 1
+
+
+def open_package(content: bytes, name: str) -> zipfile.ZipFile:
+    """An .xlsx file's package, once judged safe to read (package_problem, xml_parts_problem); else
+    an InputError naming the file `name`."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise unreadable(name, f"not a zip package: {error}") from None
+    refused = package_problem(archive) or read_safely(name, lambda: xml_parts_problem(archive))
+    if refused:
+        raise unreadable(name, f"refused unread: {refused}")
+    return archive
+
+
+def read_safely(name: str, read: Callable[[], T]) -> T:
+    """Run `read`; anything a corrupt package makes openpyxl or the XML parser raise becomes a
+    message naming the file (openpyxl raises a dozen kinds, from KeyError to ParseError)."""
+    try:
+        return read()
+    except InputError:
+        raise
+    except (MemoryError, RecursionError):
+        raise unreadable(name, "too large or too deeply nested to read") from None
+    except Exception as error:
+        raise unreadable(name, f"{type(error).__name__}: {' '.join(str(error).split())[:200]}") from None
+
+
+def unreadable(name: str, why: str) -> InputError:
+    return InputError.of(name, "", "", None, f"not a readable .xlsx file ({why}); save it again from Excel")

@@ -185,14 +185,16 @@ def sql_source(queries: Mapping[str, str]) -> Change:
 
 @dataclass(frozen=True)
 class Package:
-    """A data.xlsx rebuilt from the sample's, with parts replaced, added or cut short."""
+    """data.xlsx (or another of the work folder's workbooks) rebuilt with parts replaced, added or
+    cut short."""
 
     replace: Mapping[str, bytes | Callable[[bytes], bytes]] = field(default_factory=dict)
     stream: Mapping[str, tuple[bytes, int]] = field(default_factory=dict)  # part -> (chunk, times)
     truncate: bool = False
+    file: str = "data.xlsx"
 
     def __call__(self, folder: Path) -> None:
-        source = folder / "data.xlsx"
+        source = folder / self.file
         original = zipfile.ZipFile(io.BytesIO(source.read_bytes()))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:

@@ -439,6 +439,26 @@ OUTPUT_CASES = {
         lambda folder: (folder / "board.xlsm").write_bytes((folder / "board.xlsx").read_bytes()),
     ),
     "refresh -o the definition": case("refresh board.xlsx -o card.toml", ("card.toml: file name",)),
+    "refresh: a zip bomb": case(
+        "refresh board.xlsx -o new.xlsx",
+        ("board.xlsx: not a readable .xlsx file (refused unread", "a zip bomb"),
+        Package(stream={"xl/sharedStrings.xml": (b"<si><t>" + b"a" * 65_536, 160)}, file="board.xlsx"),
+    ),
+    "refresh: a DTD": case(
+        "refresh board.xlsx -o new.xlsx",
+        ("board.xlsx: not a readable .xlsx file", "declares a DTD"),
+        Package(replace={"xl/workbook.xml": with_dtd}, file="board.xlsx"),
+    ),
+    "refresh: a sheet cut short": case(
+        "refresh board.xlsx -o new.xlsx",
+        ("board.xlsx: not a readable .xlsx file (ParseError",),
+        Package(replace={SHEET: cut_in_half}, file="board.xlsx"),
+    ),
+    "send: a sheet cut short": case(
+        SEND,
+        ("board.xlsx: check: xl/worksheets/sheet1.xml: is not well-formed XML", "board.xlsx: not sent"),
+        Package(replace={SHEET: cut_in_half}, file="board.xlsx"),
+    ),
     "dfe-extract -o an existing file": case(
         "dfe-extract -o data.csv --la 940", ("data.csv", "a folder to write the authority files into")
     ),

@@ -14,14 +14,12 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Iterator
 from xml.etree import ElementTree as ET
 
 from scorecard_xl.errors import InputError, Problem
-from scorecard_xl.zip_guard import package_problem, xml_parts_problem
+from scorecard_xl.zip_guard import open_package, read_safely
 
-T = TypeVar("T")
 UNCALCULATED_LISTED = 10  # formula cells named one by one; the rest are counted
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
@@ -29,15 +27,8 @@ _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 def sheet_rows(content: bytes, name: str) -> list[list[object]]:
     """Rows of the sheet named "data", or else the first sheet, as Python values (a percentage
     cell as "64%", a date as its month "2023-03"). Raises InputError naming `name`."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise _unreadable(name, f"not a zip package: {error}") from None
-    with archive:
-        refused = package_problem(archive) or _safely(name, lambda: xml_parts_problem(archive))
-        if refused:
-            raise _unreadable(name, f"refused unread: {refused}")
-        return _safely(name, lambda: _rows(archive, content, name))
+    with open_package(content, name) as archive:
+        return read_safely(name, lambda: _rows(archive, content, name))
 
 
 def _rows(archive: zipfile.ZipFile, content: bytes, name: str) -> list[list[object]]:
@@ -127,20 +118,3 @@ def _cached(kind: str, value: ET.Element | None) -> bool:
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-def _safely(name: str, read: Callable[[], T]) -> T:
-    """Run `read`; anything a corrupt package makes openpyxl or the XML parser raise becomes a
-    message naming the file (openpyxl raises a dozen kinds, from KeyError to ParseError)."""
-    try:
-        return read()
-    except InputError:
-        raise
-    except (MemoryError, RecursionError):
-        raise _unreadable(name, "too large or too deeply nested to read") from None
-    except Exception as error:
-        raise _unreadable(name, f"{type(error).__name__}: {' '.join(str(error).split())[:200]}") from None
-
-
-def _unreadable(name: str, why: str) -> InputError:
-    return InputError.of(name, "", "", None, f"not a readable .xlsx file ({why}); save it again from Excel")
