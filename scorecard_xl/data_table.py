@@ -78,17 +78,19 @@ def records_from_rows(rows: Sequence[Sequence[object]], first_row: int) -> list[
     """The table's rows (below its header) as records; `first_row` is the 1-based sheet row of the
     first, so messages point at the row the analyst sees. Entirely blank rows are skipped."""
     records = []
+    header = [c.lower() for c in COLUMNS[: VALUE + 1]]
     for offset, row in enumerate(rows):
         cells = [*row[: VALUE + 1], *([None] * (VALUE + 1 - len(row)))]
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+        measure = _text(cells[MEASURE])  # "" only for an empty or blank cell
+        if not measure and all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
-        if [_text(c).lower() for c in cells] == [c.lower() for c in COLUMNS[: VALUE + 1]]:
+        if measure.lower() == header[MEASURE] and [_text(c).lower() for c in cells] == header:
             continue  # a data file's header row, pasted along with its rows
         records.append(
             RawRecord(
                 TABLE_SOURCE,
                 first_row + offset,
-                _text(cells[MEASURE]),
+                measure,
                 _text(cells[SERIES]).lower() or "actual",
                 _period_text(cells[PERIOD]),
                 _value(cells[VALUE]),

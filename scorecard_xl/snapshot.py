@@ -49,10 +49,15 @@ class SheetValues:
         return None
 
     def rows(self, first_row: int, first_col: int, last_row: int, last_col: int) -> list[list[object]]:
-        return [
-            [self.cell(row, col) for col in range(first_col, last_col + 1)]
-            for row in range(first_row, last_row + 1)
-        ]
+        found = []
+        start, width = first_col - self.first_col, last_col - first_col + 1
+        for row in range(first_row, last_row + 1):
+            i = row - self.first_row
+            if 0 <= i < len(self.values) and start >= 0 and start + width <= len(self.values[i]):
+                found.append(list(self.values[i][start : start + width]))  # (a Data table's row)
+            else:
+                found.append([self.cell(row, col) for col in range(first_col, last_col + 1)])
+        return found
 
 
 @dataclass
