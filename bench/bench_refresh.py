@@ -9,6 +9,9 @@ Book interface of Lite and xlwings Server): reading the workbook, folding in the
 validating, and planning every write; "build" is a fresh build of March (load, model, layout,
 write the .xlsx). Runs are interleaved so both sides see the same machine load; medians reported.
 Target: a handful of writes per sheet, never one per cell; refresh compute below a fresh build.
+Then, without Excel: `scorecard-xl refresh` of the December workbook with the whole sample's data
+file given, against `scorecard-xl build` of March, each end to end in a new process (imports
+included: a refresh reads the workbook, which once meant importing openpyxl).
 Pyodide needs what its tests need: Node and `npm ci --prefix tests/pyodide` (tests/run.sh).
 """
 
@@ -19,9 +22,12 @@ import csv
 import datetime as dt
 import json
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -101,6 +107,7 @@ def main() -> None:
                 times.setdefault((name, "refresh"), []).append(seconds)
                 seconds, _ = run(TIMED_BUILD, files=files, env=ENV)
                 times.setdefault((name, "build"), []).append(seconds)
+        cli = command_lines(Path(folder), args.repeat)
     median = {key: statistics.median(values) * 1000 for key, values in times.items()}
     counts = Counter(actions)
     print(f"refresh of the sample, December -> March (rows pasted), median of {args.repeat}:")
@@ -115,6 +122,42 @@ def main() -> None:
     if not args.no_pyodide:
         ratio = median[("Pyodide", "refresh")] / median[("CPython", "refresh")]
         print(f"  Pyodide / CPython, refresh compute: {ratio:.2f}x")
+    print(f"without Excel, end to end in a new process, wall (median of {args.repeat}) and CPU time (least):")
+    for name in ("refresh", "build"):
+        wall, cpu = cli[name]
+        print(f"  scorecard-xl {name:8} {wall * 1000:7.1f} ms {cpu * 1000:7.1f} ms CPU")
+    (refresh_wall, refresh_cpu), (build_wall, build_cpu) = cli["refresh"], cli["build"]
+    print(f"  ratio {refresh_wall / build_wall:.2f}x wall, {refresh_cpu / build_cpu:.2f}x CPU")
+
+
+def command_lines(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    """`scorecard-xl refresh` (December's workbook, the whole sample's data given) and `scorecard-xl
+    build` (March), interleaved: name -> (median wall seconds, least CPU seconds of the process)."""
+    program = [sys.executable, "-m", "scorecard_xl.cli"]
+    refreshed = folder / "refreshed.xlsx"
+    commands = {
+        "refresh": [*program, "refresh", "book.xlsx", "-d", str(SAMPLE), "-o", refreshed.name],
+        "build": [*program, "build", "-d", str(SAMPLE), "-o", "built.xlsx", "--force"],
+    }
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(repeat + 1):  # the first round warms the disk cache and is not counted
+        for name, command in commands.items():
+            refreshed.unlink(missing_ok=True)
+            started, cpu = time.perf_counter(), _children_cpu()
+            environment = {**os.environ, **ENV}
+            done = subprocess.run(command, cwd=folder, capture_output=True, text=True, env=environment)
+            if done.returncode:
+                raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+            if round_:
+                walls[name].append(time.perf_counter() - started)
+                cpus[name].append(_children_cpu() - cpu)
+    return {name: (statistics.median(walls[name]), min(cpus[name])) for name in commands}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":
