@@ -19,6 +19,7 @@ from scorecard_xl.formula_text import formula_text_warnings
 from scorecard_xl.pipeline import (
     BuildResult,
     Options,
+    bulk_allocation,
     input_paths,
     lay_out,
     protect_password,
@@ -50,6 +51,7 @@ class RefreshResult(BuildResult):
     backup: Path | None = None
 
 
+@bulk_allocation()
 def refresh_file(
     book: str | Path,
     period: str | None = None,
@@ -109,6 +111,7 @@ def backup_path(book: Path) -> Path:
     return book.with_name(book.stem + BACKUP_SUFFIX)
 
 
+@bulk_allocation()
 def build_from_workbook(
     old: str | Path,
     output: str | Path,

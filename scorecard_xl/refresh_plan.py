@@ -28,7 +28,7 @@ from scorecard_xl.layout.data_sheet import TABLE_NAME, TEXT_COLUMNS
 from scorecard_xl.layout.sheet import CellValue, Formula, Link, SheetLayout, WorkbookLayout
 from scorecard_xl.model import Scorecard, tally
 from scorecard_xl.periods import Period
-from scorecard_xl.pipeline import Inputs, Options, lay_out, requested_period
+from scorecard_xl.pipeline import Inputs, Options, bulk_allocation, lay_out, requested_period
 from scorecard_xl.reopen import WorkbookRecord, read_record
 from scorecard_xl.snapshot import WorkbookSnapshot
 from scorecard_xl.sources import RawRecord, SourceInfo
@@ -183,6 +183,7 @@ def plan_refresh(
     )
 
 
+@bulk_allocation()  # (reading and merging a large Data table makes a million small objects)
 def refresh_contents(
     snapshot: WorkbookSnapshot,
     request: RefreshRequest | None = None,

@@ -1,7 +1,7 @@
-"""A workbook's cell values and defined names, however they were read: from a file (openpyxl,
-read-only), from the JSON Excel sends (xlwings Lite, xlwings Server, Office.js), or through
-xlwings from desktop Excel (`refresh.snapshot_from_book`). Refresh plans from this one view, so
-every runtime plans the same writes from the same workbook.
+"""A workbook's cell values and defined names, however they were read: from a file (its XML, as
+openpyxl's read-only mode reads it: sheet_values), from the JSON Excel sends (xlwings Lite,
+xlwings Server, Office.js), or through xlwings from desktop Excel (`refresh.snapshot_from_book`).
+Refresh plans from this one view, so every runtime plans the same writes from the same workbook.
 
 Values are what a reader sees: numbers, text, dates (as datetime), None for an empty cell.
 Sheets are read lazily, one whole sheet at a time, because each read from desktop Excel is a
@@ -152,7 +152,7 @@ def _payload_value(value: object) -> object:
 
 
 def snapshot_from_file(path: str | Path) -> WorkbookSnapshot:
-    """Read a workbook file with openpyxl (read-only, values as last calculated; never saved)."""
+    """Read a workbook file (values as last calculated; never written): see snapshot_from_bytes."""
     path = Path(path)
     try:
         content = path.read_bytes()
