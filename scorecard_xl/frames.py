@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from scorecard_xl.layout.grid import rag_text
 from scorecard_xl.model import Scorecard, build_scorecard
-from scorecard_xl.pipeline import DataInput, Options, load_inputs, requested_period
+from scorecard_xl.pipeline import DataInput, Options, bulk_allocation, load_inputs, requested_period
 from scorecard_xl.suppression import suppress
 from scorecard_xl.values import Missing, Value, text_of
 
@@ -100,6 +100,7 @@ def frame_of(scorecard: Scorecard) -> pandas.DataFrame:
     return frame.astype({c: "float64" for c in figure_columns})
 
 
+@bulk_allocation()
 def read_workbook(path: str | Path) -> pandas.DataFrame:
     """A workbook built by scorecard-xl, read back (never changed): its Data table, every value of
     its data, as a tidy DataFrame with the input's column names (measure, series, period, value)
