@@ -1,8 +1,8 @@
 """Refreshing a workbook file without Excel (the command line's `refresh`, for scheduled runs)
-and building a new workbook from an old one (`build --from-workbook`): the same plan as a refresh
-in Excel, from the workbook's own definition and Data table, written as a new file with
-xlsxwriter (never an openpyxl save, which would drop sparklines and cached values). The
-analyst's commentary is carried over, keyed by measure id.
+and building a new workbook from an old one (`build --from-workbook`): what a refresh in Excel
+would show (refresh_plan.refresh_contents), from the workbook's own definition and Data table,
+written as a new file with xlsxwriter (never an openpyxl save, which would drop sparklines and
+cached values). The analyst's commentary is carried over, keyed by measure id.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ sheet again with the generator's own model and layout, so a refreshed workbook h
 a fresh build would. Everything is worked out before the first write: any problem (a broken row,
 a period without data, a definition or layout that no longer matches the workbook, a refresh that
 would show less than the workbook does now) raises InputError and nothing is written. No Excel
-here: `refresh.py` applies a plan through xlwings, `rebuild.py` writes a new file.
+here: `refresh.py` applies a plan (RefreshPlan) through xlwings; `rebuild.py` writes what the
+refreshed workbook shows (Refreshed) as a new file, so it never works out Excel's writes.
 """
 
 from __future__ import annotations
