@@ -28,6 +28,7 @@ from typing import Any
 
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.layout import record as names
+from scorecard_xl.pipeline import bulk_allocation
 from scorecard_xl.refresh_plan import BASE_DIR_ENV, RefreshPlan, RefreshRequest, plan_refresh
 from scorecard_xl.reopen import read_record
 from scorecard_xl.snapshot import Rect, SheetValues, WorkbookSnapshot, snapshot_from_payload
@@ -133,6 +134,7 @@ class ShrinkRefused(InputError):
         )
 
 
+@bulk_allocation()  # (xlwings turns every value written into its own lists)
 def apply_plan(book: Any, plan: RefreshPlan, sizes: bool = True) -> int:
     """Write a plan; returns the number of write calls. `sizes=False` leaves column widths and row
     heights alone, for clients that cannot set them (xlwings Server's Office.js and VBA clients)."""

@@ -166,6 +166,7 @@ def rebuild_hint(record: WorkbookRecord) -> str:
     )
 
 
+@bulk_allocation()  # (the layout's cells are walked again for every write)
 def plan_refresh(
     snapshot: WorkbookSnapshot,
     request: RefreshRequest | None = None,
