@@ -11,13 +11,15 @@ write the .xlsx). Runs are interleaved so both sides see the same machine load; 
 Target: a handful of writes per sheet, never one per cell; refresh compute below a fresh build.
 Then, without Excel: `scorecard-xl refresh` of the December workbook with the whole sample's data
 file given, against `scorecard-xl build` of March, each end to end in a new process (imports
-included: a refresh reads the workbook, which once meant importing openpyxl).
+included: a refresh reads the workbook, which once meant importing openpyxl), the package's
+bytecode compiled first, as an installed package's is.
 Pyodide needs what its tests need: Node and `npm ci --prefix tests/pyodide` (tests/run.sh).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import datetime as dt
 import json
@@ -41,6 +43,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from excel_payload import payload_from_file, sent  # noqa: E402
 from pyodide_runner import run_in_cpython, run_in_pyodide  # noqa: E402
 
+import scorecard_xl  # noqa: E402
 from scorecard_xl.pipeline import build  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "nct_2022_23" / "data.csv"
@@ -133,6 +136,10 @@ def main() -> None:
 def command_lines(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
     """`scorecard-xl refresh` (December's workbook, the whole sample's data given) and `scorecard-xl
     build` (March), interleaved: name -> (median wall seconds, least CPU seconds of the process)."""
+    # Bytecode compiled, as an installed package's is (see bench_build.py): with PYTHONDONTWRITEBYTECODE
+    # set, a checkout compiles in every process each module not compiled before, and a refresh
+    # imports modules a build does not.
+    compileall.compile_dir(Path(scorecard_xl.__file__).parent, quiet=1)
     program = [sys.executable, "-m", "scorecard_xl.cli"]
     refreshed = folder / "refreshed.xlsx"
     commands = {
