@@ -31,6 +31,7 @@ _DIMENSION = f"{_MAIN}dimension"
 _REFERENCE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")
 _COLUMNS = {chr(65 + i): i + 1 for i in range(26)}
+_PRINT_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase")  # openpyxl's sheets'
 # Built-in number formats that are not dates or times (ECMA-376 18.8.30). Any other format a number
 # carries may be one, and openpyxl reads the number as a date: such a sheet is left to it.
 _PLAIN_BUILTINS = frozenset(range(0, 14)) | frozenset(range(37, 45)) | {48, 49}
@@ -69,7 +70,7 @@ class PackageValues:
                 self.sheet_parts[node.get("name") or ""] = targets[node.get(f"{_RELATIONSHIPS}id") or ""]
             for node in book.iter(f"{_MAIN}definedName"):
                 name = node.get("name") or ""
-                if node.get("localSheetId") is None and not name.startswith("_xlnm."):
+                if node.get("localSheetId") is None and name not in _PRINT_NAMES:
                     self.defined_names[name] = node.text or ""
         except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, OSError, RuntimeError) as error:
             raise FallBack(str(error)) from None
