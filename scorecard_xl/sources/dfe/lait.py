@@ -7,13 +7,13 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from scorecard_xl.definition_reader import POLARITIES
 from scorecard_xl.errors import InputError
 from scorecard_xl.sources.dfe.neighbours import StatNeighbours
 from scorecard_xl.sources.dfe.tables import Cell, DfeRow, DfeTable
 
 LONDON = "E12000007"
 INNER_OUTER_LONDON = ("E13000001", "E13000002")
-POLARITIES = ("high", "low", "none")
 SN_METHODS = ("mean", "median")
 
 

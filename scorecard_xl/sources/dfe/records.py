@@ -7,10 +7,11 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from scorecard_xl.definition_reader import POLARITIES
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.periods import ReportingYear
 from scorecard_xl.sources import RawRecord, SourceInfo
-from scorecard_xl.sources.dfe.lait import POLARITIES, SN_METHODS, benchmark, polarity_of
+from scorecard_xl.sources.dfe.lait import SN_METHODS, benchmark, polarity_of
 from scorecard_xl.sources.dfe.measures import UNITS, DfeMeasure
 from scorecard_xl.sources.dfe.neighbours import SN_MODEL_FILE, StatNeighbours, la_hint, load_sn_model
 from scorecard_xl.sources.dfe.tables import Cell, DfeTable, derived_rate, existing_file, load_dfe_table
