@@ -477,13 +477,18 @@ def table_writes(
     date), the rows, blanks over any rows it no longer has, and the table resized to fit."""
     sheet_name, header, first_col, _, last_col = record.names[names.DATA_TABLE]
     sheet = next(s for s in layout.sheets if s.name == sheet_name)
-    rows = max((row for row, _, _, _ in sheet.every_cell() if row > header), default=header) - header
+    below = [(row, col, value) for row, col, value, _ in sheet.every_cell() if row > header]
+    rows = max((row for row, _, _ in below), default=header) - header
     last = header + max(rows, len(record.table_rows), 1)
     formats = [
         FormatWrite(sheet_name, header + 1, first_col + start, last, first_col + end, "@")
         for start, end in _runs(TEXT_COLUMNS)
     ]
-    values = _values(_cells(sheet), sheet_name, header + 1, first_col, last, last_col)
+    # The rows' values, and blanks (None) below them over rows the table no longer has.
+    values: list[list[WriteValue]] = [[None] * (last_col - first_col + 1) for _ in range(last - header)]
+    for row, col, value in below:
+        if row <= last and first_col <= col <= last_col:
+            values[row - header - 1][col - first_col] = _plain(value, sheet_name, row, col)
     resize = TableResize(sheet_name, TABLE_NAME, header, first_col, header + max(rows, 1), last_col)
     return formats, [BlockWrite(sheet_name, header + 1, first_col, values)], resize
 

@@ -425,6 +425,24 @@ def test_a_refresh_that_would_show_less_asks_first(folders: Path) -> None:
     assert period_text_shown(apply_actions(payload, actions)) == "February 2023 (year 2022-23)"
 
 
+def test_a_correction_pasted_under_the_table_takes_its_rows_place_and_leaves_no_copy(folders: Path) -> None:
+    """A row pasted under the Data table for a measure, series and period the table has replaces
+    that row's value; the table, written back whole, is a row shorter than the sheet was, so the
+    pasted row's place is blanked."""
+    payload = payload_from_file(built(folders / "built"))
+    records = [row for row in value_rows(payload, "Data")[5:] if any(v not in (None, "") for v in row)]
+    target = next(r for r in records if r[1] == "actual" and isinstance(r[3], (int, float)) and r[3] > 1)
+    paste_under_table(payload, [[target[0], target[1], target[2], target[3] + 1]])
+
+    actions, told, outcome = act(payload)
+    assert outcome is not None and "0 new and 1 revised" in told[0], told
+    table = value_rows(apply_actions(payload, actions), "Data")[5:]
+    filled = [row for row in table if any(v not in (None, "") for v in row)]
+    assert len(filled) == len(records) and table[: len(records)] == filled
+    assert all(v in (None, "") for row in table[len(records) :] for v in row), "the pasted row was left"
+    assert next(row for row in filled if row[:3] == target[:3])[3] == target[3] + 1
+
+
 def test_the_command_line_refuses_to_shrink_without_allow_shrink(folders: Path) -> None:
     from scorecard_xl.cli import main
     from scorecard_xl.reopen import read_record
