@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (the annotations only: --help must not import the pipeline)
+    from scorecard_xl.pipeline import Options
 
 EXIT_OK, EXIT_FAILED = 0, 1  # what a command returns: done, or done with problems found (check, batch)
 
@@ -83,11 +87,11 @@ def build_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _options(args: argparse.Namespace) -> object:
+def _options(args: argparse.Namespace) -> Options:
     from scorecard_xl.errors import ARGUMENTS
     from scorecard_xl.pipeline import Options
 
-    options = Options.make(
+    return Options.make(
         marking=args.marking,
         organisation=args.organisation,
         publish=args.publish,
@@ -95,16 +99,14 @@ def _options(args: argparse.Namespace) -> object:
         viewer=args.viewer,
         source=ARGUMENTS,
     )
-    return options
 
 
 def run_build(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from scorecard_xl.pipeline import Options, build
+    from scorecard_xl.pipeline import build
 
     options = _options(args)
-    assert isinstance(options, Options)
     pdf = (args.pdf or str(Path(args.output).with_suffix(".pdf"))) if args.pdf is not None else None
     if args.from_workbook:
         from scorecard_xl.rebuild import build_from_workbook
