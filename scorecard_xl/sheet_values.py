@@ -14,17 +14,15 @@ type it does not know, a part with a DTD, or XML it cannot parse. `FallBack` say
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
 from xml.etree import ElementTree as ET
 
-from scorecard_xl.zip_guard import PART_LIMIT, holds_dtd
+from scorecard_xl.ooxml import Package
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ROW, _CELL, _VALUE, _INLINE = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}is"
 _TEXT, _RUN, _ITEM = f"{_MAIN}t", f"{_MAIN}r", f"{_MAIN}si"
 _DIMENSION = f"{_MAIN}dimension"
@@ -51,17 +49,21 @@ def is_date_format(code: str) -> bool:
 
 class PackageValues:
     """The sheets and workbook-wide defined names of an .xlsx package (judged safe to read first:
-    zip_guard.open_package)."""
+    zip_guard.open_package). Its parts and relationships are read through ooxml.Package."""
 
     def __init__(self, archive: zipfile.ZipFile) -> None:
-        self._archive = archive
+        self._package = Package(archive, _fall_back)
         try:
-            self._parts = {info.filename: info for info in self._archive.infolist()}
-            workbook = self._workbook_part()
+            workbook = self._package.workbook_part()
+            if workbook is None:
+                raise FallBack("no workbook part")
             book = self._xml(workbook)
             if book.tag != f"{_MAIN}workbook":  # Strict Open XML, say: its own namespaces
                 raise FallBack(f"{workbook}: a {book.tag} root")
-            targets = self._relationship_targets(workbook)
+            related = [rel for rel in self._package.rels(workbook) if not rel.external]
+            targets = {rel.id: rel.target for rel in related}
+            self._strings_part = next((r.target for r in related if r.type.endswith("/sharedStrings")), None)
+            self._styles_part = next((r.target for r in related if r.type.endswith("/styles")), None)
             self._strings: list[str] | None = None
             self._maybe_dates: frozenset[int] | None = None
             self.sheet_parts: dict[str, str] = {}
@@ -74,7 +76,6 @@ class PackageValues:
                     self.defined_names[name] = node.text or ""
         except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, OSError, RuntimeError) as error:
             raise FallBack(str(error)) from None
-        self._workbook = workbook
 
     def sheet(self, name: str) -> list[list[object]]:
         """The sheet's rows, as openpyxl's iter_rows(min_row=1, min_col=1, values_only=True) gives
@@ -121,7 +122,7 @@ class PackageValues:
 
     def _shared_strings(self) -> list[str]:
         if self._strings is None:
-            part = self._related(self._workbook, "/sharedStrings")
+            part = self._strings_part
             strings: list[str] = []
             if part is not None:
                 for _, element in ET.iterparse(io.BytesIO(self._read(part)), events=("end",)):
@@ -134,7 +135,7 @@ class PackageValues:
     def _date_styles(self) -> frozenset[int]:
         """Cell styles whose number format may be a date or time (see _PLAIN_BUILTINS)."""
         if self._maybe_dates is None:
-            part = self._related(self._workbook, "/styles")
+            part = self._styles_part
             found: set[int] = set()
             if part is not None:
                 styles = self._xml(part)
@@ -154,50 +155,19 @@ class PackageValues:
             self._maybe_dates = frozenset(found)
         return self._maybe_dates
 
-    def _workbook_part(self) -> str:
-        for target, kind in self._relationships("_rels/.rels", ""):
-            if kind.endswith("/officeDocument"):
-                return target
-        raise FallBack("no workbook part")
-
-    def _relationship_targets(self, part: str) -> dict[str, str]:
-        folder, name = posixpath.split(part)
-        root = self._xml(posixpath.join(folder, "_rels", f"{name}.rels"))
-        return {
-            node.get("Id") or "": _resolve(folder, node.get("Target") or "")
-            for node in root.iter(f"{_PACKAGE_RELATIONSHIPS}Relationship")
-            if (node.get("TargetMode") or "").lower() != "external"
-        }
-
-    def _relationships(self, rels_part: str, folder: str) -> Iterator[tuple[str, str]]:
-        for node in self._xml(rels_part).iter(f"{_PACKAGE_RELATIONSHIPS}Relationship"):
-            if (node.get("TargetMode") or "").lower() != "external":
-                yield _resolve(folder, node.get("Target") or ""), node.get("Type") or ""
-
-    def _related(self, part: str, kind: str) -> str | None:
-        folder, name = posixpath.split(part)
-        for target, found in self._relationships(posixpath.join(folder, "_rels", f"{name}.rels"), folder):
-            if found.endswith(kind):
-                return target
-        return None
-
     def _read(self, part: str) -> bytes:
-        info = self._parts.get(part)
-        if info is None or info.file_size > PART_LIMIT:
-            raise FallBack(f"{part}: missing or too large")
-        content = self._archive.read(info)
-        if holds_dtd(content):
-            raise FallBack(f"{part}: holds a DTD")
+        content = self._package.read(part)  # (a part too large or unreadable: _fall_back)
+        if content is None:
+            raise FallBack(f"{part}: missing")
+        self._package.safe_xml(part, content)  # (a DTD: _fall_back)
         return content
 
     def _xml(self, part: str) -> ET.Element:
         return ET.fromstring(self._read(part))
 
 
-def _resolve(folder: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(folder, target))
+def _fall_back(part: str, message: str) -> None:
+    raise FallBack(f"{part}: {message}")
 
 
 def _extent(reference: str) -> tuple[int | None, int | None]:
