@@ -58,9 +58,9 @@ if TYPE_CHECKING:  # what a type checker and an editor see; at run time __getatt
     from scorecard_xl.frames import frame_of as frame_of
     from scorecard_xl.frames import read_workbook as read_workbook
     from scorecard_xl.frames import scorecard_frame as scorecard_frame
+    from scorecard_xl.options import Options as Options
     from scorecard_xl.pipeline import BuildResult as BuildResult
     from scorecard_xl.pipeline import Inputs as Inputs
-    from scorecard_xl.pipeline import Options as Options
     from scorecard_xl.pipeline import build as build
     from scorecard_xl.pipeline import load_inputs as load_inputs
     from scorecard_xl.pipeline import render as render

@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # (the annotations only: --help must not import the pipeline)
-    from scorecard_xl.pipeline import Options
+    from scorecard_xl.options import Options
 
 EXIT_OK, EXIT_FAILED = 0, 1  # what a command returns: done, or done with problems found (check, batch)
 
@@ -89,7 +89,7 @@ def build_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _options(args: argparse.Namespace) -> Options:
     from scorecard_xl.errors import ARGUMENTS
-    from scorecard_xl.pipeline import Options
+    from scorecard_xl.options import Options
 
     return Options.make(
         marking=args.marking,

@@ -74,12 +74,12 @@ def fingerprint(rows: Iterable[TableRow]) -> str:
     return digest.hexdigest()[:12]
 
 
-def records_from_rows(rows: Sequence[Sequence[object]], first_row: int) -> list[RawRecord]:
-    """The table's rows (below its header) as records; `first_row` is the 1-based sheet row of the
-    first, so messages point at the row the analyst sees. Entirely blank rows are skipped."""
+def records_from_rows(rows: Iterable[tuple[int, Sequence[object]]]) -> list[RawRecord]:
+    """The table's rows (below its header) as records; each comes with its 1-based sheet row, so
+    messages point at the row the analyst sees. Entirely blank rows are skipped."""
     records = []
     header = [c.lower() for c in COLUMNS[: VALUE + 1]]
-    for offset, row in enumerate(rows):
+    for number, row in rows:
         cells = [*row[: VALUE + 1], *([None] * (VALUE + 1 - len(row)))]
         measure = _text(cells[MEASURE])  # "" only for an empty or blank cell
         if not measure and all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
@@ -89,7 +89,7 @@ def records_from_rows(rows: Sequence[Sequence[object]], first_row: int) -> list[
         records.append(
             RawRecord(
                 TABLE_SOURCE,
-                first_row + offset,
+                number,
                 measure,
                 _text(cells[SERIES]).lower() or "actual",
                 _period_text(cells[PERIOD]),

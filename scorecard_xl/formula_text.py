@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scorecard_xl.layout.sheet import CellValue, Formula, Link, SheetLayout, WorkbookLayout, a1, quote_sheet
+from scorecard_xl.a1 import a1, quote_sheet
+from scorecard_xl.layout.sheet import CellValue, Formula, Link, SheetLayout, WorkbookLayout
 from scorecard_xl.text_rules import formula_starter
 
 LISTED = 10  # cells named one by one; the rest are counted

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from scorecard_xl.layout.grid import rag_text
 from scorecard_xl.model import Scorecard, build_scorecard
-from scorecard_xl.pipeline import DataInput, Options, bulk_allocation, load_inputs, requested_period
+from scorecard_xl.options import Options
+from scorecard_xl.pipeline import DataInput, bulk_allocation, load_inputs, requested_period
 from scorecard_xl.suppression import suppress
 from scorecard_xl.values import Missing, Value, text_of
 
@@ -110,16 +111,16 @@ def read_workbook(path: str | Path) -> pandas.DataFrame:
     import pandas
 
     from scorecard_xl.data_table import records_from_rows
-    from scorecard_xl.reopen import read_record
     from scorecard_xl.snapshot import snapshot_from_file
+    from scorecard_xl.workbook.reader import read_record
 
     record = read_record(snapshot_from_file(Path(path)))  # refuses a workbook scorecard-xl did not make
     titles = {}
-    for raw in record.table_rows:
+    for _, raw in record.table_rows:
         cells = [*raw, None, None, None, None, None, None]
         titles[text_of(cells[0]).upper()] = (text_of(cells[4]), text_of(cells[5]))
     rows = []
-    for found in records_from_rows(record.table_rows, record.table_first_row):
+    for found in records_from_rows(record.table_rows):
         value = found.value
         number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
         title, section = titles.get(found.measure.upper(), ("", ""))
@@ -143,7 +144,7 @@ def read_workbook(path: str | Path) -> pandas.DataFrame:
             "definition": record.definition_location,
             "data": list(record.data_files),
             "period": record.shown,
-            "options": record.options,
+            "options": record.options.as_text(),
         }
     )
     return frame

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import gc
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,43 +19,23 @@ from scorecard_xl.data import Dataset, build_dataset
 from scorecard_xl.data_table import table_rows
 from scorecard_xl.definition import Definition
 from scorecard_xl.definition_reader import load_definition
-from scorecard_xl.errors import ARGUMENTS, InputError, Problem, ProblemList
+from scorecard_xl.errors import ARGUMENTS, InputError, Problem
 from scorecard_xl.formula_text import formula_text_warnings
 from scorecard_xl.layout import BuildContext, Profile, lay_out_workbook
 from scorecard_xl.layout.profile import VIEWERS
-from scorecard_xl.layout.record import LATEST
 from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.model import Scorecard, build_scorecard
+from scorecard_xl.options import Options
 from scorecard_xl.periods import Period, parse_period, period_format
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.sources.any import read_source
 from scorecard_xl.sources.frame import FRAME_KIND, is_data_frame, read_frame
-from scorecard_xl.text_rules import MARKING_LIMIT, ORGANISATION_LIMIT, text_problem
 from scorecard_xl.writer import write_workbook
 
 if TYPE_CHECKING:
     import pandas
 
 GENERATOR = f"scorecard-xl {__version__}"
-_OPTION_RE = re.compile(
-    r'(organisation|marking) ("(?:[^"\\]|\\.)*")|(publish) ([0-9]+)|(protected)|(viewer) (libreoffice)'
-)
-PROTECT_PASSWORD_ENV = "SCORECARD_XL_PROTECT_PASSWORD"  # never a file or an argument others can see
-
-
-def protect_password(why: str) -> str:
-    """The protection password from the environment, or an InputError saying why it is needed."""
-    password = os.environ.get(PROTECT_PASSWORD_ENV)
-    if not password:
-        raise InputError.of(
-            "environment",
-            "",
-            PROTECT_PASSWORD_ENV,
-            None,
-            f"the password to protect {why} with; set it in the environment (never on the command "
-            "line, where others can see it)",
-        )
-    return password
 
 
 @dataclass(frozen=True)
@@ -97,128 +76,6 @@ def record_location(path: Path, workbook_folder: Path) -> str:
     except ValueError:  # another drive on Windows
         return path.resolve().as_posix()
     return Path(relative).as_posix()
-
-
-@dataclass(frozen=True)
-class Options:
-    """How a workbook is made beyond its inputs: for workbooks that leave the organisation."""
-
-    marking: str | None = None  # replaces the definition's protective marking
-    organisation: str | None = None  # replaces the definition's organisation (one workbook per LA)
-    suppress_threshold: int | None = None  # publication profile: counts 1..N become "c" (see suppression)
-    protect_password: str | None = None  # protect sheets and structure; None leaves them open
-    viewer: str = "excel"  # the program the workbook is for: a key of layout.profile.VIEWERS
-
-    @property
-    def protect(self) -> bool:
-        return self.protect_password is not None
-
-    @classmethod
-    def make(
-        cls,
-        *,
-        marking: str | None = None,
-        organisation: str | None = None,
-        publish: int | None = None,
-        protect: bool = False,
-        viewer: str = "excel",
-        source: str = "options",
-    ) -> Options:
-        """Options as a person gives them, on the command line or in a batch file, checked:
-        `publish` N (counts 1 to N become c) is a whole number of 1 or more; `protect` reads the
-        password from the environment (SCORECARD_XL_PROTECT_PASSWORD), never from an argument;
-        `viewer` is a key of layout.profile.VIEWERS."""
-        if viewer not in VIEWERS:
-            raise InputError.of(source, "", "viewer", viewer, " or ".join(VIEWERS))
-        if publish is not None and (isinstance(publish, bool) or not isinstance(publish, int) or publish < 1):
-            raise InputError.of(source, "", "publish", publish, "a whole number of 1 or more")
-        options = cls(
-            marking=marking or None,
-            organisation=organisation or None,
-            suppress_threshold=publish,
-            protect_password=protect_password("the workbook (or leave out protect)") if protect else None,
-            viewer=viewer,
-        )
-        options.check(source)
-        return options
-
-    def as_text(self) -> str:
-        """The options in words a refresh reads back, recorded on the Cover (the password never,
-        only that there is one): 'organisation "North Northamptonshire"; publish 5'. Plain words
-        first, so no spreadsheet takes the cell for a formula."""
-        parts = []
-        if self.organisation or self.marking:
-            import json  # only for words to quote: most builds have none
-
-            if self.organisation:
-                parts.append(f"organisation {json.dumps(self.organisation)}")
-            if self.marking:
-                parts.append(f"marking {json.dumps(self.marking)}")
-        if self.suppress_threshold is not None:
-            parts.append(f"publish {self.suppress_threshold}")
-        if self.protect:
-            parts.append("protected")
-        if self.viewer != "excel":
-            parts.append(f"viewer {self.viewer}")
-        return "; ".join(parts)
-
-    @classmethod
-    def from_text(cls, text: str, where: str = "Cover, Built with") -> Options:
-        """Read back what `as_text` wrote (a protected workbook's password is not known)."""
-        if not text or text.startswith("no options"):
-            return cls()
-        import json
-
-        found: dict[str, str] = {}
-        position = 0
-        while position < len(text):
-            match = _OPTION_RE.match(text, position)
-            ends_well = match is not None and (match.end() == len(text) or text.startswith("; ", match.end()))
-            if match is None or not ends_well:
-                raise InputError.of(
-                    where,
-                    "",
-                    "options",
-                    text,
-                    'what scorecard-xl writes there: organisation "NAME"; marking "TEXT"; publish N; '
-                    "protected; viewer libreoffice",
-                )
-            key = match[1] or match[3] or match[5] or match[6]
-            found[key] = json.loads(match[2]) if match[2] else (match[4] or match[7] or "")
-            position = match.end() + 2
-        publish = found.get("publish")
-        return cls(
-            marking=found.get("marking"),
-            organisation=found.get("organisation"),
-            suppress_threshold=int(publish) if publish else None,
-            protect_password="" if "protected" in found else None,
-            viewer=found.get("viewer", "excel"),
-        )
-
-    def check(self, source: str = "options") -> None:
-        """Refuse an organisation or marking no workbook can hold (see text_rules): control
-        characters, line breaks, too long for a header, or text a CSV export would run as a formula."""
-        problems = ProblemList()
-        for name, value, limit in (
-            ("organisation", self.organisation, ORGANISATION_LIMIT),
-            ("marking", self.marking, MARKING_LIMIT),
-        ):
-            wrong = text_problem(value, limit, in_header=True) if value else None
-            if wrong:
-                problems.add(source, "", name, value, wrong)
-        problems.raise_if_any()
-
-    def overridden_by(self, other: Options) -> Options:
-        """These options with every setting `other` gives taking its place."""
-        return Options(
-            marking=other.marking or self.marking,
-            organisation=other.organisation or self.organisation,
-            suppress_threshold=other.suppress_threshold
-            if other.suppress_threshold is not None
-            else self.suppress_threshold,
-            protect_password=other.protect_password if other.protect else self.protect_password,
-            viewer=other.viewer if other.viewer != "excel" else self.viewer,
-        )
 
 
 @dataclass(frozen=True)
@@ -382,25 +239,14 @@ def lay_out(
         sources=inputs.dataset.sources,
         data_locations=data_locations,
         commentary=dict(commentary or {}),
-        publication=publication_note(options.suppress_threshold),
-        options_text=options.as_text(),
-        picked=picked or LATEST,
+        options=options,
+        picked=picked or "",
         data_rows=tuple(table_rows(definition, dataset)),
     )
     layout = lay_out_workbook(scorecard, context, profile)
     for sheet in layout.sheets:
         sheet.protected = options.protect
     return scorecard, layout
-
-
-def publication_note(threshold: int | None) -> str:
-    if threshold is None:
-        return ""
-    return (
-        f"Published version: counts from 1 to {threshold} are shown as [c], as are figures that would let "
-        "one be worked out (rates and percentages from them, totals, year-to-date sums). Laid out for "
-        "screen readers as the Analysis Function's guidance on releasing statistics in spreadsheets asks."
-    )
 
 
 @bulk_allocation()

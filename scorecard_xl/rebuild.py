@@ -16,13 +16,12 @@ from scorecard_xl.bundled import resolve_template
 from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.formula_text import formula_text_warnings
+from scorecard_xl.options import Options, protect_password
 from scorecard_xl.pipeline import (
     BuildResult,
-    Options,
     bulk_allocation,
     input_paths,
     lay_out,
-    protect_password,
     requested_period,
     write_outputs,
 )
@@ -30,13 +29,13 @@ from scorecard_xl.refresh_plan import (
     Refreshed,
     RefreshRequest,
     gather_inputs,
-    locate_data_file,
     recorded_definition,
     recorded_options,
     refresh_contents,
 )
-from scorecard_xl.reopen import read_record
 from scorecard_xl.snapshot import snapshot_from_file
+from scorecard_xl.workbook.reader import read_record
+from scorecard_xl.workbook.trust import Trust
 from scorecard_xl.writer import write_workbook
 
 BACKUP_SUFFIX = ".previous.xlsx"
@@ -58,19 +57,21 @@ def refresh_file(
     output: str | Path | None = None,
     files: Sequence[str | Path] = (),
     allow_shrink: bool = False,
+    trust: Trust | None = None,
 ) -> RefreshResult:
     """Refresh a workbook file: the period asked for, else the one picked on its Cover, else the
-    latest; new rows from `files` and from the files its Cover names (when found) are folded into
-    its Data table first. Written in place by default, keeping the old file as
-    NAME.previous.xlsx; both writes are atomic. A refresh that would show less than the workbook
-    does now (an earlier latest period, measures without figures) is refused unless `allow_shrink`."""
+    latest; new rows from `files` and from the files its Cover names (when found, and when `trust`
+    lets the workbook read them: default Trust.from_environment()) are folded into its Data table
+    first. Written in place by default, keeping the old file as NAME.previous.xlsx; both writes are
+    atomic. A refresh that would show less than the workbook does now (an earlier latest period,
+    measures without figures) is refused unless `allow_shrink`."""
     source = Path(book)
     target = Path(output) if output else source
     # In place or not, the result is a macro-free .xlsx: never written over an .xlsm or a .csv, nor
     # over a data file it reads.
     inputs = [*files, *([] if target == source else [source])]
     check_writable(target, force=not output, suffix=".xlsx", inputs=inputs)
-    request = RefreshRequest(period, tuple(files), allow_shrink)
+    request = RefreshRequest(period, tuple(files), allow_shrink, trust=trust)
     refreshed = refresh_contents(
         snapshot_from_file(source), request, in_place=False, folder=target.parent.resolve()
     )
@@ -88,7 +89,7 @@ def refresh_file(
                 for lost in refreshed.shrinks
             ]
         )
-    options = _with_password(recorded_options(refreshed.record))
+    options = _with_password(refreshed.record.options)  # (judged by trust in refresh_contents)
     scorecard, layout = refreshed.scorecard, refreshed.layout
     content = write_workbook(layout, options.protect_password)
     backup = None
@@ -121,10 +122,13 @@ def build_from_workbook(
     force: bool = False,
     options: Options | None = None,
     pdf: str | Path | None = None,
+    trust: Trust | None = None,
 ) -> BuildResult:
     """A new workbook with the old one's commentary. The definition defaults to the old workbook's
-    own; the data to its Data table with new rows of `data` folded in. With a new definition
-    (`template`), rows of measures it no longer has are left out."""
+    own; the data to its Data table with new rows of `data` and of the files its Cover names (as
+    `trust` allows: see refresh_file) folded in; the options to those it was built with, each
+    one `options` gives taking its place. With a new definition (`template`), rows of measures it
+    no longer has are left out."""
     target = Path(output)
     sources = [Path(old), *(input_paths(template, data) if template or data else [])]
     check_writable(target, force, ".xlsx", inputs=sources)
@@ -136,8 +140,13 @@ def build_from_workbook(
         definition = load_definition(definition_path)
     else:
         definition_path, definition = None, recorded_definition(record, check_measures=False)
-    inputs, _ = gather_inputs(record, definition, data or (), locate_data_file, definition_path)
-    options = _with_password(recorded_options(record).overridden_by(options or Options()))
+    trust = trust or Trust.from_environment()
+    given = options or Options()
+    # The old workbook's own options are judged by trust; a publish threshold given now is the
+    # operator's own.
+    recorded = record.options if given.suppress_threshold is not None else recorded_options(record, trust)
+    inputs, _ = gather_inputs(record, definition, data or (), trust, definition_path)
+    options = _with_password(recorded.overridden_by(given))
     chosen = requested_period(period, inputs.definition)
     scorecard, layout = lay_out(
         inputs,

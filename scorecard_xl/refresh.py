@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from scorecard_xl.errors import InputError, Problem
-from scorecard_xl.layout import record as names
 from scorecard_xl.pipeline import bulk_allocation
-from scorecard_xl.refresh_plan import BASE_DIR_ENV, RefreshPlan, RefreshRequest, plan_refresh
-from scorecard_xl.reopen import read_record
-from scorecard_xl.snapshot import Rect, SheetValues, WorkbookSnapshot, snapshot_from_payload
+from scorecard_xl.refresh_plan import RefreshPlan, RefreshRequest, plan_refresh
+from scorecard_xl.snapshot import CellBudget, Rect, SheetValues, WorkbookSnapshot, snapshot_from_payload
+from scorecard_xl.workbook.fields import PREFIX
+from scorecard_xl.workbook.reader import read_record
+from scorecard_xl.workbook.trust import BASE_DIR_ENV
 
 TITLE = "Scorecard"
 ALERT_LINE = 300  # characters of one problem shown in an alert: an echo of garbage stays short
@@ -64,7 +65,7 @@ def snapshot_through_ranges(book: Any) -> WorkbookSnapshot:
     found: dict[str, Rect] = {}
     for name in book.names:
         short = name.name.rsplit("!", 1)[-1]
-        if not short.startswith(names.PREFIX):
+        if not short.startswith(PREFIX):
             continue
         try:
             cells = name.refers_to_range
@@ -73,8 +74,12 @@ def snapshot_through_ranges(book: Any) -> WorkbookSnapshot:
         last = cells.last_cell
         found[short] = (cells.sheet.name, cells.row - 1, cells.column - 1, last.row - 1, last.column - 1)
 
+    budget = CellBudget(book.name)
+
     def load(sheet: str) -> SheetValues:
         used = book.sheets[sheet].used_range
+        rows, columns = used.shape
+        budget.take(sheet, rows * columns, rows * columns)  # (before Excel is asked for them)
         values = used.options(ndim=2).value
         return SheetValues(values, used.row - 1, used.column - 1)
 

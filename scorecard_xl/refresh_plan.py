@@ -13,10 +13,10 @@ refreshed workbook shows (Refreshed) as a new file, so it never works out Excel'
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from scorecard_xl.data import build_dataset
@@ -24,20 +24,20 @@ from scorecard_xl.data_table import TABLE_SOURCE, Merged, merge_records, records
 from scorecard_xl.definition import Definition
 from scorecard_xl.definition_reader import definition_from_text
 from scorecard_xl.errors import ARGUMENTS, InputError
-from scorecard_xl.layout import record as names
 from scorecard_xl.layout.data_sheet import TABLE_NAME, TEXT_COLUMNS
 from scorecard_xl.layout.sheet import CellValue, Formula, Link, SheetLayout, WorkbookLayout
 from scorecard_xl.model import Scorecard, tally
+from scorecard_xl.options import Options
 from scorecard_xl.periods import Period
-from scorecard_xl.pipeline import Inputs, Options, bulk_allocation, lay_out, requested_period
-from scorecard_xl.reopen import WorkbookRecord, read_record
+from scorecard_xl.pipeline import Inputs, bulk_allocation, lay_out, requested_period
 from scorecard_xl.snapshot import WorkbookSnapshot
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.values import text_of
+from scorecard_xl.workbook import fields
+from scorecard_xl.workbook.reader import WorkbookRecord, read_record
+from scorecard_xl.workbook.trust import Trust
 
 WriteValue = str | float | int | None
-BASE_DIR_ENV = "SCORECARD_XL_BASE_DIR"  # a folder to look in for the Cover's data files
-LITE_FOLDER = Path("/data")  # where xlwings Lite puts the files an analyst imports
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,9 @@ class RefreshRequest:
     files: tuple[str | Path, ...] = ()  # data files to take new rows from, besides the Cover's
     allow_shrink: bool = False  # go ahead even if the workbook would then show less
     generated_at: dt.datetime | None = None
+    # What the operator allows the workbook beyond its own folder (default: the environment's and
+    # this computer's settings, Trust.from_environment); never anything the workbook says.
+    trust: Trust | None = None
 
 
 @dataclass(frozen=True)
@@ -167,17 +170,13 @@ def rebuild_hint(record: WorkbookRecord) -> str:
 
 
 @bulk_allocation()  # (the layout's cells are walked again for every write)
-def plan_refresh(
-    snapshot: WorkbookSnapshot,
-    request: RefreshRequest | None = None,
-    locate: Callable[[str, Path | None], Path | None] | None = None,
-) -> RefreshPlan:
+def plan_refresh(snapshot: WorkbookSnapshot, request: RefreshRequest | None = None) -> RefreshPlan:
     """Everything a refresh of `snapshot` in Excel writes, worked out before anything is written.
     A protected workbook is refused: its locked cells cannot be written."""
-    found = refresh_contents(snapshot, request, locate)
+    found = refresh_contents(snapshot, request)
     formats, writes, resize = table_writes(found.record, found.layout)
     return RefreshPlan(
-        **{part.name: getattr(found, part.name) for part in fields(Refreshed)},
+        **{part.name: getattr(found, part.name) for part in dataclasses.fields(Refreshed)},
         formats=formats,
         writes=block_writes(found.layout) + writes,
         resize=resize,
@@ -189,22 +188,23 @@ def plan_refresh(
 def refresh_contents(
     snapshot: WorkbookSnapshot,
     request: RefreshRequest | None = None,
-    locate: Callable[[str, Path | None], Path | None] | None = None,
     in_place: bool = True,
     folder: Path | None = None,
 ) -> Refreshed:
     """What `snapshot` shows once refreshed. In place (in Excel), a protected workbook or one with
     drawn trends is refused; a new file (`in_place=False`, the command line) is protected again as
     it is written, and is laid out for `folder`, where it will be (default: the workbook's own), so
-    that the Cover's data locations are written from there."""
+    that the Cover's data locations are written from there. What the workbook asks for beyond
+    itself is allowed or refused by `request.trust` (workbook.trust), before any file is read."""
     request = request or RefreshRequest()
+    trust = request.trust or Trust.from_environment()
     record = read_record(snapshot)
-    options = recorded_options(record)
+    options = recorded_options(record, trust)
     if in_place:
         refuse_protected(record, options)
         refuse_drawn_trends(record, options)
     definition = recorded_definition(record)
-    inputs, news = gather_inputs(record, definition, request.files, locate or locate_data_file)
+    inputs, news = gather_inputs(record, definition, request.files, trust)
     picked = request.period or record.picked
     period = choose_period(record, picked, inputs, ARGUMENTS if request.period else None)
     scorecard, layout = lay_out(
@@ -221,8 +221,11 @@ def refresh_contents(
     return Refreshed(record, inputs, scorecard, layout, news, shrinks)
 
 
-def recorded_options(record: WorkbookRecord) -> Options:
-    return Options.from_text(record.options, f"{record.name} Cover, Built with")
+def recorded_options(record: WorkbookRecord, trust: Trust) -> Options:
+    """The options the workbook says it was built with, as far as the operator's `trust` allows
+    (a workbook may not ask for less suppression than the operator's floor)."""
+    trust.check_options(record.options, record.where(fields.OPTIONS))
+    return record.options
 
 
 def refuse_protected(record: WorkbookRecord, options: Options) -> None:
@@ -280,41 +283,28 @@ def recorded_definition(record: WorkbookRecord, check_measures: bool = True) -> 
     return definition
 
 
-def locate_data_file(location: str, folder: Path | None) -> Path | None:
-    """A data file named on the Cover: relative to the workbook's folder, else to
-    $SCORECARD_XL_BASE_DIR (a server has no folder), else in xlwings Lite's /data (imported files)."""
-    path = Path(location)
-    if path.is_absolute():
-        return path if path.is_file() else None
-    folders = [folder, os.environ.get(BASE_DIR_ENV), LITE_FOLDER]
-    for base in folders:
-        if base is None:
-            continue
-        for candidate in (Path(base) / path, Path(base) / path.name):
-            if candidate.is_file():
-                return candidate
-    return None
-
-
 def gather_inputs(
     record: WorkbookRecord,
     definition: Definition,
     files: Sequence[str | Path],
-    locate: Callable[[str, Path | None], Path | None],
+    trust: Trust,
     definition_path: Path | None = None,
 ) -> tuple[Inputs, DataNews]:
-    """The Data table's rows with the new rows of every file folded in, validated as one dataset.
-    With a `definition_path` (a new definition for an old workbook), table rows of measures it
-    does not have are left out, and the new workbook records where its inputs came from."""
+    """The Data table's rows with the new rows of every file folded in, validated as one dataset:
+    the `files` the caller gives, and the files the Cover names that `trust` lets the workbook
+    read (every name is judged before any file is read). With a `definition_path` (a new
+    definition for an old workbook), table rows of measures it does not have are left out, and the
+    new workbook records where its inputs came from."""
     from scorecard_xl.sources.any import read_source  # readers are loaded only when files are read
 
-    table = records_from_rows(record.table_rows, record.table_first_row)
+    table = records_from_rows(record.table_rows)
     if definition_path is not None:
         table = [r for r in table if definition.has_measure(r.measure)]
     found: list[tuple[str, Path]] = []
     not_found: list[str] = []
-    for location in record.data_files:
-        path = locate(location, record.folder)
+    where = record.where(fields.DATA)
+    located = [(location, trust.locate(location, record.folder, where)) for location in record.data_files]
+    for location, path in located:
         if path is None:
             not_found.append(location)
         else:
@@ -416,9 +406,9 @@ def _parse_shown(record: WorkbookRecord, definition: Definition) -> Period | Non
 def showing_measures(layout: WorkbookLayout) -> set[str]:
     """Measures with a number in the Scorecard's months or YTD, as the new layout has them."""
     rects = [
-        (sheet, sheet.record[names.REFS], sheet.record[names.VALUES])
+        (sheet, sheet.record[fields.REFS.name], sheet.record[fields.VALUES.name])
         for sheet in layout.sheets
-        if names.VALUES in sheet.record
+        if fields.VALUES.name in sheet.record
     ]
     found: set[str] = set()
     for sheet, refs, values in rects:
@@ -475,11 +465,11 @@ def table_writes(
 ) -> tuple[list[FormatWrite], list[BlockWrite], TableResize]:
     """The Data table written back whole: text columns kept text (Excel would read a period as a
     date), the rows, blanks over any rows it no longer has, and the table resized to fit."""
-    sheet_name, header, first_col, _, last_col = record.names[names.DATA_TABLE]
+    sheet_name, header, first_col, _, last_col = record.names[fields.DATA_TABLE.name]
     sheet = next(s for s in layout.sheets if s.name == sheet_name)
     below = [(row, col, value) for row, col, value, _ in sheet.every_cell() if row > header]
     rows = max((row for row, _, _ in below), default=header) - header
-    last = header + max(rows, len(record.table_rows), 1)
+    last = header + max(rows, record.table_span, 1)
     formats = [
         FormatWrite(sheet_name, header + 1, first_col + start, last, first_col + end, "@")
         for start, end in _runs(TEXT_COLUMNS)

@@ -4,11 +4,15 @@ data-only mode, several times faster and without importing openpyxl.
 Refresh without Excel reads four sheets of a workbook, and at scale nearly all the time went on
 openpyxl turning each cell of the Data table into a dictionary. Here each sheet's XML is parsed with
 xml.etree and its cells taken as openpyxl would give them: numbers (an int when written without a
-point or an exponent), text (shared, inline or a formula's), booleans, error codes as their text,
-None for an empty cell; rows from the first to the sheet's dimension (its recorded extent), each
-padded to the dimension's width. What this reader does not do, it leaves to openpyxl, whole: a
-number in a date or time format (openpyxl makes it a datetime), a cell without a reference, a cell
-type it does not know, a part with a DTD, or XML it cannot parse. `FallBack` says so.
+point or an exponent), text (shared, inline or a formula's), booleans, error codes as their text.
+
+Unlike openpyxl, the sheet's declared dimension is not trusted: a file may claim A1:XFD1048576
+around one cell, and openpyxl would pad every row to 16,384 columns. Only the cells present are
+held (snapshot.SheetValues), counted against the workbook's CellBudget; a cell beyond Excel's grid
+is refused. What this reader does not do, it leaves to openpyxl (read as sparingly, see
+snapshot._openpyxl_snapshot): a number in a date or time format (openpyxl makes it a datetime), a
+cell without a reference, a cell type it does not know, a part with a DTD, or XML it cannot parse.
+`FallBack` says so.
 """
 
 from __future__ import annotations
@@ -16,19 +20,29 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
 from xml.etree import ElementTree as ET
 
+from scorecard_xl.errors import InputError
 from scorecard_xl.ooxml import Package
+from scorecard_xl.snapshot import (
+    BOOK_CELL_LIMIT,
+    COLUMN_LIMIT,
+    ROW_LIMIT,
+    CellBudget,
+    Row,
+    SheetValues,
+    beyond_excel,
+    too_many_cells,
+)
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _ROW, _CELL, _VALUE, _INLINE = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}is"
 _TEXT, _RUN, _ITEM = f"{_MAIN}t", f"{_MAIN}r", f"{_MAIN}si"
-_DIMENSION = f"{_MAIN}dimension"
 _REFERENCE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")
 _COLUMNS = {chr(65 + i): i + 1 for i in range(26)}
+NAME_LIMIT = 10_000  # a scorecard-xl workbook has a few hundred
 _PRINT_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase")  # openpyxl's sheets'
 # Built-in number formats that are not dates or times (ECMA-376 18.8.30). Any other format a number
 # carries may be one, and openpyxl reads the number as a date: such a sheet is left to it.
@@ -51,7 +65,8 @@ class PackageValues:
     """The sheets and workbook-wide defined names of an .xlsx package (judged safe to read first:
     zip_guard.open_package). Its parts and relationships are read through ooxml.Package."""
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: zipfile.ZipFile, name: str = "workbook") -> None:
+        self.name = name  # the workbook's file name, for messages
         self._package = Package(archive, _fall_back)
         try:
             workbook = self._package.workbook_part()
@@ -71,54 +86,53 @@ class PackageValues:
             for node in book.iter(f"{_MAIN}sheet"):
                 self.sheet_parts[node.get("name") or ""] = targets[node.get(f"{_RELATIONSHIPS}id") or ""]
             for node in book.iter(f"{_MAIN}definedName"):
-                name = node.get("name") or ""
-                if node.get("localSheetId") is None and name not in _PRINT_NAMES:
-                    self.defined_names[name] = node.text or ""
+                defined = node.get("name") or ""
+                if node.get("localSheetId") is None and defined not in _PRINT_NAMES:
+                    self.defined_names[defined] = node.text or ""
+            if len(self.defined_names) > NAME_LIMIT:
+                raise InputError.of(
+                    name, "", "defined names", f"{len(self.defined_names):,}", f"at most {NAME_LIMIT:,}"
+                )
         except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, OSError, RuntimeError) as error:
             raise FallBack(str(error)) from None
 
-    def sheet(self, name: str) -> list[list[object]]:
-        """The sheet's rows, as openpyxl's iter_rows(min_row=1, min_col=1, values_only=True) gives
-        them. KeyError for a sheet the workbook does not have."""
+    def sheet(self, name: str, budget: CellBudget | None = None) -> SheetValues:
+        """The sheet's cells, each as openpyxl's read-only, data-only mode gives it; the rows a file
+        leaves out and its declared dimension cost nothing (see CellBudget). KeyError for a sheet
+        the workbook does not have; InputError for a cell beyond Excel's grid or past the budget."""
         part = self.sheet_parts[name]
         try:
-            return list(self._rows(part))
+            return SheetValues.of_rows(self._rows(part, name, budget or CellBudget(name)))
         except (KeyError, ValueError, IndexError, ET.ParseError, zipfile.BadZipFile, OSError) as error:
             raise FallBack(f"{part}: {error}") from None
 
-    def _rows(self, part: str) -> Iterator[list[object]]:
-        # openpyxl's ReadOnlyWorksheet._cells_by_row and _get_row, step for step
+    def _rows(self, part: str, sheet: str, budget: CellBudget) -> dict[int, Row]:
+        # openpyxl's ReadOnlyWorksheet._cells_by_row, without its padding: a row number given twice
+        # counts once (the first), a row without a number follows the one before
         strings, maybe_dates, columns = self._shared_strings(), self._date_styles(), dict(_COLUMNS)
-        max_row = max_col = None
-        counter, row_number = 1, 0
+        rows: dict[int, Row] = {}
+        held, row_number = 0, 0
         for _, element in ET.iterparse(io.BytesIO(self._read(part)), events=("end",)):
-            tag = element.tag
-            if tag == _DIMENSION:
-                max_row, max_col = _extent(element.get("ref") or "")
-                continue
-            if tag != _ROW:
+            if element.tag != _ROW:
                 continue
             found = element.get("r")
-            row_number = int(found) if found is not None else row_number + 1
-            if max_row is not None and row_number > max_row:
-                break
-            while counter < row_number:  # rows the XML leaves out
-                counter += 1
-                yield [None] * max_col if max_col else []
-            if counter <= row_number:  # (a row number given twice: the first one counts)
-                cells = _cells(element, strings, maybe_dates, columns)
-                counter += 1
-                width = max_col or (next(reversed(cells)) if cells else 0)
-                values: list[object] = [None] * width
-                for column, value in cells.items():
-                    if column <= width:
-                        values[column - 1] = value
-                yield values
+            number = int(found) if found is not None else row_number + 1
+            if number <= row_number:
+                element.clear()
+                continue
+            row_number = number
+            cells = _cells(element, strings, maybe_dates, columns)
             element.clear()
-        if max_row is not None and max_row < row_number:
-            while counter <= max_row:
-                counter += 1
-                yield [None] * (max_col or 0)
+            if not cells:
+                continue
+            last = max(cells)
+            if number > ROW_LIMIT or last > COLUMN_LIMIT:
+                raise beyond_excel(self.name, sheet, number - 1, last - 1)
+            row = _held_row(cells, last)
+            held += len(row)
+            budget.take(sheet, len(row), held)
+            rows[number - 1] = row
+        return rows
 
     def _shared_strings(self) -> list[str]:
         if self._strings is None:
@@ -129,6 +143,8 @@ class PackageValues:
                     if element.tag == _ITEM:
                         strings.append(_text(element).replace("x005F_", ""))  # as openpyxl does
                         element.clear()
+                        if len(strings) > BOOK_CELL_LIMIT:  # more than every cell could use
+                            raise too_many_cells(self.name, f"more than {BOOK_CELL_LIMIT:,} shared strings")
             self._strings = strings
         return self._strings
 
@@ -168,15 +184,6 @@ class PackageValues:
 
 def _fall_back(part: str, message: str) -> None:
     raise FallBack(f"{part}: {message}")
-
-
-def _extent(reference: str) -> tuple[int | None, int | None]:
-    """The last row and column (1-based) of a sheet's dimension, as openpyxl takes them."""
-    last = reference.split(":")[-1]
-    match = _REFERENCE.match(last)
-    if not match:
-        raise FallBack(f"dimension {reference!r}")
-    return int(match[2]), _column_number(match[1])
 
 
 def _column_number(letters: str) -> int:
@@ -222,8 +229,20 @@ def _cells(
                 value = bool(int(text))
             else:
                 raise FallBack(f"cell type {kind!r}")
-        found[column] = value
+        if value is not None:
+            found[column] = value
     return found
+
+
+def _held_row(cells: dict[int, object], last: int) -> Row:
+    """A row's values as held: a list from column A when they lie close together (the common case,
+    read back by slicing), else by column, so a lone cell far to the right costs one entry."""
+    if last <= 2 * len(cells) + 16:
+        row: list[object] = [None] * last
+        for column, value in cells.items():
+            row[column - 1] = value
+        return row
+    return {column - 1: value for column, value in cells.items()}
 
 
 def _text(item: ET.Element) -> str:

@@ -10,6 +10,7 @@ cross-process round trip.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import warnings
@@ -18,46 +19,141 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scorecard_xl.a1 import column_index
 from scorecard_xl.errors import InputError
-from scorecard_xl.layout.sheet import column_index
 
 Rect = tuple[str, int, int, int, int]  # sheet, first_row, first_col, last_row, last_col (0-based)
-_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
-_ADDRESS = re.compile(r"^\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
+_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
+_ADDRESS = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 # The form in which Excel's JavaScript client sends a date (xlwings' own pattern).
 _ISO_DATETIME = re.compile(
     r"^(-?\d{4,})-(1[0-2]|0[1-9])-(3[01]|0[1-9]|[12]\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\d"
 )
 
 
-@dataclass(frozen=True)
-class SheetValues:
-    """A sheet's used range: `values[i][j]` is the cell (first_row + i, first_col + j)."""
+ROW_LIMIT = 1_048_576  # Excel's rows and columns: no cell of a real workbook lies beyond them
+COLUMN_LIMIT = 16_384
+SHEET_CELL_LIMIT = 7_000_000  # cells held for one sheet: a Data table of Excel's every row is 6.3 M
+BOOK_CELL_LIMIT = 12_000_000  # cells held for one workbook, every sheet read together
 
-    values: Sequence[Sequence[object]]
-    first_row: int = 0
-    first_col: int = 0
+
+class CellBudget:
+    """The cells a workbook's reading may hold, per sheet and in all. What a file claims (its
+    dimension, a row number) costs nothing; only the cells really present count, so a workbook that
+    declares a million rows around one cell is read in kilobytes, and one that holds more cells
+    than any scorecard is refused by name before memory runs out."""
+
+    def __init__(
+        self, book: str, sheet_limit: int = SHEET_CELL_LIMIT, book_limit: int = BOOK_CELL_LIMIT
+    ) -> None:
+        self.book = book
+        self.sheet_limit = sheet_limit
+        self.book_limit = book_limit
+        self.used = 0
+
+    def take(self, sheet: str, cells: int, sheet_total: int) -> None:
+        """Count `cells` more for `sheet` (which then holds `sheet_total`); InputError past a limit."""
+        self.used += cells
+        if sheet_total > self.sheet_limit:
+            raise too_many_cells(self.book, f"sheet '{sheet}' holds more than {self.sheet_limit:,} cells")
+        if self.used > self.book_limit:
+            raise too_many_cells(self.book, f"its sheets hold more than {self.book_limit:,} cells together")
+
+
+def too_many_cells(book: str, what: str) -> InputError:
+    return InputError.of(
+        book, "", "", None, f"a workbook of a size scorecard-xl writes: {what}; not read further"
+    )
+
+
+def beyond_excel(book: str, sheet: str, row: int, col: int) -> InputError:
+    return InputError.of(
+        book,
+        f"sheet '{sheet}'",
+        "cell",
+        f"row {row + 1:,}, column {col + 1:,}",
+        f"a cell within Excel's {ROW_LIMIT:,} rows and {COLUMN_LIMIT:,} columns",
+    )
+
+
+Row = list[object] | dict[int, object]  # a row's values from its first column, or by column if sparse
+
+
+class SheetValues:
+    """A sheet's cells as read: the rows that hold any, by 0-based index. A row is a list of values
+    from `first_col` (a short row ends early), or, when its few cells lie far apart, a dictionary by
+    column; rows and cells not held are empty. Memory follows the cells present, never the extent a
+    file declares."""
+
+    __slots__ = ("_order", "_rows", "first_col")
+
+    def __init__(
+        self, values: Sequence[Sequence[object]] = (), first_row: int = 0, first_col: int = 0
+    ) -> None:
+        """`values`: rows from `first_row` (dense, as Excel and xlwings send a used range)."""
+        self._rows: dict[int, Row] = {first_row + i: list(row) for i, row in enumerate(values) if row}
+        self.first_col = first_col
+        self._order: list[int] | None = None
+
+    @classmethod
+    def of_rows(cls, rows: dict[int, Row]) -> SheetValues:
+        """Rows by index (ascending), each from column 0: what a reader of the file's XML makes."""
+        sheet = cls()
+        sheet._rows = rows
+        return sheet
 
     @property
     def last_row(self) -> int:
-        return self.first_row + len(self.values) - 1
+        """The last row holding a cell (-1 for an empty sheet)."""
+        return self.present()[-1] if self._rows else -1
+
+    def present(self) -> list[int]:
+        """The indexes of the rows that hold cells, in order."""
+        if self._order is None:
+            self._order = sorted(self._rows)
+        return self._order
+
+    def row_indexes(self, first_row: int, last_row: int) -> list[int]:
+        """The rows holding cells from `first_row` to `last_row`, in order."""
+        order = self.present()
+        return order[bisect.bisect_left(order, first_row) : bisect.bisect_right(order, last_row)]
 
     def cell(self, row: int, col: int) -> object:
-        i, j = row - self.first_row, col - self.first_col
-        if 0 <= i < len(self.values) and 0 <= j < len(self.values[i]):
-            return self.values[i][j]
-        return None
+        found = self._rows.get(row)
+        if found is None:
+            return None
+        if isinstance(found, dict):
+            return found.get(col)
+        j = col - self.first_col
+        return found[j] if 0 <= j < len(found) else None
+
+    def row(self, row: int, first_col: int, last_col: int) -> list[object]:
+        """One row's cells from `first_col` to `last_col`."""
+        found = self._rows.get(row)
+        start, width = first_col - self.first_col, last_col - first_col + 1
+        if isinstance(found, list) and start >= 0 and start + width <= len(found):
+            return found[start : start + width]  # (a Data table's row: one slice)
+        if found is None:
+            return [None] * width
+        return [self.cell(row, col) for col in range(first_col, last_col + 1)]
 
     def rows(self, first_row: int, first_col: int, last_row: int, last_col: int) -> list[list[object]]:
-        found = []
-        start, width = first_col - self.first_col, last_col - first_col + 1
-        for row in range(first_row, last_row + 1):
-            i = row - self.first_row
-            if 0 <= i < len(self.values) and start >= 0 and start + width <= len(self.values[i]):
-                found.append(list(self.values[i][start : start + width]))  # (a Data table's row)
-            else:
-                found.append([self.cell(row, col) for col in range(first_col, last_col + 1)])
-        return found
+        """The rectangle's cells, row by row (callers bound it: see the workbook record's shapes)."""
+        return [self.row(row, first_col, last_col) for row in range(first_row, last_row + 1)]
+
+    def dense(self) -> list[list[object]]:
+        """Every row from the first to the last holding cells, from column 0, each as long as its
+        last cell (for tests and small sheets)."""
+        rows = []
+        for index in range(self.last_row + 1):
+            found = self._rows.get(index)
+            width = 0
+            if isinstance(found, dict):
+                width = max(found) + 1
+            elif found:
+                width = self.first_col + len(found)
+            rows.append(self.row(index, 0, width - 1) if width else [])
+        return rows
 
 
 @dataclass
@@ -95,12 +191,16 @@ def parse_reference(reference: str) -> Rect | None:
 
 
 def _address(address: str) -> tuple[int, int, int, int] | None:
+    """ "B2:C9" -> (1, 1, 8, 2); None for an address outside Excel's grid."""
     match = _ADDRESS.match(address.strip())
-    if not match:
+    if not match or len(match[2]) > 7 or len(match[4] or "") > 7:
         return None
     first = (int(match[2]) - 1, column_index(match[1]))
     last = (int(match[4]) - 1, column_index(match[3])) if match[3] else first
-    return first[0], first[1], last[0], last[1]
+    rows, cols = sorted((first[0], last[0])), sorted((first[1], last[1]))
+    if rows[0] < 0 or rows[1] >= ROW_LIMIT or cols[1] >= COLUMN_LIMIT:
+        return None
+    return rows[0], cols[0], rows[1], cols[1]
 
 
 def snapshot_from_payload(payload: Mapping[str, Any], folder: Path | None = None) -> WorkbookSnapshot:
@@ -120,8 +220,18 @@ def snapshot_from_payload(payload: Mapping[str, Any], folder: Path | None = None
             "the workbook Excel sent", "", "", None, f"the form xlwings sends (missing {error})"
         ) from None
 
+    budget = CellBudget(book_name)
+
     def load(name: str) -> SheetValues:
         values = sheets[name].get("values") or []
+        if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
+            raise InputError.of(
+                book_name, f"sheet '{name}'", "values", None, "rows of cell values, as xlwings sends them"
+            )
+        cells = sum(len(row) for row in values)  # counted before any is converted
+        budget.take(name, cells, cells)
+        if len(values) > ROW_LIMIT or any(len(row) > COLUMN_LIMIT for row in values):
+            raise beyond_excel(book_name, name, len(values) - 1, max(len(row) for row in values) - 1)
         return SheetValues([[_payload_value(v) for v in row] for row in values])
 
     return WorkbookSnapshot(book_name, folder, names, load)
@@ -173,10 +283,11 @@ def snapshot_from_bytes(content: bytes, name: str, folder: Path | None = None) -
     from scorecard_xl.zip_guard import open_package
 
     archive = open_package(content, name)
+    budget = CellBudget(name)
     try:
-        package = PackageValues(archive)
+        package = PackageValues(archive, name)
     except FallBack:
-        return _openpyxl_snapshot(content, name, folder)
+        return _openpyxl_snapshot(content, name, folder, budget)
     names: dict[str, Rect] = {}
     for defined_name, text in package.defined_names.items():
         rect = parse_reference(text)
@@ -186,16 +297,21 @@ def snapshot_from_bytes(content: bytes, name: str, folder: Path | None = None) -
 
     def load(sheet: str) -> SheetValues:
         try:
-            return SheetValues(package.sheet(sheet))
+            return package.sheet(sheet, budget)
         except FallBack:  # (a date, say): openpyxl reads this sheet
             if not by_openpyxl:
-                by_openpyxl.append(_openpyxl_snapshot(content, name, folder))
+                by_openpyxl.append(_openpyxl_snapshot(content, name, folder, budget))
             return by_openpyxl[0].load_sheet(sheet)
 
     return WorkbookSnapshot(name, folder, names, load)
 
 
-def _openpyxl_snapshot(content: bytes, name: str, folder: Path | None) -> WorkbookSnapshot:
+def _openpyxl_snapshot(
+    content: bytes, name: str, folder: Path | None, budget: CellBudget
+) -> WorkbookSnapshot:
+    """The workbook read by openpyxl (read-only, data-only), for what sheet_values leaves to it, with
+    the same bounds: its declared dimension is dropped (openpyxl would pad every row to it), empty
+    rows are not held, and the cells held count against `budget`."""
     import io
 
     import openpyxl  # only for what sheet_values leaves to it
@@ -218,8 +334,19 @@ def _openpyxl_snapshot(content: bytes, name: str, folder: Path | None) -> Workbo
     def read(sheet: str) -> SheetValues:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Sparkline Group extension", UserWarning)
-            rows = book[sheet].iter_rows(min_row=1, min_col=1, values_only=True)
-            return SheetValues([list(row) for row in rows])
+            worksheet = book[sheet]
+            worksheet.reset_dimensions()  # each row then ends at its last cell; missing rows are ()
+            rows: dict[int, Row] = {}
+            held = 0
+            for index, row in enumerate(worksheet.iter_rows(values_only=True)):
+                if not any(value is not None for value in row):
+                    continue
+                if index >= ROW_LIMIT or len(row) > COLUMN_LIMIT:
+                    raise beyond_excel(name, sheet, index, len(row) - 1)
+                held += len(row)
+                budget.take(sheet, len(row), held)
+                rows[index] = list(row)
+            return SheetValues.of_rows(rows)
 
     def load(sheet: str) -> SheetValues:
         if sheet not in book.sheetnames:

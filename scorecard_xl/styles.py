@@ -38,6 +38,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "text": {},
     "wrap": {"text_wrap": True, "valign": "top"},
     "muted": {"font_color": GREY_TEXT},
+    "muted_left": {"font_color": GREY_TEXT, "align": "left"},  # a number beside left-aligned text
     "muted_wrap": {"font_color": GREY_TEXT, "text_wrap": True, "valign": "top"},
     "title": {"font_size": 16, "bold": True, "font_color": NAVY},
     "subtitle": {"font_size": 11, "font_color": GREY_TEXT},

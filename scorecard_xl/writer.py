@@ -16,16 +16,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from scorecard_xl.layout.sheet import (
-    Formula,
-    Link,
-    SheetLayout,
-    StyleKey,
-    WorkbookLayout,
-    a1,
-    quote_sheet,
-    range_ref,
-)
+from scorecard_xl.a1 import a1, quote_sheet, range_ref
+from scorecard_xl.layout.sheet import Formula, Link, SheetLayout, StyleKey, WorkbookLayout
 from scorecard_xl.styles import CONDITIONAL, SPARKLINE_COLOUR, SPARKLINE_LAST, cell_format
 from scorecard_xl.text_rules import (
     FORMULA_TEXT_LIMIT,

@@ -22,7 +22,7 @@ import openpyxl
 import xlwings as xw
 from openpyxl.utils import get_column_letter
 
-from scorecard_xl.layout.sheet import column_letters
+from scorecard_xl.a1 import column_letters
 from scorecard_xl.snapshot import parse_reference
 
 TEXT = "@"

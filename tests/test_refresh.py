@@ -21,13 +21,13 @@ import openpyxl
 import pytest
 import xlwings as xw
 
-from scorecard_xl.layout import record as names
 from scorecard_xl.pipeline import Options, build
 from scorecard_xl.rebuild import refresh_file
 from scorecard_xl.refresh import RefreshOutcome, refresh_payload, run, width_in_points
 from scorecard_xl.refresh_plan import RefreshRequest
-from scorecard_xl.reopen import read_record
 from scorecard_xl.snapshot import snapshot_from_file
+from scorecard_xl.workbook import fields
+from scorecard_xl.workbook.reader import read_record
 from tests.conftest import FIXED_TIME, SAMPLE
 from tests.excel_payload import apply_actions, formula_cells, payload_from_file, sent, value_at
 
@@ -123,7 +123,7 @@ def value_rows(payload: dict[str, Any], sheet: str) -> list[list[Any]]:
 
 def period_text_shown(payload: dict[str, Any]) -> object:
     """The Cover's period, as every sheet's subtitle shows it."""
-    return value_at(payload, *named_cell(payload, names.PERIOD_TEXT))
+    return value_at(payload, *named_cell(payload, fields.PERIOD_TEXT.name))
 
 
 def named_cell(payload: dict[str, Any], name: str) -> tuple[str, int, int]:
@@ -152,7 +152,7 @@ def test_a_moved_workbook_with_march_pasted_into_its_table_refreshes_to_a_fresh_
     rows = sample_rows()
     december = built(folders / "built", [r for r in rows if not after(r, "2022-12")])
     payload = payload_from_file(moved(december, folders / "moved"))
-    assert value_at(payload, "Cover", *named_cell(payload, names.SHOWN)[1:]) == "2022-12"
+    assert value_at(payload, "Cover", *named_cell(payload, fields.SHOWN.name)[1:]) == "2022-12"
     pasted = [r for r in rows if after(r, "2022-12")]
     paste_under_table(payload, pasted)
 
@@ -259,17 +259,17 @@ def test_a_second_refresh_changes_nothing(folders: Path) -> None:
 
 def test_the_picked_month_holds_over_two_refreshes_and_on_the_command_line(folders: Path) -> None:
     from scorecard_xl.cli import main
-    from scorecard_xl.reopen import read_record
     from scorecard_xl.snapshot import snapshot_from_file
+    from scorecard_xl.workbook.reader import read_record
 
     path = built(folders / "built")
     payload = payload_from_file(path)
-    set_named(payload, names.PICKER, "2023-01")
+    set_named(payload, fields.PICKER.name, "2023-01")
     once = refreshed(payload)
     twice = refreshed(once)
     for result in (once, twice):
         assert period_text_shown(result) == "January 2023 (year 2022-23)"
-        assert value_at(result, "Cover", *named_cell(result, names.PICKER)[1:]) == "2023-01"
+        assert value_at(result, "Cover", *named_cell(result, fields.PICKER.name)[1:]) == "2023-01"
 
     assert main(["refresh", str(path), "--period", "2023-01"]) == 0
     assert main(["refresh", str(path)]) == 0  # the month picked holds
@@ -279,16 +279,16 @@ def test_the_picked_month_holds_over_two_refreshes_and_on_the_command_line(folde
 
 def test_latest_follows_new_data(folders: Path) -> None:
     payload = payload_from_file(built(folders / "built"))
-    assert value_at(payload, "Cover", *named_cell(payload, names.PICKER)[1:]) == names.LATEST
-    set_named(payload, names.PICKER, "latest")  # typed, in any case
+    assert value_at(payload, "Cover", *named_cell(payload, fields.PICKER.name)[1:]) == fields.LATEST
+    set_named(payload, fields.PICKER.name, "latest")  # typed, in any case
     assert period_text_shown(refreshed(payload)) == "March 2023 (year 2022-23)"
 
 
 def test_refresh_never_writes_the_period_picker_or_the_commentary(folders: Path) -> None:
     payload = payload_from_file(built(folders / "built", period="2023-02"))
-    sheet, picker_row, picker_col = named_cell(payload, names.PICKER)
-    set_named(payload, names.PICKER, "2023-03")
-    _, _, commentary_col = named_cell(payload, names.COMMENTARY)
+    sheet, picker_row, picker_col = named_cell(payload, fields.PICKER.name)
+    set_named(payload, fields.PICKER.name, "2023-03")
+    _, _, commentary_col = named_cell(payload, fields.COMMENTARY.name)
     cr09 = next(i for i, row in enumerate(value_rows(payload, "Scorecard")) if row[0] == "CR09")
     value_rows(payload, "Scorecard")[cr09][commentary_col] = COMMENT
     actions, _, outcome = act(payload)
@@ -304,8 +304,8 @@ def test_refresh_never_writes_the_period_picker_or_the_commentary(folders: Path)
     result = apply_actions(payload, actions)
     assert value_rows(result, "Scorecard")[cr09][commentary_col] == COMMENT
     assert value_at(result, sheet, picker_row, picker_col) == "2023-03"
-    from scorecard_xl.reopen import read_record
     from scorecard_xl.snapshot import snapshot_from_payload
+    from scorecard_xl.workbook.reader import read_record
 
     assert read_record(snapshot_from_payload(sent(result))).commentary == {"CR09": COMMENT}
 
@@ -321,7 +321,7 @@ def test_change_period_asks_for_a_month_first(folders: Path) -> None:
     payload = payload_from_file(built(folders / "built"))
     actions, told, outcome = act(payload, "period")
     assert outcome is None and actions == [] and "Pick a month" in told[0]
-    set_named(payload, names.PICKER, "2022-11")
+    set_named(payload, fields.PICKER.name, "2022-11")
     actions, told, outcome = act(payload, "period")
     assert outcome is not None
     assert period_text_shown(apply_actions(payload, actions)) == "November 2022 (year 2022-23)"
@@ -361,7 +361,7 @@ def test_a_missing_data_file_is_named_as_the_cover_names_it(folders: Path) -> No
 
 def test_a_period_without_data_changes_nothing(folders: Path) -> None:
     payload = payload_from_file(built(folders / "built"))
-    set_named(payload, names.PICKER, "2024-01")
+    set_named(payload, fields.PICKER.name, "2024-01")
     assert "2024-01" in no_writes_and_a_message(payload)
 
 
@@ -381,7 +381,7 @@ def test_a_measure_removed_from_the_definition_is_reported_once_as_a_changed_def
 
 def test_a_changed_layout_signature_says_rebuild(folders: Path) -> None:
     payload = payload_from_file(built(folders / "built"))
-    set_named(payload, names.SIGNATURE, "0000000000000000")
+    set_named(payload, fields.SIGNATURE.name, "0000000000000000")
     assert "scorecard-xl build --from-workbook" in no_writes_and_a_message(payload)
 
 
@@ -392,7 +392,7 @@ def test_an_inserted_row_changes_nothing(folders: Path) -> None:
     assert "rows, columns or sheets were added" in no_writes_and_a_message(payload)
 
 
-@pytest.mark.parametrize("name", [names.PICKER, names.DATA, names.DATA_TABLE, names.DEFINITION_TEXT])
+@pytest.mark.parametrize("name", [fields.PICKER.name, fields.DATA.name, fields.DATA_TABLE.name, fields.DEFINITION_TEXT.name])
 def test_a_deleted_record_name_is_named_in_the_message(folders: Path, name: str) -> None:
     payload = payload_from_file(built(folders / "built"))
     payload["names"] = [n for n in payload["names"] if n["name"] != name]
@@ -445,8 +445,8 @@ def test_a_correction_pasted_under_the_table_takes_its_rows_place_and_leaves_no_
 
 def test_the_command_line_refuses_to_shrink_without_allow_shrink(folders: Path) -> None:
     from scorecard_xl.cli import main
-    from scorecard_xl.reopen import read_record
     from scorecard_xl.snapshot import snapshot_from_file
+    from scorecard_xl.workbook.reader import read_record
 
     path = moved(built(folders / "built"), folders / "moved")  # away from data.csv
     # The analyst deleted March's rows from the Data table in Excel and saved. (openpyxl stands in
@@ -496,8 +496,8 @@ def test_the_backup_of_a_command_line_refresh_is_written_whole_or_not_at_all(
 
 def test_command_line_refresh_carries_commentary_and_equals_a_fresh_build(folders: Path) -> None:
     from scorecard_xl.cli import main
-    from scorecard_xl.reopen import read_record
     from scorecard_xl.snapshot import snapshot_from_file
+    from scorecard_xl.workbook.reader import read_record
 
     rows = sample_rows()
     path = moved(
@@ -514,8 +514,8 @@ def test_command_line_refresh_carries_commentary_and_equals_a_fresh_build(folder
 
 def test_build_from_workbook_carries_commentary_and_data_to_a_new_file(folders: Path) -> None:
     from scorecard_xl.cli import main
-    from scorecard_xl.reopen import read_record
     from scorecard_xl.snapshot import snapshot_from_file
+    from scorecard_xl.workbook.reader import read_record
 
     old = moved(
         built(folders / "built", period="2023-02", commentary={"CP06": "Audit under way."}), folders / "moved"
@@ -537,7 +537,7 @@ def test_the_bundled_sample_refreshes_from_itself_and_records_no_installation_pa
     build(tmp_path / "scorecard.xlsx")
     (tmp_path / "away").mkdir()
     payload = payload_from_file(moved(tmp_path / "scorecard.xlsx", tmp_path / "away"))
-    said = value_at(payload, "Cover", *named_cell(payload, names.DATA)[1:])
+    said = value_at(payload, "Cover", *named_cell(payload, fields.DATA.name)[1:])
     assert str(said).startswith("(none: Refresh works from the Data table")  # not a blank row
     assert "site-packages" not in str(payload["sheets"][0]["values"])
     _, told, outcome = act(payload)
@@ -546,7 +546,7 @@ def test_the_bundled_sample_refreshes_from_itself_and_records_no_installation_pa
     (tmp_path / "away" / "revised.csv").write_text(
         "measure,series,period,value\nCR01,actual,2023-03,4000\n", encoding="utf-8"
     )
-    set_named(payload, names.DATA, f"{said}; revised.csv")
+    set_named(payload, fields.DATA.name, f"{said}; revised.csv")
     monkeypatch.setenv("SCORECARD_XL_BASE_DIR", str(tmp_path / "away"))  # Excel sent no folder
     _, told, outcome = act(payload)
     assert outcome is not None and outcome.plan.news.revised == 1, told
@@ -558,11 +558,11 @@ def test_a_refresh_repeats_the_options_the_workbook_was_built_with(folders: Path
         folders / "built", period="2023-02", options=Options(organisation="Board copy", suppress_threshold=5)
     )
     payload = payload_from_file(path)
-    set_named(payload, names.PICKER, "2023-03")
+    set_named(payload, fields.PICKER.name, "2023-03")
     result = refreshed(payload)
     cfss12 = next(r for r in value_rows(result, "Scorecard") if r[0] == "CFSS12")
     assert "[c]" in cfss12 and 3 not in cfss12 and 4 not in cfss12  # March's small counts suppressed too
-    assert value_at(result, *named_cell(result, names.ORGANISATION)) == "Board copy"
+    assert value_at(result, *named_cell(result, fields.ORGANISATION.name)) == "Board copy"
     data = value_rows(result, "Data")
     assert not [r for r in data[5:] if r[0] == "CFSS12" and r[1] == "actual" and r[3] in (3, 4)]
 
@@ -623,7 +623,7 @@ def test_desktop_excel_reads_the_same_workbook_through_ranges(folders: Path) -> 
     from scorecard_xl.snapshot import snapshot_from_payload
 
     payload = payload_from_file(built(folders / "built", period="2023-02"))
-    set_named(payload, names.PICKER, "2023-03")
+    set_named(payload, fields.PICKER.name, "2023-03")
     request = RefreshRequest(generated_at=FIXED_TIME)
     through_ranges = plan_refresh(snapshot_through_ranges(xw.Book(json=sent(payload))), request)
     from_json = plan_refresh(snapshot_from_payload(sent(payload)), request)
@@ -636,8 +636,8 @@ def test_a_batch_picks_latest_only_for_its_latest_jobs(folders: Path) -> None:
     """A batch's "latest" workbook follows new data when refreshed; one built for a named month
     keeps showing it."""
     from scorecard_xl.batch.run import run_batch
-    from scorecard_xl.reopen import read_record
     from scorecard_xl.snapshot import snapshot_from_file
+    from scorecard_xl.workbook.reader import read_record
 
     write_csv(folders / "built" / "data.csv", sample_rows())
     batch = folders / "built" / "batch.toml"

@@ -131,8 +131,8 @@ def test_a_yaml_annual_scorecard_refreshes_from_itself_to_a_fresh_build(env: Pat
 
 def test_the_carried_yaml_reads_back_exactly_and_check_finds_nothing(env: Path) -> None:
     from scorecard_xl.refresh_plan import recorded_definition
-    from scorecard_xl.reopen import read_record
     from scorecard_xl.snapshot import snapshot_from_file
+    from scorecard_xl.workbook.reader import read_record
 
     definition, data = write_inputs(env, ROWS)
     book = env / "bench.xlsx"

@@ -20,9 +20,9 @@ from scorecard_xl.batch.intents import record_intent
 from scorecard_xl.batch.lifeline import exit_with_parent
 from scorecard_xl.bundled import is_bundled_template
 from scorecard_xl.errors import InputError
+from scorecard_xl.options import Options
 from scorecard_xl.pipeline import (
     Inputs,
-    Options,
     lay_out,
     load_inputs,
     record_location,

@@ -25,6 +25,7 @@ from scorecard_xl.layout.setup_sheet import SETUP_SHEET, fill_geometry, lay_out_
 from scorecard_xl.layout.sheet import DefinedName, SheetLayout, WorkbookLayout
 from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, PrintedRows, lay_out_summary
 from scorecard_xl.model import Scorecard
+from scorecard_xl.workbook import fields
 
 __all__ = ["BuildContext", "Profile", "lay_out_board_pack", "lay_out_workbook"]
 
@@ -89,7 +90,7 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profi
     paginate(setup, cover.print_setup.paper)
     sheets.append(setup)
     layout_signature = record.signature(definition.id, sheets, [m.id for m in definition.measures])
-    row, col = cover.marked(record.SIGNATURE)
+    row, col = cover.marked(fields.SIGNATURE.name)
     cover.put(row, col, layout_signature, "muted", "@")
     defined = record.block_names(sheets) + record.record_names(sheets)
     layout = _workbook(scorecard, context, sheets, defined, layout_signature)

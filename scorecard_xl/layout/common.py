@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from scorecard_xl.layout import record
 from scorecard_xl.layout.sheet import Formula, Link, PrintSetup, SheetLayout
 from scorecard_xl.model import Scorecard
 from scorecard_xl.text_rules import fit_sheet_name
+from scorecard_xl.workbook import fields
 
 CONTENTS_SHEET = "Cover"
 
@@ -50,7 +50,7 @@ def title_block(
     # puts it), so a refresh writes it once. Paper needs only the text.
     cached = f"{definition.organisation} · {period_text(scorecard)}"
     organisation = definition.organisation.replace('"', '""')
-    formula = f'="{organisation} · "&{record.PERIOD_TEXT}'
+    formula = f'="{organisation} · "&{fields.PERIOD_TEXT.name}'
     sheet.put(1, 0, cached if printed else Formula(formula, cached), "subtitle")
     if sheet.name != CONTENTS_SHEET and not printed:
         sheet.put(2, 0, Link(CONTENTS_SHEET, "A1", "◄ Contents and key"), "link")

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scorecard_xl.data_table import TableRow
+from scorecard_xl.options import Options
 from scorecard_xl.sources import SourceInfo
+from scorecard_xl.workbook.fields import publication_note
 
 
 @dataclass(frozen=True)
@@ -20,10 +22,14 @@ class BuildContext:
     sources: tuple[SourceInfo, ...]
     data_locations: tuple[str, ...] = ()  # the data files, as refresh should find them
     commentary: Mapping[str, str] = field(default_factory=dict)  # measure id -> text
-    publication: str = ""  # what the publication profile did, said on the Cover
-    options_text: str = ""  # build options in words (organisation "..."), recorded for refresh
-    picked: str = "Latest"  # the Cover's "Period to show": Latest, or a period asked for
+    options: Options = field(default_factory=Options)  # recorded on the Cover for refresh to repeat
+    picked: str = ""  # the Cover's "Period to show": a period asked for, or "" for the latest
     data_rows: tuple[TableRow, ...] = ()  # the Data table: every value of the data
+
+    @property
+    def publication(self) -> str:
+        """What the publication profile did, said on the Cover ("" when not published)."""
+        return publication_note(self.options.suppress_threshold)
 
     @property
     def generated_text(self) -> str:

@@ -5,22 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from scorecard_xl.a1 import range_ref
 from scorecard_xl.data_table import fingerprint
-from scorecard_xl.layout import record
 from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
 from scorecard_xl.layout.context import BuildContext
-from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, TableSpec, Validation, range_ref
+from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, TableSpec, Validation
 from scorecard_xl.model import Scorecard
 from scorecard_xl.shorthand import MEANINGS
 from scorecard_xl.styles import CONDITIONAL
 from scorecard_xl.values import MISSING_TOKENS
+from scorecard_xl.workbook import fields
+from scorecard_xl.workbook.fields import AnyField, CellText
 
 LABEL, TEXT = 0, 1  # columns: labels (the title in A1, where screen readers start), then text
-NO_OPTIONS = "no options (the definition's settings)"
-# Said where no data file is recorded (the bundled sample, a DataFrame): refresh reads a part in
-# brackets as a remark, not a file name.
-NO_DATA_FILES = "(none: Refresh works from the Data table. To refresh from a file too, type its path here)"
-_RECORDED = {"Built with": record.OPTIONS, "Definition": record.DEFINITION, "Data files": record.DATA}
 PERIODS_COL = 3  # the period picker's list, right of the text
 
 
@@ -39,15 +36,15 @@ def lay_out_cover(
     sheet = SheetLayout(CONTENTS_SHEET, tab_color="#1F3864")
     sheet.widths.update({LABEL: 20.0, TEXT: 100.0, TEXT + 1: 3.0, PERIODS_COL: 16.0})
     sheet.put(0, LABEL, definition.title, "title")
-    sheet.mark(record.TITLE, 0, LABEL)
+    sheet.mark(fields.TITLE.name, 0, LABEL)
     sheet.heights[0] = 28
     sheet.put(1, LABEL, definition.organisation, "heading")
-    sheet.mark(record.ORGANISATION, 1, LABEL)
+    sheet.mark(fields.ORGANISATION.name, 1, LABEL)
     sheet.put(2, LABEL, period_text(scorecard), "subtitle")
     sheet.blocks.append(Block("period_text", 2, LABEL, 2, LABEL))
-    sheet.mark(record.PERIOD_TEXT, 2, LABEL)
+    sheet.mark(fields.PERIOD_TEXT.name, 2, LABEL)
     sheet.put(3, LABEL, definition.marking, "marking")
-    sheet.mark(record.MARKING, 3, LABEL)
+    sheet.mark(fields.MARKING.name, 3, LABEL)
     if printed is None:
         row = _about(sheet, scorecard, context, 5)
         sheet.keep_together.append((5, row - 1))
@@ -73,10 +70,7 @@ def status_lines(scorecard: Scorecard, context: BuildContext) -> list[tuple[str,
     months = scorecard.available
     rows = context.data_rows
     return [
-        (
-            "Data",
-            f"{len(rows):,} values in the Data table (sha256 {fingerprint(rows)}), {context.generated_text}",
-        ),
+        (fields.DATA_STATUS.label, fields.status_text(len(rows), fingerprint(rows), context.generated_text)),
         (
             f"{'Years' if scorecard.definition.yearly else 'Months'} in the data",
             f"{months[0].long_label} to {months[-1].long_label}",
@@ -88,31 +82,36 @@ def status_lines(scorecard: Scorecard, context: BuildContext) -> list[tuple[str,
 def period_choices(scorecard: Scorecard) -> list[str]:
     """The drop-down's list: Latest, then the latest periods first, padded with blanks to a fixed
     length so the list's range never moves."""
-    latest = [m.iso for m in reversed(scorecard.available)][: record.PERIOD_LIST_ROWS - 1]
-    return [record.LATEST, *latest] + [""] * (record.PERIOD_LIST_ROWS - 1 - len(latest))
+    latest = [m.iso for m in reversed(scorecard.available)][: fields.PERIOD_LIST_ROWS - 1]
+    return [fields.LATEST, *latest] + [""] * (fields.PERIOD_LIST_ROWS - 1 - len(latest))
 
 
 def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row: int) -> int:
     definition = scorecard.definition
     heading = row
     row = _heading(sheet, row, "About this workbook")
-    fixed = [
+    published = context.options.suppress_threshold
+    fixed: list[tuple[str, AnyField | None, CellText]] = [
         (
             "Generated",
+            None,
             f"{context.generated_text} by {context.generator} from definition {definition.id} "
             f"version {definition.version} (sha256 {definition.sha256[:12]})",
         ),
-        ("Built with", context.options_text or NO_OPTIONS),
-        ("Definition", context.definition_location),
-        ("Data files", "; ".join(context.data_locations) or NO_DATA_FILES),
+        *(  # the published copy says so, in words a refresh checks against Built with
+            [(fields.PUBLICATION.label, fields.PUBLICATION, fields.PUBLICATION.encode(published))]
+            if published is not None
+            else []
+        ),
+        (fields.OPTIONS.label, fields.OPTIONS, fields.OPTIONS.encode(context.options)),
+        (fields.DEFINITION.label, fields.DEFINITION, context.definition_location),
+        (fields.DATA.label, fields.DATA, fields.DATA.encode(context.data_locations)),
     ]
-    if context.publication:
-        fixed.insert(1, ("Publication", context.publication))
-    for label, text in fixed:
+    for label, field, text in fixed:
         sheet.put(row, LABEL, label, "label")
         sheet.put(row, TEXT, text or None, "wrap", "@")
-        if label in _RECORDED:
-            sheet.mark(_RECORDED[label], row, TEXT)
+        if field is not None:
+            sheet.mark(field.name, row, TEXT)
         row += 1
     first = row
     for label, text in status_lines(scorecard, context):
@@ -120,12 +119,12 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
         sheet.put(row, TEXT, text, "wrap", "@")
         row += 1
     sheet.blocks.append(Block("status", first, TEXT, row - 1, TEXT))
-    sheet.mark(record.DATA_STATUS, first, TEXT)
-    sheet.mark(record.SHOWN, row - 1, TEXT)
+    sheet.mark(fields.DATA_STATUS.name, first, TEXT)
+    sheet.mark(fields.SHOWN.name, row - 1, TEXT)
     # The analyst's choice: outside every block, so a refresh never writes over it.
-    sheet.put(row, LABEL, "Period to show", "label")
-    sheet.put(row, TEXT, context.picked, "picker", "@")
-    sheet.mark(record.PICKER, row, TEXT)
+    sheet.put(row, LABEL, fields.PICKER.label, "label")
+    sheet.put(row, TEXT, fields.PICKER.encode(context.picked), "picker", "@")
+    sheet.mark(fields.PICKER.name, row, TEXT)
     row += 1
     sheet.put(
         row,
@@ -135,9 +134,13 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
         "muted_wrap",
     )
     row += 1
-    sheet.put(row, LABEL, "Layout", "label")
+    sheet.put(row, LABEL, fields.SIGNATURE.label, "label")
     sheet.put(row, TEXT, "", "muted", "@")  # the signature, filled in once every sheet is laid out
-    sheet.mark(record.SIGNATURE, row, TEXT)
+    sheet.mark(fields.SIGNATURE.name, row, TEXT)
+    row += 1
+    sheet.put(row, LABEL, fields.RECORD.label, "label")
+    sheet.put(row, TEXT, fields.RECORD.encode(fields.RECORD_VERSION), "muted_left")
+    sheet.mark(fields.RECORD.name, row, TEXT)
     row += 1
     # The picker's list, beside the block: visible, so nothing in the workbook is hidden.
     sheet.put(heading, PERIODS_COL, f"{'Years' if definition.yearly else 'Months'} in the data", "label")
@@ -146,8 +149,8 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
         sheet.put(heading + 1 + offset, PERIODS_COL, choice or None, "muted", "@")
     last = heading + len(choices)
     sheet.blocks.append(Block("periods", heading + 1, PERIODS_COL, last, PERIODS_COL))
-    sheet.mark(record.PERIODS, heading + 1, PERIODS_COL, last, PERIODS_COL)
-    picker_row, picker_col = sheet.marked(record.PICKER)
+    sheet.mark(fields.PERIODS.name, heading + 1, PERIODS_COL, last, PERIODS_COL)
+    picker_row, picker_col = sheet.marked(fields.PICKER.name)
     sheet.validations.append(
         Validation(
             picker_row,

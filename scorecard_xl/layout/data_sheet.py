@@ -6,11 +6,11 @@ the table back whole."""
 from __future__ import annotations
 
 from scorecard_xl.data_table import COLUMNS
-from scorecard_xl.layout import record
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.sheet import BulkRows, SheetLayout, TableSpec, style_key
 from scorecard_xl.model import Scorecard
+from scorecard_xl.workbook import fields
 
 DATA_SHEET = "Data"
 TABLE_NAME = "ScorecardData"
@@ -40,7 +40,7 @@ def lay_out_data(scorecard: Scorecard, context: BuildContext, accessible: bool =
         sheet.bulk = BulkRows(top + 1, 0, _KEYS, list(rows))
     last = max(top + len(rows), top + 1)  # an Excel Table needs a data row, even an empty one
     sheet.tables.append(TableSpec(TABLE_NAME, top, 0, last, len(COLUMNS) - 1, COLUMNS))
-    sheet.mark(record.DATA_TABLE, top, 0, top, len(COLUMNS) - 1)
+    sheet.mark(fields.DATA_TABLE.name, top, 0, top, len(COLUMNS) - 1)
     sheet.widths.update(dict(enumerate(WIDTHS)))
     sheet.column_formats.update(dict.fromkeys(TEXT_COLUMNS, "@"))
     sheet.freeze = (top + 1, 0)

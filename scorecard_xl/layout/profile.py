@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from scorecard_xl.layout import text_metrics
 from scorecard_xl.layout.text_metrics import Renderer
+from scorecard_xl.options import VIEWER_NAMES
 
 
 @dataclass(frozen=True)
@@ -26,4 +27,4 @@ class Profile:
 EXCEL = Profile("excel", text_metrics.EXCEL, drawn_trends=False)
 LIBREOFFICE = Profile("libreoffice", text_metrics.LIBREOFFICE, drawn_trends=True)
 BOARD_PACK = Profile("board pack", text_metrics.LIBREOFFICE, drawn_trends=True, board_pack=True)
-VIEWERS = {"excel": EXCEL, "libreoffice": LIBREOFFICE}  # what `build --viewer` offers
+VIEWERS = dict(zip(VIEWER_NAMES, (EXCEL, LIBREOFFICE), strict=True))  # what `build --viewer` offers

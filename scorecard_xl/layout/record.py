@@ -1,6 +1,7 @@
-"""The workbook's record of itself: one set of defined names, written by the layout, that every
-reader of a built workbook uses (refresh, `build --from-workbook`, send, check), so no reader
-knows a cell position of its own.
+"""The defined names of a built workbook: the record's fields (declared in workbook.fields, each
+marked by the sheet that holds it) and a name for every block refresh rewrites; and the layout's
+signature. Every reader of a built workbook finds its cells by these names (workbook.reader), so no
+reader knows a cell position of its own.
 
 Everything is visible (no hidden sheets, no names holding data): the Cover shows the refresh
 settings, the period shown and the period picker; the Setup sheet carries the definition's text
@@ -15,38 +16,10 @@ from __future__ import annotations
 import hashlib
 
 from scorecard_xl.layout.sheet import Block, DefinedName, SheetLayout
+from scorecard_xl.workbook.fields import PREFIX
 
-PREFIX = "scxl_"
-# On the Cover
-TITLE = "scxl_title"
-ORGANISATION = "scxl_organisation"
-MARKING = "scxl_marking"
-PERIOD_TEXT = "scxl_period_text"  # "March 2023 (year 2022-23)", shown under every sheet's title
-OPTIONS = "scxl_options"  # build options a refresh repeats, in words
-DEFINITION = "scxl_definition"  # where the definition came from (a file, or a bundled template)
-DATA = "scxl_data"  # data files a refresh reads new rows from, "; "-separated, relative to the workbook
-DATA_STATUS = "scxl_data_status"  # "1,086 values in the Data table (sha256 ...), when"
-SHOWN = "scxl_shown"  # the period shown, YYYY-MM
-PICKER = "scxl_period"  # the period to show: "Latest" or a period; the analyst's, never rewritten
-PERIODS = "scxl_periods"  # the picker's choices
-SIGNATURE = "scxl_layout"  # the layout signature
-# On the Scorecard and Summary
-GRID = "scxl_grid"  # the Scorecard's grid: header row, then a row per measure or section title
-REFS = "scxl_refs"  # the grid's Ref and Measure columns (a section's row has no title), header included
-VALUES = "scxl_values"  # the grid's months and YTD columns, header row included
-COMMENTARY = "scxl_commentary"  # the Commentary column beside the grid, header row included
-TOTALS = "scxl_totals"  # the Summary's "All sections" row: measures, red, amber, green, not judged
-# On the Data and Setup sheets
-DATA_TABLE = "scxl_data_table"  # the Data table's header row; its rows run to the end of the sheet
-DEFINITION_TEXT = "scxl_definition_text"  # the definition's file name; its lines follow below
-GEOMETRY = "scxl_geometry"  # per sheet: the column widths and row heights the layout set
-
-LATEST = "Latest"  # the picker's choice for "the latest period in the data"
-PERIOD_LIST_ROWS = 49  # the drop-down offers Latest and the latest four years of months
-
-# A block's defined name is derived from its sheet's position and name (see block_name); these
-# blocks also carry a fixed record name that readers look up.
-REQUIRED = (OPTIONS, DATA, SHOWN, PICKER, SIGNATURE, GRID, REFS, COMMENTARY, DATA_TABLE, DEFINITION_TEXT)
+# A block's defined name is derived from its sheet's position and name (see block_name); the
+# record's fixed names (workbook.fields) are marked by each sheet's layout.
 
 
 def block_name(sheet_index: int, block: Block) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from scorecard_xl.a1 import a1
 from scorecard_xl.assess import RAG_WORDS
-from scorecard_xl.layout.sheet import ConditionalFormat, SheetLayout, a1
+from scorecard_xl.layout.sheet import ConditionalFormat, SheetLayout
 
 Span = tuple[int, int]  # first and last column
 

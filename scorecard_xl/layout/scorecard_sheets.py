@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
+from scorecard_xl.a1 import a1, quote_sheet
 from scorecard_xl.definition import Section
-from scorecard_xl.layout import record
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import GridColumns, GridPlacement, lay_out_grid
-from scorecard_xl.layout.sheet import SheetLayout, TableSpec, a1, quote_sheet
+from scorecard_xl.layout.sheet import SheetLayout, TableSpec
 from scorecard_xl.model import Scorecard
+from scorecard_xl.workbook import fields
 
 SCORECARD_SHEET = "Scorecard"
 
@@ -41,11 +42,11 @@ def lay_out_scorecard(
     )
     # Where readers find the measures and the analyst's commentary (layout.record).
     top, last, columns = placement.header_row, placement.last_row, placement.columns
-    sheet.mark(record.GRID, top, columns.ref, last, columns.last_value_col)
-    sheet.mark(record.REFS, top, columns.ref, last, columns.measure)
+    sheet.mark(fields.GRID.name, top, columns.ref, last, columns.last_value_col)
+    sheet.mark(fields.REFS.name, top, columns.ref, last, columns.measure)
     last_value = columns.ytd if columns.ytd is not None else columns.months[-1]
-    sheet.mark(record.VALUES, top, columns.months[0], last, last_value)
-    sheet.mark(record.COMMENTARY, top, columns.commentary, last, columns.commentary)
+    sheet.mark(fields.VALUES.name, top, columns.months[0], last, last_value)
+    sheet.mark(fields.COMMENTARY.name, top, columns.commentary, last, columns.commentary)
     return sheet, placement
 
 

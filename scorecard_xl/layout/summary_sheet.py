@@ -11,15 +11,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from scorecard_xl.a1 import a1, quote_sheet
 from scorecard_xl.assess import AMBER, RED
-from scorecard_xl.layout import record
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import NOT_JUDGED, rag_text
 from scorecard_xl.layout.rules import positive_count_rule, quartile_rules, rag_rules, verdict_rules
-from scorecard_xl.layout.sheet import Block, Formula, Link, PageRef, SheetLayout, TableSpec, a1, quote_sheet
+from scorecard_xl.layout.sheet import Block, Formula, Link, PageRef, SheetLayout, TableSpec
 from scorecard_xl.model import MeasureRow, Scorecard, tally
 from scorecard_xl.values import format_for_text
+from scorecard_xl.workbook import fields
 
 SUMMARY_SHEET = "Summary"
 BANDS = ("A", "B", "C", "D")
@@ -257,7 +258,7 @@ def _counts(
             positive_count_rule(sheet, first, row, 2 + offset, count.look)
     sheet.blocks.append(Block("counts", first, 2, row, 2 + len(plan.counts) - 1))
     # The count headers down to the "All sections" row: send reads the totals by header.
-    sheet.mark(record.TOTALS, header, 2, row, 2 + len(plan.counts) - 1)
+    sheet.mark(fields.TOTALS.name, header, 2, row, 2 + len(plan.counts) - 1)
     if accessible:  # from Section: the column left of it holds nothing in these rows
         headers = ("Section", *(count.header for count in plan.counts))
         sheet.tables.append(

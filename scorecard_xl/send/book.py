@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scorecard_xl.errors import InputError, ProblemList, RefusedByCheck
-from scorecard_xl.layout import record
 from scorecard_xl.periods import Month
-from scorecard_xl.snapshot import WorkbookSnapshot
 from scorecard_xl.values import text_of
 
 FIELDS: dict[str, str] = {
@@ -70,51 +68,46 @@ def refuse_if_check_fails(path: Path, override: str = "force") -> None:
 
 def read_facts(content: bytes, filename: str) -> BookFacts:
     """The organisation, period and RAG counts of a scorecard-xl workbook, read without changing it,
-    through the workbook's record (layout.record): the Cover's title, organisation, period and
+    through the workbook's record (workbook.reader): the Cover's title, organisation, period and
     marking, the period shown, and the Summary's "All sections" counts by their headers."""
     from scorecard_xl.snapshot import snapshot_from_bytes
+    from scorecard_xl.workbook import fields
+    from scorecard_xl.workbook.reader import RecordReader
 
     def refuse(detail: str) -> InputError:
         return InputError.of(filename, "", "", None, f"a workbook built by scorecard-xl build: {detail}")
 
     try:
-        snapshot = snapshot_from_bytes(content, filename)
-    except InputError:
-        raise refuse("it cannot be read as .xlsx") from None
-    needed = (
-        record.TITLE,
-        record.ORGANISATION,
-        record.PERIOD_TEXT,
-        record.MARKING,
-        record.SHOWN,
-        record.TOTALS,
-    )
-    missing = [name for name in needed if name not in snapshot.names]
+        reader = RecordReader(snapshot_from_bytes(content, filename))
+    except InputError as error:
+        raise refuse(_first_line(error)) from None
+    missing = [f.name for f in (fields.TOTALS,) if not reader.has(f)]
     if missing:
         raise refuse(f"it has no defined names {', '.join(missing)}")
-
-    def cell(name: str) -> str:
-        sheet, row, col, _, _ = snapshot.names[name]
-        return text_of(snapshot.sheet(sheet).cell(row, col))
-
-    title, organisation = cell(record.TITLE), cell(record.ORGANISATION)
+    title, organisation = reader.value(fields.TITLE), reader.value(fields.ORGANISATION)
     if not title or not organisation:
         raise refuse("the Cover has no title and organisation")
-    shown = cell(record.SHOWN)
+    shown = reader.value(fields.SHOWN)
     try:
         month = Month.parse(shown)
     except ValueError:
-        raise refuse(f"the period shown ({record.SHOWN}) is {shown!r}, not a month YYYY-MM") from None
-    year = re.search(r"\(year ([^)]+)\)", cell(record.PERIOD_TEXT))
+        raise refuse(f"the period shown ({fields.SHOWN.name}) is {shown!r}, not a month YYYY-MM") from None
+    year = re.search(r"\(year ([^)]+)\)", reader.value(fields.PERIOD_TEXT))
     return BookFacts(
         filename=filename,
         title=title,
         organisation=organisation,
         period=month.long_label,
         year=year[1] if year else "",
-        marking=cell(record.MARKING),
-        **_summary_counts(snapshot, refuse),
+        marking=reader.value(fields.MARKING),
+        **_summary_counts(reader.rows(fields.TOTALS), refuse),
     )
+
+
+def _first_line(error: InputError) -> str:
+    """What made the workbook unreadable, without the file's name again."""
+    problem = error.problems[0]
+    return str(problem).removeprefix(f"{problem.source}: ").removeprefix(f"{problem.source}, ")
 
 
 _COUNT_COLUMNS = {
@@ -126,17 +119,16 @@ _COUNT_COLUMNS = {
 }
 
 
-def _summary_counts(snapshot: WorkbookSnapshot, refuse: Callable[[str], InputError]) -> dict[str, int]:
+def _summary_counts(rows: list[list[object]], refuse: Callable[[str], InputError]) -> dict[str, int]:
     """The Summary's "All sections" row (the last of the totals range), by the headers above it."""
-    sheet, first, first_col, last, last_col = snapshot.names[record.TOTALS]
-    rows = snapshot.sheet(sheet).rows(first, first_col, last, last_col)
     headers = [text_of(h) for h in rows[0]]
     if not set(_COUNT_COLUMNS) <= set(headers):
         raise refuse("the Summary's counts are not headed " + ", ".join(_COUNT_COLUMNS))
     counts: dict[str, int] = {}
     for header, key in _COUNT_COLUMNS.items():
         value = rows[-1][headers.index(header)]
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value != int(value):
+        whole = isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+        if not whole:
             raise refuse(f"the Summary's 'All sections' {header} is {value!r}, not a whole number")
-        counts[key] = int(value)
+        counts[key] = int(value)  # type: ignore[call-overload]
     return counts
