@@ -10,13 +10,18 @@ Two ways to lay the data out, chosen by the configuration:
 The connection URL comes from an environment variable named in the configuration
 (`url_env = "SCORECARD_XL_DB_URL"`), so credentials never sit in a definition or a config file. A
 plain SQLite URL (`url = "sqlite:///data/scorecard.db"`) may be given directly: it names a file and
-holds no secret. Any other URL given directly is refused.
+holds no secret. Any other URL given directly is refused. A value read from the environment is
+never shown: a message says which variable, never what it holds, and the value (and its password
+and query values) is scrubbed from whatever the database or its driver says.
 
+The configuration and the database may both come from a stranger, so reading is guarded.
 Reading never writes: the SQL is sent to the driver as written (through `exec_driver_sql`, so a
-`:name` in it is not taken for a bind parameter) on a connection that can only read (see
-sql_readonly: SQLite read-only with an authorizer, a read-only session on server databases), and
-nothing is committed. A SQLite file that does not exist is an error rather than a new empty
-database.
+`:name` in it is not taken for a bind parameter) on a connection that can only read, and nothing
+is committed. A SQLite file that does not exist is an error rather than a new empty database. On
+SQLite a query may call only the functions in sql_readonly.FUNCTIONS, read no virtual table, make
+no value over 1 MB and run no longer than `SqlLimits.seconds` (see sql_readonly). Rows are fetched
+in batches and reading stops once the table, or all the queries together, pass `SqlLimits.rows`
+rows or `SqlLimits.characters` characters of text, so memory stays bounded whatever a query does.
 
 `SourceInfo.sha256` is the SHA-256 of the rows read as canonical JSON (sorted rows of
 `[measure, series, period, value]`, compact separators), so a workbook records which data built it
@@ -33,14 +38,25 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+import urllib.parse
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.sources import RawRecord, SourceInfo
-from scorecard_xl.sources.sql_readonly import REFUSED_HINT, read_only_engine, refused
+from scorecard_xl.sources.sql_readonly import (
+    DEFAULT_LIMITS,
+    FUNCTIONS,
+    REFUSED_HINT,
+    SQL_BYTES,
+    VALUE_BYTES,
+    Guard,
+    SqlLimits,
+    read_only_engine,
+    refused,
+)
 from scorecard_xl.values import text_of
 
 DEFAULT_TABLE = "scorecard_data"
@@ -50,6 +66,9 @@ QUERY_COLUMNS = ("period", "value", "series")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CONFIG_KEYS = ("url", "url_env", "table", "queries", "name")
+_BATCH = 1_000  # rows fetched at a time: memory holds a batch, never a whole endless result
+
+__all__ = ["DEFAULT_LIMITS", "SqlConfig", "SqlLimits", "read_sql", "sql_config"]
 
 
 @dataclass(frozen=True)
@@ -114,34 +133,39 @@ def sql_config(raw: Mapping[str, object], source: str = "configuration") -> SqlC
 
 
 def read_sql(
-    config: SqlConfig | Mapping[str, object], environ: Mapping[str, str] | None = None
+    config: SqlConfig | Mapping[str, object],
+    environ: Mapping[str, str] | None = None,
+    *,
+    limits: SqlLimits = DEFAULT_LIMITS,
 ) -> tuple[list[RawRecord], SourceInfo]:
     """Read tidy records from a database; raise InputError with what went wrong and what to do.
 
-    `environ` defaults to `os.environ` (tests pass their own).
+    `environ` defaults to `os.environ` (tests pass their own). `limits` caps the time one statement
+    may run and the rows and text the whole source may return (SqlLimits; the defaults suit any
+    scorecard).
     """
     if not isinstance(config, SqlConfig):
         config = sql_config(config)
     _check_config(config, "configuration")
     env = os.environ if environ is None else environ
     url = _resolve_url(config, env)
+    secrets = _Secrets.of(url) if config.url_env else _Secrets()
     sa = _import_sqlalchemy(config)
     label = config.label
-    engine = _engine(sa, url, config)
+    guard = Guard(limits)
+    engine = _engine(sa, url, config, guard, secrets)
     try:
         try:
             connection = engine.connect()
         except sa.exc.SQLAlchemyError as error:
-            message = f"cannot connect to the database: {_db_message(error)}"
+            message = f"cannot connect to the database: {secrets.scrub(_db_message(error))}"
             raise _fail(label, "", message, _connect_hint(config)) from None
         except ImportError as error:  # a driver imported on first connect
-            message = f"the database driver is not installed ({error})"
+            message = f"the database driver is not installed ({secrets.scrub(str(error))})"
             raise _fail(label, "", message, "install the driver named in the URL") from None
         with connection:
-            if config.queries:
-                rows = _read_queries(sa, connection, config, label)
-            else:
-                rows = _read_table(sa, connection, config, label)
+            reader = _Reader(sa, connection, config, guard, secrets)
+            rows = reader.queries() if config.queries else reader.table()
     finally:
         engine.dispose()
     records = [RawRecord(source, number, m, s, p, v) for source, number, m, s, p, v in rows]
@@ -235,51 +259,73 @@ def _import_sqlalchemy(config: SqlConfig) -> Any:
     return sqlalchemy
 
 
-def _engine(sa: Any, url: str, config: SqlConfig) -> Any:
+def _engine(sa: Any, url: str, config: SqlConfig, guard: Guard, secrets: _Secrets) -> Any:
+    """The read-only engine; a URL from the environment is never quoted, whole or in part."""
     label = config.label
+    hidden = config.url_env is not None
     try:
         parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        raise _fail(
-            label,
-            "",
-            f"not a database URL: {_redact(url)!r}",
-            "a URL such as sqlite:///scorecard.db or postgresql+psycopg://user@host/db",
-        ) from None
+    except (sa.exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
+        what = (
+            f"the environment variable {config.url_env} does not hold a database URL (its value is not shown)"
+            if hidden
+            else f"not a database URL: {_redact(url)!r}"
+        )
+        todo = "a URL such as sqlite:///scorecard.db or postgresql+psycopg://user@host/db"
+        raise _fail(label, "", what, todo) from None
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database.startswith("file:"):  # a URI could ask for mode=rw: the path is opened read-only here
-            raise _fail(
-                label,
-                "",
-                f"a SQLite URI filename: {database!r}",
-                "a plain path such as sqlite:///data/scorecard.db (it is always opened read-only)",
-            )
-        in_file = bool(database) and database != ":memory:"
-        if in_file and not Path(database).is_file():
-            raise _fail(
-                label,
-                "",
-                f"no such SQLite database file: {database}",
-                "check the path in the URL (relative paths are from the current folder); "
-                "reading never creates a database",
-            )
+        _check_sqlite_file(parsed.database or "", config)
     try:
-        return read_only_engine(sa, parsed)
+        return read_only_engine(sa, parsed, guard)
     except sa.exc.NoSuchModuleError:
+        what = f"SQLAlchemy has no dialect {parsed.drivername!r}"
+        if hidden:
+            what = f"the URL in {config.url_env} names no database SQLAlchemy knows (its value is not shown)"
         raise _fail(
             label,
             "",
-            f"SQLAlchemy has no dialect {parsed.drivername!r}",
+            what,
             "a URL whose scheme is a database SQLAlchemy supports (sqlite, postgresql, mysql, mssql, oracle)",
         ) from None
     except ImportError as error:
+        driver = "the URL" if hidden else parsed.drivername
         raise _fail(
             label,
             "",
-            f"the driver for {parsed.drivername} is not installed ({error})",
+            f"the driver for {driver} is not installed ({secrets.scrub(str(error))})",
             "install the database driver named in the URL (for example pip install psycopg)",
         ) from None
+    except sa.exc.ArgumentError as error:  # options in the URL the dialect does not take
+        raise _fail(
+            label, "", f"the URL is not usable: {secrets.scrub(str(error))}", "check the URL"
+        ) from None
+
+
+def _check_sqlite_file(database: str, config: SqlConfig) -> None:
+    """Refuse a URI filename (it could ask for mode=rw) and a file that does not exist."""
+    label, env = config.label, config.url_env
+    if database.startswith("file:"):  # the path is always opened read-only here
+        what = f"a SQLite URI filename: {database!r}"
+        if env:
+            what = f"the URL in {env} holds a SQLite URI filename (file:...; its value is not shown)"
+        raise _fail(
+            label,
+            "",
+            what,
+            "a plain path such as sqlite:///data/scorecard.db (it is always opened read-only)",
+        )
+    in_file = bool(database) and database != ":memory:"
+    if in_file and not Path(database).is_file():
+        what = f"no such SQLite database file: {database}"
+        if env:
+            what = f"the SQLite database file named in {env} does not exist (its value is not shown)"
+        raise _fail(
+            label,
+            "",
+            what,
+            "check the path in the URL (relative paths are from the current folder); "
+            "reading never creates a database",
+        )
 
 
 def _location(config: SqlConfig) -> str:
@@ -299,108 +345,205 @@ def _connect_hint(config: SqlConfig) -> str:
 
 # -- reading --------------------------------------------------------------------------------------
 
-_Row = tuple[str, int, str, str, str, object]
+_Row = tuple[str, int, str, str, str, object]  # source, row number, measure, series, period, value
+_Tidy = tuple[str, str, str, object]  # measure, series, period, value
+_Shape = Callable[[Sequence[str]], Callable[[Sequence[Any]], _Tidy]]  # column names -> row reader
 
 
-def _read_table(sa: Any, connection: Any, config: SqlConfig, label: str) -> list[_Row]:
-    name = config.table or DEFAULT_TABLE
-    schema, _, table_name = name.rpartition(".")
-    statement = sa.select(sa.text("*")).select_from(sa.table(table_name, schema=schema or None))
-    where = f"table {name}"
-    try:
-        result = connection.execute(statement)
-        names = result.keys()
-        columns = [str(c).strip().lower() for c in names]
-        data = [tuple(row) for row in result]
-    except sa.exc.SQLAlchemyError as error:
-        raise _fail(
-            label,
-            where,
-            f"cannot read the table: {_db_message(error)}",
-            f"check that the table {name} exists and is readable by this user, or set table to "
-            "the right name",
-        ) from None
-    todo = (
-        "a table with the columns measure, series (optional), period and value; or a view that renames "
-        "yours to those, or one query per measure (queries = {...})"
-    )
-    index = _column_index(columns, ("measure", "period", "value"), label, where, "the table", todo)
-    series_at = columns.index("series") if "series" in columns else None
-    tidy = [
-        (
-            text_of(row[index["measure"]]),
-            (text_of(row[series_at]).lower() if series_at is not None else "") or "actual",
-            _period_text(row[index["period"]]),
-            _value(row[index["value"]]),
+_NARROWER = (
+    "select only what the scorecard shows (a WHERE on its measures and periods), and make sure any "
+    "WITH RECURSIVE ends"
+)
+
+
+class _LimitReached(InputError):
+    """A limit of the whole source (time, rows, text): reading stops at once."""
+
+
+class _Reader:
+    """Runs one source's statements under its guard and limits, fetching rows in batches, and
+    words what goes wrong: each problem names the source, the table or measure and what to do."""
+
+    def __init__(self, sa: Any, connection: Any, config: SqlConfig, guard: Guard, secrets: _Secrets) -> None:
+        # A server sends rows as they are fetched, not all at once (SQLite always does; others ignore it).
+        connection = connection.execution_options(stream_results=True, max_row_buffer=_BATCH)
+        self.sa, self.connection, self.config = sa, connection, config
+        self.guard, self.limits, self.secrets = guard, guard.limits, secrets
+        self.label = config.label
+        self.rows = 0  # rows read so far, all statements together
+        self.characters = 0  # text kept so far
+
+    def table(self) -> list[_Row]:
+        sa, name = self.sa, self.config.table or DEFAULT_TABLE
+        schema, _, table_name = name.rpartition(".")
+        statement = sa.select(sa.text("*")).select_from(sa.table(table_name, schema=schema or None))
+        where = f"table {name}"
+        todo = (
+            "a table with the columns measure, series (optional), period and value; or a view that renames "
+            "yours to those, or one query per measure (queries = {...})"
         )
-        for row in data
-    ]
-    tidy.sort(key=lambda r: (r[0], r[1], r[2]))
-    source = f"{label} {where}"
-    return [(source, n, m, s, p, v) for n, (m, s, p, v) in enumerate(tidy, start=1)]
 
+        def shape(columns: Sequence[str]) -> Callable[[Sequence[Any]], _Tidy]:
+            index = _column_index(
+                columns, ("measure", "period", "value"), self.label, where, "the table", todo
+            )
+            at = columns.index("series") if "series" in columns else None
+            m, p, v = index["measure"], index["period"], index["value"]
+            return lambda row: (text_of(row[m]), _series(row, at), _period_text(row[p]), _value(row[v]))
 
-def _read_queries(sa: Any, connection: Any, config: SqlConfig, label: str) -> list[_Row]:
-    rows: list[_Row] = []
-    problems: list[Problem] = []
-    for measure, sql in config.queries.items():
-        where = f"measure {measure}"
-        try:
-            result = connection.exec_driver_sql(sql)
-            if not result.returns_rows:
-                problems.append(
-                    Problem(
-                        label,
-                        where,
-                        "",
-                        None,
-                        f"the query for {measure} returned no rows at all (not a SELECT?); write a SELECT "
-                        "returning the columns period and value (and optionally series)",
-                    )
-                )
+        def failed(message: str) -> str:
+            return (
+                f"cannot read the table: {message}; check that the table {name} exists and is readable by "
+                "this user, or set table to the right name"
+            )
+
+        tidy = self._read(
+            where, f"the table {name}", lambda: self.connection.execute(statement), shape, failed
+        )
+        tidy.sort(key=lambda r: (r[0], r[1], r[2]))
+        source = f"{self.label} {where}"
+        return [(source, n, m, s, p, v) for n, (m, s, p, v) in enumerate(tidy, start=1)]
+
+    def queries(self) -> list[_Row]:
+        rows: list[_Row] = []
+        problems: list[Problem] = []
+        for measure, sql in self.config.queries.items():
+            try:
+                tidy = self._query(measure, sql)
+            except _LimitReached as error:  # no point running the rest
+                raise InputError([*problems, *error.problems]) from None
+            except InputError as error:
+                problems.extend(error.problems)
                 continue
-            names = result.keys()
-            columns = [str(c).strip().lower() for c in names]
-            data = [tuple(row) for row in result]
-        except sa.exc.SQLAlchemyError as error:
-            problems.append(
-                Problem(
-                    label,
-                    where,
-                    "",
-                    None,
-                    f"the query failed: {_db_message(error)}; fix the SQL for {measure} in queries "
-                    "(it is sent to the database as written"
-                    + (f"; {REFUSED_HINT})" if refused(_db_message(error)) else ")"),
-                )
+            source = f"{self.label} query {measure}"
+            rows.extend((source, n, m, s, p, v) for n, (m, s, p, v) in enumerate(tidy, start=1))
+        if problems:
+            raise InputError(problems)
+        return rows
+
+    def _query(self, measure: str, sql: str) -> list[_Tidy]:
+        where = f"measure {measure}"
+        todo = (
+            "a query returning the columns period, value and optionally series: rename yours with AS "
+            "(for example SELECT month AS period, rate AS value FROM ...)"
+        )
+
+        def shape(columns: Sequence[str]) -> Callable[[Sequence[Any]], _Tidy]:
+            index = _column_index(columns, ("period", "value"), self.label, where, "the query", todo)
+            at = columns.index("series") if "series" in columns else None
+            p, v = index["period"], index["value"]
+            return lambda row: (measure, _series(row, at), _period_text(row[p]), _value(row[v]))
+
+        def failed(message: str) -> str:
+            hint = f"; {REFUSED_HINT}" if refused(message) else ""
+            return (
+                f"the query failed: {message}; fix the SQL for {measure} in queries "
+                f"(it is sent to the database as written{hint})"
             )
-            continue
-        try:
-            todo = (
-                "a query returning the columns period, value and optionally series: rename yours with AS "
-                "(for example SELECT month AS period, rate AS value FROM ...)"
+
+        run = self.connection.exec_driver_sql
+        return self._read(where, f"the query for {measure}", lambda: run(sql), shape, failed)
+
+    def _read(
+        self, where: str, what: str, execute: Callable[[], Any], shape: _Shape, failed: Callable[[str], str]
+    ) -> list[_Tidy]:
+        """Run one statement and read its rows; `what` names it in messages ("the query for CR06")."""
+        tidy: list[_Tidy] = []
+        with self.guard.statement():
+            try:
+                result = execute()
+                try:
+                    if not result.returns_rows:
+                        raise _fail(
+                            self.label,
+                            where,
+                            f"{what} returned no rows at all (not a SELECT?)",
+                            "write a SELECT returning the columns period and value (and optionally series)",
+                        )
+                    names = result.keys()  # a Result, not a dict: iterating it would read the rows
+                    read = shape([str(c).strip().lower() for c in names])
+                    for batch in _batches(result):
+                        with self.guard.paused():  # the time limit is the database's, not ours
+                            self._count_rows(len(batch), where, what)
+                            kept = [read(row) for row in batch]
+                            self._count_text(kept, where, what)
+                            tidy.extend(kept)
+                finally:
+                    result.close()
+            except self.sa.exc.SQLAlchemyError as error:
+                raise self._failure(error, where, what, failed) from None
+        return tidy
+
+    def _count_rows(self, count: int, where: str, what: str) -> None:
+        self.rows += count
+        if self.rows > self.limits.rows:
+            raise self._stop(
+                where,
+                f"reading stopped at {what}: the source returned more than {self.limits.rows:,} rows "
+                f"(the table, or all its queries together), the most one source may; {_NARROWER}",
             )
-            index = _column_index(columns, ("period", "value"), label, where, "the query", todo)
-        except InputError as error:
-            problems.extend(error.problems)
-            continue
-        series_at = columns.index("series") if "series" in columns else None
-        source = f"{label} query {measure}"
-        for number, row in enumerate(data, start=1):
-            series = text_of(row[series_at]).lower() if series_at is not None else ""
-            rows.append(
-                (
-                    source,
-                    number,
-                    measure,
-                    series or "actual",
-                    _period_text(row[index["period"]]),
-                    _value(row[index["value"]]),
-                )
+
+    def _count_text(self, kept: Sequence[_Tidy], where: str, what: str) -> None:
+        self.characters += sum(
+            len(m) + len(s) + len(p) + (len(v) if isinstance(v, str) else 0) for m, s, p, v in kept
+        )
+        if self.characters > self.limits.characters:
+            raise self._stop(
+                where,
+                f"reading stopped at {what}: the source returned more than {self.limits.characters:,} "
+                f"characters of text, the most one source may; {_NARROWER}",
             )
-    if problems:
-        raise InputError(problems)
-    return rows
+
+    def _stop(self, where: str, text: str) -> _LimitReached:
+        return _LimitReached([Problem(self.label, where, "", None, text)])
+
+    def _failure(self, error: Exception, where: str, what: str, failed: Callable[[str], str]) -> InputError:
+        """The InputError for a database error, in the guard's words when the guard stopped it."""
+        message = _explained(self.secrets.scrub(_db_message(error)))
+        if self.guard.timed_out or "statement timeout" in message:  # SQLite's guard, PostgreSQL's
+            seconds = f"{self.limits.seconds:g} second{'s' if self.limits.seconds != 1 else ''}"
+            return self._stop(
+                where,
+                f"{what} took longer than {seconds} and was stopped; make it quicker (a narrower WHERE, "
+                "an index) and make sure any WITH RECURSIVE ends",
+            )
+        if self.guard.refused:
+            return _fail(self.label, where, *_refusal(what, *self.guard.refused))
+        return InputError.of(self.label, where, "", None, failed(message))
+
+
+def _batches(result: Any) -> Iterator[Sequence[Any]]:
+    while batch := result.fetchmany(_BATCH):
+        yield batch
+
+
+def _series(row: Sequence[Any], at: int | None) -> str:
+    """The series column's value, lower-cased; `actual` when there is no column or it is empty."""
+    return (text_of(row[at]).lower() if at is not None else "") or "actual"
+
+
+def _refusal(what: str, name: str, inside: str | None) -> tuple[str, str]:
+    """The function the SQLite guard refused, and what a query may call instead."""
+    where = f" (in the view or trigger {inside})" if inside else ""
+    return (
+        f"{what} calls the function {name}(){where}, which is not allowed",
+        "a query may call only the functions SQLite offers for reading and arithmetic: "
+        + ", ".join(sorted(FUNCTIONS)),
+    )
+
+
+def _explained(message: str) -> str:
+    """A database message with the limit behind it, where one of the guard's limits caused it."""
+    lowered = message.lower()
+    if "string or blob too big" in lowered:
+        return f"{message} (a value may be at most {VALUE_BYTES:,} bytes)"
+    if "query string is too large" in lowered or "statement too long" in lowered:
+        return f"{message} (a query may be at most {SQL_BYTES:,} bytes)"
+    if "unsafe use of" in lowered:
+        return f"{message} (the database's views and triggers may not use it)"
+    if "vtable constructor failed" in lowered:
+        return f"{message} (virtual tables, such as full-text indexes, are not read)"
+    return message
 
 
 def _column_index(
@@ -458,6 +601,29 @@ def _db_message(error: Exception) -> str:
     original = getattr(error, "orig", None)
     text = str(original) if original is not None else str(error)
     return " ".join(text.split("\n")[0].split()) or type(error).__name__
+
+
+@dataclass(frozen=True)
+class _Secrets:
+    """What no message may show: a URL read from the environment, whole, its password and its
+    query values (tokens), as written and percent-decoded. Pieces shorter than three characters
+    are left alone: replacing every `a` would hide nothing and garble the message."""
+
+    pieces: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, url: str) -> _Secrets:
+        # The password up to the first @ (as SQLAlchemy reads it) and up to the last (as some drivers do).
+        passwords = [re.match(r"[^:]*://[^:/@]*:(" + upto + ")@", url) for upto in ("[^@]*", ".*")]
+        query = url.partition("?")[2]
+        pieces = {url, *(p[1] for p in passwords if p), *(v for _, v in urllib.parse.parse_qsl(query))}
+        pieces |= {decode(p) for p in pieces for decode in (urllib.parse.unquote, urllib.parse.unquote_plus)}
+        return cls(tuple(sorted((p for p in pieces if len(p) >= 3), key=len, reverse=True)))
+
+    def scrub(self, text: str) -> str:
+        for piece in self.pieces:
+            text = re.sub(re.escape(piece), "***", text, flags=re.IGNORECASE)
+        return text
 
 
 def _redact(url: str) -> str:
