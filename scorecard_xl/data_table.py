@@ -74,9 +74,12 @@ def fingerprint(rows: Iterable[TableRow]) -> str:
     return digest.hexdigest()[:12]
 
 
-def records_from_rows(rows: Iterable[tuple[int, Sequence[object]]]) -> list[RawRecord]:
+def records_from_rows(
+    rows: Iterable[tuple[int, Sequence[object]]], source: str = TABLE_SOURCE
+) -> list[RawRecord]:
     """The table's rows (below its header) as records; each comes with its 1-based sheet row, so
-    messages point at the row the analyst sees. Entirely blank rows are skipped."""
+    messages point at the row the analyst sees (in `source`: "board.xlsx, Data table"). Entirely
+    blank rows are skipped."""
     records = []
     header = [c.lower() for c in COLUMNS[: VALUE + 1]]
     for number, row in rows:
@@ -88,7 +91,7 @@ def records_from_rows(rows: Iterable[tuple[int, Sequence[object]]]) -> list[RawR
             continue  # a data file's header row, pasted along with its rows
         records.append(
             RawRecord(
-                TABLE_SOURCE,
+                source,
                 number,
                 measure,
                 _text(cells[SERIES]).lower() or "actual",

@@ -26,7 +26,7 @@ from scorecard_xl.text_rules import (
 )
 from scorecard_xl.tomlfile import TableReader, parse_toml
 from scorecard_xl.units import UNIT_NAMES, UNITS, Unit
-from scorecard_xl.values import Missing, parse_value
+from scorecard_xl.values import NUMBER_LIMIT, Missing, parse_value
 
 POLARITIES = ("high", "low", "none")
 FREQUENCIES = ("monthly", "quarterly", "termly", "annual")
@@ -457,6 +457,8 @@ def _tolerance(reader: _Reader, field: str, default: str | None, unit: Unit) -> 
         return None
     text = str(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else raw
     match = _TOLERANCE_RE.match(text) if isinstance(text, str) else None
+    if match and float(match[1]) > NUMBER_LIMIT:
+        match = None  # (a number of hundreds of digits)
     expected = (
         '"5%" (within 5% of the target), "2pp" (within 2 percentage points, percent '
         "measures), a number in the measure's unit, or 0 for no amber band"

@@ -297,7 +297,7 @@ def gather_inputs(
     new workbook records where its inputs came from."""
     from scorecard_xl.sources.any import read_source  # readers are loaded only when files are read
 
-    table = records_from_rows(record.table_rows)
+    table = records_from_rows(record.table_rows, f"{record.name}, {TABLE_SOURCE}")
     if definition_path is not None:
         table = [r for r in table if definition.has_measure(r.measure)]
     found: list[tuple[str, Path]] = []

@@ -4,6 +4,7 @@ and the batch file both read their tables through it."""
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -12,6 +13,7 @@ from typing import Any, cast
 
 from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.input_files import DEFINITION_LIMIT, not_utf8, read_capped
+from scorecard_xl.values import NUMBER_LIMIT
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,6 +46,11 @@ def parse_toml(content: bytes, name: str) -> Mapping[str, Any]:
 def shown(value: object) -> object:
     """A value as a message shows it: text and numbers as they are, anything else as its text."""
     return value if isinstance(value, (str, int, float)) or value is None else str(value)
+
+
+def _sane(number: float) -> bool:
+    """Finite and of a size a scorecard can show (TOML reads inf, nan and 1e308 as numbers)."""
+    return math.isfinite(number) and abs(number) <= NUMBER_LIMIT
 
 
 class TableReader:
@@ -119,7 +126,7 @@ class TableReader:
         if value is None:
             return None
         kinds = (int,) if whole else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds):
+        if isinstance(value, bool) or not isinstance(value, kinds) or not _sane(value):
             self.problem(field, value, expected)
             return None
         return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from scorecard_xl.units import Unit
 
@@ -29,6 +29,11 @@ MISSING_TOKENS: dict[str, str] = {
 # The GSS shorthand a published table shows (see shorthand.py), read as the token it stands for:
 # ONS and DfE tables use it, and a published workbook's own Data table holds it.
 SHORTHAND_TOKENS = {"[c]": "c", "[x]": "x", "[z]": "z", "[u]": "u", "[low]": "low"}
+# The largest magnitude a value may have: Excel shows 15 significant digits, and no count, rate or
+# amount a board reads comes near; beyond it (1e308, say) a value is a slip or an attack.
+NUMBER_LIMIT = 1e15
+# Wide enough for any finite float, so showing a value as displayed can never fail.
+_WIDE = Context(prec=800, Emax=999_999, Emin=-999_999)
 _THOUSANDS = re.compile(r"^[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
 ACCEPTED_TOKENS = ", ".join(repr(t) for t in MISSING_TOKENS if t) + " or an empty cell"
 
@@ -103,6 +108,8 @@ def _looks_numeric(body: str) -> bool:
 def _check_finite(number: float) -> None:
     if not math.isfinite(number):
         raise ValueError("a finite number")
+    if abs(number) > NUMBER_LIMIT:
+        raise ValueError(f"a number between -{NUMBER_LIMIT:,.0f} and {NUMBER_LIMIT:,.0f}")
 
 
 def _check_number(number: float, unit: Unit, percent_input: str, had_percent_sign: bool) -> float:
@@ -125,7 +132,7 @@ def round_for_display(value: float, unit: Unit, decimals: int) -> float:
     """The number a reader sees, rounded half away from zero as Excel displays it."""
     scaled = value * 100 if unit.name == "percent" else value
     quantum = Decimal(1).scaleb(-decimals)
-    shown = float(Decimal(repr(scaled)).quantize(quantum, rounding=ROUND_HALF_UP))
+    shown = float(Decimal(repr(scaled)).quantize(quantum, rounding=ROUND_HALF_UP, context=_WIDE))
     return shown / 100 if unit.name == "percent" else shown
 
 
