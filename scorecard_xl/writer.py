@@ -17,6 +17,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from scorecard_xl.a1 import a1, quote_sheet, range_ref
+from scorecard_xl.capacity import check_fits, check_readable
 from scorecard_xl.layout.sheet import Formula, Link, SheetLayout, StyleKey, WorkbookLayout
 from scorecard_xl.styles import CONDITIONAL, SPARKLINE_COLOUR, SPARKLINE_LAST, cell_format
 from scorecard_xl.text_rules import (
@@ -48,6 +49,7 @@ WORKBOOK_OPTIONS = {
 def write_workbook(layout: WorkbookLayout, password: str | None = None) -> bytes:
     """Write the whole workbook and return the .xlsx file's bytes. With a password, protected
     sheets and the workbook's structure are locked with it."""
+    check_fits(layout)
     buffer = io.BytesIO()
     cells = sum(len(sheet.cells) + (sheet.bulk.cell_count if sheet.bulk else 0) for sheet in layout.sheets)
     book = FastWorkbook(buffer, {**WORKBOOK_OPTIONS, "in_memory": cells <= IN_MEMORY_CELLS})
@@ -78,7 +80,9 @@ def write_workbook(layout: WorkbookLayout, password: str | None = None) -> bytes
         )
         book.define_name(defined.name, "=" + reference)
     book.close()
-    return buffer.getvalue()
+    content = buffer.getvalue()
+    check_readable(content)  # what we write, we can read back
+    return content
 
 
 class _Formats:
