@@ -114,6 +114,7 @@ def check_workbook(
                 _refuse(path, "an .xlsx workbook; this is a binary (.xlsb) workbook")
             _Inspection(package, workbook, main_type, report, organisation).run()
     if not refused:
+        _published_counts(path, report)
         report.findings.extend(audit(path, auditor))
     size = path.stat().st_size
     if size > max_size_mb * MEGABYTE:
@@ -124,6 +125,27 @@ def check_workbook(
             "often refuse attachments this large (and encoding adds a third in transit)",
         )
     return report.findings
+
+
+def _published_counts(path: Path, report: Report) -> None:
+    """unsuppressed-count: a published copy showing a count it says it suppresses."""
+    from scorecard_xl.check_suppression import unsuppressed_counts
+
+    found = unsuppressed_counts(path)
+    if found is None:
+        return
+    threshold, hits = found
+    for sheet, cell, measure, value in hits:
+        report.add_cell(
+            "unsuppressed-count",
+            sheet,
+            cell,
+            f"{measure} shows {value:g}, a count from 1 to {threshold}, which this published copy says "
+            "it shows as [c]: it was edited or refreshed with less suppression; build it again with "
+            "--publish",
+        )
+    for sheet in dict.fromkeys(sheet for sheet, _, _, _ in hits):
+        report.close_sheet(sheet)
 
 
 def format_findings(book: str, findings: Sequence[Finding], as_json: bool = False) -> str:

@@ -24,6 +24,7 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     "schema-unchecked": ("warning", "the schema could not be checked"),
     "too-large": ("warning", "file above the size limit for mail"),
     "unreadable-part": ("error", "part that cannot be read"),
+    "unsuppressed-count": ("error", "a count a published copy says it suppresses, shown"),
 }
 
 
