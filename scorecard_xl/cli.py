@@ -79,15 +79,34 @@ COMMANDS: list[Command] = [
         "the month picked on the Cover, else the latest. The workbook is rebuilt with xlsxwriter, "
         "commentary carried over by measure, and written atomically; the old file is kept as "
         "BOOK.previous.xlsx. A refresh that would show less than the workbook does now is refused "
-        "unless --allow-shrink. Data files named on the Cover are found relative to the workbook's "
-        "folder, else to $SCORECARD_XL_BASE_DIR.",
+        "unless --allow-shrink. Data files named on the Cover are read only from the workbook's own "
+        "folder, $SCORECARD_XL_BASE_DIR or a trusted folder (scorecard-xl trust); a database source "
+        "only with --allow-sql (docs/security.md).",
         (
             "scorecard-xl refresh board.xlsx",
             "scorecard-xl refresh board.xlsx --data april.csv      # fold in April's rows",
             "scorecard-xl refresh board.xlsx --period 2023-02 -o board_february.xlsx",
+            "scorecard-xl refresh board.xlsx --allow-sql           # its Cover names kpi_source.toml",
         ),
         commands.refresh_arguments,
         commands.run_refresh,
+    ),
+    Command(
+        "trust",
+        "list, add or remove the folders whose data files workbooks may read",
+        "A workbook may name data files in its own folder only (its Cover's Data files cell): it is "
+        "a file from someone else. To refresh a workbook whose data is kept elsewhere, trust that "
+        "folder on this computer, as Excel trusts locations: every workbook refreshed here (the "
+        "command line and the desktop add-in) may then read data files below it. The list is kept "
+        "in your own settings folder, which no workbook can name; $SCORECARD_XL_TRUSTED_FOLDERS adds "
+        "more for a run (a server). See docs/security.md.",
+        (
+            "scorecard-xl trust                              # list the trusted folders",
+            "scorecard-xl trust add C:/Users/me/performance/data",
+            "scorecard-xl trust remove C:/Users/me/performance/data",
+        ),
+        commands.trust_arguments,
+        commands.run_trust,
     ),
     Command(
         "lite",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # (the annotations only: --help must not import the pipeline)
     from scorecard_xl.options import Options
+    from scorecard_xl.workbook.trust import Trust
 
 EXIT_OK, EXIT_FAILED = 0, 1  # what a command returns: done, or done with problems found (check, batch)
 
@@ -78,6 +79,12 @@ def build_arguments(parser: argparse.ArgumentParser) -> None:
         "(commentary and the period picker stay editable)",
     )
     parser.add_argument(
+        "--allow-sql",
+        action="store_true",
+        help="with --from-workbook: read a database source (.toml) the old workbook's Cover names "
+        "(it runs that file's SQL; also $SCORECARD_XL_ALLOW_SQL=1)",
+    )
+    parser.add_argument(
         "--viewer",
         choices=("excel", "libreoffice"),
         default="excel",
@@ -120,6 +127,7 @@ def run_build(args: argparse.Namespace) -> int:
             force=args.force,
             options=options,
             pdf=pdf,
+            trust=_trust(args),
         )
     else:
         result = build(
@@ -165,12 +173,27 @@ def refresh_arguments(parser: argparse.ArgumentParser) -> None:
         help="refresh even if the workbook would then show less (an earlier latest month, measures "
         "without figures)",
     )
+    parser.add_argument(
+        "--allow-sql",
+        action="store_true",
+        help="read a database source (.toml) the Cover names: it runs that file's SQL, so a workbook "
+        "alone may not ask for it (also $SCORECARD_XL_ALLOW_SQL=1)",
+    )
+
+
+def _trust(args: argparse.Namespace) -> Trust:
+    """What the person running this command allows a workbook (workbook.trust)."""
+    from scorecard_xl.workbook.trust import Trust
+
+    return Trust.from_environment(allow_sql=bool(getattr(args, "allow_sql", False)))
 
 
 def run_refresh(args: argparse.Namespace) -> int:
     from scorecard_xl.rebuild import refresh_file
 
-    result = refresh_file(args.book, args.period, args.output, args.data, args.allow_shrink)
+    result = refresh_file(
+        args.book, args.period, args.output, args.data, args.allow_shrink, trust=_trust(args)
+    )
     _wrote(result)
     if result.plan is not None:
         print(f"  {result.plan.data_summary}")
@@ -200,6 +223,35 @@ def run_lite(args: argparse.Namespace) -> int:
     print("wrote " + ", ".join(str(p) for p in written) + "\n")
     url = args.wheel if args.wheel and str(args.wheel).startswith(("https://", "http://")) else None
     print(install_steps(files, url))
+    return EXIT_OK
+
+
+def trust_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "action",
+        nargs="?",
+        choices=("list", "add", "remove"),
+        default="list",
+        help="list the trusted folders (the default), add one, or remove one",
+    )
+    parser.add_argument("folder", nargs="?", metavar="FOLDER", help="the folder to add or remove")
+
+
+def run_trust(args: argparse.Namespace) -> int:
+    from scorecard_xl.workbook.trusted_folders import add_folder, listed_folders, remove_folder
+
+    if args.action != "list" and not args.folder:
+        from scorecard_xl.errors import ARGUMENTS, InputError
+
+        raise InputError.of(ARGUMENTS, "", "FOLDER", None, f"the folder to {args.action}")
+    if args.action == "add":
+        print(f"trusted: {add_folder(args.folder)}")
+    elif args.action == "remove":
+        print(f"no longer trusted: {remove_folder(args.folder)}")
+    file, folders = listed_folders()
+    print(f"trusted data folders ({file}):" if folders else f"no trusted data folders ({file})")
+    for folder in folders:
+        print(f"  {folder}")
     return EXIT_OK
 
 

@@ -468,7 +468,9 @@ OUTPUT_CASES = {
 
 NUMBER_CASES = {
     "--publish full-width": case(f"{BUILD} --publish ５", ("argument --publish: got '５'", "a whole number")),
-    "--publish 0": case(f"{BUILD} --publish 0", ("command line: --publish: got 0", "a whole number from 1 to")),
+    "--publish 0": case(
+        f"{BUILD} --publish 0", ("command line: --publish: got 0", "a whole number from 1 to")
+    ),
     "--max-size nan": case("check board.xlsx --max-size nan", ("argument --max-size: got 'nan'",)),
     "--max-size full-width": case("check board.xlsx --max-size ５", ("argument --max-size: got '５'",)),
     "--smtp-port words": case(f"{SEND} --smtp-port many", ("argument --smtp-port: got 'many'",)),

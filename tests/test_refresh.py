@@ -392,7 +392,9 @@ def test_an_inserted_row_changes_nothing(folders: Path) -> None:
     assert "rows, columns or sheets were added" in no_writes_and_a_message(payload)
 
 
-@pytest.mark.parametrize("name", [fields.PICKER.name, fields.DATA.name, fields.DATA_TABLE.name, fields.DEFINITION_TEXT.name])
+@pytest.mark.parametrize(
+    "name", [fields.PICKER.name, fields.DATA.name, fields.DATA_TABLE.name, fields.DEFINITION_TEXT.name]
+)
 def test_a_deleted_record_name_is_named_in_the_message(folders: Path, name: str) -> None:
     payload = payload_from_file(built(folders / "built"))
     payload["names"] = [n for n in payload["names"] if n["name"] != name]
