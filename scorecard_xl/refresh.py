@@ -19,6 +19,7 @@ formats, sparklines, formulas, the period picker and the analyst's commentary ar
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from scorecard_xl.refresh_plan import RefreshPlan, RefreshRequest, plan_refresh
 from scorecard_xl.snapshot import CellBudget, Rect, SheetValues, WorkbookSnapshot, snapshot_from_payload
 from scorecard_xl.workbook.fields import PREFIX
 from scorecard_xl.workbook.reader import read_record
-from scorecard_xl.workbook.trust import BASE_DIR_ENV
+from scorecard_xl.workbook.trust import BASE_DIR_ENV, Trust
 
 TITLE = "Scorecard"
 ALERT_LINE = 300  # characters of one problem shown in an alert: an echo of garbage stays short
@@ -228,7 +229,7 @@ def run(
 
 
 def _allowing_shrink(request: RefreshRequest) -> RefreshRequest:
-    return RefreshRequest(request.period, request.files, True, request.generated_at)
+    return dataclasses.replace(request, allow_shrink=True)
 
 
 def alert(book: Any, title: str, text: str) -> None:
@@ -267,11 +268,14 @@ def check_data() -> None:
 
 
 def refresh_payload(
-    payload: dict[str, Any], action: str = "refresh", allow_shrink: bool = False
+    payload: dict[str, Any], action: str = "refresh", allow_shrink: bool = False, trust: Trust | None = None
 ) -> dict[str, Any]:
     """Refresh for xlwings Server, Office.js or VBA RunServerPython: takes the workbook as Excel
     sends it and returns the actions for Excel to apply; when anything is wrong, one alert and no
-    writes. (A refresh that would show less is refused: call again with allow_shrink=True.)"""
+    writes. (A refresh that would show less is refused: call again with allow_shrink=True.) The
+    workbook came from whoever uploaded it: what it may read besides itself is what `trust` (the
+    server's settings; default Trust.from_environment(): SCORECARD_XL_BASE_DIR and the like)
+    allows, never more."""
     import xlwings as xw
 
     try:
@@ -282,7 +286,7 @@ def refresh_payload(
             f"Nothing was changed.\n\nThe workbook could not be read: {error}",
         )
     # xlwings Server's Office.js and VBA clients have no handler for widths and heights.
-    run(book, action, RefreshRequest(allow_shrink=allow_shrink), sizes=False)
+    run(book, action, RefreshRequest(allow_shrink=allow_shrink, trust=trust), sizes=False)
     result: dict[str, Any] = book.json()
     return result
 

@@ -300,22 +300,27 @@ def gather_inputs(
     table = records_from_rows(record.table_rows, f"{record.name}, {TABLE_SOURCE}")
     if definition_path is not None:
         table = [r for r in table if definition.has_measure(r.measure)]
-    found: list[tuple[str, Path]] = []
+    named: list[tuple[str, Path]] = []  # the workbook's own, each judged before any is read
     not_found: list[str] = []
     where = record.where(fields.DATA)
-    located = [(location, trust.locate(location, record.folder, where)) for location in record.data_files]
-    for location, path in located:
+    for location in record.data_files:
+        path = trust.locate(location, record.folder, where)
         if path is None:
             not_found.append(location)
         else:
-            found.append((location, path))
-    found.extend((str(p), Path(p)) for p in files)  # the analyst's own: a missing one is an error
+            named.append((location, path))
+    given = [(str(p), Path(p)) for p in files]  # the caller's own: a missing one is an error
+
+    def may_read(database: Path) -> bool:  # a database a named source leads to
+        return trust.may_read(database, record.folder)
+
     batches: list[list[RawRecord]] = []
     sources = [SourceInfo("workbook", TABLE_SOURCE, "")]
-    for _, path in found:
-        file_records, info = read_source(path)
+    for (_, path), judged in [*((one, True) for one in named), *((one, False) for one in given)]:
+        file_records, info = read_source(path, may_read if judged else None)
         batches.append(file_records)
         sources.append(info)
+    found = [*named, *given]
     merged: Merged = merge_records(definition, table, *batches)
     dataset = build_dataset(definition, merged.records, sources)
     recorded = (record.definition_location or definition.file_name, record.data_files)
@@ -360,6 +365,9 @@ def check_layout(record: WorkbookRecord, layout: WorkbookLayout) -> None:
         )
     moved = []
     for name in layout.defined_names:
+        added = fields.BY_NAME.get(name.name)
+        if added is not None and added.since > record.version:
+            continue  # a field this workbook's record version does not have (it refreshes without)
         expected = (name.sheet, name.first_row, name.first_col, name.last_row, name.last_col)
         found = record.names.get(name.name)
         if found != expected:

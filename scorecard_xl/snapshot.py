@@ -43,12 +43,10 @@ class CellBudget:
     declares a million rows around one cell is read in kilobytes, and one that holds more cells
     than any scorecard is refused by name before memory runs out."""
 
-    def __init__(
-        self, book: str, sheet_limit: int = SHEET_CELL_LIMIT, book_limit: int = BOOK_CELL_LIMIT
-    ) -> None:
+    def __init__(self, book: str, sheet_limit: int | None = None, book_limit: int | None = None) -> None:
         self.book = book
-        self.sheet_limit = sheet_limit
-        self.book_limit = book_limit
+        self.sheet_limit = sheet_limit or SHEET_CELL_LIMIT
+        self.book_limit = book_limit or BOOK_CELL_LIMIT
         self.used = 0
 
     def take(self, sheet: str, cells: int, sheet_total: int) -> None:

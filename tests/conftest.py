@@ -27,6 +27,20 @@ SAMPLE_DATA = SAMPLE / "data.csv"
 FIXED_TIME = dt.datetime(2023, 4, 12, 9, 30, tzinfo=dt.timezone.utc)
 
 
+@pytest.fixture(autouse=True)
+def operator_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the trusted folders of the person running the tests (their settings folder),
+    nor their environment's operator settings: each test says what it trusts."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "settings"))
+    for name in (
+        "SCORECARD_XL_TRUSTED_FOLDERS",
+        "SCORECARD_XL_ALLOW_SQL",
+        "SCORECARD_XL_PUBLISH_FLOOR",
+        "SCORECARD_XL_BASE_DIR",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def sample_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample scorecard (March 2023) written to a file."""

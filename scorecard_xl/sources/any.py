@@ -3,6 +3,7 @@ describing a database (`[sql]`, see docs/formats.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from scorecard_xl.errors import InputError
@@ -10,7 +11,11 @@ from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.sources.tidy import read_tidy_file
 
 
-def read_source(path: str | Path) -> tuple[list[RawRecord], SourceInfo]:
+def read_source(
+    path: str | Path, sqlite_allowed: Callable[[Path], bool] | None = None
+) -> tuple[list[RawRecord], SourceInfo]:
+    """The records of a data file, or of the database a source file describes; `sqlite_allowed`
+    judges a SQLite database file before it is opened (see sources.sql.read_sql)."""
     path = Path(path)
     if path.suffix.lower() != ".toml":
         return read_tidy_file(path)
@@ -27,4 +32,4 @@ def read_source(path: str | Path) -> tuple[list[RawRecord], SourceInfo]:
             "one [sql] table describing the database (url_env or url, and table or [sql.queries]); "
             "data files are .csv or .xlsx",
         )
-    return read_sql(sql_config(raw["sql"], path.name))
+    return read_sql(sql_config(raw["sql"], path.name), sqlite_allowed=sqlite_allowed)

@@ -137,12 +137,15 @@ def read_sql(
     environ: Mapping[str, str] | None = None,
     *,
     limits: SqlLimits = DEFAULT_LIMITS,
+    sqlite_allowed: Callable[[Path], bool] | None = None,
 ) -> tuple[list[RawRecord], SourceInfo]:
     """Read tidy records from a database; raise InputError with what went wrong and what to do.
 
     `environ` defaults to `os.environ` (tests pass their own). `limits` caps the time one statement
     may run and the rows and text the whole source may return (SqlLimits; the defaults suit any
-    scorecard).
+    scorecard). `sqlite_allowed(path)`, when given, must accept a SQLite database file (resolved)
+    before it is opened: a source named by a workbook may read a database only where the workbook
+    may read files (workbook.trust).
     """
     if not isinstance(config, SqlConfig):
         config = sql_config(config)
@@ -153,7 +156,7 @@ def read_sql(
     sa = _import_sqlalchemy(config)
     label = config.label
     guard = Guard(limits)
-    engine = _engine(sa, url, config, guard, secrets)
+    engine = _engine(sa, url, config, guard, secrets, sqlite_allowed)
     try:
         try:
             connection = engine.connect()
@@ -259,7 +262,14 @@ def _import_sqlalchemy(config: SqlConfig) -> Any:
     return sqlalchemy
 
 
-def _engine(sa: Any, url: str, config: SqlConfig, guard: Guard, secrets: _Secrets) -> Any:
+def _engine(
+    sa: Any,
+    url: str,
+    config: SqlConfig,
+    guard: Guard,
+    secrets: _Secrets,
+    sqlite_allowed: Callable[[Path], bool] | None = None,
+) -> Any:
     """The read-only engine; a URL from the environment is never quoted, whole or in part."""
     label = config.label
     hidden = config.url_env is not None
@@ -274,7 +284,7 @@ def _engine(sa: Any, url: str, config: SqlConfig, guard: Guard, secrets: _Secret
         todo = "a URL such as sqlite:///scorecard.db or postgresql+psycopg://user@host/db"
         raise _fail(label, "", what, todo) from None
     if parsed.get_backend_name() == "sqlite":
-        _check_sqlite_file(parsed.database or "", config)
+        _check_sqlite_file(parsed.database or "", config, sqlite_allowed)
     try:
         return read_only_engine(sa, parsed, guard)
     except sa.exc.NoSuchModuleError:
@@ -301,8 +311,12 @@ def _engine(sa: Any, url: str, config: SqlConfig, guard: Guard, secrets: _Secret
         ) from None
 
 
-def _check_sqlite_file(database: str, config: SqlConfig) -> None:
-    """Refuse a URI filename (it could ask for mode=rw) and a file that does not exist."""
+def _check_sqlite_file(
+    database: str, config: SqlConfig, allowed: Callable[[Path], bool] | None = None
+) -> None:
+    """Refuse a URI filename (it could ask for mode=rw), a file the caller does not allow (decided
+    before the file is touched, so the answer does not tell whether it exists) and a file that does
+    not exist."""
     label, env = config.label, config.url_env
     if database.startswith("file:"):  # the path is always opened read-only here
         what = f"a SQLite URI filename: {database!r}"
@@ -315,6 +329,14 @@ def _check_sqlite_file(database: str, config: SqlConfig) -> None:
             "a plain path such as sqlite:///data/scorecard.db (it is always opened read-only)",
         )
     in_file = bool(database) and database != ":memory:"
+    if in_file and allowed is not None and not allowed(Path(database).resolve()):
+        where = f"the SQLite database file named in {env}" if env else f"the SQLite database file {database}"
+        raise _fail(
+            label,
+            "",
+            f"{where} is outside the folders this source may read (its own folder, or a trusted one)",
+            "keep the database beside the workbook, or trust its folder: scorecard-xl trust add FOLDER",
+        )
     if in_file and not Path(database).is_file():
         what = f"no such SQLite database file: {database}"
         if env:

@@ -169,7 +169,7 @@ def read_record(snapshot: WorkbookSnapshot) -> WorkbookRecord:
     options = reader.value(f.OPTIONS)
     _check_publication(reader, options)
     measures, showing, commentary = _scorecard(reader)
-    definition_file, definition_text = _definition(reader)
+    definition_file, definition_text = read_definition_text(reader)
     table_rows, table_span = _table(reader)
     return WorkbookRecord(
         name=snapshot.name,
@@ -239,7 +239,7 @@ def _scorecard(reader: RecordReader) -> tuple[tuple[str, ...], frozenset[str], d
     return measures, frozenset(showing), commentary
 
 
-def _definition(reader: RecordReader) -> tuple[str, str]:
+def read_definition_text(reader: RecordReader) -> tuple[str, str]:
     """The definition's file name and its text: the lines below the name, to the last line with
     any text in that column (never the sheet's declared extent)."""
     file_name = reader.value(f.DEFINITION_TEXT)

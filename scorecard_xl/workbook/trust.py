@@ -130,6 +130,12 @@ class Trust:
             raise self._refusal(name, reason, where)
         return resolved if resolved.is_file() else None
 
+    def may_read(self, path: Path, workbook_folder: Path | None) -> bool:
+        """May a file the workbook leads to (a SQLite database its source names) be read: is it,
+        resolved, inside one of the roots or a trusted folder?"""
+        resolved = path.resolve()
+        return any(_inside(resolved, root) for root in (*self.roots(workbook_folder), *self.folders))
+
     def check_options(self, options: Options, where: Where) -> None:
         """A workbook may raise its suppression, never lower it below the operator's floor."""
         threshold = options.suppress_threshold
