@@ -245,6 +245,18 @@ CASES: dict[str, Hostile] = {
             ),
         ),
     ),
+    "sql: an endless WITH RECURSIVE": hostile(
+        data_files("kpi.toml"),
+        says="the source returned more than 1,100,000 rows",
+        env=ALLOW_SQL,
+        setup=source_file(
+            "kpi.toml",
+            SQL_QUERY.format(
+                query="WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+                "SELECT '2023-03' AS period, n AS value FROM r"
+            ),
+        ),
+    ),
     "sql: the environment's secret as a URL": hostile(
         data_files("kpi.toml"),
         says=("MY_API_TOKEN", "its value is not shown"),

@@ -297,7 +297,7 @@ def test_database_messages_are_scrubbed_of_the_url_its_password_and_tokens(tmp_p
 
 
 def test_the_limits_are_read_sql_keywords_with_sensible_defaults() -> None:
-    assert SqlLimits() == SqlLimits(seconds=30.0, rows=2_000_000, characters=250_000_000)
+    assert SqlLimits() == SqlLimits(seconds=30.0, rows=1_100_000, characters=250_000_000)
     assert {"abs", "avg", "count", "strftime", "row_number", "lag"} <= FUNCTIONS
     assert not {"fts3_tokenizer", "load_extension", "readfile", "writefile", "edit", "zeroblob"} & FUNCTIONS
     assert not {"randomblob", "sqlite_version", "snippet", "highlight", "fts5", "match"} & FUNCTIONS

@@ -46,7 +46,7 @@ class SqlLimits:
     # One statement, from execute to its last row, less the reader's own work on the rows it fetched
     # (on PostgreSQL the server's statement_timeout)
     seconds: float = 30.0
-    rows: int = 2_000_000  # rows of the table or of all queries together: more than Excel's 1,048,575
+    rows: int = 1_100_000  # rows of the table or of all queries together: more than Excel's 1,048,575
     characters: int = 250_000_000  # text kept (measures, series, periods, values): 2M tidy rows are ~50M
 
 
