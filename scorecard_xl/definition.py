@@ -71,6 +71,24 @@ class Benchmark:
 
 
 @dataclass(frozen=True)
+class SpcSettings:
+    """How a measure's statistical process control chart is read: scorecard_xl.spc.xmr's settings,
+    NHS England's Making Data Count (SPC Charts SQL v2.6) by default; a measure's improvement
+    direction is its polarity (high: up, low: down, none: neither)."""
+
+    shift: int = 6  # points one side of the mean that make a shift (6 to 8)
+    trend: int = 6  # points rising or falling that make a trend, ends included (6 to 8)
+    minimum_points: int = 13  # points a chart needs for limits and icons
+    two_of_three: str = "beyond limits"  # two of three beyond two sigma counts points past the limits
+    conflict: str = "concern"  # which colour a point both improving and concerning shows
+    outliers: str = "keep"  # moving-range outliers: "keep" (MDC), "screen" (NHSRplotthedots)
+    target_on_limit: str = "pass or fail"  # a target exactly on a limit, or "hit and miss"
+    baseline: int | None = None  # the first N points fix the limits
+    recalculate: tuple[str, ...] = ()  # periods (YYYY-MM) from which the limits are worked out again
+    ghosts: tuple[str, ...] = ()  # periods shown but left out of every calculation
+
+
+@dataclass(frozen=True)
 class Section:
     """A group of measures, shown on a sheet of its own."""
 
@@ -97,6 +115,7 @@ class Measure:
     definition: str
     derived_from: tuple[str, ...] = ()  # counts this rate or percentage is worked out from
     total_of: tuple[str, ...] = ()  # counts this count is the sum of
+    spc: SpcSettings | None = None  # its SPC chart and icons; None: not shown for it
 
     def reports_in(self, month: int) -> bool:
         return not self.reporting_months or month in self.reporting_months
@@ -126,6 +145,7 @@ class Definition:
     measures: tuple[Measure, ...]  # grouped by section, in section order
     source: str  # the file it was loaded from, for messages and the cover
     sha256: str  # of the file's bytes, recorded in every workbook
+    spc: SpcSettings | None = None  # SPC for the scorecard's measures (each may opt out); None: none
     # The file's text (newlines as \n) and its name: every workbook carries them on its Setup
     # sheet, so it can be refreshed with no definition file at hand.
     text: str = field(default="", compare=False, repr=False)

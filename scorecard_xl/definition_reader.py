@@ -11,7 +11,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from scorecard_xl.definition import Benchmark, Comparator, Definition, Measure, Section, Target, Tolerance
+from scorecard_xl.definition import (
+    Benchmark,
+    Comparator,
+    Definition,
+    Measure,
+    Section,
+    SpcSettings,
+    Target,
+    Tolerance,
+)
+from scorecard_xl.definition_spc import measure_spc, scorecard_spc
 from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.input_files import DEFINITION_LIMIT, parse_yaml, read_capped
 from scorecard_xl.text_rules import (
@@ -129,6 +139,7 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
             "default_tolerance",
             "sparkline",
             "paper",
+            "spc",
         ),
     )
     if "scorecard" not in raw:
@@ -147,6 +158,7 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
     year_start_month = head.integer("year_start_month", 4, 1, 12)
     default_tolerance = _tolerance(head, "default_tolerance", "5%", unit_free) or Tolerance("relative", 0.05)
     yearly = head.choice("period", PERIOD_KINDS, "month") == "year"
+    spc = scorecard_spc(head)
     comparators = _comparators(raw.get("comparators", []), source, problems)
     benchmarks = _benchmarks(raw.get("benchmarks", []), source, problems, comparators)
     sections = _sections(raw.get("sections"), source, problems)
@@ -160,6 +172,7 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
         percent_input,
         year_start_month,
         yearly,
+        spc,
     )
     if yearly:
         for setting in ("months_shown", "outturn_years"):
@@ -199,6 +212,7 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
         measures=measures,
         source=source,
         sha256=sha256,
+        spc=spc,
     )
     problems.raise_if_any()
     return definition
@@ -282,6 +296,7 @@ def _measures(
     percent_input: str,
     year_start_month: int,
     yearly: bool,
+    spc: SpcSettings | None = None,
 ) -> tuple[Measure, ...]:
     if not isinstance(raw, list) or not raw:
         problems.add(source, "", "measures", raw, "a non-empty list of [[measures]] tables")
@@ -311,6 +326,7 @@ def _measures(
                 "definition",
                 "derived_from",
                 "total_of",
+                "spc",
             ),
         )
         measure_id = reader.text("id", pattern=_ID_RE, expected="letters, digits, '-' and '_' (at most 64)")
@@ -360,6 +376,7 @@ def _measures(
                 definition=" ".join(definition_text.split()),
                 derived_from=_measure_ids(reader, "derived_from"),
                 total_of=_measure_ids(reader, "total_of"),
+                spc=measure_spc(reader, spc, yearly, year_start_month),
             )
         )
     ids = {m.id for m in measures}

@@ -12,6 +12,7 @@ from scorecard_xl.assess import Direction, direction, position, rag
 from scorecard_xl.data import Dataset, MeasureData, dataset_problem
 from scorecard_xl.definition import Definition, Measure, Section
 from scorecard_xl.errors import InputError
+from scorecard_xl.measure_spc import MeasureSpc, measure_spc
 from scorecard_xl.periods import Month, Period, ReportingYear
 from scorecard_xl.values import Missing, Value
 
@@ -35,6 +36,7 @@ class MeasureRow:
     positions: tuple[str | None, ...]  # headline against each comparator
     outturns: tuple[Value | None, ...]  # one per model outturn year, oldest first
     benchmarks: tuple[str | None, ...] = ()  # one per definition benchmark (a band, a rank)
+    spc: MeasureSpc | None = None  # its SPC chart over every period to the one shown, if it shows one
 
     @property
     def id(self) -> str:
@@ -140,6 +142,7 @@ def _row(
         positions=tuple(position(measure, headline, c) for c in comparators),
         outturns=tuple(data.yearly.get("outturn", {}).get(y) for y in outturn_years),
         benchmarks=tuple(data.notes.get(b.id, {}).get(period) for b in definition.benchmarks),
+        spc=measure_spc(measure, data, period, target),
     )
 
 
