@@ -86,6 +86,7 @@ class SpcSettings:
     baseline: int | None = None  # the first N points fix the limits
     recalculate: tuple[str, ...] = ()  # periods (YYYY-MM) from which the limits are worked out again
     ghosts: tuple[str, ...] = ()  # periods shown but left out of every calculation
+    chart_periods: int = 24  # the latest periods each chart shows (the SPC sheet's fixed window)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ CONFLICTS = ("concern", "improvement")
 OUTLIERS = ("keep", "screen", "exclude")
 TARGET_ON_LIMIT = ("pass or fail", "hit and miss")
 SCORECARD_FIELDS = (
+    "chart_periods",
     "shift",
     "trend",
     "minimum_points",
@@ -34,7 +35,7 @@ SCORECARD_FIELDS = (
     "outliers",
     "target_on_limit",
 )
-MEASURE_FIELDS = (*SCORECARD_FIELDS, "baseline", "recalculate", "ghosts")
+MEASURE_FIELDS = (*SCORECARD_FIELDS[1:], "baseline", "recalculate", "ghosts")  # (one window for all)
 
 
 def scorecard_spc(head: TableReader) -> SpcSettings | None:
@@ -77,6 +78,8 @@ def _settings(reader: TableReader, base: SpcSettings, yearly: bool, year_start_m
     for name in ("shift", "trend"):
         if name in raw:
             changes[name] = reader.integer(name, None, 6, 8)
+    if "chart_periods" in raw:
+        changes["chart_periods"] = reader.integer("chart_periods", None, 12, 120)
     if "minimum_points" in raw:
         changes["minimum_points"] = reader.integer("minimum_points", None, 2, 1000)
     for name, choices in (

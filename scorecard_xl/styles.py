@@ -26,6 +26,14 @@ RAG_COLOURS = {
     "Amber": ("#FFEB9C", "#7A4700"),
     "Green": ("#C6EFCE", "#006100"),
 }
+# SPC icons (Making Data Count): its blue, orange, purple and grey as pale fills, the text darkened
+# to 4.5:1; the word in the cell says what the colour does.
+SPC_COLOURS = {
+    "improvement": ("#DCF2FC", "#00577A"),
+    "concern": ("#FBE5D6", "#8A3B07"),
+    "neither": ("#E9E0F3", "#490092"),
+    "common": ("#EDEDED", "#404040"),
+}
 BETTER_TEXT = "#006100"
 WORSE_TEXT = "#9C0006"
 SPARKLINE_COLOUR = "#1F3864"
@@ -120,6 +128,17 @@ STYLES: dict[str, dict[str, Any]] = {
         }
         for word, (fill, text) in RAG_COLOURS.items()
     },
+    **{
+        f"key_spc_{look}": {
+            "align": "center",
+            "bold": True,
+            "bg_color": fill,
+            "font_color": text,
+            "border": 1,
+            "border_color": GREY_LINE,
+        }
+        for look, (fill, text) in SPC_COLOURS.items()
+    },
     "key_direction": {"bold": True, "font_color": NAVY, "valign": "top"},
     "key_token": {
         "align": "center",
@@ -156,6 +175,7 @@ CONDITIONAL: dict[str, dict[str, Any]] = {
         "bold": True,
     },
     "band_B": {"bg_color": "#E2F0D9", "font_color": "#375623", "bold": True},
+    **{f"spc_{look}": {"bg_color": fill, "font_color": text} for look, (fill, text) in SPC_COLOURS.items()},
     "better": {"font_color": BETTER_TEXT},
     "worse": {"font_color": WORSE_TEXT},
     "token": {"font_color": GREY_TEXT, "italic": True},

@@ -61,6 +61,7 @@ def write_workbook(layout: WorkbookLayout, password: str | None = None) -> bytes
     for sheet in layout.sheets:
         worksheet = book.add_worksheet(sheet.name)
         _write_sheet(worksheet, sheet, formats)
+        _write_charts(book, worksheet, sheet)
         if sheet.name == layout.active_sheet:
             worksheet.activate()
         if sheet.hidden:
@@ -107,6 +108,50 @@ class _Formats:
         if found is None:
             found = self._conditional[name] = self._book.add_format(CONDITIONAL[name])
         return found
+
+
+def _write_charts(book: xlsxwriter.Workbook, ws: Worksheet, sheet: SheetLayout) -> None:
+    """Native line charts over the workbook's cells (the SPC sheet): a blank cell is a gap."""
+    for spec in sheet.charts:
+        chart = book.add_chart({"type": "line"})
+        for series in spec.series:
+            options: dict[str, Any] = {
+                "name": series.name,
+                "categories": [spec.data_sheet, *spec.categories],
+                "values": [spec.data_sheet, *series.values],
+                "line": {"none": True}
+                if series.line is None
+                else {
+                    "color": series.line,
+                    "width": series.width,
+                    **({"dash_type": series.dash} if series.dash else {}),
+                },
+                "marker": {"type": "none"}
+                if series.marker is None
+                else {
+                    "type": series.marker,
+                    "size": 6 if series.line is None else 4,
+                    "fill": {"color": series.colour},
+                    "border": {"color": series.colour},
+                },
+            }
+            chart.add_series(options)
+        hidden = [index for index, series in enumerate(spec.series) if not series.legend]
+        chart.set_title({"none": True})  # (the caption above it says what it is, and its icons)
+        chart.set_legend(
+            {"position": "bottom", "font": {"size": 8}, **({"delete_series": hidden} if hidden else {})}
+        )
+        chart.set_y_axis(
+            {
+                "num_format": spec.number_format,
+                "num_font": {"size": 8},
+                "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
+            }
+        )
+        chart.set_x_axis({"num_font": {"size": 8, "rotation": -45}})
+        chart.show_blanks_as("gap")
+        chart.set_size({"width": spec.width, "height": spec.height})
+        ws.insert_chart(spec.row, spec.col, chart, {"description": spec.description, "object_position": 1})
 
 
 def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:

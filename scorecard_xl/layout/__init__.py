@@ -23,6 +23,13 @@ from scorecard_xl.layout.scorecard_sheets import (
 )
 from scorecard_xl.layout.setup_sheet import SETUP_SHEET, fill_geometry, lay_out_setup
 from scorecard_xl.layout.sheet import DefinedName, SheetLayout, WorkbookLayout
+from scorecard_xl.layout.spc_sheets import (
+    SPC_DATA_SHEET,
+    SPC_SHEET,
+    charted,
+    lay_out_spc_charts,
+    lay_out_spc_data,
+)
 from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, PrintedRows, lay_out_summary
 from scorecard_xl.model import Scorecard
 from scorecard_xl.workbook import fields
@@ -32,6 +39,7 @@ __all__ = ["BuildContext", "Profile", "lay_out_board_pack", "lay_out_workbook"]
 LANGUAGE = "en-GB"  # the document's language, for screen readers (core properties, dc:language)
 SUMMARY_HOLDS = "Red, amber and green counts by section, and every measure off target"
 DEFINITIONS_HOLD = "How each measure is counted and judged"
+SPC_HOLDS = "Each measure's SPC chart (Making Data Count): special causes and assurance at a glance"
 
 
 def section_sheet_names(scorecard: Scorecard) -> dict[str, str]:
@@ -59,6 +67,9 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profi
     summary = lay_out_summary(scorecard, context, names, SCORECARD_SHEET, accessible=accessible)
     data = lay_out_data(scorecard, context, accessible)
     definitions = lay_out_definitions(scorecard, context)
+    # SPC charts read their own cells; the published copy shows the icons only (a chart's figures
+    # as a table would need blank cells for its gaps, which a table for screen readers may not hold).
+    spc = [] if accessible or not charted(scorecard) else _spc_sheets(scorecard)
     contents = [
         (SUMMARY_SHEET, SUMMARY_HOLDS),
         (SCORECARD_SHEET, "Every measure: months, YTD, trend, target and RAG, direction, comparators"),
@@ -69,12 +80,16 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profi
             )
             for s in definition.sections
         ],
+        *[(SPC_SHEET, SPC_HOLDS)][: len(spc) // 2],
         (DATA_SHEET, "Every value of the data, as a table to filter or pivot; Refresh works from it"),
+        *[(SPC_DATA_SHEET, "The SPC charts' figures: each measure's latest periods with its lines")][
+            : len(spc) // 2
+        ],
         (DEFINITIONS_SHEET, DEFINITIONS_HOLD),
         (SETUP_SHEET, "What Refresh reads besides the data: the definition, and the layout's widths"),
     ]
     cover = lay_out_cover(scorecard, context, contents, accessible=accessible)
-    sheets = [cover, summary, scorecard_sheet, *sections, data, definitions]
+    sheets = [cover, summary, scorecard_sheet, *sections, *spc[:1], data, *spc[1:], definitions]
     for sheet in sheets:
         describe_tables(sheet)
         if accessible:
@@ -115,6 +130,7 @@ def lay_out_board_pack(
     rows = PrintedRows(SCORECARD_SHEET, section_rows, dict(grid.measure_rows))
     summary = lay_out_summary(scorecard, context, {}, SCORECARD_SHEET, rows)
     definitions = lay_out_definitions(scorecard, context, printed=True)
+    spc = [lay_out_spc_charts(scorecard)] if charted(scorecard) else []  # (its figures beside it)
     contents = [
         (SUMMARY_SHEET, SUMMARY_HOLDS),
         (
@@ -122,6 +138,7 @@ def lay_out_board_pack(
             "Every measure by section: months, YTD, trend, target and RAG, direction, comparators",
         ),
         *[(section.title, "") for section in definition.sections if section.id in section_rows],
+        *[(SPC_SHEET, SPC_HOLDS)][: len(spc)],
         (DEFINITIONS_SHEET, DEFINITIONS_HOLD),
     ]
     places = {SUMMARY_SHEET: (SUMMARY_SHEET, 0), SCORECARD_SHEET: (SCORECARD_SHEET, 0)}
@@ -129,11 +146,19 @@ def lay_out_board_pack(
         {s.title: (SCORECARD_SHEET, section_rows[s.id]) for s in definition.sections if s.id in section_rows}
     )
     places[DEFINITIONS_SHEET] = (DEFINITIONS_SHEET, 0)
+    if spc:
+        places[SPC_SHEET] = (SPC_SHEET, 0)
     cover = lay_out_cover(scorecard, context, contents, places)
-    sheets = [cover, summary, scorecard_sheet, definitions]
+    sheets = [cover, summary, scorecard_sheet, *spc, definitions]
     pages = _fit_and_paginate(sheets, scorecard, profile)
     number_pages(sheets, pages)
     return _workbook(scorecard, context, sheets, [], "")
+
+
+def _spc_sheets(scorecard: Scorecard) -> list[SheetLayout]:
+    """The SPC charts and the SPC data sheet they draw from."""
+    data, header = lay_out_spc_data(scorecard)
+    return [lay_out_spc_charts(scorecard, header), data]
 
 
 def _fit_and_paginate(sheets: list[SheetLayout], scorecard: Scorecard, profile: Profile) -> list[Pages]:

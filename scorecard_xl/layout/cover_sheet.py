@@ -10,6 +10,7 @@ from scorecard_xl.data_table import fingerprint
 from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, TableSpec, Validation
+from scorecard_xl.layout.spc_icons import KEY_LINES, TOO_FEW, look
 from scorecard_xl.model import Scorecard
 from scorecard_xl.shorthand import MEANINGS
 from scorecard_xl.styles import CONDITIONAL
@@ -341,4 +342,32 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
             for token, meaning in MISSING_TOKENS.items()
             if token
         ]
-    return [rag, directions, comparators, benchmarks, symbols]
+    spc = _spc_lines(scorecard) if definition.spc is not None else []
+    return [rag, directions, spc, comparators, benchmarks, symbols]
+
+
+def _spc_lines(scorecard: Scorecard) -> list[KeyLine]:
+    """The SPC icons' words, as drawn, and how the charts are read (Making Data Count)."""
+    settings = scorecard.definition.spc
+    assert settings is not None
+    lines: list[KeyLine] = [(term, f"key_spc_{look(term)}", text) for term, text in KEY_LINES]
+    lines.append(
+        (
+            TOO_FEW,
+            "key_token",
+            f"SPC: fewer than {settings.minimum_points} points in the data, so no process limits and no "
+            "icons yet (the SPC sheet shows the mean).",
+        )
+    )
+    lines.append(
+        (
+            "SPC",
+            "label",
+            "Statistical process control as NHS England's Making Data Count defines it (SPC Charts SQL "
+            "v2.6): each measure charted over every month of the data; process limits at the mean "
+            f"± 2.66 mean moving ranges; special causes: a point beyond a limit, a shift of "
+            f"{settings.shift} points one side of the mean, a trend of {settings.trend} points, two of "
+            "three points beyond two thirds of the way to a limit.",
+        )
+    )
+    return lines

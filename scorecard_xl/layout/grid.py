@@ -13,6 +13,7 @@ from scorecard_xl.definition import Benchmark, Section
 from scorecard_xl.drawing.series import TrendSeries
 from scorecard_xl.layout.rules import quartile_rules, rag_rules, token_rule, verdict_rules
 from scorecard_xl.layout.sheet import Block, Formula, SheetLayout, Sparkline, TableSpec
+from scorecard_xl.layout.spc_icons import assurance_word, icon_rules, variation_word
 from scorecard_xl.model import MeasureRow, Scorecard, reports_in
 from scorecard_xl.styles import number_format
 from scorecard_xl.values import Missing, Value, format_for_text
@@ -37,6 +38,8 @@ class GridColumns:
     rag: int | None
     vs_previous: int
     vs_last_year: int | None  # None for an annual scorecard, where the previous period is last year
+    variation: int | None  # the SPC icons, in words (layout.spc_icons); None without SPC
+    assurance: int | None
     comparators: tuple[int, ...]
     positions: tuple[int, ...]
     benchmarks: tuple[int, ...]
@@ -57,6 +60,8 @@ class GridColumns:
         target, rag = (next(counter), next(counter)) if judged else (None, None)
         vs_previous = next(counter)
         vs_last_year = None if yearly else next(counter)
+        with_spc = scorecard.definition.spc is not None
+        variation, assurance = (next(counter), next(counter)) if with_spc else (None, None)
         comparators, positions = [], []
         for _ in scorecard.definition.comparators:
             comparators.append(next(counter))
@@ -75,6 +80,8 @@ class GridColumns:
             rag,
             vs_previous,
             vs_last_year,
+            variation,
+            assurance,
             tuple(comparators),
             tuple(positions),
             benchmarks,
@@ -98,6 +105,7 @@ class GridColumns:
             *[col for col in (self.ytd, self.trend) if col is not None][:1],
             self.target if self.target is not None else self.vs_previous,
         ]
+        starts += [col for col in (self.variation,) if col is not None]
         starts += [group[0] for group in (self.comparators, self.benchmarks, self.outturns) if group]
         return (*starts, self.commentary)
 
@@ -239,6 +247,8 @@ def _group_headers(sheet: SheetLayout, scorecard: Scorecard, columns: GridColumn
             "Performance" if columns.target is not None else "Direction",
         ),
     ]
+    if columns.variation is not None and columns.assurance is not None:
+        groups.append((columns.variation, columns.assurance, "SPC"))
     if definition.comparators:
         first = columns.comparators[0]
         last = (columns.positions or columns.comparators)[-1]
@@ -278,6 +288,9 @@ def _column_headers(
         labels[columns.rag] = "RAG"
     if columns.vs_last_year is not None:
         labels[columns.vs_last_year] = "vs last year"
+    if columns.variation is not None and columns.assurance is not None:
+        labels[columns.variation] = "Variation"
+        labels[columns.assurance] = "Assurance"
     for col, benchmark in zip(columns.benchmarks, definition.benchmarks, strict=True):
         labels[col] = benchmark.label
     for col, month in zip(columns.months, scorecard.window, strict=True):
@@ -355,6 +368,10 @@ def _measure_line(
     if columns.vs_last_year is not None:
         verdict = line.vs_last_year.text if line.vs_last_year else missing
         sheet.put(row, columns.vs_last_year, verdict, "status", TEXT)
+    if columns.variation is not None and columns.assurance is not None:
+        # (the published copy: [z] where a measure shows no SPC or has no target to assure)
+        sheet.put(row, columns.variation, variation_word(line.spc) or not_applicable, "status", TEXT)
+        sheet.put(row, columns.assurance, assurance_word(line.spc) or not_applicable, "status", TEXT)
     for index, col in enumerate(columns.comparators):
         _put_value(sheet, row, col, line.comparators[index], fmt, blank=missing)
     for index, col in enumerate(columns.positions):
@@ -388,6 +405,8 @@ def _rules(
         rag_rules(sheet, first, last, [(columns.rag, columns.rag)])
     verdicts = (columns.vs_previous, columns.vs_last_year, *columns.positions)
     verdict_rules(sheet, first, last, [(col, col) for col in verdicts if col is not None])
+    if columns.variation is not None and columns.assurance is not None:
+        icon_rules(sheet, first, last, [(columns.variation, columns.assurance)])
     values = [(columns.months[0], columns.ytd if columns.ytd is not None else columns.months[-1])]
     if columns.target is not None:
         values.append((columns.target, columns.target))
@@ -417,4 +436,5 @@ def _widths(sheet: SheetLayout, columns: GridColumns) -> None:
         *columns.benchmarks,
     ]
     widths.update({col: 7.0 for col in statuses if col is not None})
+    widths.update({col: 9.0 for col in (columns.variation, columns.assurance) if col is not None})
     sheet.widths.update(widths)

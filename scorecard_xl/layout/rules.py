@@ -39,6 +39,14 @@ def verdict_rules(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequ
         _add(sheet, first_row, last_row, spans, options)
 
 
+def text_rules(
+    sheet: SheetLayout, first_row: int, last_row: int, spans: Sequence[Span], start: str, look: str
+) -> None:
+    """The look `look` on cells whose text begins with `start` (the SPC icons' words)."""
+    options = {"type": "text", "criteria": "begins with", "value": start, "format": look}
+    _add(sheet, first_row, last_row, spans, options)
+
+
 def token_rule(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequence[Span]) -> None:
     """Grey italic for missing-value tokens (text among numbers), wherever a refresh puts them."""
     if spans:

@@ -86,6 +86,37 @@ class Picture:
 
 
 @dataclass(frozen=True)
+class ChartSeries:
+    """One series of a line chart: its cells, and how it is drawn (a line, markers, or both)."""
+
+    name: str
+    values: tuple[int, int, int, int]  # first_row, first_col, last_row, last_col on the chart's data sheet
+    line: str | None  # the line's colour; None draws markers only
+    dash: str | None  # xlsxwriter's dash_type ("dash", "round_dot"), None for a solid line
+    marker: str | None  # xlsxwriter's marker type ("circle", "square"), None for none
+    colour: str  # the markers' colour
+    width: float  # the line's width in points
+    legend: bool = True  # named in the legend (a second limit line need not be)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native Excel line chart at (row, col), `width` x `height` pixels, over cells of
+    `data_sheet`, so a refresh that writes those cells redraws it in every program."""
+
+    row: int
+    col: int
+    width: int
+    height: int
+    title: str
+    data_sheet: str
+    categories: tuple[int, int, int, int]  # the x axis's labels
+    series: tuple[ChartSeries, ...]
+    number_format: str  # the y axis's
+    description: str  # alternative text
+
+
+@dataclass(frozen=True)
 class PageRef:
     """A cell of the printed pack naming the page on which a row of a sheet prints: `text` with
     "{page}" in it, filled in once every sheet is paginated (layout.page_numbers)."""
@@ -217,6 +248,7 @@ class SheetLayout:
     conditional_formats: list[ConditionalFormat] = field(default_factory=list)
     sparklines: list[Sparkline] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
+    charts: list[ChartSpec] = field(default_factory=list)
     tables: list[TableSpec] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)

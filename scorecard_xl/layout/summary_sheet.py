@@ -18,6 +18,7 @@ from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import NOT_JUDGED, rag_text
 from scorecard_xl.layout.rules import positive_count_rule, quartile_rules, rag_rules, verdict_rules
 from scorecard_xl.layout.sheet import Block, Formula, Link, PageRef, SheetLayout, TableSpec
+from scorecard_xl.layout.spc_matrix import spc_matrix
 from scorecard_xl.model import MeasureRow, Scorecard, tally
 from scorecard_xl.values import format_for_text
 from scorecard_xl.workbook import fields
@@ -87,6 +88,10 @@ def lay_out_summary(
     counts_top = row
     row = _counts(sheet, scorecard, plan, section_sheets, row, printed, accessible)
     sheet.keep_together.append((counts_top, row))
+    if scorecard.definition.spc is not None:
+        matrix_top = row + 2
+        row = spc_matrix(sheet, scorecard, matrix_top, accessible)
+        sheet.keep_together.append((matrix_top, row))
     last = _attention(sheet, scorecard, plan, scorecard_sheet, row + 2, printed, accessible)
     sheet.keep_together.append((row + 2, last))
     ref_width = max(9.0, max(len(m.id) for m in scorecard.definition.measures) * 1.1 + 1)
