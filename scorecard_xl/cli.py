@@ -207,6 +207,23 @@ COMMANDS: list[Command] = [
         commands.extract_arguments,
         commands.run_extract,
     ),
+    Command(
+        "nhs-ae-extract",
+        "one tidy data file per NHS provider from NHS England's A&E statistics",
+        "Read NHS England's monthly A&E attendances and emergency admissions (the bundled national "
+        "file, April 2016 to March 2019, or --source) once and write, for each provider with a major "
+        "(type 1) A&E department, a tidy CSV of its counts for the nhs_ae scorecard (attendances by "
+        "department type, patients over four hours, admissions; the percentages are worked out from "
+        "them). Also writes providers.csv (code, organisation, file) and batch.toml, a batch building "
+        "every provider's workbook into FOLDER/workbooks.",
+        (
+            "scorecard-xl nhs-ae-extract -o nhs_data && scorecard-xl batch nhs_data/batch.toml",
+            "scorecard-xl nhs-ae-extract --provider RJ1 -o nhs_data && "
+            "scorecard-xl build -t nhs_ae -d nhs_data/RJ1.csv -o rj1.xlsx",
+        ),
+        commands.nhs_extract_arguments,
+        commands.run_nhs_extract,
+    ),
 ]
 
 

@@ -311,6 +311,32 @@ def run_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def nhs_extract_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", default="nhs_ae_data", help="folder to write (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--source",
+        help="the national A&E file (default: the bundled copy, samples/nhs_ae/ae_attendances.csv)",
+    )
+    parser.add_argument(
+        "--provider",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="an ODS code such as RJ1; repeat for several (default: every provider with a major A&E)",
+    )
+
+
+def run_nhs_extract(args: argparse.Namespace) -> int:
+    from scorecard_xl.sources.nhs_ae import BATCH_FILE, PROVIDERS_FILE, extract
+
+    done = extract(args.output, args.source, args.provider)
+    print(f"wrote {done.providers} provider files, {PROVIDERS_FILE} and {BATCH_FILE} to {done.folder}")
+    print(f"next: scorecard-xl batch {(done.folder / BATCH_FILE).as_posix()}")
+    return EXIT_OK
+
+
 def _totals(scorecard: object) -> str:
     from scorecard_xl.model import Scorecard, tally
 
