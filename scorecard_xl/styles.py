@@ -139,6 +139,11 @@ STYLES: dict[str, dict[str, Any]] = {
         }
         for look, (fill, text) in SPC_COLOURS.items()
     },
+    # The Summary's SPC matrix: a row's label in its icon's look, level with the measures beside it
+    **{
+        f"spc_row_{look}": {"bold": True, "bg_color": fill, "font_color": text, "valign": "top"}
+        for look, (fill, text) in SPC_COLOURS.items()
+    },
     "key_direction": {"bold": True, "font_color": NAVY, "valign": "top"},
     "key_token": {
         "align": "center",

@@ -40,7 +40,7 @@ def spc_matrix(sheet: SheetLayout, scorecard: Scorecard, top: int, accessible: b
     header = top + 1
     sheet.put(header, 1, "Variation", "column_header_left")
     for offset, (label, _) in enumerate(COLUMNS):
-        sheet.put(header, 2 + offset, label, "column_header")
+        sheet.put(header, 2 + offset, label, "column_header_left")
     cells: dict[tuple[int, int], list[str]] = {}
     for line in scorecard.rows:
         at = cell_of(line)
@@ -49,7 +49,7 @@ def spc_matrix(sheet: SheetLayout, scorecard: Scorecard, top: int, accessible: b
     empty = "None" if accessible else None  # (the published copy leaves no cell of a table blank)
     for index, (label, starts) in enumerate(ROWS):
         row = header + 1 + index
-        sheet.put(row, 1, label, f"key_spc_{look(starts[0])}" if starts[0] != TOO_FEW else "key_token")
+        sheet.put(row, 1, label, f"spc_row_{look(starts[0])}" if starts[0] != TOO_FEW else "table_text")
         for offset in range(len(COLUMNS)):
             listed = cells.get((index, offset))
             sheet.put(row, 2 + offset, ", ".join(listed) if listed else empty, "table_wrap", "@")
