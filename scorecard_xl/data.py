@@ -14,7 +14,7 @@ from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.periods import MONTH_ABBR, Month, Period, ReportingYear, parse_period, period_format
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.text_rules import text_problem
-from scorecard_xl.values import Missing, Value, parse_value, text_of
+from scorecard_xl.values import PERCENT_STORED, Missing, Value, parse_value, text_of
 
 MONTHLY_SERIES = ("actual", "ytd")
 ID_HINT_LIMIT = 100  # longer unknown ids get no "did you mean": measure ids are at most 64 characters
@@ -99,7 +99,7 @@ def build_dataset(
                 else parse_value(
                     record.value,
                     measure.unit,
-                    "fraction" if record.fraction_percent else definition.percent_input,
+                    PERCENT_STORED if record.fraction_percent else definition.percent_input,
                 )
             )
         except ValueError as error:

@@ -20,7 +20,7 @@ from scorecard_xl.data import MONTHLY_SERIES, YEARLY_SERIES, Dataset
 from scorecard_xl.definition import Definition
 from scorecard_xl.sources import RawRecord
 from scorecard_xl.units import Unit
-from scorecard_xl.values import Missing, Value, parse_value
+from scorecard_xl.values import PERCENT_STORED, Missing, Value, parse_value
 
 COLUMNS = ("Measure", "Series", "Period", "Value", "Title", "Section")
 MEASURE, SERIES, PERIOD, VALUE, TITLE, SECTION = range(len(COLUMNS))
@@ -175,7 +175,7 @@ def _same_reading(definition: Definition) -> Callable[[RawRecord, RawRecord], bo
     benchmark_ids = {b.id for b in definition.benchmarks}
 
     def reading(record: RawRecord, unit: Unit) -> Value:
-        percent_input = "fraction" if record.fraction_percent else definition.percent_input
+        percent_input = PERCENT_STORED if record.fraction_percent else definition.percent_input
         return parse_value(record.value, unit, percent_input)
 
     def same(earlier: RawRecord, later: RawRecord) -> bool:
