@@ -33,7 +33,7 @@ def input_arguments(parser: argparse.ArgumentParser) -> None:
         help="data file (.csv/.xlsx); repeat for several (default: the template's sample data)",
     )
     parser.add_argument(
-        "-p", "--period", help="month to show, YYYY-MM (default: the latest month in the data)"
+        "-p", "--period", help="month to show, YYYY-MM (default: the latest month complete enough to show)"
     )
 
 

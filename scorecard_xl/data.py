@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from scorecard_xl.completeness import completeness, latest_complete
 from scorecard_xl.definition import Definition, Measure
 from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.periods import MONTH_ABBR, Month, Period, ReportingYear, parse_period, period_format
@@ -51,9 +52,9 @@ class Dataset:
         }
         return sorted(found)  # one kind of period per dataset
 
-    def latest_period(self) -> Period | None:
-        periods = self.periods()
-        return periods[-1] if periods else None
+    def latest_period(self, definition: Definition) -> Period | None:
+        """The latest period complete enough to show: what "Latest" shows (see completeness)."""
+        return latest_complete(completeness(definition, self))
 
 
 def build_dataset(

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scorecard_xl.assess import Direction, direction, position, rag
+from scorecard_xl.completeness import completeness, completeness_warnings, latest_complete
 from scorecard_xl.data import Dataset, MeasureData, dataset_problem
 from scorecard_xl.definition import Definition, Measure, Section
 from scorecard_xl.errors import InputError
@@ -52,6 +53,9 @@ class Scorecard:
     outturn_years: tuple[ReportingYear, ...]
     rows: tuple[MeasureRow, ...]
     available: tuple[Period, ...]  # every period the data holds, for the period picker
+    # What a reader should be told about the period shown: most measures lack it, or Latest passed
+    # over a later period that most lack (completeness); said once by a build or a refresh.
+    warnings: tuple[str, ...] = ()
 
     def rows_in(self, section: Section) -> tuple[MeasureRow, ...]:
         return tuple(r for r in self.rows if r.measure.section == section.id)
@@ -82,12 +86,15 @@ def tally(rows: Iterable[MeasureRow]) -> Tally:
 
 
 def build_scorecard(definition: Definition, dataset: Dataset, period: Period | None = None) -> Scorecard:
-    """Work out the scorecard for `period` (default: the latest month, or year, with data)."""
+    """Work out the scorecard for `period` (default: Latest, the latest month, or year, complete
+    enough to show: see completeness)."""
     available = tuple(dataset.periods())
+    judged = completeness(definition, dataset)
+    picked = period is not None
     if period is None:
-        if not available:
+        period = latest_complete(judged)
+        if period is None:
             raise dataset_problem(_sources(dataset), "no actual values: the data needs one month")
-        period = available[-1]
     elif period not in available:
         choices = f"{available[0].iso} to {available[-1].iso}" if available else "none"
         raise InputError.of(
@@ -106,7 +113,8 @@ def build_scorecard(definition: Definition, dataset: Dataset, period: Period | N
         _row(definition, m, dataset.of(m.id), period, year, window, outturn_years)
         for m in definition.measures
     )
-    return Scorecard(definition, period, year, window, outturn_years, rows, available)
+    warnings = tuple(completeness_warnings(judged, period, picked))
+    return Scorecard(definition, period, year, window, outturn_years, rows, available, warnings)
 
 
 def _sources(dataset: Dataset) -> str:

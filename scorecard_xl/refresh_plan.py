@@ -134,6 +134,12 @@ class Refreshed:
         )
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the analyst should know that stopped nothing: NaN read as blanks, a month most
+        measures lack (see pipeline.build_warnings)."""
+        return (*self.inputs.warnings, *self.scorecard.warnings)
+
+    @property
     def data_summary(self) -> str:
         news = self.news
         parts = [f"{news.values:,} values in the Data table"]
