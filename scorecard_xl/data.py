@@ -29,6 +29,8 @@ class MeasureData:
     actual: dict[Period, Value] = field(default_factory=dict)  # months, or years for an annual scorecard
     ytd: dict[Month, Value] = field(default_factory=dict)
     yearly: dict[str, dict[ReportingYear, Value]] = field(default_factory=dict)  # by series
+    # A cumulative measure's targets given per month (its year-to-date target is their sum so far).
+    monthly_targets: dict[Month, Value] = field(default_factory=dict)
     notes: dict[str, dict[Period, str]] = field(default_factory=dict)  # benchmark text, by benchmark id
 
 
@@ -127,6 +129,8 @@ def build_dataset(
             data.actual[period] = value
         elif record.series == "ytd" and isinstance(period, Month):
             data.ytd[period] = value
+        elif record.series == "target" and isinstance(period, Month):
+            data.monthly_targets[period] = value
         elif isinstance(period, ReportingYear):  # targets, outturns and comparators are by year
             data.yearly.setdefault(record.series, {})[period] = value
     _report_repeats(repeats, problems)
@@ -189,15 +193,23 @@ def _period(
             return parse_period(record.period, definition.yearly, definition.year_start_month)
         return ReportingYear.parse(record.period, definition.year_start_month)
     except ValueError:
-        if by_period:
-            written = period_format(definition.yearly, definition.year_start_month)
-            expected = f"{written} for the {record.series} series"
-        elif definition.year_start_month == 1:
-            expected = f"a year YYYY such as 2023 for the {record.series} series"
-        else:
-            expected = f"a reporting year YYYY-YY such as 2022-23 for the {record.series} series"
-        problems.add(record.source, where, "period", record.period or None, expected)
-        return None
+        pass
+    if record.series == "target" and not definition.yearly:
+        try:  # a cumulative measure's target for one month (_allowed says which measures take one)
+            return Month.parse(record.period)
+        except ValueError:
+            pass
+    if by_period:
+        written = period_format(definition.yearly, definition.year_start_month)
+        expected = f"{written} for the {record.series} series"
+    elif definition.year_start_month == 1:
+        expected = f"a year YYYY such as 2023 for the {record.series} series"
+    else:
+        expected = f"a reporting year YYYY-YY such as 2022-23 for the {record.series} series"
+    if record.series == "target" and not definition.yearly:
+        expected += " (or a month YYYY-MM: a cumulative measure's target for that month)"
+    problems.add(record.source, where, "period", record.period or None, expected)
+    return None
 
 
 def _allowed(
@@ -220,6 +232,8 @@ def _allowed(
             f"a month {measure.id} reports in: it is {measure.frequency} ({months})",
         )
         return False
+    if record.series == "target" and isinstance(period, Month):
+        return _monthly_target_allowed(record, measure, period, definition, problems, where)
     if record.series == "target" and measure.target.kind == "none" and isinstance(value, Missing):
         return True  # "n/a" in the target column of a for-information measure: shown as written
     if record.series == "target" and measure.target.kind != "data":
@@ -240,6 +254,41 @@ def _allowed(
             "series",
             "ytd",
             f'no YTD records: {measure.id} has ytd = "none" in {definition.source}',
+        )
+        return False
+    return True
+
+
+def _monthly_target_allowed(
+    record: RawRecord,
+    measure: Measure,
+    month: Month,
+    definition: Definition,
+    problems: ProblemList,
+    where: str,
+) -> bool:
+    """A target for one month: only a cumulative measure's (ytd = "sum") whose target is "data",
+    and only in a month it reports in (its year-to-date target is their sum: ytd_target)."""
+    if measure.ytd != "sum" or measure.target.kind != "data":
+        problems.add(
+            record.source,
+            where,
+            "period",
+            record.period,
+            f"a reporting year such as {ReportingYear.of(month, definition.year_start_month).label}: "
+            f'targets by month are for cumulative measures (ytd = "sum", target = "data"); '
+            f'{measure.id} has ytd = "{measure.ytd}" and target = {_describe_target_kind(measure)} '
+            f"in {definition.source}",
+        )
+        return False
+    if not measure.reports_in(month.month):
+        months = ", ".join(MONTH_ABBR[m - 1] for m in measure.reporting_months)
+        problems.add(
+            record.source,
+            where,
+            "period",
+            record.period,
+            f"a month {measure.id} reports in: it is {measure.frequency} ({months})",
         )
         return False
     return True

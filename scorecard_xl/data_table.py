@@ -51,6 +51,9 @@ def table_rows(definition: Definition, dataset: Dataset) -> list[TableRow]:
         }
         for series, values in data.yearly.items():
             by_series[series] = [(p.iso, _cell(v)) for p, v in sorted(values.items())]
+        if data.monthly_targets:  # after the year's, if any
+            monthly = [(p.iso, _cell(v)) for p, v in sorted(data.monthly_targets.items())]
+            by_series.setdefault("target", []).extend(monthly)
         for series, notes in data.notes.items():
             by_series[series] = [(p.iso, text or None) for p, text in sorted(notes.items())]
         for series in series_order:

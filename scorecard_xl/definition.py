@@ -97,6 +97,9 @@ class Measure:
     definition: str
     derived_from: tuple[str, ...] = ()  # counts this rate or percentage is worked out from
     total_of: tuple[str, ...] = ()  # counts this count is the sum of
+    # How a cumulative measure's year's target is shared over the year: one weight per reporting
+    # period, in the reporting year's order; empty: pro rata (ytd_target).
+    target_profile: tuple[float, ...] = ()
 
     def reports_in(self, month: int) -> bool:
         return not self.reporting_months or month in self.reporting_months

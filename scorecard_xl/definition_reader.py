@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from scorecard_xl.definition import Benchmark, Comparator, Definition, Measure, Section, Target, Tolerance
+from scorecard_xl.definition_profile import PROFILE_FIELD, target_profile
 from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.input_files import DEFINITION_LIMIT, parse_yaml, read_capped
 from scorecard_xl.text_rules import (
@@ -311,6 +312,7 @@ def _measures(
                 "definition",
                 "derived_from",
                 "total_of",
+                PROFILE_FIELD,
             ),
         )
         measure_id = reader.text("id", pattern=_ID_RE, expected="letters, digits, '-' and '_' (at most 64)")
@@ -344,6 +346,8 @@ def _measures(
         if wrong:
             reader.problem("definition", definition_text, wrong)
             definition_text = ""
+        reporting_months = () if yearly else _reporting_months(reader, frequency, year_start_month)
+        ytd = _ytd_rule(reader, yearly)
         measures.append(
             Measure(
                 id=measure_id,
@@ -353,13 +357,14 @@ def _measures(
                 decimals=reader.integer("decimals", unit.default_decimals, 0, 6),
                 polarity=polarity,
                 frequency=frequency,
-                reporting_months=() if yearly else _reporting_months(reader, frequency, year_start_month),
-                ytd=_ytd_rule(reader, yearly),
+                reporting_months=reporting_months,
+                ytd=ytd,
                 target=target,
                 tolerance=_tolerance(reader, "tolerance", None, unit) or default_tolerance,
                 definition=" ".join(definition_text.split()),
                 derived_from=_measure_ids(reader, "derived_from"),
                 total_of=_measure_ids(reader, "total_of"),
+                target_profile=target_profile(reader, ytd, target.kind, len(reporting_months) or 12, yearly),
             )
         )
     ids = {m.id for m in measures}

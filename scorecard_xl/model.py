@@ -15,6 +15,7 @@ from scorecard_xl.definition import Definition, Measure, Section
 from scorecard_xl.errors import InputError
 from scorecard_xl.periods import Month, Period, ReportingYear
 from scorecard_xl.values import Missing, Value
+from scorecard_xl.ytd_target import PERIOD, TO_DATE, YEAR, JudgedTarget, judged_target, target_scope
 
 LOOKBACK_MONTHS = 12  # a non-monthly measure's latest value may be this old
 
@@ -28,7 +29,7 @@ class MeasureRow:
     ytd: Value | None
     ytd_provided: bool  # True when the data gave the YTD, False when worked out by the rule
     headline: Value | None  # the figure judged against target and comparators
-    target: Value | None
+    target: Value | None  # what the headline is judged against: the year's, or its share (ytd_target)
     rag: str | None  # "R", "A", "G"; None when not judged
     vs_previous: Direction | None
     vs_last_year: Direction | None
@@ -36,10 +37,16 @@ class MeasureRow:
     positions: tuple[str | None, ...]  # headline against each comparator
     outturns: tuple[Value | None, ...]  # one per model outturn year, oldest first
     benchmarks: tuple[str | None, ...] = ()  # one per definition benchmark (a band, a rank)
+    judged_target: JudgedTarget | None = None  # the target's scope and how it was worked out
 
     @property
     def id(self) -> str:
         return self.measure.id
+
+    @property
+    def target_scope(self) -> str:
+        """What the target shown is for: the year, the year to date, or the latest period."""
+        return self.judged_target.scope if self.judged_target else YEAR
 
 
 @dataclass(frozen=True)
@@ -131,24 +138,45 @@ def _row(
     outturn_years: tuple[ReportingYear, ...],
 ) -> MeasureRow:
     ytd, provided = year_to_date(measure, data, period, definition.year_start_month)
-    headline = _headline(definition, measure, data, period)
+    headline, kind = _headline_and_kind(definition, measure, data, period)
     comparators = tuple(_latest_yearly(data, c.id, year) for c in definition.comparators)
-    target = _target(definition, measure, data, year, comparators)
+    target = _judged_target(definition, measure, data, period, year, comparators)
+    # A target for the year to date judges only a YTD (never one month standing in for it).
+    judged = target.scope != TO_DATE or kind == "ytd"
     return MeasureRow(
         measure=measure,
         months=tuple(data.actual.get(p) if reports_in(measure, p) else None for p in window),
         ytd=ytd,
         ytd_provided=provided,
         headline=headline,
-        target=target,
-        rag=rag(measure, headline, target),
+        target=target.value,
+        rag=rag(measure, headline, target.value) if judged else None,
         vs_previous=_vs_previous(measure, data, period),
         vs_last_year=_vs_last_year(definition, measure, data, period, year, headline),
         comparators=comparators,
         positions=tuple(position(measure, headline, c) for c in comparators),
         outturns=tuple(data.yearly.get("outturn", {}).get(y) for y in outturn_years),
         benchmarks=tuple(data.notes.get(b.id, {}).get(period) for b in definition.benchmarks),
+        judged_target=target,
     )
+
+
+def _judged_target(
+    definition: Definition,
+    measure: Measure,
+    data: MeasureData,
+    period: Period,
+    year: ReportingYear,
+    comparators: tuple[Value | None, ...],
+) -> JudgedTarget:
+    """The year's target, or for a cumulative measure its share to date or for its latest period."""
+    year_target = _target(definition, measure, data, year, comparators)
+    scope = target_scope(definition, measure)
+    if scope == YEAR or not isinstance(period, Month):
+        return JudgedTarget(year_target)
+    found = latest_report(measure, data, period) if scope == PERIOD else None
+    upto = found[0] if found and isinstance(found[0], Month) else period
+    return judged_target(measure, data.monthly_targets, year_target, scope, year, upto)
 
 
 def reports_in(measure: Measure, period: Period) -> bool:
@@ -187,10 +215,6 @@ def year_to_date(
         return None, False  # a gap would understate the year: leave it blank
     total = sum(numbers)
     return (total if measure.ytd == "sum" else total / len(numbers)), False
-
-
-def _headline(definition: Definition, measure: Measure, data: MeasureData, period: Period) -> Value | None:
-    return _headline_and_kind(definition, measure, data, period)[0]
 
 
 def _headline_and_kind(
