@@ -8,7 +8,7 @@ that had a value in the last complete month before it, have a value in it too. T
 with data is complete (there is nothing to compare it with), and the months are walked forward
 from there, so two partial months in a row are both partial. A value is anything the data gives
 other than an empty cell: a token such as n/a is the source saying something, so it counts.
-Quarterly and termly measures are not counted.
+Quarterly and termly measures, and ratio measures (worked out from their counts), are not counted.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class PeriodCompleteness:
 
 def completeness(definition: Definition, dataset: Dataset) -> list[PeriodCompleteness]:
     """Every period with data, oldest first, judged against the last complete one before it."""
-    every = [m.id for m in definition.measures if not m.reporting_months]
+    every = [m.id for m in definition.measures if not m.reporting_months and m.ratio is None]
     found: list[PeriodCompleteness] = []
     reference: Period | None = None
     expected: tuple[str, ...] = ()

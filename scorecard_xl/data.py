@@ -13,6 +13,7 @@ from scorecard_xl.completeness import completeness, latest_complete
 from scorecard_xl.definition import Definition, Measure
 from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.periods import MONTH_ABBR, Month, Period, ReportingYear, parse_period, period_format
+from scorecard_xl.ratios import ratio_values, ratio_ytd
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.text_rules import text_problem
 from scorecard_xl.values import PERCENT_STORED, Missing, Value, parse_value, text_of
@@ -135,7 +136,23 @@ def build_dataset(
             data.yearly.setdefault(record.series, {})[period] = value
     _report_repeats(repeats, problems)
     problems.raise_if_any()
+    for measure in definition.measures:
+        if measure.ratio is not None:
+            _work_out_ratio(measure, by_measure, definition.year_start_month)
     return Dataset(by_measure, tuple(sources))
+
+
+def _work_out_ratio(measure: Measure, by_measure: dict[str, MeasureData], year_start_month: int) -> None:
+    """A ratio measure's actual and ytd series, from its counts (ratios.py)."""
+    assert measure.ratio is not None
+    numerators = by_measure.get(measure.ratio.numerator, MeasureData()).actual
+    denominators = by_measure.get(measure.ratio.denominator, MeasureData()).actual
+    actual = ratio_values(measure.ratio, numerators, denominators)
+    if not actual:
+        return
+    data = by_measure.setdefault(measure.id, MeasureData())
+    data.actual = actual
+    data.ytd = ratio_ytd(measure, numerators, denominators, year_start_month)
 
 
 REPEATS_LISTED = 5  # more values given twice than this between two sources are summarised
@@ -245,6 +262,17 @@ def _allowed(
             f"no target records: {measure.id} has target = "
             f'{_describe_target_kind(measure)} in {definition.source} (set target = "data" '
             "to take targets from the data)",
+        )
+        return False
+    if record.series in MONTHLY_SERIES and measure.ratio is not None:
+        problems.add(
+            record.source,
+            where,
+            "series",
+            record.series,
+            f"no {record.series} records: {measure.id} is worked out from {measure.ratio.numerator} and "
+            f"{measure.ratio.denominator} ({measure.ratio.describe()}) in {definition.source}; give "
+            "their counts instead (target, outturn and comparator records are fine)",
         )
         return False
     if record.series == "ytd" and measure.ytd == "none":

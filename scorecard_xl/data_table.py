@@ -45,10 +45,10 @@ def table_rows(definition: Definition, dataset: Dataset) -> list[TableRow]:
         if data is None:
             continue
         head = (measure.id, measure.title, sections[measure.section])
-        by_series: dict[str, list[tuple[str, TableValue]]] = {
-            "actual": [(p.iso, _cell(v)) for p, v in sorted(data.actual.items())],
-            "ytd": [(p.iso, _cell(v)) for p, v in sorted(data.ytd.items())],
-        }
+        by_series: dict[str, list[tuple[str, TableValue]]] = {}
+        if measure.ratio is None:  # a ratio's are worked out from its counts, which are here
+            by_series["actual"] = [(p.iso, _cell(v)) for p, v in sorted(data.actual.items())]
+            by_series["ytd"] = [(p.iso, _cell(v)) for p, v in sorted(data.ytd.items())]
         for series, values in data.yearly.items():
             by_series[series] = [(p.iso, _cell(v)) for p, v in sorted(values.items())]
         if data.monthly_targets:  # after the year's, if any

@@ -71,6 +71,20 @@ class Benchmark:
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """A measure worked out from two counts of the definition each period: numerator /
+    denominator, or 1 - that (`complement`); its YTD is the ratio of the year's sums (ratios.py)."""
+
+    numerator: str
+    denominator: str
+    complement: bool = False
+
+    def describe(self) -> str:
+        """The ratio in words: "1 − AEBREACH ÷ AEATT"."""
+        return f"{'1 − ' if self.complement else ''}{self.numerator} ÷ {self.denominator}"
+
+
+@dataclass(frozen=True)
 class Section:
     """A group of measures, shown on a sheet of its own."""
 
@@ -100,6 +114,7 @@ class Measure:
     # How a cumulative measure's year's target is shared over the year: one weight per reporting
     # period, in the reporting year's order; empty: pro rata (ytd_target).
     target_profile: tuple[float, ...] = ()
+    ratio: Ratio | None = None  # worked out from two counts: no data of its own for actual and ytd
 
     def reports_in(self, month: int) -> bool:
         return not self.reporting_months or month in self.reporting_months

@@ -199,9 +199,9 @@ def year_to_date(
     """The YTD at `period` and whether the data provided it (a provided YTD always wins)."""
     if not isinstance(period, Month):
         return None, False  # an annual scorecard's columns are whole years
-    if period in data.ytd:
-        return data.ytd[period], True
-    if measure.ytd in ("none", "provided"):
+    if period in data.ytd:  # given, or a ratio's worked out from its counts (ratios.py)
+        return data.ytd[period], measure.ratio is None
+    if measure.ytd in ("none", "provided", "ratio"):
         return None, False
     months = [
         m for m in ReportingYear.of(period, year_start_month).months_to(period) if measure.reports_in(m.month)

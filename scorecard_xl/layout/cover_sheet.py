@@ -11,6 +11,7 @@ from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, TableSpec, Validation
 from scorecard_xl.model import Scorecard
+from scorecard_xl.ratios import NO_CASES
 from scorecard_xl.shorthand import MEANINGS
 from scorecard_xl.styles import CONDITIONAL
 from scorecard_xl.values import MISSING_TOKENS
@@ -378,4 +379,16 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
             for token, meaning in MISSING_TOKENS.items()
             if token
         ]
+    if any(m.ratio for m in definition.measures):  # (its z, or [z], is explained with the others)
+        symbols.append(
+            (
+                "Ratio",
+                "label",
+                "A percentage (or average) worked out from two counts each month (the "
+                "Definitions sheet names them); its YTD is the year's sum of the one over the "
+                "year's sum of the other, over the months where both have numbers. "
+                f"{NO_CASES.token if not accessible else '[z]'}: the count it is out of was 0 that "
+                "month. A missing or suppressed count gives its symbol.",
+            )
+        )
     return [rag, directions, comparators, benchmarks, symbols]

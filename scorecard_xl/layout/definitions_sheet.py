@@ -32,6 +32,18 @@ YTD_WORDS = {
     "provided": "as provided",
     "none": "none",
 }
+
+
+def ytd_words(measure: Measure) -> str:
+    """The YTD rule in words; for a ratio measure, how it and its YTD are worked out (ratios.py)."""
+    if measure.ratio is None:
+        return YTD_WORDS[measure.ytd]
+    return (
+        f"{measure.ratio.describe()} each month; the year to date from the year's sums (months "
+        "where both counts have numbers)"
+    )
+
+
 POLARITY_WORDS = {"high": "higher", "low": "lower", "none": "no direction"}
 
 
@@ -81,7 +93,7 @@ def lay_out_definitions(scorecard: Scorecard, context: BuildContext, printed: bo
             measure.unit.label,
             POLARITY_WORDS[measure.polarity],
             _reported(measure),
-            YTD_WORDS[measure.ytd],
+            ytd_words(measure),
             target_words(scorecard, line),
             measure.tolerance.describe(measure.unit) if measure.target.judged else "",
             measure.definition,
