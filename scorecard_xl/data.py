@@ -239,7 +239,8 @@ def _allowed(
     where: str,
 ) -> bool:
     """Check that the definition expects this kind of record for this measure."""
-    if record.series in MONTHLY_SERIES and isinstance(period, Month) and not measure.reports_in(period.month):
+    by_month = record.series in MONTHLY_SERIES or record.series == "target"  # (a target may be by month)
+    if by_month and isinstance(period, Month) and not measure.reports_in(period.month):
         months = ", ".join(MONTH_ABBR[m - 1] for m in measure.reporting_months)
         problems.add(
             record.source,
@@ -295,8 +296,8 @@ def _monthly_target_allowed(
     problems: ProblemList,
     where: str,
 ) -> bool:
-    """A target for one month: only a cumulative measure's (ytd = "sum") whose target is "data",
-    and only in a month it reports in (its year-to-date target is their sum: ytd_target)."""
+    """A target for one month: only a cumulative measure's (ytd = "sum") whose target is "data"
+    (its year-to-date target is their sum: ytd_target)."""
     if measure.ytd != "sum" or measure.target.kind != "data":
         problems.add(
             record.source,
@@ -307,16 +308,6 @@ def _monthly_target_allowed(
             f'targets by month are for cumulative measures (ytd = "sum", target = "data"); '
             f'{measure.id} has ytd = "{measure.ytd}" and target = {_describe_target_kind(measure)} '
             f"in {definition.source}",
-        )
-        return False
-    if not measure.reports_in(month.month):
-        months = ", ".join(MONTH_ABBR[m - 1] for m in measure.reporting_months)
-        problems.add(
-            record.source,
-            where,
-            "period",
-            record.period,
-            f"a month {measure.id} reports in: it is {measure.frequency} ({months})",
         )
         return False
     return True
