@@ -250,3 +250,18 @@ def test_the_printed_pack_marks_the_same_target(falls_files: tuple[Path, Path]) 
     sheet = next(s for s in layout.board_pack().sheets if s.name == "Scorecard")
     formats = {key[1] for _, _, value, key in sheet.every_cell() if value == pytest.approx(50 * 2 / 12)}
     assert formats == {'#,##0" YTD"'}
+
+
+def test_a_refresh_in_excel_sets_the_words_beside_a_ytd_target(
+    falls_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Refresh writes values, and a workbook built before its measure's target was shared over the
+    year has a plain Target format: the words are set again, on the Scorecard and the section."""
+    from scorecard_xl.refresh import plan_payload
+    from tests.excel_payload import payload_from_file, sent
+
+    definition, data = falls_files
+    result = build(tmp_path / "board.xlsx", definition, [data])
+    plan = plan_payload(sent(payload_from_file(result.path)))
+    worded = sorted((f.sheet, f.number_format) for f in plan.formats if '"' in f.number_format)
+    assert worded == [("Safety", '#,##0" YTD"'), ("Scorecard", '#,##0" YTD"')]
