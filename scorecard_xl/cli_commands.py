@@ -285,6 +285,8 @@ def run_validate(args: argparse.Namespace) -> int:
     )
     print(f"data: {months[0].iso} to {months[-1].iso}")
     print(f"{scorecard.period.iso}: {_totals(scorecard)}")
+    for warning in (*inputs.warnings, *scorecard.warnings):  # as a build would say them
+        print(f"scorecard-xl: warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
 

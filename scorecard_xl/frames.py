@@ -52,9 +52,10 @@ def frame_of(scorecard: Scorecard) -> pandas.DataFrame:
 
     Columns: section, section_title, measure, title, unit, polarity, frequency, period (the
     scorecard's), year; value (the period's own figure), ytd, headline (the figure judged: the YTD
-    or the latest), target; one column per comparator (sn, england, ...) and per outturn year
-    (outturn_2021_22, ...); rag (Red, Amber, Green; – when a target cannot be judged this period;
-    empty for information); vs_previous and
+    or the latest), target (what the headline is judged against: the year's target, or for a
+    cumulative measure its year-to-date share, as the workbook shows it with YTD); one column per
+    comparator (sn, england, ...) and per outturn year (outturn_2021_22, ...); rag (Red, Amber,
+    Green; – when a target cannot be judged this period; empty for information); vs_previous and
     vs_last_year (better, worse, same; up, down for a measure with no better direction);
     vs_<comparator> (the headline's position against it); one column per benchmark (a quartile
     band, a rank). Each figure column holds a float, empty (NaN) where there is no number; its

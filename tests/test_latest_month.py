@@ -79,6 +79,9 @@ def test_the_command_line_says_it_on_stderr_once(tmp_path: Path) -> None:
     assert "March 2023" in done.stdout
     lines = [line for line in done.stderr.splitlines() if "April 2023 has no value" in line]
     assert len(lines) == 1 and lines[0].startswith("scorecard-xl: warning: ")
+    checked = run_cli("validate", "-t", str(TEMPLATE), "-d", str(data))  # says what a build would
+    assert checked.returncode == 0 and "2023-03: " in checked.stdout
+    assert [line for line in checked.stderr.splitlines() if "April 2023 has no value" in line]
 
 
 def test_a_complete_month_is_latest_without_a_word(tmp_path: Path) -> None:
