@@ -32,6 +32,7 @@ SHORTHAND_TOKENS = {"[c]": "c", "[x]": "x", "[z]": "z", "[u]": "u", "[low]": "lo
 # The largest magnitude a value may have: Excel shows 15 significant digits, and no count, rate or
 # amount a board reads comes near; beyond it (1e308, say) a value is a slip or an attack.
 NUMBER_LIMIT = 1e15
+EXCEL_DIGITS = 15  # significant digits Excel keeps of a number (pandas writes 17: 0.30000000000000004)
 # Wide enough for any finite float, so showing a value as displayed can never fail.
 _WIDE = Context(prec=800, Emax=999_999, Emin=-999_999)
 _THOUSANDS = re.compile(r"^[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
@@ -76,8 +77,10 @@ def parse_value(raw: object, unit: Unit, percent_input: str = "fraction") -> Val
         return BLANK
     if isinstance(raw, bool):
         raise ValueError(TEXT_HINT)
-    if isinstance(raw, (int, float)):
+    if isinstance(raw, int):
         return _check_number(float(raw), unit, percent_input, had_percent_sign=False)
+    if isinstance(raw, float):
+        return _as_excel_holds(_check_number(raw, unit, percent_input, had_percent_sign=False))
     text = str(raw).strip()
     token = text.lower()
     if token in MISSING_TOKENS:
@@ -99,8 +102,16 @@ def parse_value(raw: object, unit: Unit, percent_input: str = "fraction") -> Val
         raise ValueError(TEXT_HINT) from None
     if had_percent_sign:
         _check_finite(number)
-        return round(number / 100, 12)
-    return _check_number(number, unit, percent_input, had_percent_sign=False)
+        return _as_excel_holds(round(number / 100, 12))
+    number = _check_number(number, unit, percent_input, had_percent_sign=False)
+    return _as_excel_holds(number) if len(body) > EXCEL_DIGITS else number  # (shorter: 15 at most)
+
+
+def _as_excel_holds(number: float) -> float:
+    """`number` to the 15 significant digits Excel keeps (a 17-digit figure typed or pasted there
+    loses the rest too, and a workbook's numbers are written with 16): so whatever a build reads,
+    its Data table gives back unchanged, and the file it came from reads the same again."""
+    return float(f"{number:.{EXCEL_DIGITS}g}")
 
 
 _NUMERIC = re.compile(r"[0-9.,+\-eE]+")
