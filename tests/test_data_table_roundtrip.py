@@ -114,6 +114,18 @@ def accepted(raw: object, unit: str, percent_input: str) -> bool:
     return True
 
 
+def data_file(unit: str, percent_input: str, values: list[object]) -> tuple[Definition, list[RawRecord]]:
+    """The definition for `unit` and `percent_input`, and a data file's records of those `values`
+    a build accepts, one per slot (the example is skipped when it accepts none)."""
+    kept = [v for v in values if accepted(v, unit, percent_input)]
+    assume(kept)
+    records = [
+        RawRecord("data.csv", row, "M1", series, period, value)
+        for row, ((series, period), value) in enumerate(zip(SLOTS, kept, strict=False), start=2)
+    ]
+    return definition_for(unit, percent_input), records
+
+
 def read_back(definition: Definition, dataset: Dataset) -> tuple[Dataset, list[RawRecord]]:
     """The dataset a refresh reads from the Data table `dataset` was written to, and its records.
     The cells are what Excel keeps: a number, text, or nothing."""
@@ -131,13 +143,7 @@ def read_back(definition: Definition, dataset: Dataset) -> tuple[Dataset, list[R
 def test_every_value_a_build_accepts_comes_back_unchanged_through_the_data_table(
     unit: str, percent_input: str, values: list[object]
 ) -> None:
-    kept = [v for v in values if accepted(v, unit, percent_input)]
-    assume(kept)
-    definition = definition_for(unit, percent_input)
-    records = [
-        RawRecord("data.csv", row, "M1", series, period, value)
-        for row, ((series, period), value) in enumerate(zip(SLOTS, kept, strict=False), start=2)
-    ]
+    definition, records = data_file(unit, percent_input, values)
     dataset = build_dataset(definition, records, [SOURCE])
 
     back, table = read_back(definition, dataset)
@@ -157,13 +163,7 @@ def test_and_through_a_real_workbook_file(unit: str, percent_input: str, values:
     """The same, through the bytes the writer makes and the reader a refresh uses: numbers are
     written with 16 significant digits, so a value is read as Excel holds it (15; pandas writes
     17, such as 0.30000000000000004) and comes back unchanged."""
-    kept = [v for v in values if accepted(v, unit, percent_input)]
-    assume(kept)
-    definition = definition_for(unit, percent_input)
-    records = [
-        RawRecord("data.csv", row, "M1", series, period, value)
-        for row, ((series, period), value) in enumerate(zip(SLOTS, kept, strict=False), start=2)
-    ]
+    definition, records = data_file(unit, percent_input, values)
     records.append(RawRecord("data.csv", 99, "M1", "actual", "2023-03", 1))  # a month to build
     dataset = build_dataset(definition, records, [SOURCE])
     _, layout = lay_out(Inputs(definition, dataset, None, ()), generated_at=WHEN)
