@@ -33,7 +33,7 @@ def input_arguments(parser: argparse.ArgumentParser) -> None:
         help="data file (.csv/.xlsx); repeat for several (default: the template's sample data)",
     )
     parser.add_argument(
-        "-p", "--period", help="month to show, YYYY-MM (default: the latest month in the data)"
+        "-p", "--period", help="month to show, YYYY-MM (default: the latest month complete enough to show)"
     )
 
 
@@ -285,6 +285,8 @@ def run_validate(args: argparse.Namespace) -> int:
     )
     print(f"data: {months[0].iso} to {months[-1].iso}")
     print(f"{scorecard.period.iso}: {_totals(scorecard)}")
+    for warning in (*inputs.warnings, *scorecard.warnings):  # as a build would say them
+        print(f"scorecard-xl: warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
 

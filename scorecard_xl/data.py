@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from scorecard_xl.completeness import completeness, latest_complete
 from scorecard_xl.definition import Definition, Measure
 from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.periods import MONTH_ABBR, Month, Period, ReportingYear, parse_period, period_format
+from scorecard_xl.ratios import ratio_values, ratio_ytd
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.text_rules import text_problem
-from scorecard_xl.values import Missing, Value, parse_value, text_of
+from scorecard_xl.values import PERCENT_STORED, Missing, Value, parse_value, text_of
 
 MONTHLY_SERIES = ("actual", "ytd")
 ID_HINT_LIMIT = 100  # longer unknown ids get no "did you mean": measure ids are at most 64 characters
@@ -28,6 +30,8 @@ class MeasureData:
     actual: dict[Period, Value] = field(default_factory=dict)  # months, or years for an annual scorecard
     ytd: dict[Month, Value] = field(default_factory=dict)
     yearly: dict[str, dict[ReportingYear, Value]] = field(default_factory=dict)  # by series
+    # A cumulative measure's targets given per month (its year-to-date target is their sum so far).
+    monthly_targets: dict[Month, Value] = field(default_factory=dict)
     notes: dict[str, dict[Period, str]] = field(default_factory=dict)  # benchmark text, by benchmark id
 
 
@@ -51,9 +55,9 @@ class Dataset:
         }
         return sorted(found)  # one kind of period per dataset
 
-    def latest_period(self) -> Period | None:
-        periods = self.periods()
-        return periods[-1] if periods else None
+    def latest_period(self, definition: Definition) -> Period | None:
+        """The latest period complete enough to show: what "Latest" shows (see completeness)."""
+        return latest_complete(completeness(definition, self))
 
 
 def build_dataset(
@@ -99,7 +103,7 @@ def build_dataset(
                 else parse_value(
                     record.value,
                     measure.unit,
-                    "fraction" if record.fraction_percent else definition.percent_input,
+                    PERCENT_STORED if record.fraction_percent else definition.percent_input,
                 )
             )
         except ValueError as error:
@@ -126,11 +130,29 @@ def build_dataset(
             data.actual[period] = value
         elif record.series == "ytd" and isinstance(period, Month):
             data.ytd[period] = value
+        elif record.series == "target" and isinstance(period, Month):
+            data.monthly_targets[period] = value
         elif isinstance(period, ReportingYear):  # targets, outturns and comparators are by year
             data.yearly.setdefault(record.series, {})[period] = value
     _report_repeats(repeats, problems)
     problems.raise_if_any()
+    for measure in definition.measures:
+        if measure.ratio is not None:
+            _work_out_ratio(measure, by_measure, definition.year_start_month)
     return Dataset(by_measure, tuple(sources))
+
+
+def _work_out_ratio(measure: Measure, by_measure: dict[str, MeasureData], year_start_month: int) -> None:
+    """A ratio measure's actual and ytd series, from its counts (ratios.py)."""
+    assert measure.ratio is not None
+    numerators = by_measure.get(measure.ratio.numerator, MeasureData()).actual
+    denominators = by_measure.get(measure.ratio.denominator, MeasureData()).actual
+    actual = ratio_values(measure.ratio, numerators, denominators)
+    if not actual:
+        return
+    data = by_measure.setdefault(measure.id, MeasureData())
+    data.actual = actual
+    data.ytd = ratio_ytd(measure, numerators, denominators, year_start_month)
 
 
 REPEATS_LISTED = 5  # more values given twice than this between two sources are summarised
@@ -188,15 +210,23 @@ def _period(
             return parse_period(record.period, definition.yearly, definition.year_start_month)
         return ReportingYear.parse(record.period, definition.year_start_month)
     except ValueError:
-        if by_period:
-            written = period_format(definition.yearly, definition.year_start_month)
-            expected = f"{written} for the {record.series} series"
-        elif definition.year_start_month == 1:
-            expected = f"a year YYYY such as 2023 for the {record.series} series"
-        else:
-            expected = f"a reporting year YYYY-YY such as 2022-23 for the {record.series} series"
-        problems.add(record.source, where, "period", record.period or None, expected)
-        return None
+        pass
+    if record.series == "target" and not definition.yearly:
+        try:  # a cumulative measure's target for one month (_allowed says which measures take one)
+            return Month.parse(record.period)
+        except ValueError:
+            pass
+    if by_period:
+        written = period_format(definition.yearly, definition.year_start_month)
+        expected = f"{written} for the {record.series} series"
+    elif definition.year_start_month == 1:
+        expected = f"a year YYYY such as 2023 for the {record.series} series"
+    else:
+        expected = f"a reporting year YYYY-YY such as 2022-23 for the {record.series} series"
+    if record.series == "target" and not definition.yearly:
+        expected += " (or a month YYYY-MM: a cumulative measure's target for that month)"
+    problems.add(record.source, where, "period", record.period or None, expected)
+    return None
 
 
 def _allowed(
@@ -209,7 +239,8 @@ def _allowed(
     where: str,
 ) -> bool:
     """Check that the definition expects this kind of record for this measure."""
-    if record.series in MONTHLY_SERIES and isinstance(period, Month) and not measure.reports_in(period.month):
+    by_month = record.series in MONTHLY_SERIES or record.series == "target"  # (a target may be by month)
+    if by_month and isinstance(period, Month) and not measure.reports_in(period.month):
         months = ", ".join(MONTH_ABBR[m - 1] for m in measure.reporting_months)
         problems.add(
             record.source,
@@ -219,6 +250,8 @@ def _allowed(
             f"a month {measure.id} reports in: it is {measure.frequency} ({months})",
         )
         return False
+    if record.series == "target" and isinstance(period, Month):
+        return _monthly_target_allowed(record, measure, period, definition, problems, where)
     if record.series == "target" and measure.target.kind == "none" and isinstance(value, Missing):
         return True  # "n/a" in the target column of a for-information measure: shown as written
     if record.series == "target" and measure.target.kind != "data":
@@ -232,6 +265,17 @@ def _allowed(
             "to take targets from the data)",
         )
         return False
+    if record.series in MONTHLY_SERIES and measure.ratio is not None:
+        problems.add(
+            record.source,
+            where,
+            "series",
+            record.series,
+            f"no {record.series} records: {measure.id} is worked out from {measure.ratio.numerator} and "
+            f"{measure.ratio.denominator} ({measure.ratio.describe()}) in {definition.source}; give "
+            "their counts instead (target, outturn and comparator records are fine)",
+        )
+        return False
     if record.series == "ytd" and measure.ytd == "none":
         problems.add(
             record.source,
@@ -239,6 +283,31 @@ def _allowed(
             "series",
             "ytd",
             f'no YTD records: {measure.id} has ytd = "none" in {definition.source}',
+        )
+        return False
+    return True
+
+
+def _monthly_target_allowed(
+    record: RawRecord,
+    measure: Measure,
+    month: Month,
+    definition: Definition,
+    problems: ProblemList,
+    where: str,
+) -> bool:
+    """A target for one month: only a cumulative measure's (ytd = "sum") whose target is "data"
+    (its year-to-date target is their sum: ytd_target)."""
+    if measure.ytd != "sum" or measure.target.kind != "data":
+        problems.add(
+            record.source,
+            where,
+            "period",
+            record.period,
+            f"a reporting year such as {ReportingYear.of(month, definition.year_start_month).label}: "
+            f'targets by month are for cumulative measures (ytd = "sum", target = "data"); '
+            f'{measure.id} has ytd = "{measure.ytd}" and target = {_describe_target_kind(measure)} '
+            f"in {definition.source}",
         )
         return False
     return True

@@ -20,7 +20,7 @@ from scorecard_xl.data import MONTHLY_SERIES, YEARLY_SERIES, Dataset
 from scorecard_xl.definition import Definition
 from scorecard_xl.sources import RawRecord
 from scorecard_xl.units import Unit
-from scorecard_xl.values import Missing, Value, parse_value
+from scorecard_xl.values import PERCENT_STORED, Missing, Value, parse_value
 
 COLUMNS = ("Measure", "Series", "Period", "Value", "Title", "Section")
 MEASURE, SERIES, PERIOD, VALUE, TITLE, SECTION = range(len(COLUMNS))
@@ -45,12 +45,15 @@ def table_rows(definition: Definition, dataset: Dataset) -> list[TableRow]:
         if data is None:
             continue
         head = (measure.id, measure.title, sections[measure.section])
-        by_series: dict[str, list[tuple[str, TableValue]]] = {
-            "actual": [(p.iso, _cell(v)) for p, v in sorted(data.actual.items())],
-            "ytd": [(p.iso, _cell(v)) for p, v in sorted(data.ytd.items())],
-        }
+        by_series: dict[str, list[tuple[str, TableValue]]] = {}
+        if measure.ratio is None:  # a ratio's are worked out from its counts, which are here
+            by_series["actual"] = [(p.iso, _cell(v)) for p, v in sorted(data.actual.items())]
+            by_series["ytd"] = [(p.iso, _cell(v)) for p, v in sorted(data.ytd.items())]
         for series, values in data.yearly.items():
             by_series[series] = [(p.iso, _cell(v)) for p, v in sorted(values.items())]
+        if data.monthly_targets:  # after the year's, if any
+            monthly = [(p.iso, _cell(v)) for p, v in sorted(data.monthly_targets.items())]
+            by_series.setdefault("target", []).extend(monthly)
         for series, notes in data.notes.items():
             by_series[series] = [(p.iso, text or None) for p, text in sorted(notes.items())]
         for series in series_order:
@@ -175,7 +178,7 @@ def _same_reading(definition: Definition) -> Callable[[RawRecord, RawRecord], bo
     benchmark_ids = {b.id for b in definition.benchmarks}
 
     def reading(record: RawRecord, unit: Unit) -> Value:
-        percent_input = "fraction" if record.fraction_percent else definition.percent_input
+        percent_input = PERCENT_STORED if record.fraction_percent else definition.percent_input
         return parse_value(record.value, unit, percent_input)
 
     def same(earlier: RawRecord, later: RawRecord) -> bool:

@@ -90,6 +90,20 @@ class SpcSettings:
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """A measure worked out from two counts of the definition each period: numerator /
+    denominator, or 1 - that (`complement`); its YTD is the ratio of the year's sums (ratios.py)."""
+
+    numerator: str
+    denominator: str
+    complement: bool = False
+
+    def describe(self) -> str:
+        """The ratio in words: "1 − AEBREACH ÷ AEATT"."""
+        return f"{'1 − ' if self.complement else ''}{self.numerator} ÷ {self.denominator}"
+
+
+@dataclass(frozen=True)
 class Section:
     """A group of measures, shown on a sheet of its own."""
 
@@ -117,6 +131,10 @@ class Measure:
     derived_from: tuple[str, ...] = ()  # counts this rate or percentage is worked out from
     total_of: tuple[str, ...] = ()  # counts this count is the sum of
     spc: SpcSettings | None = None  # its SPC chart and icons; None: not shown for it
+    # How a cumulative measure's year's target is shared over the year: one weight per reporting
+    # period, in the reporting year's order; empty: pro rata (ytd_target).
+    target_profile: tuple[float, ...] = ()
+    ratio: Ratio | None = None  # worked out from two counts: no data of its own for actual and ytd
 
     def reports_in(self, month: int) -> bool:
         return not self.reporting_months or month in self.reporting_months

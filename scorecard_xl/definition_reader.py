@@ -21,6 +21,8 @@ from scorecard_xl.definition import (
     Target,
     Tolerance,
 )
+from scorecard_xl.definition_profile import PROFILE_FIELD, target_profile
+from scorecard_xl.definition_ratio import RATIO_FIELD, RATIO_YTD, check_ratios, measure_ratio
 from scorecard_xl.definition_spc import measure_spc, scorecard_spc
 from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.input_files import DEFINITION_LIMIT, parse_yaml, read_capped
@@ -40,7 +42,7 @@ from scorecard_xl.values import NUMBER_LIMIT, Missing, parse_value
 
 POLARITIES = ("high", "low", "none")
 FREQUENCIES = ("monthly", "quarterly", "termly", "annual")
-YTD_RULES = ("sum", "latest", "mean", "provided", "none")
+YTD_RULES = ("sum", "latest", "mean", "provided", "none", RATIO_YTD)
 HEADLINES = ("ytd", "latest")
 PERIOD_KINDS = ("month", "year")
 SPARKLINES = ("line", "column")
@@ -327,6 +329,8 @@ def _measures(
                 "derived_from",
                 "total_of",
                 "spc",
+                PROFILE_FIELD,
+                RATIO_FIELD,
             ),
         )
         measure_id = reader.text("id", pattern=_ID_RE, expected="letters, digits, '-' and '_' (at most 64)")
@@ -360,6 +364,12 @@ def _measures(
         if wrong:
             reader.problem("definition", definition_text, wrong)
             definition_text = ""
+        reporting_months = () if yearly else _reporting_months(reader, frequency, year_start_month)
+        ytd = _ytd_rule(reader, yearly)
+        ratio = measure_ratio(reader, unit, ytd)
+        derived_from = _measure_ids(reader, "derived_from")
+        if ratio is not None:  # a ratio is worked out from its counts: suppressed with them
+            derived_from = tuple(dict.fromkeys((*derived_from, ratio.numerator, ratio.denominator)))
         measures.append(
             Measure(
                 id=measure_id,
@@ -369,20 +379,26 @@ def _measures(
                 decimals=reader.integer("decimals", unit.default_decimals, 0, 6),
                 polarity=polarity,
                 frequency=frequency,
-                reporting_months=() if yearly else _reporting_months(reader, frequency, year_start_month),
-                ytd=_ytd_rule(reader, yearly),
+                reporting_months=reporting_months,
+                ytd=ytd,
                 target=target,
                 tolerance=_tolerance(reader, "tolerance", None, unit) or default_tolerance,
                 definition=" ".join(definition_text.split()),
-                derived_from=_measure_ids(reader, "derived_from"),
+                derived_from=derived_from,
                 total_of=_measure_ids(reader, "total_of"),
                 spc=measure_spc(reader, spc, yearly, year_start_month),
+                target_profile=target_profile(reader, ytd, target.kind, len(reporting_months) or 12, yearly),
+                ratio=ratio,
             )
         )
+    check_ratios(measures, source, problems)
     ids = {m.id for m in measures}
     for measure in measures:
+        counts = (measure.ratio.numerator, measure.ratio.denominator) if measure.ratio else ()
         for field_name in ("derived_from", "total_of"):
             for other in getattr(measure, field_name):
+                if field_name == "derived_from" and other in counts:
+                    continue  # a ratio's own counts: check_ratios named any problem with them
                 if other not in ids or other == measure.id:
                     problems.add(
                         source,
@@ -412,7 +428,7 @@ def _measure_ids(reader: _Reader, field: str) -> tuple[str, ...]:
 
 def _ytd_rule(reader: _Reader, yearly: bool) -> str:
     rule = reader.choice("ytd", YTD_RULES, "none")
-    if yearly and rule != "none":
+    if yearly and rule not in ("none", RATIO_YTD):  # (a ratio measure's rule says how it is worked out)
         reader.problem("ytd", rule, '"none" for an annual scorecard (period = "year"): each column is a year')
         return "none"
     return rule

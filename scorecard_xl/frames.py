@@ -30,17 +30,21 @@ def scorecard_frame(
     period: str | None = None,
     options: Options | None = None,
 ) -> pandas.DataFrame:
-    """The scorecard for `period` (default: the latest in the data) as one tidy DataFrame, one row
+    """The scorecard for `period` (default: Latest, as a build) as one tidy DataFrame, one row
     per measure in the definition's order: the figures the workbook shows and its judgements.
     `template` and `data` are as for `build` (files or DataFrames); `options` (organisation,
-    marking, the publication profile) as for `build` too."""
+    marking, the publication profile) as for `build` too. `frame.attrs["warnings"]` says what a
+    build would warn of (NaN read as empty cells, a month most measures have no value for)."""
     inputs = load_inputs(template, data)
     options = options or Options()
     dataset = inputs.dataset
     if options.suppress_threshold is not None:
         dataset = suppress(inputs.definition, dataset, options.suppress_threshold)
     chosen = requested_period(period, inputs.definition)
-    return frame_of(build_scorecard(inputs.definition, dataset, chosen))
+    scorecard = build_scorecard(inputs.definition, dataset, chosen)
+    frame = frame_of(scorecard)
+    frame.attrs["warnings"] = [*inputs.warnings, *scorecard.warnings]  # as a build's warnings say
+    return frame
 
 
 def frame_of(scorecard: Scorecard) -> pandas.DataFrame:
@@ -48,9 +52,10 @@ def frame_of(scorecard: Scorecard) -> pandas.DataFrame:
 
     Columns: section, section_title, measure, title, unit, polarity, frequency, period (the
     scorecard's), year; value (the period's own figure), ytd, headline (the figure judged: the YTD
-    or the latest), target; one column per comparator (sn, england, ...) and per outturn year
-    (outturn_2021_22, ...); rag (Red, Amber, Green; – when a target cannot be judged this period;
-    empty for information); vs_previous and
+    or the latest), target (what the headline is judged against: the year's target, or for a
+    cumulative measure its year-to-date share, as the workbook shows it with YTD); one column per
+    comparator (sn, england, ...) and per outturn year (outturn_2021_22, ...); rag (Red, Amber,
+    Green; – when a target cannot be judged this period; empty for information); vs_previous and
     vs_last_year (better, worse, same; up, down for a measure with no better direction);
     vs_<comparator> (the headline's position against it); one column per benchmark (a quartile
     band, a rank). Each figure column holds a float, empty (NaN) where there is no number; its

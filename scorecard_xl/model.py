@@ -9,12 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scorecard_xl.assess import Direction, direction, position, rag
+from scorecard_xl.completeness import completeness, completeness_warnings, latest_complete
 from scorecard_xl.data import Dataset, MeasureData, dataset_problem
 from scorecard_xl.definition import Definition, Measure, Section
 from scorecard_xl.errors import InputError
 from scorecard_xl.measure_spc import MeasureSpc, measure_spc
 from scorecard_xl.periods import Month, Period, ReportingYear
 from scorecard_xl.values import Missing, Value
+from scorecard_xl.ytd_target import PERIOD, TO_DATE, YEAR, JudgedTarget, judged_target, target_scope
 
 LOOKBACK_MONTHS = 12  # a non-monthly measure's latest value may be this old
 
@@ -28,7 +30,7 @@ class MeasureRow:
     ytd: Value | None
     ytd_provided: bool  # True when the data gave the YTD, False when worked out by the rule
     headline: Value | None  # the figure judged against target and comparators
-    target: Value | None
+    target: Value | None  # what the headline is judged against: the year's, or its share (ytd_target)
     rag: str | None  # "R", "A", "G"; None when not judged
     vs_previous: Direction | None
     vs_last_year: Direction | None
@@ -37,10 +39,16 @@ class MeasureRow:
     outturns: tuple[Value | None, ...]  # one per model outturn year, oldest first
     benchmarks: tuple[str | None, ...] = ()  # one per definition benchmark (a band, a rank)
     spc: MeasureSpc | None = None  # its SPC chart over every period to the one shown, if it shows one
+    judged_target: JudgedTarget | None = None  # the target's scope and how it was worked out
 
     @property
     def id(self) -> str:
         return self.measure.id
+
+    @property
+    def target_scope(self) -> str:
+        """What the target shown is for: the year, the year to date, or the latest period."""
+        return self.judged_target.scope if self.judged_target else YEAR
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,9 @@ class Scorecard:
     outturn_years: tuple[ReportingYear, ...]
     rows: tuple[MeasureRow, ...]
     available: tuple[Period, ...]  # every period the data holds, for the period picker
+    # What a reader should be told about the period shown: most measures lack it, or Latest passed
+    # over a later period that most lack (completeness); said once by a build or a refresh.
+    warnings: tuple[str, ...] = ()
 
     def rows_in(self, section: Section) -> tuple[MeasureRow, ...]:
         return tuple(r for r in self.rows if r.measure.section == section.id)
@@ -84,12 +95,15 @@ def tally(rows: Iterable[MeasureRow]) -> Tally:
 
 
 def build_scorecard(definition: Definition, dataset: Dataset, period: Period | None = None) -> Scorecard:
-    """Work out the scorecard for `period` (default: the latest month, or year, with data)."""
+    """Work out the scorecard for `period` (default: Latest, the latest month, or year, complete
+    enough to show: see completeness)."""
     available = tuple(dataset.periods())
+    judged = completeness(definition, dataset)
+    picked = period is not None
     if period is None:
-        if not available:
+        period = latest_complete(judged)
+        if period is None:
             raise dataset_problem(_sources(dataset), "no actual values: the data needs one month")
-        period = available[-1]
     elif period not in available:
         choices = f"{available[0].iso} to {available[-1].iso}" if available else "none"
         raise InputError.of(
@@ -108,7 +122,8 @@ def build_scorecard(definition: Definition, dataset: Dataset, period: Period | N
         _row(definition, m, dataset.of(m.id), period, year, window, outturn_years)
         for m in definition.measures
     )
-    return Scorecard(definition, period, year, window, outturn_years, rows, available)
+    warnings = tuple(completeness_warnings(judged, period, picked))
+    return Scorecard(definition, period, year, window, outturn_years, rows, available, warnings)
 
 
 def _sources(dataset: Dataset) -> str:
@@ -125,25 +140,61 @@ def _row(
     outturn_years: tuple[ReportingYear, ...],
 ) -> MeasureRow:
     ytd, provided = year_to_date(measure, data, period, definition.year_start_month)
-    headline = _headline(definition, measure, data, period)
+    headline, kind = _headline_and_kind(definition, measure, data, period)
     comparators = tuple(_latest_yearly(data, c.id, year) for c in definition.comparators)
-    target = _target(definition, measure, data, year, comparators)
+    year_target = _target(definition, measure, data, year, comparators)
+    target = _judged_target(definition, measure, data, period, year, year_target)
+    # A target for the year to date judges only a YTD (never one month standing in for it).
+    judged = target.scope != TO_DATE or kind == "ytd"
     return MeasureRow(
         measure=measure,
         months=tuple(data.actual.get(p) if reports_in(measure, p) else None for p in window),
         ytd=ytd,
         ytd_provided=provided,
         headline=headline,
-        target=target,
-        rag=rag(measure, headline, target),
+        target=target.value,
+        rag=rag(measure, headline, target.value) if judged else None,
         vs_previous=_vs_previous(measure, data, period),
         vs_last_year=_vs_last_year(definition, measure, data, period, year, headline),
         comparators=comparators,
         positions=tuple(position(measure, headline, c) for c in comparators),
         outturns=tuple(data.yearly.get("outturn", {}).get(y) for y in outturn_years),
         benchmarks=tuple(data.notes.get(b.id, {}).get(period) for b in definition.benchmarks),
-        spc=measure_spc(measure, data, period, target),
+        spc=measure_spc(measure, data, period, _spc_target(measure, data, period, year, target, year_target)),
+        judged_target=target,
     )
+
+
+def _judged_target(
+    definition: Definition,
+    measure: Measure,
+    data: MeasureData,
+    period: Period,
+    year: ReportingYear,
+    year_target: Value | None,
+) -> JudgedTarget:
+    """The year's target, or for a cumulative measure its share to date or for its latest period."""
+    scope = target_scope(definition, measure)
+    if scope == YEAR or not isinstance(period, Month):
+        return JudgedTarget(year_target)
+    found = latest_report(measure, data, period) if scope == PERIOD else None
+    upto = found[0] if found and isinstance(found[0], Month) else period
+    return judged_target(measure, data.monthly_targets, year_target, scope, year, upto)
+
+
+def _spc_target(
+    measure: Measure,
+    data: MeasureData,
+    period: Period,
+    year: ReportingYear,
+    target: JudgedTarget,
+    year_target: Value | None,
+) -> Value | None:
+    """The target an SPC chart's points are assured against: one period's, like each point (for a
+    cumulative measure, its share of the year's target for the period shown)."""
+    if target.scope == YEAR or not isinstance(period, Month):
+        return target.value
+    return judged_target(measure, data.monthly_targets, year_target, PERIOD, year, period).value
 
 
 def reports_in(measure: Measure, period: Period) -> bool:
@@ -166,9 +217,9 @@ def year_to_date(
     """The YTD at `period` and whether the data provided it (a provided YTD always wins)."""
     if not isinstance(period, Month):
         return None, False  # an annual scorecard's columns are whole years
-    if period in data.ytd:
-        return data.ytd[period], True
-    if measure.ytd in ("none", "provided"):
+    if period in data.ytd:  # given, or a ratio's worked out from its counts (ratios.py)
+        return data.ytd[period], measure.ratio is None
+    if measure.ytd in ("none", "provided", "ratio"):
         return None, False
     months = [
         m for m in ReportingYear.of(period, year_start_month).months_to(period) if measure.reports_in(m.month)
@@ -182,10 +233,6 @@ def year_to_date(
         return None, False  # a gap would understate the year: leave it blank
     total = sum(numbers)
     return (total if measure.ytd == "sum" else total / len(numbers)), False
-
-
-def _headline(definition: Definition, measure: Measure, data: MeasureData, period: Period) -> Value | None:
-    return _headline_and_kind(definition, measure, data, period)[0]
 
 
 def _headline_and_kind(

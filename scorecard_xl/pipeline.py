@@ -51,6 +51,7 @@ class Inputs:
     # A workbook's own record of where its definition and data came from, kept as it is by a
     # refresh (the workbook may have moved since; the locations are the analyst's to edit).
     recorded_locations: tuple[str, tuple[str, ...]] | None = None
+    warnings: tuple[str, ...] = ()  # what reading the data could not say by refusing it (NaN read as blanks)
 
     def locations(self, workbook_folder: Path) -> tuple[str, tuple[str, ...]]:
         """Where a workbook in `workbook_folder` records its definition and data came from. The
@@ -85,7 +86,14 @@ class BuildResult:
     path: Path
     scorecard: Scorecard
     size: int
-    warnings: tuple[str, ...] = ()  # cells check would flag (formula_text), said at build time
+    # What the reader should know and nothing refused: NaN read as blanks, a month most measures
+    # lack, cells check would flag (formula_text); said once, at build time (see build_warnings).
+    warnings: tuple[str, ...] = ()
+
+
+def build_warnings(inputs: Inputs, scorecard: Scorecard, layout: WorkbookLayout) -> tuple[str, ...]:
+    """Everything a build or refresh warns of: reading the data, the period shown, its cells."""
+    return (*inputs.warnings, *scorecard.warnings, *formula_text_warnings(layout))
 
 
 DataInput = Union[str, Path, "pandas.DataFrame"]
@@ -136,11 +144,13 @@ def load_inputs(
             items = [sample]
     records: list[RawRecord] = []
     sources: list[SourceInfo] = []
+    warnings: list[str] = []
     frames = sum(is_data_frame(item) for item in items)
     for number, item in enumerate(items, start=1):
         try:
             if is_data_frame(item):
-                found, info = read_frame(item, "DataFrame" if frames == 1 else f"DataFrame {number}")
+                found, info, said = read_frame(item, "DataFrame" if frames == 1 else f"DataFrame {number}")
+                warnings.extend(said)
             else:
                 found, info = read_source(cast("str | Path", item))
         except InputError as error:
@@ -153,7 +163,7 @@ def load_inputs(
     dataset = build_dataset(definition, records, sources)
     paths = tuple(Path(cast("str | Path", item)) for item in items if not is_data_frame(item))
     frame_names = tuple(s.location for s in sources if s.kind == FRAME_KIND)
-    return Inputs(definition, dataset, definition_path, paths, frame_names)
+    return Inputs(definition, dataset, definition_path, paths, frame_names, warnings=tuple(warnings))
 
 
 def _data_items(data: DataInput | Sequence[DataInput] | None) -> list[object]:
@@ -286,7 +296,7 @@ def build(
     picked = chosen.iso if chosen else None
     scorecard, layout = lay_out(inputs, chosen, commentary, None, path.parent, options, picked)
     size = write_outputs(path, layout, options, pdf)
-    return BuildResult(path, scorecard, size, formula_text_warnings(layout))
+    return BuildResult(path, scorecard, size, build_warnings(inputs, scorecard, layout))
 
 
 @bulk_allocation()

@@ -15,10 +15,10 @@ from scorecard_xl.atomic import check_writable, write_atomically
 from scorecard_xl.bundled import resolve_template
 from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError, Problem
-from scorecard_xl.formula_text import formula_text_warnings
 from scorecard_xl.options import Options, protect_password
 from scorecard_xl.pipeline import (
     BuildResult,
+    build_warnings,
     bulk_allocation,
     input_paths,
     lay_out,
@@ -97,7 +97,8 @@ def refresh_file(
         backup = backup_path(source)
         write_atomically(backup, source.read_bytes())  # the analyst's last version stays, whole
     write_atomically(target, content)
-    return RefreshResult(target, scorecard, len(content), formula_text_warnings(layout), refreshed, backup)
+    warnings = build_warnings(refreshed.inputs, scorecard, layout)
+    return RefreshResult(target, scorecard, len(content), warnings, refreshed, backup)
 
 
 def _with_password(options: Options) -> Options:
@@ -158,4 +159,4 @@ def build_from_workbook(
         chosen.iso if chosen else None,
     )
     size = write_outputs(target, layout, options, pdf)
-    return BuildResult(target, scorecard, size, formula_text_warnings(layout))
+    return BuildResult(target, scorecard, size, build_warnings(inputs, scorecard, layout))

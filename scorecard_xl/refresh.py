@@ -49,7 +49,8 @@ class RefreshOutcome:
 
     @property
     def message(self) -> str:
-        return f"{self.plan.summary}.\n{self.plan.data_summary}."
+        warnings = "".join(f"\nNote: {warning}." for warning in self.plan.warnings)
+        return f"{self.plan.summary}.\n{self.plan.data_summary}.{warnings}"
 
 
 def snapshot_from_book(book: Any) -> WorkbookSnapshot:

@@ -25,7 +25,7 @@ from scorecard_xl.definition import Definition
 from scorecard_xl.definition_reader import definition_from_text
 from scorecard_xl.errors import ARGUMENTS, InputError
 from scorecard_xl.layout.data_sheet import TABLE_NAME, TEXT_COLUMNS
-from scorecard_xl.layout.sheet import CellValue, Formula, Link, SheetLayout, WorkbookLayout
+from scorecard_xl.layout.sheet import Block, CellValue, Formula, Link, SheetLayout, WorkbookLayout
 from scorecard_xl.model import Scorecard, tally
 from scorecard_xl.options import Options
 from scorecard_xl.periods import Period
@@ -134,6 +134,12 @@ class Refreshed:
         )
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the analyst should know that stopped nothing: NaN read as blanks, a month most
+        measures lack (see pipeline.build_warnings)."""
+        return (*self.inputs.warnings, *self.scorecard.warnings)
+
+    @property
     def data_summary(self) -> str:
         news = self.news
         parts = [f"{news.values:,} values in the Data table"]
@@ -177,7 +183,7 @@ def plan_refresh(snapshot: WorkbookSnapshot, request: RefreshRequest | None = No
     formats, writes, resize = table_writes(found.record, found.layout)
     return RefreshPlan(
         **{part.name: getattr(found, part.name) for part in dataclasses.fields(Refreshed)},
-        formats=formats,
+        formats=formats + worded_formats(found.layout),
         writes=block_writes(found.layout) + writes,
         resize=resize,
         sizes=size_changes(found.record, found.layout),
@@ -489,6 +495,22 @@ def table_writes(
             values[row - header - 1][col - first_col] = _plain(value, sheet_name, row, col)
     resize = TableResize(sheet_name, TABLE_NAME, header, first_col, header + max(rows, 1), last_col)
     return formats, [BlockWrite(sheet_name, header + 1, first_col, values)], resize
+
+
+def worded_formats(layout: WorkbookLayout) -> list[FormatWrite]:
+    """The number formats with words in the blocks a refresh writes (8 YTD beside a year-to-date
+    target: ytd_target), set again each time, so a workbook built before its measure's target was
+    shared over the year says so too. A handful of cells: other formats never change."""
+    writes = []
+    for sheet in layout.sheets:
+        for row, col, _, (_, number_format) in sheet.every_cell() if sheet.blocks else ():
+            if number_format and '"' in number_format and any(_inside(b, row, col) for b in sheet.blocks):
+                writes.append(FormatWrite(sheet.name, row, col, row, col, number_format))
+    return writes
+
+
+def _inside(block: Block, row: int, col: int) -> bool:
+    return block.first_row <= row <= block.last_row and block.first_col <= col <= block.last_col
 
 
 def _runs(columns: Sequence[int]) -> list[tuple[int, int]]:

@@ -50,6 +50,7 @@ def in_shorthand(dataset: Dataset) -> Dataset:
                 series: {year: shorthand(value) for year, value in values.items()}
                 for series, values in data.yearly.items()
             },
+            monthly_targets={month: shorthand(value) for month, value in data.monthly_targets.items()},
             notes={
                 benchmark: {period: SHORTHAND.get(text, text) for period, text in notes.items()}
                 for benchmark, notes in data.notes.items()

@@ -201,9 +201,9 @@ def cell_format(name: str, number_format: str | None = None) -> dict[str, Any]:
     return props
 
 
-def number_format(unit: Unit, decimals: int) -> str:
-    """Excel number format showing a value of `unit` to `decimals` places."""
+def number_format(unit: Unit, decimals: int, words: str = "") -> str:
+    """Excel number format showing a value of `unit` to `decimals` places, followed by `words`
+    (such as YTD beside a year-to-date target): the cell stays a number, to sort and filter."""
     fraction = "." + "0" * decimals if decimals else ""
-    if unit.name == "percent":
-        return f"0{fraction}%"
-    return f"#,##0{fraction}"
+    shown = f"0{fraction}%" if unit.name == "percent" else f"#,##0{fraction}"
+    return f'{shown}" {words}"' if words else shown

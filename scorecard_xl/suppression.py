@@ -11,7 +11,8 @@ these. While some hidden count is determined, one more published cell of the equ
 determine it is hidden, preferring one that breaks the determination on its own, then a year
 figure (a YTD or outturn) over a month, a part over its total, and the smallest non-zero value.
 The same holds for counts the data itself gives as `c`. Finally a rate or percentage worked out from
-a hidden count (`derived_from`) is hidden too.
+a hidden count (`derived_from`, which a ratio measure's counts are always part of) is hidden too,
+and a ratio's year to date with it if the count is hidden in any month of the year so far.
 
 Only the organisation's own figures (actual, YTD, outturn) are suppressed: targets and comparators
 (neighbour means, England) are not counts about individual children here.
@@ -25,6 +26,7 @@ from typing import Any, cast
 from scorecard_xl.data import Dataset, MeasureData
 from scorecard_xl.definition import Definition, Measure
 from scorecard_xl.disclosure import Cell, Equation, Ties, equations
+from scorecard_xl.periods import ReportingYear
 from scorecard_xl.values import Missing, Value
 
 SUPPRESSED = Missing("c")
@@ -48,6 +50,8 @@ def suppress(definition: Definition, dataset: Dataset, threshold: int = DEFAULT_
     for measure in definition.measures:
         if measure.derived_from:
             _follow_sources(measure, by_measure)
+        if measure.ratio is not None:
+            _follow_the_year(definition, measure, by_measure)
     return Dataset(by_measure, dataset.sources)
 
 
@@ -138,6 +142,19 @@ def _series(data: MeasureData | None, series: str) -> dict[Any, Value]:
     if series == "ytd":
         return cast("dict[Any, Value]", data.ytd)
     return cast("dict[Any, Value]", data.yearly.setdefault("outturn", {}))
+
+
+def _follow_the_year(definition: Definition, ratio: Measure, by_measure: dict[str, MeasureData]) -> None:
+    """A ratio's YTD is the year's sums' ratio, so a count hidden in any month of the year so far
+    hides it (with the other months published, it would give the hidden count away)."""
+    data = by_measure.get(ratio.id)
+    if data is None:
+        return
+    counts = [by_measure.get(c) for c in ratio.derived_from]
+    for month in list(data.ytd):
+        so_far = ReportingYear.of(month, definition.year_start_month).months_to(month)
+        if any(count and count.actual.get(m) == SUPPRESSED for count in counts for m in so_far):
+            data.ytd[month] = SUPPRESSED
 
 
 def _follow_sources(derived: Measure, by_measure: dict[str, MeasureData]) -> None:

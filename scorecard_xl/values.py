@@ -32,10 +32,16 @@ SHORTHAND_TOKENS = {"[c]": "c", "[x]": "x", "[z]": "z", "[u]": "u", "[low]": "lo
 # The largest magnitude a value may have: Excel shows 15 significant digits, and no count, rate or
 # amount a board reads comes near; beyond it (1e308, say) a value is a slip or an attack.
 NUMBER_LIMIT = 1e15
+EXCEL_DIGITS = 15  # significant digits Excel keeps of a number (pandas writes 17: 0.30000000000000004)
 # Wide enough for any finite float, so showing a value as displayed can never fail.
 _WIDE = Context(prec=800, Emax=999_999, Emin=-999_999)
 _THOUSANDS = re.compile(r"^[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
 ACCEPTED_TOKENS = ", ".join(repr(t) for t in MISSING_TOKENS if t) + " or an empty cell"
+TEXT_HINT = f"a number or one of {ACCEPTED_TOKENS}; this is text where a number belongs"
+# How a bare number for a percent measure is read: a definition's percent_input ("fraction": 0.64
+# is 64%; "points": 64 is 64%), or as a workbook stores it (its own Data table): a fraction of any
+# size, 1.005 being 100.5%, since a build writes every percentage it accepts there that way.
+PERCENT_STORED = "stored"
 
 
 @dataclass(frozen=True)
@@ -64,14 +70,17 @@ def parse_value(raw: object, unit: Unit, percent_input: str = "fraction") -> Val
     """Read one data value for a measure of `unit`.
 
     Raise ValueError whose message says what would be accepted. Percentages: "64%" is always
-    64 per cent; a bare number is a fraction (0.64) or points (64) by `percent_input`.
+    64 per cent; a bare number is a fraction (0.64) or points (64) by `percent_input`, or
+    PERCENT_STORED: a fraction as a workbook stores it, of any size.
     """
     if raw is None:
         return BLANK
     if isinstance(raw, bool):
-        raise ValueError(f"a number or one of {ACCEPTED_TOKENS}")
-    if isinstance(raw, (int, float)):
+        raise ValueError(TEXT_HINT)
+    if isinstance(raw, int):
         return _check_number(float(raw), unit, percent_input, had_percent_sign=False)
+    if isinstance(raw, float):
+        return _as_excel_holds(_check_number(raw, unit, percent_input, had_percent_sign=False))
     text = str(raw).strip()
     token = text.lower()
     if token in MISSING_TOKENS:
@@ -82,19 +91,27 @@ def parse_value(raw: object, unit: Unit, percent_input: str = "fraction") -> Val
     body = text[:-1].strip() if had_percent_sign else text
     if had_percent_sign and unit.name != "percent":
         raise ValueError(f"a plain number for a {unit.label} measure (no % sign)")
+    if not _looks_numeric(body):
+        raise ValueError(TEXT_HINT)  # "abc,def" or a formula's text: not a number written oddly
     if "," in body and not _THOUSANDS.match(body):
         # "18,7" is a decimal comma or a typo; reading it as 187 would corrupt the figure.
         raise ValueError("a number with a decimal point; commas may only separate thousands (1,639)")
     try:
-        number = float(body.replace(",", "")) if _looks_numeric(body) else None
+        number = float(body.replace(",", ""))
     except ValueError:
-        number = None
-    if number is None:
-        raise ValueError(f"a number or one of {ACCEPTED_TOKENS}")
+        raise ValueError(TEXT_HINT) from None
     if had_percent_sign:
         _check_finite(number)
-        return round(number / 100, 12)
-    return _check_number(number, unit, percent_input, had_percent_sign=False)
+        return _as_excel_holds(round(number / 100, 12))
+    number = _check_number(number, unit, percent_input, had_percent_sign=False)
+    return _as_excel_holds(number) if len(body) > EXCEL_DIGITS else number  # (shorter: 15 at most)
+
+
+def _as_excel_holds(number: float) -> float:
+    """`number` to the 15 significant digits Excel keeps (a 17-digit figure typed or pasted there
+    loses the rest too, and a workbook's numbers are written with 16): so whatever a build reads,
+    its Data table gives back unchanged, and the file it came from reads the same again."""
+    return float(f"{number:.{EXCEL_DIGITS}g}")
 
 
 _NUMERIC = re.compile(r"[0-9.,+\-eE]+")
@@ -117,10 +134,12 @@ def _check_number(number: float, unit: Unit, percent_input: str, had_percent_sig
     if unit.name == "percent" and not had_percent_sign:
         if percent_input == "points":
             return round(number / 100, 12)
-        if not -1 <= number <= 1:
+        if percent_input != PERCENT_STORED and not -1 <= number <= 1:
+            # Almost always 64 meant as 64%; but 1.009 may be a fraction (100.9%): offer both.
             raise ValueError(
-                "a fraction between -1 and 1 (0.64 = 64%) or a value with a % sign such as "
-                f"'{number:g}%'; set percent_input = \"points\" in the definition to read 64 as 64%"
+                "a fraction between -1 and 1 (0.64 = 64%) or a percentage with a % sign: "
+                f"'{number:g}%' if {number:g} per cent is meant, '{number * 100:g}%' if it is a "
+                'fraction; or set percent_input = "points" in the definition to read 64 as 64%'
             )
         return number
     if unit.whole_numbers and number != int(number):

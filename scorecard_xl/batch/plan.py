@@ -18,7 +18,7 @@ from scorecard_xl.batch.file import (
     fill_pattern,
     placeholders_in,
 )
-from scorecard_xl.batch.worker import discover_here
+from scorecard_xl.batch.worker import Available, discover_here
 from scorecard_xl.bundled import DEFAULT_TEMPLATE, is_bundled_template, resolve_template, sample_data
 from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError, Problem, ProblemList
@@ -55,7 +55,7 @@ class _Base:
 
 
 InputsKey = tuple[Path, tuple[Path, ...]]
-Discover = Callable[[Sequence[InputsKey]], list["list[str] | str"]]
+Discover = Callable[[Sequence[InputsKey]], list["Available | str"]]
 
 
 def _bases(batch: BatchFile) -> list[_Base]:
@@ -109,7 +109,7 @@ def plan(batch: BatchFile, discover: Discover | None = None, manifest: Path | No
         periods: list[str] = []
         named: set[str] = set()  # periods asked for by name or range, not only as "latest"
         for spec in base.periods:
-            available = found.get(key, [])
+            available = found.get(key, Available([], ""))
             if spec in ("all", "latest") and isinstance(available, str):
                 name = f"{base.label}: {spec} periods"
                 jobs.append(
@@ -117,7 +117,9 @@ def plan(batch: BatchFile, discover: Discover | None = None, manifest: Path | No
                 )
                 continue
             assert not isinstance(available, str)
-            chosen = available if spec == "all" else available[-1:] if spec == "latest" else [spec]
+            # "latest" is what a build's Latest shows: the latest period complete enough to show.
+            latest = [available.latest]
+            chosen = available.periods if spec == "all" else latest if spec == "latest" else [spec]
             periods.extend(p for p in chosen if p not in periods)
             if spec != "latest":
                 named.update(chosen)

@@ -26,7 +26,7 @@ from scorecard_xl.batch.report import (
     JobResult,
     Progress,
 )
-from scorecard_xl.batch.worker import Hashes, discover_here, periods_of
+from scorecard_xl.batch.worker import Available, Hashes, discover_here, periods_of
 
 
 def run_batch(
@@ -60,7 +60,7 @@ def run_batch(
     hashes = Hashes()
     pool: cf.ProcessPoolExecutor | None = None
 
-    def discover(keys: Sequence[InputsKey]) -> list[list[str] | str]:
+    def discover(keys: Sequence[InputsKey]) -> list[Available | str]:
         nonlocal pool
         if workers == 1 or dry_run or len(keys) <= 1:
             return discover_here(keys)  # and, with fork, the workers inherit the loaded inputs

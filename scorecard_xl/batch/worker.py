@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scorecard_xl import __version__
 from scorecard_xl.batch.intents import record_intent
@@ -141,13 +141,24 @@ def _check_replaceable(path: Path, replaces: str | None) -> None:
         raise InputError.of(str(path), "", "", None, "appeared or changed while the batch ran; not replaced")
 
 
-def periods_of(key: InputsKey, inputs_key: str | None) -> list[str] | str:
+class Available(NamedTuple):
+    """The periods of a (definition, data) combination's data, and the one "latest" builds."""
+
+    periods: list[str]  # every period with data, oldest first
+    latest: str  # the latest complete enough to show (completeness), as a build's Latest
+
+
+def periods_of(key: InputsKey, inputs_key: str | None) -> Available | str:
     """Every period in a (definition, data) combination's data, or why it cannot be read."""
     try:
-        periods = _cached_inputs(key[0], key[1], inputs_key).dataset.periods()
+        inputs = _cached_inputs(key[0], key[1], inputs_key)
     except InputError as error:
         return error.message()
-    return [p.iso for p in periods] or "no actual values in the data"
+    periods = inputs.dataset.periods()
+    latest = inputs.dataset.latest_period(inputs.definition)
+    if not periods or latest is None:
+        return "no actual values in the data"
+    return Available([p.iso for p in periods], latest.iso)
 
 
 def worker_init() -> None:
@@ -218,7 +229,7 @@ def recorded_location(definition: Path, folder: Path) -> str:
     return definition.stem if is_bundled_template(definition) else record_location(definition, folder)
 
 
-def discover_here(keys: Sequence[InputsKey]) -> list[list[str] | str]:
+def discover_here(keys: Sequence[InputsKey]) -> list[Available | str]:
     """The months in each (definition, data) combination's data, loaded in this process."""
     hashes = Hashes()
     return [periods_of(key, hashes.inputs_key(*key)) for key in keys]

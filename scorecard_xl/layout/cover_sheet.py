@@ -12,11 +12,13 @@ from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, TableSpec, Validation
 from scorecard_xl.layout.spc_icons import KEY_LINES, TOO_FEW, look
 from scorecard_xl.model import Scorecard
+from scorecard_xl.ratios import NO_CASES
 from scorecard_xl.shorthand import MEANINGS
 from scorecard_xl.styles import CONDITIONAL
 from scorecard_xl.values import MISSING_TOKENS
 from scorecard_xl.workbook import fields
 from scorecard_xl.workbook.fields import AnyField, CellText
+from scorecard_xl.ytd_target import PERIOD, TO_DATE, target_scope
 
 LABEL, TEXT = 0, 1  # columns: labels (the title in A1, where screen readers start), then text
 PERIODS_COL = 3  # the period picker's list, right of the text
@@ -235,6 +237,34 @@ def _table_header(sheet: SheetLayout, row: int, rows: int, names: tuple[str, str
 
 
 KeyLine = tuple[str, str, str]  # (term, its style, what it means)
+SHARES = (
+    "pro rata (1/12 of it a month; 1/4 a quarter or 1/3 a term for quarterly and termly measures), "
+    "or by the measure's profile or its targets by month where the Definitions sheet says so"
+)
+
+
+def _shared_target_lines(scopes: set[str]) -> list[tuple[str, str]]:
+    """What a target marked YTD (or in month) is: the year's target shared over the year
+    (ytd_target), for cumulative measures (their YTD the sum of the year's months)."""
+    lines = []
+    if TO_DATE in scopes:
+        lines.append(
+            (
+                "YTD",
+                "Beside a Target: a year-to-date target. A cumulative measure (its YTD the sum of the "
+                "year's months) is judged on its YTD against the year's target shared over the months "
+                f"so far: {SHARES}. Without a YTD it is not judged (–).",
+            )
+        )
+    if PERIOD in scopes:
+        lines.append(
+            (
+                "in month",
+                "Beside a Target: the latest month's (quarter's, term's) share of the year's target, "
+                f"against which a cumulative measure's latest figure is judged: {SHARES}.",
+            )
+        )
+    return lines
 
 
 def _key(sheet: SheetLayout, scorecard: Scorecard, row: int, accessible: bool = False) -> int:
@@ -263,10 +293,16 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
     if definition.headline == "ytd":
         judged += ", or the latest month where there is no YTD"
     tolerance = definition.default_tolerance.describe()
+    scopes = {target_scope(definition, m) for m in definition.measures}
+    against = "the year's target"
+    if TO_DATE in scopes:
+        against += " (for a cumulative measure, its year-to-date target: YTD below)"
+    elif PERIOD in scopes:
+        against += " (for a cumulative measure, the month's share of it: in month below)"
     rag_lines = [
         (
             "Green",
-            f"On target or better. RAG judges {judged} against the year's target, "
+            f"On target or better. RAG judges {judged} against {against}, "
             "both as displayed, by the measure's polarity (higher or lower is better).",
         ),
         (
@@ -275,6 +311,7 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
             "has one, is on the Definitions sheet).",
         ),
         ("Red", "Worse than target by more than the amber band."),
+        *_shared_target_lines(scopes),
         ("–", "The measure has a target, but the value or the target is not available."),
         ("(blank)", "For information: no target, so no RAG."),
     ]
@@ -302,7 +339,8 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
             f"The {len(scorecard.window)} {'years' if definition.yearly else 'months'} shown, oldest "
             "first: a gap is a period without a value; quarterly and termly measures show their "
             "reporting months only; the latest value is orange. Where trends are drawn as pictures "
-            "(the PDF, the LibreOffice version) a dashed grey line is the target.",
+            "(the PDF, the LibreOffice version) a dashed grey line is the year's target (none for "
+            "a cumulative measure judged against a share of it).",
         ),
     ]
     if accessible:  # no trends in the published copy: the months' figures are in the cells
@@ -342,6 +380,18 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
             for token, meaning in MISSING_TOKENS.items()
             if token
         ]
+    if any(m.ratio for m in definition.measures):  # (its z, or [z], is explained with the others)
+        symbols.append(
+            (
+                "Ratio",
+                "label",
+                "A percentage (or average) worked out from two counts each month (the "
+                "Definitions sheet names them); its YTD is the year's sum of the one over the "
+                "year's sum of the other, over the months where both have numbers. "
+                f"{NO_CASES.token if not accessible else '[z]'}: the count it is out of was 0 that "
+                "month. A missing or suppressed count gives its symbol.",
+            )
+        )
     spc = _spc_lines(scorecard) if definition.spc is not None else []
     return [rag, directions, spc, comparators, benchmarks, symbols]
 

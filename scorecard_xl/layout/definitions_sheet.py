@@ -6,9 +6,10 @@ from scorecard_xl.definition import Measure
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.sheet import Block, SheetLayout, TableSpec
-from scorecard_xl.model import Scorecard
+from scorecard_xl.model import MeasureRow, Scorecard
 from scorecard_xl.periods import MONTH_ABBR
 from scorecard_xl.values import format_for_text
+from scorecard_xl.ytd_target import MONTHLY, basis_words
 
 DEFINITIONS_SHEET = "Definitions"
 COLUMNS = (
@@ -31,10 +32,34 @@ YTD_WORDS = {
     "provided": "as provided",
     "none": "none",
 }
+
+
+def ytd_words(measure: Measure) -> str:
+    """The YTD rule in words; for a ratio measure, how it and its YTD are worked out (ratios.py)."""
+    if measure.ratio is None:
+        return YTD_WORDS[measure.ytd]
+    return (
+        f"{measure.ratio.describe()} each month; the year to date from the year's sums (months "
+        "where both counts have numbers)"
+    )
+
+
 POLARITY_WORDS = {"high": "higher", "low": "lower", "none": "no direction"}
 
 
-def target_words(scorecard: Scorecard, measure: Measure) -> str:
+def target_words(scorecard: Scorecard, line: MeasureRow) -> str:
+    """The measure's target in words, and for a cumulative measure how the figure it is judged
+    against is worked out from it (ytd_target)."""
+    measure, target = line.measure, measure_target_words(scorecard, line.measure)
+    how = basis_words(measure, line.judged_target) if line.judged_target else ""
+    if how and measure.target.kind == "fixed":
+        target += " for the year"
+    elif line.judged_target and line.judged_target.basis == MONTHLY:
+        target = "set each month (data)"
+    return f"{target}; {how}" if how else target
+
+
+def measure_target_words(scorecard: Scorecard, measure: Measure) -> str:
     target = measure.target
     if target.kind == "fixed":
         return format_for_text(target.value, measure.unit, measure.decimals)
@@ -59,7 +84,8 @@ def lay_out_definitions(scorecard: Scorecard, context: BuildContext, printed: bo
     top = title_block(sheet, scorecard, "Definitions", len(COLUMNS), printed)
     titles = {s.id: s.title for s in definition.sections}
     row = top + 1
-    for measure in definition.measures:
+    for line in scorecard.rows:
+        measure = line.measure
         values = (
             measure.id,
             titles[measure.section],
@@ -67,8 +93,8 @@ def lay_out_definitions(scorecard: Scorecard, context: BuildContext, printed: bo
             measure.unit.label,
             POLARITY_WORDS[measure.polarity],
             _reported(measure),
-            YTD_WORDS[measure.ytd],
-            target_words(scorecard, measure),
+            ytd_words(measure),
+            target_words(scorecard, line),
             measure.tolerance.describe(measure.unit) if measure.target.judged else "",
             measure.definition,
         )

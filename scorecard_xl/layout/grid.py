@@ -17,6 +17,7 @@ from scorecard_xl.layout.spc_icons import assurance_word, icon_rules, variation_
 from scorecard_xl.model import MeasureRow, Scorecard, reports_in
 from scorecard_xl.styles import number_format
 from scorecard_xl.values import Missing, Value, format_for_text
+from scorecard_xl.ytd_target import YEAR, marker
 
 TEXT = "@"  # stops Excel turning a refreshed "Oct 22" header into a date
 NOT_JUDGED = "–"  # RAG cell of a measure with a target that cannot be judged this period
@@ -219,7 +220,9 @@ def trend_of(scorecard: Scorecard, line: MeasureRow) -> tuple[TrendSeries, str]:
     measure = line.measure
     reported = tuple(reports_in(measure, period) for period in scorecard.window)
     values = tuple(value if isinstance(value, float) else None for value in line.months)
-    target = line.target if isinstance(line.target, float) else None
+    # The dashed line is the year's target: a cumulative measure's is for the year to date, and
+    # its months are not compared with it.
+    target = line.target if isinstance(line.target, float) and line.target_scope == YEAR else None
     shown = [
         f"{period.label} {format_for_text(value, measure.unit, measure.decimals) or 'no value'}"
         for period, value, reports in zip(scorecard.window, line.months, reported, strict=True)
@@ -353,7 +356,10 @@ def _measure_line(
         sheet.put(row, columns.trend, None, "status")
     if columns.target is not None and columns.rag is not None:
         blank = missing if measure.target.judged else not_applicable
-        _put_value(sheet, row, columns.target, line.target, fmt, blank=blank)
+        # A year-to-date (or one month's) target says so beside its figure: 8 YTD.
+        words = marker(line.target_scope, measure)
+        target_fmt = number_format(measure.unit, measure.decimals, words) if words else fmt
+        _put_value(sheet, row, columns.target, line.target, target_fmt, blank=blank)
         rag = rag_text(line)
         if accessible:
             rag = missing if rag == NOT_JUDGED else rag or not_applicable
@@ -389,6 +395,13 @@ def _measure_line(
         sheet.put(row, columns.commentary, Formula(formula, shown), "commentary")
     else:
         sheet.put(row, columns.commentary, text or (NO_COMMENTARY if accessible else None), "commentary")
+
+
+def target_text(line: MeasureRow) -> str:
+    """The target as the Target cell shows it, for text: 95.0%, or 8 YTD for a year-to-date target."""
+    shown = format_for_text(line.target, line.measure.unit, line.measure.decimals)
+    words = marker(line.target_scope, line.measure) if isinstance(line.target, float) else ""
+    return f"{shown} {words}" if words else shown
 
 
 def rag_text(line: MeasureRow) -> str | None:

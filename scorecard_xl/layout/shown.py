@@ -1,6 +1,6 @@
 """A cell's value as a spreadsheet shows it: a link's text, a formula's cached result, a number in
-the layout's number formats (General, or fixed-point such as #,##0.0 and 0.0%). What fitting
-measures and pagination looks for."""
+the layout's number formats (General, or fixed-point such as #,##0.0 and 0.0%, perhaps with words
+after it). What fitting measures and pagination looks for."""
 
 from __future__ import annotations
 
@@ -22,15 +22,17 @@ def displayed(value: CellValue, number_format: str | None) -> str:
 
 
 def format_number(value: float, number_format: str | None) -> str:
-    """`value` shown by an Excel number format such as #,##0.0 or 0.0% (General otherwise)."""
+    """`value` shown by an Excel number format such as #,##0.0 or 0.0%, perhaps followed by quoted
+    words (0.0%" YTD"); General otherwise."""
     if general_format(number_format):
         return f"{value:.10g}"
     assert number_format is not None
+    number_format, _, words = number_format.partition('"')
     percent = number_format.endswith("%")
     decimals = len(number_format.split(".", 1)[1].rstrip("%")) if "." in number_format else 0
     grouping = "," if "," in number_format else ""
     shown = f"{value * 100 if percent else value:{grouping}.{decimals}f}"
-    return shown + ("%" if percent else "")
+    return shown + ("%" if percent else "") + words.rstrip('"')
 
 
 def general_format(number_format: str | None) -> bool:

@@ -15,7 +15,7 @@ from scorecard_xl.a1 import a1, quote_sheet
 from scorecard_xl.assess import AMBER, RED
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
-from scorecard_xl.layout.grid import NOT_JUDGED, rag_text
+from scorecard_xl.layout.grid import NOT_JUDGED, rag_text, target_text
 from scorecard_xl.layout.rules import positive_count_rule, quartile_rules, rag_rules, verdict_rules
 from scorecard_xl.layout.sheet import Block, Formula, Link, PageRef, SheetLayout, TableSpec
 from scorecard_xl.layout.spc_matrix import spc_matrix
@@ -161,11 +161,7 @@ def summary_plan(scorecard: Scorecard) -> Plan:
             all_title="Measures with a target, off target first (red, then amber)",
             columns=(
                 *start,
-                Column(
-                    "Target",
-                    lambda r: format_for_text(r.target, r.measure.unit, r.measure.decimals),
-                    "table_value",
-                ),
+                Column("Target", target_text, "table_value"),
                 Column("RAG", lambda r: rag_text(r) or "", "table_status", "rag"),
                 *directions,
             ),
