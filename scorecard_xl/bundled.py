@@ -8,7 +8,7 @@ from pathlib import Path
 from scorecard_xl.errors import ARGUMENTS, InputError
 
 DEFAULT_TEMPLATE = "nct_monthly"
-SAMPLE_DATA = {"nct_monthly": "nct_2022_23/data.csv"}
+SAMPLE_DATA = {"nct_monthly": "nct_2022_23/data.csv", "nhs_ae": "nhs_ae/data.csv"}
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
 
