@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi carlito || missing+=(fonts-crosextra-carlito)
+# fc-list's own pattern, not a pipe into `grep -q`: grep stops at the first match, fc-list then
+# dies of SIGPIPE, and under pipefail the font looked missing in some runs.
+[ -n "$(fc-list Carlito family 2>/dev/null)" ] || missing+=(fonts-crosextra-carlito)
 # Node runs Pyodide, the Python xlwings Lite runs in Excel (tests/test_pyodide.py).
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
