@@ -226,6 +226,44 @@ def run_lite(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def init_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "folder", metavar="FOLDER", help="the folder to write them into (made if missing), e.g. my_card"
+    )
+    parser.add_argument("--force", action="store_true", help="replace the files if they exist")
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from scorecard_xl.starter import write_starter
+
+    paths = write_starter(args.folder, args.force)
+    print("wrote " + ", ".join(str(p) for p in paths))
+    definition, data, next_month = (Path(p).as_posix() for p in paths)
+    book = f"{Path(args.folder).resolve().name or 'my_scorecard'}.xlsx"
+    print(f"next: scorecard-xl build -t {definition} -d {data} -o {book}")
+    print(f"then: scorecard-xl refresh {book} --data {next_month}   (March's rows)")
+    print("every field: scorecard-xl docs formats")
+    return EXIT_OK
+
+
+def docs_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "name",
+        nargs="?",
+        metavar="NAME",
+        help="print this one: readme, formats, batch or security (default: list where they are)",
+    )
+
+
+def run_docs(args: argparse.Namespace) -> int:
+    from scorecard_xl.documentation import doc_text, listing
+
+    print(doc_text(args.name) if args.name else listing())
+    return EXIT_OK
+
+
 def trust_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "action",
