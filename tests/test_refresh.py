@@ -712,3 +712,17 @@ def test_a_refresh_that_goes_well_raises_no_alert_in_xlwings_server(folders: Pat
     assert [a["func"] for a in checked] == ["alert"] and "The data is ready" in checked[0]["args"][0]
     paste_under_table(applied, [["CR06", "actual", "2023-04", "lots"]])
     assert no_writes_and_a_message(applied)  # a problem: one alert, nothing written
+
+
+def test_the_addin_install_steps_name_the_config_its_vba_reads(tmp_path: Path) -> None:
+    """The template's VBA reads PROJECT_NAME.conf (PROJECT_NAME = "myaddin": its own config sheet
+    is _myaddin.conf), not xlwings' own xlwings.conf, so that is where the interpreter must go.
+    (The VBA itself is compressed in vbaProject.bin; its GetConfigFilePath was read with olevba.)"""
+    from scorecard_xl.addin import INSTALL_STEPS, template_path
+
+    with zipfile.ZipFile(template_path()) as template:
+        assert 'name="_myaddin.conf"' in template.read("xl/workbook.xml").decode("utf-8")
+    assert "%USERPROFILE%\\.myaddin\\myaddin.conf" in INSTALL_STEPS
+    assert "Data/myaddin.conf" in INSTALL_STEPS and "xlwings.conf is not read" in INSTALL_STEPS
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "%USERPROFILE%\\.myaddin\\myaddin.conf" in readme and ".xlwings\\xlwings.conf" not in readme
