@@ -20,8 +20,10 @@ ADDIN_NAME = "scorecard_xl.xlam"
 TEMPLATE = "quickstart_addin_ribbon.xlam"
 RIBBON_PART = "customUI/customUI.xml"
 
-# Every button calls the template's one ribbon macro (RibbonMyAddin.RunMain -> scorecard_xl.main()).
-# The tag names the intended action for a VBA that passes control.Tag on (see README, "The add-in").
+# Every button calls the template's one ribbon macro (RibbonMyAddin.RunMain -> scorecard_xl.main()):
+# it is the only procedure in the template's VBA that takes the ribbon control, and it ignores it, so
+# no button's id or tag reaches Python. The tag names the intended action for a VBA that passes
+# control.Tag on (see the README on the add-in).
 RIBBON_XML = """<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui">
   <ribbon>
     <tabs>
@@ -115,10 +117,11 @@ Lite instead (scorecard-xl lite).
        python -m pip install "scorecard_xl-{__version__}-py3-none-any.whl[excel]"
        python -m pip install "C:\\path\\to\\scorecard-xl[excel]"     (from a checkout)
   2. xlwings addin install -f {{path}}
-  3. Tell the add-in which Python to run, in the user's xlwings.conf:
-       Windows: %USERPROFILE%\\.xlwings\\xlwings.conf
+  3. Tell the add-in which Python to run, in its user config (named after the template's
+     PROJECT_NAME, myaddin; xlwings' own xlwings.conf is not read by this add-in):
+       Windows: %USERPROFILE%\\.myaddin\\myaddin.conf
          "INTERPRETER_WIN","C:\\scorecard-xl\\Scripts\\python.exe"
-       Mac:     ~/Library/Containers/com.microsoft.Excel/Data/xlwings.conf  (Excel is sandboxed)
+       Mac:     ~/Library/Containers/com.microsoft.Excel/Data/myaddin.conf  (Excel is sandboxed)
          "INTERPRETER_MAC","/path/to/venv/bin/python"   then run once: xlwings runpython install
   4. Excel must allow the add-in's macros (File > Options > Trust Center).
 Then open a scorecard workbook and use the Scorecard tab: Refresh.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,11 +58,15 @@ class Extracted:
 
 
 def extract(
-    out: str | Path, source: str | Path | None = None, codes: Sequence[str] | None = None
+    out: str | Path,
+    source: str | Path | None = None,
+    codes: Sequence[str] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Extracted:
     """Write `<code>.csv` for each authority (all in the statistical neighbour model by default),
     `authorities.csv` (code, organisation, file: the columns name batch parameters) and `batch.toml`
-    (a batch building every authority's workbook into `out/workbooks`) into `out`."""
+    (a batch building every authority's workbook into `out/workbooks`) into `out`.
+    `progress(done, total, current)` is told as each authority starts (a terminal shows a bar)."""
     folder = Path(source) if source else bundled_dfe_folder()
     target = Path(out)
     if target.exists() and not target.is_dir():
@@ -98,7 +102,9 @@ def extract(
     index = io.StringIO()
     listing = csv.writer(index, lineterminator="\n")
     listing.writerow(["code", "organisation", "file"])  # column names are batch parameters
-    for code in wanted:
+    for done, code in enumerate(wanted):
+        if progress is not None:
+            progress(done, len(wanted), f"{code} {model.names.get(code, '')}".strip())
         rows = io.StringIO()
         writer = csv.writer(rows, lineterminator="\n")
         writer.writerow(["measure", "series", "period", "value"])

@@ -9,21 +9,25 @@ from scorecard_xl.errors import ARGUMENTS, InputError
 
 DEFAULT_TEMPLATE = "nct_monthly"
 SAMPLE_DATA = {"nct_monthly": "nct_2022_23/data.csv", "nhs_ae": "nhs_ae/data.csv"}
-_CHECKOUT = Path(__file__).resolve().parent.parent
+CHECKOUT = Path(__file__).resolve().parent.parent
 
 
-def _folder(checkout_name: str, package: str) -> Path:
-    if (_CHECKOUT / checkout_name).is_dir():
-        return _CHECKOUT / checkout_name
-    return Path(str(resources.files(package)))
+def package_folder(name: str) -> Path:
+    """A folder of package data: the checkout's own `name`, else `scorecard_xl/name` where the
+    install put it (pyproject.toml maps one to the other). An install's site-packages is no
+    checkout, whatever folders other packages left in it."""
+    if (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / name).is_dir():
+        return CHECKOUT / name
+    # From the package itself: a data folder without __init__.py (docs) is no package to ask.
+    return Path(str(resources.files("scorecard_xl"))) / name
 
 
 def templates_folder() -> Path:
-    return _folder("workbook_templates", "scorecard_xl.workbook_templates")
+    return package_folder("workbook_templates")
 
 
 def samples_folder() -> Path:
-    return _folder("samples", "scorecard_xl.samples")
+    return package_folder("samples")
 
 
 def bundled_templates() -> list[str]:

@@ -43,7 +43,7 @@ import io
 import json
 import posixpath
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -83,17 +83,22 @@ def check_workbook(
     max_size_mb: float = DEFAULT_MAX_SIZE_MB,
     organisation: Sequence[str] = (),
     auditor: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Finding]:
     """Every finding for the workbook at `path`; empty when it is safe to send.
 
     `organisation`: names that are not a person (see the module docstring for the default).
-    `auditor`: the openxml-audit program (default: found on PATH or beside this Python).
+    `auditor`: the openxml-audit program (default: the one installed with scorecard-xl, else on
+    PATH or beside this Python). `progress(step)` is told each step as it starts (the command line
+    shows it on a terminal: the schema audit takes seconds).
     Raises InputError when `path` is not a readable .xlsx workbook or `max_size_mb` is not above 0.
     """
     path = Path(path)
     if not max_size_mb > 0:
         raise InputError.of(ARGUMENTS, "", "max_size_mb", max_size_mb, "a size in MB above 0")
     require_workbook_file(path)
+    step = progress or (lambda text: None)
+    step("reading the workbook")
     report = Report()
     try:
         archive = zipfile.ZipFile(path)
@@ -115,6 +120,7 @@ def check_workbook(
             _Inspection(package, workbook, main_type, report, organisation).run()
     if not refused:
         _published_counts(path, report)
+        step("checking the schema with openxml-audit")
         report.findings.extend(audit(path, auditor))
     size = path.stat().st_size
     if size > max_size_mb * MEGABYTE:

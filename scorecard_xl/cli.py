@@ -62,6 +62,22 @@ COMMANDS: list[Command] = [
         commands.run_build,
     ),
     Command(
+        "init",
+        "write a starter definition and data to make your own scorecard from",
+        "Write a small scorecard to start from into FOLDER: definition.toml (six measures of "
+        "different units and polarities, a target, a quarterly measure, each field commented and "
+        "pointing at docs/formats.md), data.csv (April 2022 to February 2023) and next_month.csv "
+        "(March's rows, to try a refresh). It builds as written. Existing files are only replaced "
+        "with --force.",
+        (
+            "scorecard-xl init my_card && "
+            "scorecard-xl build -t my_card/definition.toml -d my_card/data.csv -o my_card.xlsx",
+            "scorecard-xl refresh my_card.xlsx --data my_card/next_month.csv   # March arrives",
+        ),
+        commands.init_arguments,
+        commands.run_init,
+    ),
+    Command(
         "validate",
         "check a definition and data without writing anything",
         "Check a definition and its data, reporting every problem at once. Writes nothing. Exit code "
@@ -190,6 +206,16 @@ COMMANDS: list[Command] = [
         ),
         commands.batch_arguments,
         commands.run_batch,
+    ),
+    Command(
+        "docs",
+        "say where the documentation is installed, or print a guide",
+        "The documentation travels with scorecard-xl: the definition and data formats (formats), "
+        "batch files (batch), what a workbook may read (security) and the README (readme). With no "
+        "NAME, lists where they are; with a NAME, prints it.",
+        ("scorecard-xl docs", "scorecard-xl docs formats | less"),
+        commands.docs_arguments,
+        commands.run_docs,
     ),
     Command(
         "dfe-extract",

@@ -226,6 +226,44 @@ def run_lite(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def init_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "folder", metavar="FOLDER", help="the folder to write them into (made if missing), e.g. my_card"
+    )
+    parser.add_argument("--force", action="store_true", help="replace the files if they exist")
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from scorecard_xl.starter import write_starter
+
+    paths = write_starter(args.folder, args.force)
+    print("wrote " + ", ".join(str(p) for p in paths))
+    definition, data, next_month = (Path(p).as_posix() for p in paths)
+    book = f"{Path(args.folder).resolve().name or 'my_scorecard'}.xlsx"
+    print(f"next: scorecard-xl build -t {definition} -d {data} -o {book}")
+    print(f"then: scorecard-xl refresh {book} --data {next_month}   (March's rows)")
+    print("every field: scorecard-xl docs formats")
+    return EXIT_OK
+
+
+def docs_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "name",
+        nargs="?",
+        metavar="NAME",
+        help="print this one: readme, formats, batch or security (default: list where they are)",
+    )
+
+
+def run_docs(args: argparse.Namespace) -> int:
+    from scorecard_xl.documentation import doc_text, listing
+
+    print(doc_text(args.name) if args.name else listing())
+    return EXIT_OK
+
+
 def trust_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "action",
@@ -304,8 +342,10 @@ def extract_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_extract(args: argparse.Namespace) -> int:
     from scorecard_xl.benchmarking import AUTHORITIES_FILE, BATCH_FILE, extract
+    from scorecard_xl.progress import Status
 
-    done = extract(args.output, args.source, args.la)
+    with Status("scorecard-xl dfe-extract") as status:  # (a terminal only: 7-26 s)
+        done = extract(args.output, args.source, args.la, progress=status.count)
     print(f"wrote {done.authorities} authority files, {AUTHORITIES_FILE} and {BATCH_FILE} to {done.folder}")
     for gap in done.gaps:
         print(f"  no data: {gap}")
@@ -388,26 +428,29 @@ def send_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_send(args: argparse.Namespace) -> int:
+    from scorecard_xl.progress import Status
     from scorecard_xl.send import SmtpServer, send_book
 
     server = SmtpServer(
         args.smtp_host, args.smtp_port, args.smtp_user, args.cafile, args.timeout, args.insecure_no_tls
     )
-    result = send_book(
-        args.book,
-        to=args.to,
-        to_file=args.to_file,
-        cc=args.cc,
-        sender=args.sender,
-        subject=args.subject,
-        body=args.body,
-        template=args.template,
-        pdf=args.pdf,
-        server=server,
-        dry_run=args.dry_run,
-        one_each=args.one_each,
-        force=args.force,
-    )
+    with Status("scorecard-xl send") as status:  # (a terminal only: check and the server take seconds)
+        result = send_book(
+            args.book,
+            to=args.to,
+            to_file=args.to_file,
+            cc=args.cc,
+            sender=args.sender,
+            subject=args.subject,
+            body=args.body,
+            template=args.template,
+            pdf=args.pdf,
+            server=server,
+            dry_run=args.dry_run,
+            one_each=args.one_each,
+            force=args.force,
+            progress=status.step,
+        )
     count = len(result.messages)
     messages = f"{count} message{'s' if count != 1 else ''}"
     subject = result.messages[0].message["Subject"]
@@ -458,7 +501,12 @@ def run_check(args: argparse.Namespace) -> int:
         else:
             print(format_accessibility(args.book, findings))
         return EXIT_FAILED if findings else EXIT_OK
-    findings = check_workbook(args.book, max_size_mb=args.max_size, organisation=args.organisation or ())
+    from scorecard_xl.progress import Status
+
+    with Status("scorecard-xl check") as status:  # (a terminal only: the schema audit takes seconds)
+        findings = check_workbook(
+            args.book, max_size_mb=args.max_size, organisation=args.organisation or (), progress=status.step
+        )
     print(format_findings(args.book, findings, as_json=args.json))
     return EXIT_FAILED if findings else EXIT_OK
 

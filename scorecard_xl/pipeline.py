@@ -219,10 +219,12 @@ def lay_out(
     options: Options | None = None,
     picked: str | None = None,
     profile: Profile | None = None,
+    refreshed: str = "",
 ) -> tuple[Scorecard, WorkbookLayout]:
     """The scorecard for `period` and its workbook layout (what build writes and refresh reuses),
     laid out for `profile` (default: the program `options.viewer` names). `picked` is the Cover's
-    "Period to show": a period asked for, else Latest."""
+    "Period to show": a period asked for, else Latest. `refreshed`: what a refresh brought, for
+    the Cover's data status."""
     options = options or Options()
     options.check()
     definition = inputs.definition
@@ -252,6 +254,7 @@ def lay_out(
         options=options,
         picked=picked or "",
         data_rows=tuple(table_rows(definition, dataset)),
+        refreshed=refreshed,
     )
     layout = lay_out_workbook(scorecard, context, profile)
     for sheet in layout.sheets:

@@ -195,12 +195,15 @@ def run(
     confirm: Callable[[str], bool] | None = None,
     say: Callable[[str, str], None] | None = None,
     sizes: bool = True,
+    say_refreshed: bool = True,
 ) -> RefreshOutcome | None:
     """What each button does, in every runtime: "refresh" (the picked period, else the latest),
     "period" (Change period: the month picked on the Cover) or "check" (plan, write nothing).
     `say(title, text)` tells the analyst the outcome (an alert, or print in xlwings Lite);
     `confirm(question)` asks before a refresh that would show less, where the runtime can ask (a
-    desktop alert); where it cannot, the refresh is refused with a message."""
+    desktop alert); where it cannot, the refresh is refused with a message. Without
+    `say_refreshed`, a refresh that went well is told by the workbook alone (the Cover's data
+    status says when and what it brought); refusals, problems and check's answer are still said."""
     say = say or (lambda title, text: alert(book, title, text))
     request = request or RefreshRequest()
     try:
@@ -224,7 +227,7 @@ def run(
         return None
     if action == "check":
         say(f"{TITLE}: the data is ready", f"The data is ready; nothing was changed.\n{outcome.message}")
-    else:
+    elif say_refreshed:
         say(f"{TITLE}: refreshed", f"Refreshed.\n{outcome.message}")
     return outcome
 
@@ -238,7 +241,11 @@ def alert(book: Any, title: str, text: str) -> None:
 
 
 def _desktop(action: str) -> None:
-    """A ribbon button in desktop Excel: act on the workbook that called, and say what happened."""
+    """A ribbon button in desktop Excel: act on the workbook that called, and say what happened.
+    Unlike xlwings Server, success is said in an alert too: a ribbon click is always a person
+    waiting for an answer (never a macro running refreshes unattended), RunPython shows no other
+    sign that it finished, and the Cover, where the data status says it, is rarely the sheet in
+    view. The Cover's status records it all the same."""
     book = _caller()
 
     def confirm(question: str) -> bool:
@@ -272,11 +279,13 @@ def refresh_payload(
     payload: dict[str, Any], action: str = "refresh", allow_shrink: bool = False, trust: Trust | None = None
 ) -> dict[str, Any]:
     """Refresh for xlwings Server, Office.js or VBA RunServerPython: takes the workbook as Excel
-    sends it and returns the actions for Excel to apply; when anything is wrong, one alert and no
-    writes. (A refresh that would show less is refused: call again with allow_shrink=True.) The
-    workbook came from whoever uploaded it: what it may read besides itself is what `trust` (the
-    server's settings; default Trust.from_environment(): SCORECARD_XL_BASE_DIR and the like)
-    allows, never more."""
+    sends it and returns the actions for Excel to apply, with no alert when it goes well (the
+    Cover's data status says when and what it brought: a dialog on every refresh only gets in the
+    way); when anything is wrong, one alert and no writes. Check data ("check") answers in an
+    alert, as it writes nothing. (A refresh that would show less is refused: call again with
+    allow_shrink=True.) The workbook came from whoever uploaded it: what it may read besides
+    itself is what `trust` (the server's settings; default Trust.from_environment():
+    SCORECARD_XL_BASE_DIR and the like) allows, never more."""
     import xlwings as xw
 
     try:
@@ -287,7 +296,9 @@ def refresh_payload(
             f"Nothing was changed.\n\nThe workbook could not be read: {error}",
         )
     # xlwings Server's Office.js and VBA clients have no handler for widths and heights.
-    run(book, action, RefreshRequest(allow_shrink=allow_shrink, trust=trust), sizes=False)
+    run(
+        book, action, RefreshRequest(allow_shrink=allow_shrink, trust=trust), sizes=False, say_refreshed=False
+    )
     result: dict[str, Any] = book.json()
     return result
 

@@ -111,6 +111,17 @@ class DataNews:
     values: int = 0  # values in the Data table after the refresh
     before: int | None = None  # values in it when it was last written
 
+    @property
+    def cover_note(self) -> str:
+        """What the refresh brought, for the Cover's data status: "+356 values, 2 revised", or "no
+        new values". Short, so the status stays on one line: xlwings Server's clients cannot set
+        row heights. (Which files were read or not found is in what a runtime prints or shows.)"""
+        grown = self.values - self.before if self.before is not None else self.added
+        changes = [f"{grown:+,} values"] if grown else []
+        if self.revised:
+            changes.append(f"{self.revised:,} revised")
+        return ", ".join(changes) or "no new values"
+
 
 @dataclass(frozen=True)
 class Refreshed:
@@ -221,6 +232,7 @@ def refresh_contents(
         folder or record.folder,
         options,
         picked or None,
+        refreshed=news.cover_note if in_place else "",  # (the command line reports on its terminal)
     )
     check_layout(record, layout)
     shrinks = [] if request.allow_shrink else what_shrinks(record, scorecard, layout, bool(picked))

@@ -1,7 +1,14 @@
-"""The schema check: `openxml-audit -f microsoft365` run on the file, its errors as findings."""
+"""The schema check: `openxml-audit -f microsoft365` run on the file, its errors as findings.
+
+openxml-audit is installed with scorecard-xl wherever it can be (it needs lxml, which Pyodide,
+xlwings Lite's Python, cannot install), so it is run as a module of this Python first; a program
+on PATH or beside this Python serves where it was installed on its own. Where none can run, check
+says so (schema-unchecked) rather than passing the file.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -12,6 +19,15 @@ from scorecard_xl.findings import CHECKS, Finding
 
 SCHEMA_LISTED = 20  # openxml-audit errors listed one by one
 AUDIT_TIMEOUT = 300  # seconds; openxml-audit takes 3 s on the sample, minutes on 100,000+ cells
+
+
+def auditor_command() -> list[str] | None:
+    """How to run openxml-audit: the module installed with scorecard-xl in this Python, else the
+    program find_auditor finds; None when there is neither."""
+    if importlib.util.find_spec("openxml_audit") is not None:
+        return [sys.executable, "-m", "openxml_audit"]
+    program = find_auditor()
+    return [program] if program else None
 
 
 def find_auditor() -> str | None:
@@ -32,10 +48,15 @@ def audit(path: Path, auditor: str | Path | None) -> list[Finding]:
     def unchecked(why: str) -> list[Finding]:
         return [Finding("schema-unchecked", CHECKS["schema-unchecked"][0], "", f"schema not checked: {why}")]
 
-    program = str(auditor) if auditor is not None else find_auditor()
-    if not program or (auditor is not None and shutil.which(program) is None):
-        return unchecked("openxml-audit is not installed (pip install openxml-audit)")
-    command = [program, "-f", "microsoft365", "--validator", "ooxml", "-o", "json", "-m", "0", str(path)]
+    if sys.platform == "emscripten":
+        return unchecked("openxml-audit cannot run in Pyodide (no lxml, no subprocesses)")
+    program = [str(auditor)] if auditor is not None else auditor_command()
+    if not program or (auditor is not None and shutil.which(program[0]) is None):
+        return unchecked(
+            "openxml-audit is not installed (it comes with scorecard-xl: reinstall it, or pip install "
+            "openxml-audit)"
+        )
+    command = [*program, "-f", "microsoft365", "--validator", "ooxml", "-o", "json", "-m", "0", str(path)]
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=AUDIT_TIMEOUT

@@ -186,4 +186,33 @@ def sent(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if not k.startswith("_")}
 
 
-__all__ = ["apply_actions", "formula_cells", "get_column_letter", "payload_from_file", "sent", "value_at"]
+WHEN = r"\d{1,2} \w+ \d{4} \d\d:\d\d \w+"  # 12 April 2023 09:30 UTC
+BROUGHT = r"(?:[+-][\d,]+ values(?:, [\d,]+ revised)?|[\d,]+ revised|no new values)"
+REFRESH_NOTE = re.compile(rf"refreshed ({WHEN}): {BROUGHT}$")
+
+
+def as_a_build_says(payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload refreshed in Excel, its Cover's data status worded as a fresh build words it: a
+    refresh adds when it ran and what it brought ("..., refreshed 12 April 2023 09:30 UTC: +356
+    values"), which no build says. Fails if the note is missing: the workbook must say it."""
+    from scorecard_xl.snapshot import snapshot_from_payload
+    from scorecard_xl.workbook import fields
+
+    result = copy.deepcopy(payload)
+    sheet_name, row, col, _, _ = snapshot_from_payload(sent(result)).names[fields.DATA_STATUS.name]
+    sheet = next(s for s in result["sheets"] if s["name"] == sheet_name)
+    status = str(sheet["values"][row][col])
+    assert REFRESH_NOTE.search(status), f"the Cover does not say it was refreshed: {status!r}"
+    sheet["values"][row][col] = REFRESH_NOTE.sub(r"\1", status)
+    return result
+
+
+__all__ = [
+    "apply_actions",
+    "as_a_build_says",
+    "formula_cells",
+    "get_column_letter",
+    "payload_from_file",
+    "sent",
+    "value_at",
+]

@@ -8,10 +8,16 @@ cd "$(dirname "$0")/.."
 
 # Real programs, not mocks: LibreOffice renders the workbooks, poppler reads the PDFs, Carlito is
 # the metric-compatible stand-in for Calibri so LibreOffice lays text out as Excel does.
+# On a terminal each install step says what it is doing and how long it took; piped (CI), quiet.
+started=$SECONDS
+step() { if [ -t 2 ]; then printf '[%d s] %s\n' "$((SECONDS - started))" "$*" >&2; fi; }
+
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi carlito || missing+=(fonts-crosextra-carlito)
+# fc-list's own pattern, not a pipe into `grep -q`: grep stops at the first match, fc-list then
+# dies of SIGPIPE, and under pipefail the font looked missing in some runs.
+[ -n "$(fc-list Carlito family 2>/dev/null)" ] || missing+=(fonts-crosextra-carlito)
 # Node runs Pyodide, the Python xlwings Lite runs in Excel (tests/test_pyodide.py).
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
@@ -25,8 +31,11 @@ fi
 
 # The pinned pyodide npm package (tests/pyodide/package-lock.json) into tests/pyodide/node_modules,
 # which git ignores; npm ci replaces whatever is there, so the lock file is the whole truth.
+step "npm ci: the pinned pyodide package (tests/pyodide)"
 npm ci --prefix tests/pyodide --no-audit --no-fund --loglevel=error >/dev/null
+step "pip: scorecard-xl and its test tools"
 python -m pip install -q --disable-pip-version-check -e '.[test]'
+step "ruff, mypy, then pytest"
 python -m ruff check .
 python -m ruff format --check .
 python -m mypy scorecard_xl

@@ -103,3 +103,34 @@ def test_killed_batches_leave_no_workers_and_the_next_run_recovers(tmp_path: Pat
     assert leftovers == [], "temporary files or intents left behind"
     again = run_cli("batch", "batch.toml", "--jobs", "2", cwd=tmp_path)
     assert again.returncode == 0 and f"{JOBS} skipped" in again.stdout
+
+
+def test_a_skipped_workbook_loses_the_temporary_file_a_killed_write_left(tmp_path: Path) -> None:
+    """A process SIGKILLed while replacing a workbook leaves `.NAME.scxl-PID-*.tmp` beside it. The
+    workbook itself is unchanged, so the next run without --force skips it: skipping must remove
+    the leftover too, as a build would."""
+    (tmp_path / "batch.toml").write_text(
+        '[defaults]\noutput_folder = "out"\noutput = "{period}.xlsx"\n\n[for_each]\nperiod = "latest"\n',
+        encoding="utf-8",
+    )
+    first = run_cli("batch", "batch.toml", "--jobs", "1", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    (book,) = (tmp_path / "out").glob("*.xlsx")
+    # A real writer, killed mid-write: it copies from a FIFO nobody writes to, so it waits inside
+    # the atomic write, its temporary file made, until the kill.
+    fifo = tmp_path / "never_written"
+    os.mkfifo(fifo)
+    code = "import sys; from pathlib import Path; from scorecard_xl.atomic import copy_atomically; "
+    code += "copy_atomically(Path(sys.argv[1]), Path(sys.argv[2]))"
+    writer = subprocess.Popen([sys.executable, "-c", code, str(fifo), str(book)])
+    deadline = time.monotonic() + 30
+    while not list(book.parent.glob(f".{book.name}.scxl-{writer.pid}-*.tmp")):
+        assert time.monotonic() < deadline and writer.poll() is None, "the writer made no temporary file"
+        time.sleep(0.02)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    (leftover,) = book.parent.glob(f".{book.name}.scxl-*.tmp")
+
+    again = run_cli("batch", "batch.toml", "--jobs", "1", cwd=tmp_path)
+    assert again.returncode == 0 and "1 skipped" in again.stdout, again.stdout + again.stderr
+    assert not leftover.exists(), "the killed write's temporary file was left beside a skipped workbook"

@@ -70,3 +70,36 @@ def test_the_wheel_takes_a_dataframe_as_a_notebook_would(installed: Path, tmp_pa
         "print(len(sx.frame_of(result.scorecard)))"
     )
     assert run(installed / "bin" / "python", "-c", code, cwd=tmp_path).stdout.strip() == "93"
+
+
+def test_the_wheel_needs_the_schema_audit_everywhere_but_pyodide(installed: Path) -> None:
+    """check's schema audit is a dependency, so a fresh build passes check on a plain install; it
+    needs lxml, which Pyodide cannot install, hence the marker."""
+    from importlib.metadata import PathDistribution
+
+    site = next((installed / "lib").glob("python3*/site-packages"))
+    (info,) = site.glob("scorecard_xl-*.dist-info")
+    requires = PathDistribution(info).requires or []
+    audit = [r for r in requires if r.startswith("openxml-audit") and "extra ==" not in r]
+    assert audit == ['openxml-audit>=0.8; sys_platform != "emscripten"'], requires
+
+
+def test_a_fresh_build_from_the_wheel_passes_check(installed: Path, tmp_path: Path) -> None:
+    cli = installed / "bin" / "scorecard-xl"
+    run(cli, "build", cwd=tmp_path)
+    checked = run(cli, "check", "scorecard.xlsx", cwd=tmp_path)  # exit code 0: run() insists
+    assert checked.stdout.startswith("scorecard.xlsx: ok"), checked.stdout
+
+
+def test_the_wheel_starts_a_scorecard_and_carries_its_docs(installed: Path, tmp_path: Path) -> None:
+    cli = installed / "bin" / "scorecard-xl"
+    run(cli, "init", "my_card", cwd=tmp_path)
+    built = run(cli, "build", "-t", "my_card/definition.toml", "-d", "my_card/data.csv", cwd=tmp_path)
+    assert "February 2023" in built.stdout
+    run(cli, "refresh", "scorecard.xlsx", "--data", "my_card/next_month.csv", cwd=tmp_path)
+    listed = run(cli, "docs", cwd=tmp_path).stdout
+    folder = Path(listed.splitlines()[0].split(" in ", 1)[1].rstrip(":"))
+    assert folder.is_relative_to(installed), listed  # the wheel's copy, not this checkout's
+    assert sorted(p.name for p in folder.glob("*.md")) == ["batch.md", "formats.md", "security.md"]
+    assert run(cli, "docs", "formats", cwd=tmp_path).stdout.startswith("# Input formats")
+    assert run(cli, "docs", "readme", cwd=tmp_path).stdout.startswith("# scorecard-xl")

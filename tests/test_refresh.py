@@ -10,6 +10,7 @@ from their data files before refreshing them.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -25,11 +26,18 @@ from scorecard_xl.pipeline import Options, build
 from scorecard_xl.rebuild import refresh_file
 from scorecard_xl.refresh import RefreshOutcome, refresh_payload, run, width_in_points
 from scorecard_xl.refresh_plan import RefreshRequest
-from scorecard_xl.snapshot import snapshot_from_file
+from scorecard_xl.snapshot import snapshot_from_file, snapshot_from_payload
 from scorecard_xl.workbook import fields
 from scorecard_xl.workbook.reader import read_record
 from tests.conftest import FIXED_TIME, SAMPLE
-from tests.excel_payload import apply_actions, formula_cells, payload_from_file, sent, value_at
+from tests.excel_payload import (
+    apply_actions,
+    as_a_build_says,
+    formula_cells,
+    payload_from_file,
+    sent,
+    value_at,
+)
 
 EPOCH = str(int(FIXED_TIME.timestamp()))
 COMMENT = "Re-referrals rose after the MASH restructure; deep dive in April."
@@ -93,9 +101,10 @@ def act(
 
 
 def refreshed(payload: dict[str, Any], request: RefreshRequest | None = None) -> dict[str, Any]:
+    """Refreshed, with the Cover's data status as a build words it (see as_a_build_says)."""
     actions, told, outcome = act(payload, request=request)
     assert outcome is not None, told
-    return apply_actions(payload, actions)
+    return as_a_build_says(apply_actions(payload, actions))
 
 
 def differences(
@@ -162,6 +171,9 @@ def test_a_moved_workbook_with_march_pasted_into_its_table_refreshes_to_a_fresh_
     assert "not found (the Data table was used as it is): data.csv" in told[0]  # not in this folder
     assert 0 < len([a for a in actions if a["func"] == "setValues"]) <= 24  # blocks, never a cell at a time
     result = apply_actions(payload, actions)
+    status = value_at(result, *named_cell(result, fields.DATA_STATUS.name))
+    assert status.endswith(f", refreshed 12 April 2023 09:30 UTC: +{len(pasted)} values"), status
+    result = as_a_build_says(result)
 
     march = built(folders / "fresh")
     want = payload_from_file(march)
@@ -210,7 +222,8 @@ def test_a_moved_workbook_takes_new_rows_from_the_file_its_cover_names(
     actions, told, outcome = act(payload)
     assert outcome is not None and "read data.csv" in told[0], told
     march = built(folders / "fresh")
-    assert not differences(apply_actions(payload, actions), payload_from_file(march), formula_cells(march))
+    result = as_a_build_says(apply_actions(payload, actions))
+    assert not differences(result, payload_from_file(march), formula_cells(march))
 
 
 def test_a_file_the_analyst_supplies_is_folded_in_and_a_cut_short_one_loses_nothing(folders: Path) -> None:
@@ -678,3 +691,38 @@ def test_values_written_another_way_are_not_counted_as_revised(folders: Path) ->
     rows[0][3] = str(float(rows[0][3]) + 1)  # one value really revised
     write_csv(folders / "built" / "data.csv", rows)
     assert refresh_file(path).plan.news.revised == 1
+
+
+def test_a_refresh_that_goes_well_raises_no_alert_in_xlwings_server(folders: Path) -> None:
+    """xlwings Server, Office.js and VBA RunServerPython: a dialog on every refresh only gets in
+    the way, so success is said by the workbook (the Cover's data status: when, and what the
+    refresh brought); an alert comes only when the analyst is needed, or asked (Check data)."""
+    rows = sample_rows()
+    payload = payload_from_file(built(folders / "built", [r for r in rows if not after(r, "2022-12")]))
+    paste_under_table(payload, [r for r in rows if after(r, "2022-12")])
+    result = refresh_payload(sent(payload))
+    assert "alert" not in {a["func"] for a in result["actions"]}
+    applied = apply_actions(payload, result["actions"])
+    status = value_at(applied, *named_cell(applied, fields.DATA_STATUS.name))
+    assert re.fullmatch(r"1,086 values in the Data table \(sha256 \w+\), refreshed .+: \+356 values", status)
+    assert read_record(snapshot_from_payload(sent(applied))).values_before == 1086  # read back as ever
+    again = apply_actions(applied, refresh_payload(sent(applied))["actions"])
+    assert value_at(again, *named_cell(again, fields.DATA_STATUS.name)).endswith(": no new values")
+    checked = refresh_payload(sent(applied), action="check")["actions"]
+    assert [a["func"] for a in checked] == ["alert"] and "The data is ready" in checked[0]["args"][0]
+    paste_under_table(applied, [["CR06", "actual", "2023-04", "lots"]])
+    assert no_writes_and_a_message(applied)  # a problem: one alert, nothing written
+
+
+def test_the_addin_install_steps_name_the_config_its_vba_reads(tmp_path: Path) -> None:
+    """The template's VBA reads PROJECT_NAME.conf (PROJECT_NAME = "myaddin": its own config sheet
+    is _myaddin.conf), not xlwings' own xlwings.conf, so that is where the interpreter must go.
+    (The VBA itself is compressed in vbaProject.bin; its GetConfigFilePath was read with olevba.)"""
+    from scorecard_xl.addin import INSTALL_STEPS, template_path
+
+    with zipfile.ZipFile(template_path()) as template:
+        assert 'name="_myaddin.conf"' in template.read("xl/workbook.xml").decode("utf-8")
+    assert "%USERPROFILE%\\.myaddin\\myaddin.conf" in INSTALL_STEPS
+    assert "Data/myaddin.conf" in INSTALL_STEPS and "xlwings.conf is not read" in INSTALL_STEPS
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "%USERPROFILE%\\.myaddin\\myaddin.conf" in readme and ".xlwings\\xlwings.conf" not in readme

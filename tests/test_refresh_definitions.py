@@ -16,7 +16,14 @@ from scorecard_xl.pipeline import build
 from scorecard_xl.refresh import run
 from scorecard_xl.refresh_plan import RefreshRequest
 from tests.conftest import FIXED_TIME
-from tests.excel_payload import apply_actions, formula_cells, payload_from_file, sent, value_at
+from tests.excel_payload import (
+    apply_actions,
+    as_a_build_says,
+    formula_cells,
+    payload_from_file,
+    sent,
+    value_at,
+)
 
 DEFINITION = """\
 # An annual benchmarking scorecard, in YAML.
@@ -111,7 +118,7 @@ def test_a_yaml_annual_scorecard_refreshes_from_itself_to_a_fresh_build(env: Pat
     told: list[str] = []
     outcome = run(book, request=RefreshRequest(generated_at=FIXED_TIME), say=lambda t, m: told.append(m))
     assert outcome is not None, told
-    result = apply_actions(payload, book.json()["actions"])
+    result = as_a_build_says(apply_actions(payload, book.json()["actions"]))
 
     fresh_definition, fresh_data = write_inputs(env / "fresh", ROWS + NEW_YEAR)
     build(env / "fresh" / "bench.xlsx", fresh_definition, [fresh_data])

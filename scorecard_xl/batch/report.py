@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import TextIO
 from scorecard_xl.batch.file import BatchFile
 from scorecard_xl.batch.plan import Job
 from scorecard_xl.errors import InputError
+from scorecard_xl.progress import TerminalLine, bar, clock
 
 BUILT, SKIPPED, FAILED, NOT_RUN = "built", "skipped", "failed", "not run"
 WOULD_BUILD, WOULD_SKIP, WOULD_FAIL = "would build", "would skip", "would fail"
@@ -83,10 +83,10 @@ class Progress:
 
     def __init__(self, stream: TextIO | None, total: int) -> None:
         self.stream, self.total = stream, total
-        self.tty = bool(stream and stream.isatty())
+        self.line = TerminalLine(stream)
+        self.tty = self.line.active
         self.done = self.failed = 0
         self.start = time.monotonic()
-        self._width = 0
 
     def finished(self, result: JobResult) -> None:
         if result.status == FAILED:
@@ -108,24 +108,14 @@ class Progress:
             print(f"{count} of {self.total} unchanged, skipped", file=self.stream, flush=True)
 
     def draw(self, current: str | None) -> None:
-        if self.stream is None or not self.tty:
-            return
         finished = self.done + self.failed
-        filled = 20 * finished // self.total if self.total else 20
-        elapsed = int(time.monotonic() - self.start)
-        line = (
-            f"[{'#' * filled}{'.' * (20 - filled)}] {finished}/{self.total}: {self.done} done, "
-            f"{self.failed} failed, {elapsed // 60}:{elapsed % 60:02d}" + (f"  {current}" if current else "")
+        self.line.draw(
+            f"{bar(finished, self.total)} {finished}/{self.total}: {self.done} done, {self.failed} failed, "
+            f"{clock(time.monotonic() - self.start)}" + (f"  {current}" if current else "")
         )
-        line = line[: max(shutil.get_terminal_size().columns - 1, 40)]
-        self.stream.write("\r" + line.ljust(self._width))
-        self.stream.flush()
-        self._width = len(line)
 
     def close(self) -> None:
-        if self.stream is not None and self.tty and self._width:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.line.end(keep=True)
 
 
 def table(rows: Sequence[Sequence[str]], right: Iterable[int] = ()) -> str:

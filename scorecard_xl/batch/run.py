@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from scorecard_xl.batch.decide import decide_job, would_result
+from scorecard_xl.atomic import remove_leftovers
+from scorecard_xl.batch.decide import Decision, decide_job, would_result
 from scorecard_xl.batch.email import check_recipients, email_all, ready_to_email
 from scorecard_xl.batch.file import load_batch
 from scorecard_xl.batch.intents import clear_intents, intents_folder
@@ -80,6 +81,7 @@ def run_batch(
                 batch, results, manifest_path, workers, time.monotonic() - started, dry_run=True
             )
         results_list: list[JobResult | None] = [d.result if d.task is None else None for d in decisions]
+        remove_unbuilt_leftovers(decisions)
         tasks = [(i, d.task) for i, d in enumerate(decisions) if d.task is not None]
         shown = Progress(progress, len(planned))
         writer = Manifest(manifest_path, batch, previous)
@@ -136,3 +138,16 @@ def run_batch(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def remove_unbuilt_leftovers(decisions: Sequence[Decision]) -> None:
+    """Remove what a killed run's writes left beside the outputs of jobs decided without building
+    (skipped as unchanged, or refused): a build removes its own output's leftovers as it writes
+    (atomic.write_atomically), but these jobs write nothing, so without this a workbook skipped
+    after a SIGKILL would keep its `.NAME.scxl-*.tmp` for ever. Only files older than this process,
+    made by a process that has gone, are removed."""
+    for decision in decisions:
+        output = decision.result.job.output if decision.task is None and decision.result else None
+        if output is not None:
+            remove_leftovers(output)
+            remove_leftovers(output.with_suffix(".pdf"))

@@ -25,6 +25,9 @@ class BuildContext:
     options: Options = field(default_factory=Options)  # recorded on the Cover for refresh to repeat
     picked: str = ""  # the Cover's "Period to show": a period asked for, or "" for the latest
     data_rows: tuple[TableRow, ...] = ()  # the Data table: every value of the data
+    # What the refresh that laid this out brought, in words for the Cover's data status ("" for a
+    # build): the workbook itself says a refresh went well, so no runtime needs a dialog for it.
+    refreshed: str = ""
 
     @property
     def publication(self) -> str:

@@ -69,11 +69,15 @@ def status_lines(scorecard: Scorecard, context: BuildContext) -> list[tuple[str,
     """The rows refresh rewrites: the data the workbook holds, its periods, and the one shown.
 
     They describe the data itself (how many values, a hash of them), not the file it came from,
-    so a workbook refreshed from its own Data table says what a fresh build of the same data says."""
+    so a workbook refreshed from its own Data table says what a fresh build of the same data says,
+    and then what the refresh brought (context.refreshed)."""
     months = scorecard.available
     rows = context.data_rows
+    when = context.generated_text
+    if context.refreshed:
+        when = f"refreshed {when}: {context.refreshed}"
     return [
-        (fields.DATA_STATUS.label, fields.status_text(len(rows), fingerprint(rows), context.generated_text)),
+        (fields.DATA_STATUS.label, fields.status_text(len(rows), fingerprint(rows), when)),
         (
             f"{'Years' if scorecard.definition.yearly else 'Months'} in the data",
             f"{months[0].long_label} to {months[-1].long_label}",

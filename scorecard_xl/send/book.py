@@ -56,12 +56,15 @@ def check_file(problems: ProblemList, path: Path, what: str, suffix: str) -> Non
         problems.add(str(path), "", what, path.suffix or None, f"a {suffix} file")
 
 
-def refuse_if_check_fails(path: Path, override: str = "force") -> None:
+def refuse_if_check_fails(
+    path: Path, override: str = "force", progress: Callable[[str], None] | None = None
+) -> None:
     """Refuse a workbook that `scorecard-xl check` finds fault with: the board should not get it.
-    `override` is the parameter that sends it anyway, named in the message."""
+    `override` is the parameter that sends it anyway, named in the message; `progress` is told
+    check's steps."""
     from scorecard_xl.check import check_workbook
 
-    findings = check_workbook(path)
+    findings = check_workbook(path, progress=progress)
     if findings:
         raise RefusedByCheck(str(path), [str(finding) for finding in findings], override)
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,10 +72,11 @@ def send_book(
     dry_run: str | Path | None = None,
     one_each: bool = False,
     force: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> SendResult:
     """Email `book` (and `pdf`) to the recipients, or with `dry_run` write the messages as .eml files
     in that folder and send nothing. Raises InputError, before anything is sent, naming every
-    problem found."""
+    problem found. `progress(step)` is told each step as it starts (check, compose, send)."""
     server = server or SmtpServer()
     book_path = Path(book)
     problems = ProblemList()
@@ -112,7 +113,14 @@ def send_book(
     password = smtp_password(server.user) if folder is None and server.user else None
     mail = Mail(from_address, tuple(recipients), tuple(copies), templates[0], templates[1], one_each)
     return mail_book(
-        book_path, mail, pdf=pdf_path, server=server, password=password, dry_run=folder, force=force
+        book_path,
+        mail,
+        pdf=pdf_path,
+        server=server,
+        password=password,
+        dry_run=folder,
+        force=force,
+        progress=progress,
     )
 
 
@@ -127,17 +135,20 @@ def mail_book(
     eml_stem: str | None = None,
     force: bool = False,
     override: str = "force",
+    progress: Callable[[str], None] | None = None,
 ) -> SendResult:
     """Compose the messages for one workbook (and its PDF) and send them through `server`, or with
     `dry_run` write them in that folder as .eml files named after `eml_stem` (default: the
     workbook's name). Unless `force`, a workbook failing check is refused (`override` is the
     parameter the message suggests). `mail` and `server` are already checked (as `send_book` does).
     Raises InputError, with nothing sent, when the workbook is refused or the server fails."""
+    step = progress or (lambda text: None)
     book_bytes = book.read_bytes()
     if not force:
-        refuse_if_check_fails(book, override)
+        refuse_if_check_fails(book, override, progress)
         if book.read_bytes() != book_bytes:  # what is attached must be what was checked
             raise InputError.of(str(book), "", "", None, "changed while it was checked; try again")
+    step("composing the message")
     facts = read_facts(book_bytes, book.name)
     pdf_bytes = pdf.read_bytes() if pdf is not None else None
     if pdf_bytes is not None and pdf is not None and not pdf_bytes.startswith(b"%PDF-"):
@@ -165,8 +176,10 @@ def mail_book(
         compose(mail.sender, group, copies, subject_text, body_text, attachments) for group in groups
     )
     if dry_run is not None:
+        step(f"writing the .eml files to {dry_run}")
         written = write_eml(messages, dry_run, eml_stem or book.stem, mail.one_each)
         return SendResult(messages, facts, written=written)
     server = server or SmtpServer()
+    step(f"sending through {server.label}")
     deliver(messages, server, password)
     return SendResult(messages, facts, sent_via=server.label)
