@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scorecard_xl.data_table import TableRow
+from scorecard_xl.model import Scorecard
 from scorecard_xl.options import Options
 from scorecard_xl.sources import SourceInfo
 from scorecard_xl.workbook.fields import publication_note
@@ -25,6 +26,7 @@ class BuildContext:
     options: Options = field(default_factory=Options)  # recorded on the Cover for refresh to repeat
     picked: str = ""  # the Cover's "Period to show": a period asked for, or "" for the latest
     data_rows: tuple[TableRow, ...] = ()  # the Data table: every value of the data
+    previous: Scorecard | None = None  # the period before, from the same data: what changed (story)
 
     @property
     def publication(self) -> str:
