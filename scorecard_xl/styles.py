@@ -28,6 +28,13 @@ RAG_COLOURS = {
 }
 BETTER_TEXT = "#006100"
 WORSE_TEXT = "#9C0006"
+# SPC icons' looks: the Making Data Count colours (scorecard_xl.spc.COLOURS) as pale fills, with
+# text dark enough to read on them.
+SPC_LOOKS = {
+    "improvement": ("#D9F2FC", "#004E6B"),  # blue
+    "concern": ("#FBE2CE", "#8A3A00"),  # orange
+    "neither": ("#E6DDF2", "#490092"),  # purple
+}
 SPARKLINE_COLOUR = "#1F3864"
 SPARKLINE_LAST = "#C55A11"
 
@@ -136,6 +143,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "total_value": {"bold": True, "align": "center", "top": 1, "top_color": NAVY},
     "count": {"align": "center"},
     "table_status": {"align": "center", "valign": "top"},
+    "lead": {"font_size": 11, "bold": True},  # the first page's opening sentence
+    "why": {"bold": True, "font_color": WORSE_TEXT, "text_wrap": True, "valign": "top"},
 }
 
 # Conditional-format looks: only font, fill and border apply in a conditional format.
@@ -156,6 +165,10 @@ CONDITIONAL: dict[str, dict[str, Any]] = {
         "bold": True,
     },
     "band_B": {"bg_color": "#E2F0D9", "font_color": "#375623", "bold": True},
+    **{
+        f"spc_{kind}": {"bg_color": fill, "font_color": text, "bold": True}
+        for kind, (fill, text) in SPC_LOOKS.items()
+    },
     "better": {"font_color": BETTER_TEXT},
     "worse": {"font_color": WORSE_TEXT},
     "token": {"font_color": GREY_TEXT, "italic": True},

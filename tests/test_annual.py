@@ -98,6 +98,23 @@ def test_the_annual_workbook_has_year_columns_and_coloured_bands() -> None:
     assert any(band_col in sqref and formula == ['"D"'] for sqref, formula in rules)
 
 
+def test_an_annual_scorecard_tells_its_year_against_the_year_before() -> None:
+    from scorecard_xl.story import previous_scorecard
+
+    definition, dataset = scorecard_for(definition_dict())
+    scorecard = build_scorecard(definition, dataset)
+    previous = previous_scorecard(definition, dataset, scorecard)
+    assert previous is not None and previous.period == ReportingYear(2023, 4)
+    context = BuildContext(FIXED_TIME, "test", "bench.toml", (), ("bench.csv",), previous=previous)
+    story = lay_out_workbook(scorecard, context).sheets[0]
+    texts = [value for _, _, value, _ in story.cells if isinstance(value, str)]
+    assert story.name == "This year" and "Benchmark: 2024-25" in texts
+    assert (
+        "What changed since 2023-24" in texts
+        and "Since 2023-24: 1 better, 0 worse. 0 exceptions below." in texts
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

@@ -12,7 +12,9 @@ LibreOffice:
   one if this page is at least FULL_ENOUGH full; otherwise, and when a block is longer than a page,
   it breaks between its rows, never leaving fewer than ORPHAN_ROWS of it on either page.
 - A sheet is scaled down when that prints it on fewer pages (a last page of a few rows saved, or
-  sections packed a page tighter), by at most MAX_SHRINK and never below the minimum text size.
+  sections packed a page tighter), by at most MAX_SHRINK and never below the minimum text size. A
+  sheet that asks for one page (`PrintSetup.one_page`: the first page of the pack) is scaled down
+  as far as the minimum text size allows to print on one.
 
 Widths are LibreOffice's, the wider of the two (text_metrics), so the page fits in Excel too;
 heights are those the layout gives each row (the default row height where it gives none).
@@ -93,6 +95,11 @@ def paginate(sheet: SheetLayout, paper: str) -> Pages:
     percent = math.floor(scale * 100 + 1e-9)
     room_height = (page_height - (top + bottom) * POINTS_PER_INCH) * HEIGHT_SAFETY
     heights = {r: sheet.heights.get(r, DEFAULT_ROW_POINTS) for r in range(first_row, last_row + 1)}
+    one_page = min(percent, math.floor(room_height / sum(heights.values()) * 100 + 1e-9))
+    if setup.one_page and not column_breaks and one_page >= lowest * 100:
+        setup.paper, setup.scale, setup.fit_width = paper, one_page, False
+        setup.row_breaks, setup.column_breaks = (), ()
+        return Pages(paper, one_page, (), ())
     row_breaks = _break_rows(sheet, heights, first_row, last_row, room_height / (percent / 100))
     shrunk = _shrink_for_fewer_pages(
         sheet, heights, (first_row, last_row), room_height, percent, row_breaks, lowest

@@ -153,6 +153,7 @@ class PrintSetup:
     print_area: tuple[int, int, int, int] | None = None
     margins: tuple[float, float, float, float] = (0.4, 0.4, 0.6, 0.6)  # left, right, top, bottom
     center_horizontally: bool = True
+    one_page: bool = False  # scaled to print on one page, if its text stays readable (layout.pagination)
 
 
 @dataclass
