@@ -122,7 +122,7 @@ def spc_data() -> str:
     for measure, _, unit, _, _, values in MEASURES:
         for month, value in zip(MONTHS, values, strict=True):
             if value is not None:
-                shown = f"{value * 100:.2f}%" if unit == "percent" else f"{value:g}"
+                shown = f"{value * 100:.1f}%" if unit == "percent" else f"{value:g}"
                 rows.append(f"{measure},actual,{month},{shown}")
     return "\n".join(rows) + "\n"
 

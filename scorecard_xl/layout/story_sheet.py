@@ -265,16 +265,17 @@ class _Page:
         top = self.row
         self.row += 1
         lines = [_exception(flagged) for flagged in self.story.exceptions]
+        flagged = min(len(lines), EXCEPTION_ROOM)  # rows telling an exception, its reasons in red
         if len(lines) > EXCEPTION_ROOM:
-            more = f"and {len(lines) - EXCEPTION_ROOM + 1} more"
-            lines[EXCEPTION_ROOM - 1 :] = [(more, "the rest are on the Summary and the Scorecard", "", "")]
+            flagged -= 1
+            more = f"and {len(lines) - flagged} more"
+            lines[flagged:] = [(more, "the rest are on the Summary and the Scorecard", "", "")]
         elif not lines:
             lines = [("None", f"No measure is {why}.", "", "")]
-        styles = ("why", "table_wrap", "table_wrap", "table_wrap")
         for index in range(EXCEPTION_ROOM):
             line = lines[index] if index < len(lines) else ("", "", "", "")
             for col, text in enumerate(line):
-                self.put(col, text or self.pad(), styles[col])
+                self.put(col, text or self.pad(), "why" if col == 0 and index < flagged else "table_wrap")
             self.row += 1
         area = (top, 0, self.row - 1, LAST_COL)
         self.table(area, headers, "Story_exceptions", f"The measures {why}, with their commentary.")
@@ -292,8 +293,10 @@ class _Page:
         for col, listing in ((0, left), (2, right)):
             self.put(col, listing.headers[0], "column_header_left")
             self.put(col + 1, listing.headers[1], "column_header_left")
-            for offset, (what, about) in enumerate(_fitted(listing, room)):
+            lines = _fitted(listing, room)
+            for offset in range(room):  # every row: a refresh rewrites the padding too
                 row = top + 1 + offset
+                what, about = lines[offset] if offset < len(lines) else (None, "")
                 if isinstance(what, int):
                     self.sheet.put(row, col, what, "count")
                 else:
