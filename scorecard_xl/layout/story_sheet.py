@@ -151,7 +151,10 @@ class _Page:
             if story.shows_spc:
                 second += f"; {_count(len(story.new_special_causes), 'new special cause')}"
         flagged = len(story.exceptions)
-        second += f". {_count(flagged, 'exception')} below" + (", with commentary." if flagged else ".")
+        said = sum(1 for exception in story.exceptions if exception.commentary)
+        second += f". {_count(flagged, 'exception')} below" + (
+            f", {said} with commentary." if flagged else "."
+        )
         self.put(0, first + ".", "lead")
         self.row += 1
         self.put(0, second, "text")
@@ -297,8 +300,8 @@ class _Page:
             for offset in range(room):  # every row: a refresh rewrites the padding too
                 row = top + 1 + offset
                 what, about = lines[offset] if offset < len(lines) else (None, "")
-                if isinstance(what, int):
-                    self.sheet.put(row, col, what, "count")
+                if isinstance(what, int):  # (level with the first line of the words beside it)
+                    self.sheet.put(row, col, what, "table_number_centred")
                 else:
                     self.sheet.put(row, col, what or self.pad(), "table_wrap", TEXT)
                 self.sheet.put(row, col + 1, about or self.pad(), "table_wrap", TEXT)
