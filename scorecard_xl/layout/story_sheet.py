@@ -21,7 +21,7 @@ from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import NO_COMMENTARY
 from scorecard_xl.layout.rules import positive_count_rule, text_rules, verdict_rules
 from scorecard_xl.layout.sheet import Block, CellValue, Link, PageRef, SheetLayout, TableSpec
-from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET
+from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, summary_plan
 from scorecard_xl.model import MeasureRow, Scorecard
 from scorecard_xl.story import CONCERN, FAIL, RED_AND_WORSENING, Flagged, Movement, Story, tell, variation
 from scorecard_xl.values import Value, format_for_text
@@ -109,14 +109,14 @@ def _title(sheet: SheetLayout, scorecard: Scorecard, printed: bool) -> None:
     sheet.blocks.append(Block("story_title", 0, 0, 0, 0))
     sheet.put(0, LAST_COL, definition.marking, "marking")
     sheet.put(1, 0, definition.organisation, "heading")
+    listed = summary_plan(scorecard).list_title  # "Measures off target", or a benchmark's quartiles
     if printed:
         contents = PageRef(2, 0, CONTENTS_SHEET, 0, "Contents and key: page {page}")
         sheet.put_page_ref(2, 0, contents, "muted")
-        summary = PageRef(2, 2, SUMMARY_SHEET, 0, "Every measure off target: page {page}")
-        sheet.put_page_ref(2, 2, summary, "muted")
+        sheet.put_page_ref(2, 2, PageRef(2, 2, SUMMARY_SHEET, 0, f"{listed}: page {{page}}"), "muted")
     else:
         sheet.put(2, 0, Link(CONTENTS_SHEET, "A1", "◄ Contents and key"), "link")
-        sheet.put(2, 2, Link(SUMMARY_SHEET, "A1", "Every measure off target: Summary ►"), "link")
+        sheet.put(2, 2, Link(SUMMARY_SHEET, "A1", f"{listed}: Summary ►"), "link")
 
 
 class _Page:
