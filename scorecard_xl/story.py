@@ -4,6 +4,10 @@ since the previous period (measures that changed RAG, new special causes, the la
 against their own process limits); and the exceptions (red and worsening, or a concern or fail
 icon), each with the commentary typed against it.
 
+A benchmarking scorecard without targets is graded by its quartile band instead of RAG, as its
+Summary is (A the best quarter of all authorities, D the worst): the story counts bands, tells the
+measures whose band changed, and flags those in band D and worsening.
+
 Pure, like the model it reads: the period's Scorecard and the previous period's, built from the
 same data (None when the data has no earlier period). Full lists, most in need first; how many
 of each a page shows is the layout's choice.
@@ -20,31 +24,55 @@ from scorecard_xl.data import Dataset
 from scorecard_xl.definition import Definition
 from scorecard_xl.model import MeasureRow, Scorecard, Tally, build_scorecard, tally
 
-RAG_RANK = {GREEN: 0, AMBER: 1, RED: 2}  # worse is higher
 MOVEMENTS = 5  # the largest movements told
 # A variation icon's group ("concern low" is a concern); no icon means too few points for limits.
 VARIATION_GROUPS = ("improvement", "concern", "neither", "common cause", "no icon")
 ASSURANCES = ("pass", "hit and miss", "fail", "no icon")
 SPECIAL_ORDER = ("concern", "neither", "improvement")  # new special causes, most in need first
-# Why a measure is an exception, in the order the page tells them.
-RED_AND_WORSENING, CONCERN, FAIL = "red and worsening", "concern", "fail"
-REASONS = (RED_AND_WORSENING, CONCERN, FAIL)
+# Why a measure is an exception, in the order the page tells them: the worst grade (red, or band D)
+# and worse than the value before; a concern variation icon; a fail assurance icon.
+WORST_AND_WORSENING, CONCERN, FAIL = "worst and worsening", "concern", "fail"
+REASONS = (WORST_AND_WORSENING, CONCERN, FAIL)
 
 
 @dataclass(frozen=True)
-class RagChange:
-    """A measure judged in both periods whose RAG changed."""
+class Scale:
+    """What the scorecard grades each measure by, best grade first: RAG against target, or the
+    quartile band of benchmark `band` (a scorecard without targets, as the Summary judges it)."""
+
+    grades: tuple[str, ...]
+    band: int | None = None  # the quartile benchmark's place among the definition's benchmarks
+
+    def grade(self, row: MeasureRow) -> str | None:
+        if self.band is None:
+            return row.rag
+        found = row.benchmarks[self.band]
+        return found if found in self.grades else None
+
+    def worse(self, before: str, after: str) -> bool:
+        return self.grades.index(after) > self.grades.index(before)
+
+
+RAG_SCALE = Scale((GREEN, AMBER, RED))
+BANDS = ("A", "B", "C", "D")
+
+
+def scale_of(definition: Definition) -> Scale:
+    """RAG, unless no measure has a target and a benchmark is a quartile band."""
+    band = next((i for i, b in enumerate(definition.benchmarks) if b.kind == "quartile"), None)
+    if band is None or any(measure.target.judged for measure in definition.measures):
+        return RAG_SCALE
+    return Scale(BANDS, band)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A measure graded in both periods whose grade changed."""
 
     row: MeasureRow
-    before: str  # "R", "A" or "G" in the previous period
-
-    @property
-    def after(self) -> str:
-        return self.row.rag or ""
-
-    @property
-    def worse(self) -> bool:
-        return RAG_RANK[self.after] > RAG_RANK[self.before]
+    before: str  # its grade in the previous period ("G", or a band "B")
+    after: str
+    worse: bool
 
 
 @dataclass(frozen=True)
@@ -76,12 +104,14 @@ class Story:
 
     scorecard: Scorecard
     previous: Scorecard | None  # the period before, when the data has it
-    counts: Tally
-    previous_counts: Tally | None
+    scale: Scale
+    counts: Tally  # (its red, amber and green count RAG; `grades` counts the scale's)
+    grades: Mapping[str, int]  # each grade -> measures; "" -> measures without one
+    previous_grades: Mapping[str, int] | None
     same: int  # measures whose latest value is the same as the previous one (as displayed)
     variation: Mapping[str, int]  # VARIATION_GROUPS -> measures showing SPC
     assurance: Mapping[str, int]  # ASSURANCES -> measures showing SPC
-    rag_changes: tuple[RagChange, ...]  # worse first, the worst destination first
+    changes: tuple[Change, ...]  # of grade: worse first, the worst destination first
     new_special_causes: tuple[MeasureRow, ...]  # concerns first
     movements: tuple[Movement, ...]  # the largest first, at most MOVEMENTS
     exceptions: tuple[Flagged, ...]  # the most reasons first
@@ -102,18 +132,21 @@ def tell(scorecard: Scorecard, previous: Scorecard | None, commentary: Mapping[s
     """The story of `scorecard`'s period, compared with `previous` (the period before, or None)."""
     before = {row.id: row for row in previous.rows} if previous else {}
     charted = [row for row in scorecard.rows if row.measure.spc is not None]
+    scale = scale_of(scorecard.definition)
     return Story(
         scorecard=scorecard,
         previous=previous,
+        scale=scale,
         counts=tally(scorecard.rows),
-        previous_counts=tally(previous.rows) if previous else None,
+        grades=_graded(scale, scorecard),
+        previous_grades=_graded(scale, previous) if previous else None,
         same=sum(1 for row in scorecard.rows if row.vs_previous and row.vs_previous.verdict == "same"),
         variation=_counted(VARIATION_GROUPS, (variation_group(row) for row in charted)),
         assurance=_counted(ASSURANCES, (assurance(row) or "no icon" for row in charted)),
-        rag_changes=_rag_changes(scorecard, before),
+        changes=_changes(scale, scorecard, before),
         new_special_causes=_new_special_causes(charted, before) if previous else (),
         movements=_movements(scorecard),
-        exceptions=_exceptions(scorecard, commentary),
+        exceptions=_exceptions(scale, scorecard, commentary),
     )
 
 
@@ -143,14 +176,19 @@ def _counted(keys: tuple[str, ...], found: Iterable[str]) -> dict[str, int]:
     return {key: counts[key] for key in keys}
 
 
-def _rag_changes(scorecard: Scorecard, before: Mapping[str, MeasureRow]) -> tuple[RagChange, ...]:
-    changes = [
-        RagChange(row, before[row.id].rag or "")
-        for row in scorecard.rows
-        if row.rag and row.id in before and before[row.id].rag not in (None, row.rag)
-    ]
+def _graded(scale: Scale, scorecard: Scorecard) -> dict[str, int]:
+    return _counted((*scale.grades, ""), (scale.grade(row) or "" for row in scorecard.rows))
+
+
+def _changes(scale: Scale, scorecard: Scorecard, before: Mapping[str, MeasureRow]) -> tuple[Change, ...]:
+    changes = []
+    for row in scorecard.rows:
+        now, then = scale.grade(row), scale.grade(before[row.id]) if row.id in before else None
+        if now and then and now != then:
+            changes.append(Change(row, then, now, scale.worse(then, now)))
     # Worse first, the worst destination first, then as the scorecard orders them (a stable sort).
-    return tuple(sorted(changes, key=lambda c: (not c.worse, -RAG_RANK[c.after] if c.worse else 0)))
+    rank = scale.grades.index
+    return tuple(sorted(changes, key=lambda c: (not c.worse, -rank(c.after) if c.worse else 0)))
 
 
 def _new_special_causes(
@@ -185,11 +223,12 @@ def _movements(scorecard: Scorecard) -> tuple[Movement, ...]:
     return tuple(found[:MOVEMENTS])
 
 
-def reasons(row: MeasureRow) -> tuple[str, ...]:
+def reasons(scale: Scale, row: MeasureRow) -> tuple[str, ...]:
     """Why the measure is an exception (empty when it is not one)."""
     found = []
-    if row.rag == RED and row.vs_previous is not None and row.vs_previous.verdict == "worse":
-        found.append(RED_AND_WORSENING)
+    worst = scale.grade(row) == scale.grades[-1]
+    if worst and row.vs_previous is not None and row.vs_previous.verdict == "worse":
+        found.append(WORST_AND_WORSENING)
     if variation_group(row) == CONCERN:
         found.append(CONCERN)
     if assurance(row) == FAIL:
@@ -197,10 +236,10 @@ def reasons(row: MeasureRow) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _exceptions(scorecard: Scorecard, commentary: Mapping[str, str]) -> tuple[Flagged, ...]:
+def _exceptions(scale: Scale, scorecard: Scorecard, commentary: Mapping[str, str]) -> tuple[Flagged, ...]:
     found = [
         Flagged(row, why, (commentary.get(row.id) or "").strip())
         for row in scorecard.rows
-        if (why := reasons(row))
+        if (why := reasons(scale, row))
     ]
     return tuple(sorted(found, key=lambda f: (-len(f.reasons), REASONS.index(f.reasons[0]))))

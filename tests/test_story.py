@@ -48,7 +48,7 @@ def test_the_story_tells_what_changed_and_the_exceptions_with_their_commentary(t
     story = story_of(trust, commentary=COMMENTARY)
     assert story.previous is not None and story.previous.period == Month(2023, 2)
     # RAG changes: worse first (to red before to amber), then better; both months judged.
-    changes = [(c.row.id, c.before, c.after, c.worse) for c in story.rag_changes]
+    changes = [(c.row.id, c.before, c.after, c.worse) for c in story.changes]
     assert changes == [
         ("RTT01", "A", "R", True),
         ("FAL01", "G", "R", True),
@@ -66,9 +66,9 @@ def test_the_story_tells_what_changed_and_the_exceptions_with_their_commentary(t
     assert (attendances.previous, attendances.latest, attendances.up) == (9650.0, 11900.0, True)
     # Exceptions: the most reasons first, each with what was typed against it.
     assert [(f.row.id, f.reasons) for f in story.exceptions] == [
-        ("ED01", ("red and worsening", "concern", "fail")),
-        ("FAL01", ("red and worsening", "concern")),
-        ("RTT01", ("red and worsening",)),
+        ("ED01", ("worst and worsening", "concern", "fail")),
+        ("FAL01", ("worst and worsening", "concern")),
+        ("RTT01", ("worst and worsening",)),
     ]
     assert story.exceptions[0].commentary == COMMENTARY["ED01"] and story.exceptions[2].commentary == ""
     # Counts by icon, over the measures showing SPC (DIS01 has eight points: no limits yet).
@@ -76,21 +76,21 @@ def test_the_story_tells_what_changed_and_the_exceptions_with_their_commentary(t
         "improvement": 1, "concern": 2, "neither": 1, "common cause": 3, "no icon": 1,
     }  # fmt: skip
     assert dict(story.assurance) == {"pass": 1, "hit and miss": 4, "fail": 1, "no icon": 2}
-    assert (story.counts.red, story.counts.amber, story.counts.green, story.counts.not_judged) == (3, 1, 3, 1)
+    assert dict(story.grades) == {"G": 3, "A": 1, "R": 3, "": 1}
 
 
 def test_the_first_month_of_the_data_has_nothing_to_compare_with(trust: Inputs) -> None:
     story = story_of(trust, MONTHS[0])
-    assert story.previous is None and story.previous_counts is None
-    assert not story.rag_changes and not story.new_special_causes and not story.movements
+    assert story.previous is None and story.previous_grades is None
+    assert not story.changes and not story.new_special_causes and not story.movements
 
 
 def test_a_scorecard_without_spc_tells_rag_and_direction_only(sample: Inputs) -> None:
     story = story_of(sample)
     assert not story.shows_spc and not story.new_special_causes and not story.movements
     assert sum(story.variation.values()) == 0
-    assert {f.reasons for f in story.exceptions} == {("red and worsening",)}
-    assert len(story.exceptions) == 10 and story.counts.red == 18
+    assert {f.reasons for f in story.exceptions} == {("worst and worsening",)}
+    assert len(story.exceptions) == 10 and story.grades["R"] == 18
 
 
 def cells(sheet: SheetLayout) -> dict[tuple[int, int], CellValue]:
@@ -140,6 +140,16 @@ def test_a_long_list_ends_with_and_n_more_and_long_commentary_is_cut_at_a_word(s
         value for (_, col), value in cells(sheet).items() if col == 0 and str(value).endswith("→ Amber")
     ]
     assert len(worse) == LIST_ROOM - 1  # the left-hand list: worse RAGs
+
+
+def test_a_change_takes_the_look_of_the_grade_it_moved_to(sample: Inputs) -> None:
+    """Live rules on the change's text ("Green → Amber" ends "→ Amber"), so a refresh re-colours it;
+    the word is there, so colour is never alone."""
+    rules = story_sheet(sample).conditional_formats
+    ends = {
+        (r.options["value"], r.options["format"]) for r in rules if r.options.get("criteria") == "ends with"
+    }
+    assert ends == {("→ Red", "rag_Red"), ("→ Amber", "rag_Amber"), ("→ Green", "rag_Green")}
 
 
 def test_the_first_month_says_there_is_nothing_to_compare_with(trust: Inputs) -> None:

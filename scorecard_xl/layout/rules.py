@@ -51,11 +51,15 @@ def token_rule(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequenc
 BAND_LOOKS = {"A": "rag_Green", "B": "band_B", "C": "rag_Amber", "D": "rag_Red"}
 
 
+def look_of(look: str) -> str:
+    """A RAG word ("Red"), a band letter ("B") or a look of styles.CONDITIONAL, as the latter."""
+    return look if look in CONDITIONAL else BAND_LOOKS.get(look, f"rag_{look}")
+
+
 def positive_count_rule(sheet: SheetLayout, first_row: int, last_row: int, col: int, look: str) -> None:
     """A count above zero in a column headed Red, Amber, Green (or Band A to D) takes that colour;
     `look` may also name a look of styles.CONDITIONAL."""
-    found = look if look in CONDITIONAL else BAND_LOOKS.get(look, f"rag_{look}")
-    options = {"type": "cell", "criteria": ">", "value": 0, "format": found}
+    options = {"type": "cell", "criteria": ">", "value": 0, "format": look_of(look)}
     _add(sheet, first_row, last_row, [(col, col)], options)
 
 

@@ -11,19 +11,30 @@ sheet was laid out: a refresh brings newer commentary here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from scorecard_xl.assess import RAG_WORDS
+from scorecard_xl.assess import AMBER, GREEN, RAG_WORDS, RED
 from scorecard_xl.definition import Definition
 from scorecard_xl.layout.common import CONTENTS_SHEET, print_setup
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import NO_COMMENTARY
-from scorecard_xl.layout.rules import positive_count_rule, text_rules, verdict_rules
+from scorecard_xl.layout.rules import look_of, positive_count_rule, text_rules, verdict_rules
 from scorecard_xl.layout.sheet import Block, CellValue, Link, PageRef, SheetLayout, TableSpec
 from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, summary_plan
 from scorecard_xl.model import MeasureRow, Scorecard
-from scorecard_xl.story import CONCERN, FAIL, RED_AND_WORSENING, Flagged, Movement, Story, tell, variation
+from scorecard_xl.story import (
+    BANDS,
+    CONCERN,
+    FAIL,
+    RAG_SCALE,
+    WORST_AND_WORSENING,
+    Flagged,
+    Movement,
+    Story,
+    tell,
+    variation,
+)
 from scorecard_xl.values import Value, format_for_text
 
 LIST_ROOM = 6  # rows for each list of what changed
@@ -45,7 +56,6 @@ ICON_WORDS = {
     "neither low": "Unusually low (no better direction)",
 }
 ICON_LOOKS = {"Improvement": "spc_improvement", "Concern": "spc_concern", "Unusually": "spc_neither"}
-RAG_LOOKS = {word: f"rag_{word}" for word in RAG_WORDS.values()}
 VARIATION_LINES = (  # (icon group, words, the look of a count above zero)
     ("improvement", "Special cause improvement", "spc_improvement"),
     ("concern", "Special cause concern", "spc_concern"),
@@ -58,6 +68,47 @@ ASSURANCE_LINES = (
     ("hit and miss", "Hit and miss: the target lies between the process limits", None),
     ("fail", "Consistently failing the target", "spc_concern"),
     ("no icon", "No assurance icon: no target, or too few points", None),
+)
+
+
+@dataclass(frozen=True)
+class Grading:
+    """How the page words a scale's grades (story.Scale): RAG, or a benchmark's quartile bands."""
+
+    name: str  # "RAG" or "band"
+    words: Mapping[str, str]  # grade -> how a change names it ("Red", "B")
+    short: Mapping[str, str]  # grade -> in the lead ("red", "in band A"), in the lead's order
+    lines: Sequence[tuple[str, str, str | None]]  # (grade, what it means, the look of a count); "" ungraded
+    graded: str  # "judged" or "banded"
+    worst: str  # "red" or "in band D"
+
+
+RAG_GRADING = Grading(
+    "RAG",
+    RAG_WORDS,
+    {RED: "red", AMBER: "amber", GREEN: "green"},
+    (
+        (RED, "Red: worse than target beyond the amber band", "Red"),
+        (AMBER, "Amber: worse than target, within the amber band", "Amber"),
+        (GREEN, "Green: on target or better", "Green"),
+        ("", "Not judged: no target, or no figure to judge", None),
+    ),
+    "judged",
+    "red",
+)
+BAND_GRADING = Grading(
+    "band",
+    {band: band for band in BANDS},
+    {band: f"in {'band ' if band == BANDS[0] else ''}{band}" for band in BANDS},
+    (
+        ("A", "Band A: the best quarter of all authorities", "A"),
+        ("B", "Band B: the second quarter", "B"),
+        ("C", "Band C: the third quarter", "C"),
+        ("D", "Band D: the worst quarter of all authorities", "D"),
+        ("", "No band: no better direction, or no value", None),
+    ),
+    "banded",
+    "in band D",
 )
 
 
@@ -124,6 +175,9 @@ class _Page:
 
     def __init__(self, sheet: SheetLayout, story: Story, accessible: bool) -> None:
         self.sheet, self.story, self.accessible = sheet, story, accessible
+        self.grading = RAG_GRADING if story.scale == RAG_SCALE else BAND_GRADING
+        before = story.previous_grades or {}
+        self.graded_before = sum(before.get(grade, 0) for grade in self.grading.short)  # 0: none to compare
         self.unit = "year" if story.scorecard.definition.yearly else "month"
         self.before = story.previous.period.long_label if story.previous else None
         self.since = f"since {self.before}" if self.before else f"since the previous {self.unit}"
@@ -131,23 +185,25 @@ class _Page:
 
     def lead(self) -> None:
         """Two sentences: how many are red, amber and green; what changed, and the exceptions."""
-        story, counts, then = self.story, self.story.counts, self.story.previous_counts
-        judged = counts.red + counts.amber + counts.green
-        if judged:
-            first = f"{counts.red} red, {counts.amber} amber and {counts.green} green"
-            first += f" of the {judged} measures judged"
-            if then is not None:
-                first += f" ({self.before}: {then.red} red, {then.amber} amber, {then.green} green)"
+        story, grading, counts = self.story, self.grading, self.story.counts
+        graded = sum(story.grades[grade] for grade in grading.short)
+        if graded:
+            first = f"{_listed(grading, story.grades, ' and ')} of the {_count(graded, 'measure')}"
+            first += f" {grading.graded}"
+            if story.previous_grades is not None and self.graded_before:
+                first += f" ({self.before}: {_listed(grading, story.previous_grades, ', ')})"
         else:
             first = f"{_count(counts.measures, 'measure')}, none judged against a target"
         if story.previous is None:
             second = f"No earlier {self.unit} in the data to compare with"
-        elif not any(row.measure.target.judged for row in story.scorecard.rows):  # (no RAG to change)
+        elif not self.graded_before:  # no grade to have changed: the directions
             second = f"Since {self.before}: {counts.improving} better, {counts.worsening} worse"
         else:
-            worse = sum(change.worse for change in story.rag_changes)
-            better = len(story.rag_changes) - worse
-            second = f"Since {self.before}: {worse} moved to a worse RAG and {better} to a better one"
+            worse = sum(change.worse for change in story.changes)
+            better = len(story.changes) - worse
+            second = (
+                f"Since {self.before}: {worse} moved to a worse {grading.name} and {better} to a better one"
+            )
             if story.shows_spc:
                 second += f"; {_count(len(story.new_special_causes), 'new special cause')}"
         flagged = len(story.exceptions)
@@ -161,19 +217,14 @@ class _Page:
         self.row += 1
 
     def glance(self) -> None:
-        """Counts by RAG beside counts by direction; by variation icon beside assurance icon."""
+        """Counts by grade beside counts by direction; by variation icon beside assurance icon."""
         story, counts = self.story, self.story.counts
         self.heading("At a glance")
-        rag = _counts(  # (the period before's are in the lead)
-            ("Measures", "RAG against target"),
-            [
-                (counts.red, "Red: worse than target beyond the amber band", "Red"),
-                (counts.amber, "Amber: worse than target, within the amber band", "Amber"),
-                (counts.green, "Green: on target or better", "Green"),
-                (counts.not_judged, "Not judged: no target, or no figure to judge", None),
-            ],
-            "Story_RAG",
-            "How many measures are red, amber and green against their targets.",
+        graded = _counts(  # (the period before's are in the lead)
+            ("Measures", "RAG against target" if self.grading is RAG_GRADING else "Quartile band"),
+            [(story.grades[grade], words, look) for grade, words, look in self.grading.lines],
+            f"Story_{self.grading.name}",
+            f"How many measures are in each {self.grading.name}.",
         )
         compared = counts.improving + counts.worsening + story.same
         direction = _counts(
@@ -191,7 +242,7 @@ class _Page:
             "Story_direction",
             "How many measures moved in a better or a worse direction.",
         )
-        first = self.side_by_side(rag, direction, len(rag.lines))
+        first = self.side_by_side(graded, direction, len(graded.lines))
         verdict_rules(self.sheet, first, self.row - 1, [(3, 3)])
         if story.shows_spc:
             icons = _counts(
@@ -209,29 +260,33 @@ class _Page:
             self.side_by_side(icons, assurance, len(VARIATION_LINES), spaced=True)
 
     def changes(self) -> None:
-        """Measures that changed RAG (worse beside better); new special causes beside the largest
-        movements against their limits."""
-        story = self.story
+        """Measures whose RAG (or band) changed, worse beside better; new special causes beside the
+        largest movements against their limits."""
+        story, grading = self.story, self.grading
         self.heading(f"What changed {self.since}")
         nothing = ("Not compared", f"No earlier {self.unit} in the data.")
+        if story.previous and not self.graded_before:
+            nothing = ("Not compared", f"Nothing {grading.graded} in {self.before} to compare with.")
 
-        def rag_list(worse: bool) -> Listing:
+        def changed(worse: bool) -> Listing:
             word = "worse" if worse else "better"
+            none = ("None", f"No measure moved to a {word} {grading.name}.")
             return Listing(
-                (f"{word.capitalize()} RAG", "Measure"),
+                (f"{word.capitalize()} {grading.name}", "Measure"),
                 [
-                    (f"{RAG_WORDS[change.before]} → {RAG_WORDS[change.after]}", _measure(change.row))
-                    for change in story.rag_changes
+                    (f"{grading.words[change.before]} → {grading.words[change.after]}", _measure(change.row))
+                    for change in story.changes
                     if change.worse == worse
                 ],
-                f"Story_{word}_RAG",
-                f"The measures whose RAG moved to a {word} one {self.since}, the furthest first.",
-                empty=("None", f"No measure moved to a {word} RAG.") if story.previous else nothing,
+                f"Story_{word}_{grading.name}",
+                f"The measures whose {grading.name} moved to a {word} one {self.since}, the furthest first.",
+                empty=none if self.graded_before else nothing,
                 more="the rest are on the Scorecard",
             )
 
-        first = self.side_by_side(rag_list(True), rag_list(False), LIST_ROOM)
-        text_rules(self.sheet, first, self.row - 1, [(0, 0), (2, 2)], "ends with", RAG_LOOKS)
+        first = self.side_by_side(changed(True), changed(False), LIST_ROOM)
+        looks = {f"→ {grading.words[grade]}": look_of(look) for grade, _, look in grading.lines if look}
+        text_rules(self.sheet, first, self.row - 1, [(0, 0), (2, 2)], "ends with", looks)
         if not story.shows_spc:
             return
         special = Listing(
@@ -255,7 +310,9 @@ class _Page:
 
     def exceptions(self, printed: bool) -> None:
         """Red and worsening, or a concern or fail icon: why, the figures and the commentary."""
-        why = "red and worsening" + (", or a concern or fail icon" if self.story.shows_spc else "")
+        why = f"{self.grading.worst} and worsening" + (
+            ", or a concern or fail icon" if self.story.shows_spc else ""
+        )
         self.heading(f"Exceptions: {why}")
         where = (
             "typed against each measure" if printed else "as typed on the Scorecard (Refresh brings it here)"
@@ -267,7 +324,7 @@ class _Page:
             self.put(col, header, "column_header_left")
         top = self.row
         self.row += 1
-        lines = [_exception(flagged) for flagged in self.story.exceptions]
+        lines = [_exception(flagged, self.grading) for flagged in self.story.exceptions]
         flagged = min(len(lines), EXCEPTION_ROOM)  # rows telling an exception, its reasons in red
         if len(lines) > EXCEPTION_ROOM:
             flagged -= 1
@@ -357,6 +414,12 @@ def _fitted(listing: Listing, room: int) -> list[tuple[CellValue, str]]:
     return lines
 
 
+def _listed(grading: Grading, counts: Mapping[str, int], last: str) -> str:
+    """ "18 red, 6 amber and 14 green" (`last` joins the last two)."""
+    said = [f"{counts[grade]} {words}" for grade, words in grading.short.items()]
+    return ", ".join(said[:-1]) + last + said[-1]
+
+
 def _count(number: int, thing: str) -> str:
     return f"{number} {thing}{'' if number == 1 else 's'}"
 
@@ -375,11 +438,11 @@ def _movement(movement: Movement) -> str:
     return f"{arrow} {before} → {after}: {movement.share:.0%} of the width between its limits"
 
 
-def _exception(flagged: Flagged) -> tuple[str, str, str, str]:
+def _exception(flagged: Flagged, grading: Grading) -> tuple[str, str, str, str]:
     """Why, the measure, its figure against its target, and the commentary."""
     row = flagged.row
     words = {
-        RED_AND_WORSENING: "Red and worsening",
+        WORST_AND_WORSENING: f"{grading.worst[:1].upper()}{grading.worst[1:]} and worsening",
         CONCERN: ICON_WORDS.get(variation(row) or "", "Special cause concern"),
         FAIL: "Consistently failing the target",
     }
