@@ -19,7 +19,7 @@ LABEL, TEXT = 0, 1
 def lay_out_about(scorecard: Scorecard, context: BuildContext) -> SheetLayout:
     definition = scorecard.definition
     sheet = SheetLayout(ABOUT_SHEET)
-    row = title_block(sheet, scorecard, ABOUT_SHEET, TEXT + 1, printed=True)
+    row = title_block(sheet, scorecard, ABOUT_SHEET, TEXT + 2, printed=True)  # the marking right of the text
     read = "; ".join(f"{Path(s.location).name} (sha256 {s.sha256[:12]})" for s in context.sources)
     lines = [
         ("Period", period_text(scorecard)),
