@@ -30,6 +30,7 @@ from scorecard_xl.periods import Period, parse_period, period_format
 from scorecard_xl.sources import RawRecord, SourceInfo
 from scorecard_xl.sources.any import read_source
 from scorecard_xl.sources.frame import FRAME_KIND, is_data_frame, read_frame
+from scorecard_xl.story import previous_scorecard
 from scorecard_xl.writer import write_workbook
 
 if TYPE_CHECKING:
@@ -255,6 +256,7 @@ def lay_out(
         picked=picked or "",
         data_rows=tuple(table_rows(definition, dataset)),
         refreshed=refreshed,
+        previous=previous_scorecard(definition, dataset, scorecard),
     )
     layout = lay_out_workbook(scorecard, context, profile)
     for sheet in layout.sheets:

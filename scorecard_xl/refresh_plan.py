@@ -218,6 +218,7 @@ def refresh_contents(
     record = read_record(snapshot)
     options = recorded_options(record, trust)
     if in_place:
+        refuse_earlier_record(record)
         refuse_protected(record, options)
         refuse_drawn_trends(record, options)
     definition = recorded_definition(record)
@@ -234,7 +235,8 @@ def refresh_contents(
         picked or None,
         refreshed=news.cover_note if in_place else "",  # (the command line reports on its terminal)
     )
-    check_layout(record, layout)
+    if record.version == fields.RECORD_VERSION:  # (an earlier one's names are its own: it is rebuilt)
+        check_layout(record, layout)
     shrinks = [] if request.allow_shrink else what_shrinks(record, scorecard, layout, bool(picked))
     return Refreshed(record, inputs, scorecard, layout, news, shrinks)
 
@@ -244,6 +246,23 @@ def recorded_options(record: WorkbookRecord, trust: Trust) -> Options:
     (a workbook may not ask for less suppression than the operator's floor)."""
     trust.check_options(record.options, record.where(fields.OPTIONS))
     return record.options
+
+
+def refuse_earlier_record(record: WorkbookRecord) -> None:
+    """A workbook of an earlier record version has its blocks where that version put them (the
+    story sheet moved every sheet along): refreshed in place, values would land in the wrong cells.
+    The command line rebuilds it in the new layout instead."""
+    if record.version < fields.RECORD_VERSION:
+        raise InputError.of(
+            record.name,
+            "",
+            "record version",
+            record.version,
+            f"a workbook of record version {fields.RECORD_VERSION}: it was made by an earlier "
+            f"scorecard-xl (record version {record.version}), and its layout differs from this "
+            "version's; refresh it once with: scorecard-xl refresh "
+            f'"{record.name}" (which rebuilds it, data and commentary kept)',
+        )
 
 
 def refuse_protected(record: WorkbookRecord, options: Options) -> None:

@@ -160,6 +160,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "total_value": {"bold": True, "align": "center", "top": 1, "top_color": NAVY},
     "count": {"align": "center"},
     "table_status": {"align": "center", "valign": "top"},
+    "lead": {"font_size": 11, "bold": True},  # the first page's opening sentence
+    "why": {"bold": True, "font_color": WORSE_TEXT, "text_wrap": True, "valign": "top"},
 }
 
 # Conditional-format looks: only font, fill and border apply in a conditional format.
@@ -180,7 +182,10 @@ CONDITIONAL: dict[str, dict[str, Any]] = {
         "bold": True,
     },
     "band_B": {"bg_color": "#E2F0D9", "font_color": "#375623", "bold": True},
-    **{f"spc_{look}": {"bg_color": fill, "font_color": text} for look, (fill, text) in SPC_COLOURS.items()},
+    **{
+        f"spc_{look}": {"bg_color": fill, "font_color": text, "bold": True}
+        for look, (fill, text) in SPC_COLOURS.items()
+    },
     "better": {"font_color": BETTER_TEXT},
     "worse": {"font_color": WORSE_TEXT},
     "token": {"font_color": GREY_TEXT, "italic": True},

@@ -139,16 +139,20 @@ def _write_charts(book: xlsxwriter.Workbook, ws: Worksheet, sheet: SheetLayout) 
         hidden = [index for index, series in enumerate(spec.series) if not series.legend]
         chart.set_title({"none": True})  # (the caption above it says what it is, and its icons)
         chart.set_legend(
-            {"position": "bottom", "font": {"size": 8}, **({"delete_series": hidden} if hidden else {})}
+            {
+                "position": "bottom",
+                "font": {"size": spec.font_points},
+                **({"delete_series": hidden} if hidden else {}),
+            }
         )
         chart.set_y_axis(
             {
                 "num_format": spec.number_format,
-                "num_font": {"size": 8},
+                "num_font": {"size": spec.font_points},
                 "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
             }
         )
-        chart.set_x_axis({"num_font": {"size": 8, "rotation": -45}})
+        chart.set_x_axis({"num_font": {"size": spec.font_points, "rotation": -45}})
         chart.show_blanks_as("gap")
         chart.set_size({"width": spec.width, "height": spec.height})
         ws.insert_chart(spec.row, spec.col, chart, {"description": spec.description, "object_position": 1})

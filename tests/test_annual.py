@@ -98,6 +98,41 @@ def test_the_annual_workbook_has_year_columns_and_coloured_bands() -> None:
     assert any(band_col in sqref and formula == ['"D"'] for sqref, formula in rules)
 
 
+def test_an_annual_scorecard_tells_its_year_against_the_year_before() -> None:
+    from scorecard_xl.story import previous_scorecard
+
+    definition, dataset = scorecard_for(definition_dict())
+    scorecard = build_scorecard(definition, dataset)
+    previous = previous_scorecard(definition, dataset, scorecard)
+    assert previous is not None and previous.period == ReportingYear(2023, 4)
+    context = BuildContext(FIXED_TIME, "test", "bench.toml", (), ("bench.csv",), previous=previous)
+    story = lay_out_workbook(scorecard, context).sheets[0]
+    texts = [value for _, _, value, _ in story.cells if isinstance(value, str)]
+    assert story.name == "This year" and "Benchmark: 2024-25" in texts
+    # Graded by its quartile band, as its Summary is: C last year, B this year.
+    lead = "0 in band A, 1 in B, 0 in C and 0 in D of the 1 measure banded"
+    assert f"{lead} (2023-24: 0 in band A, 0 in B, 1 in C, 0 in D)." in texts
+    assert "Since 2023-24: 0 moved to a worse band and 1 to a better one. 0 exceptions below." in texts
+    assert "What changed since 2023-24" in texts and "C → B" in texts and "Quartile band" in texts
+
+
+def test_bands_given_for_the_latest_year_only_are_not_compared_with_nothing() -> None:
+    """The DfE extract gives bands for the latest year alone: the story says so rather than that no
+    measure moved, and compares directions instead."""
+    from scorecard_xl.story import previous_scorecard
+
+    records = [r for r in RECORDS if not (r[0] == "band" and r[1] == "2023-24")]
+    definition, dataset = scorecard_for(definition_dict(), records)
+    scorecard = build_scorecard(definition, dataset)
+    context = BuildContext(
+        FIXED_TIME, "test", "bench.toml", (), (), previous=previous_scorecard(definition, dataset, scorecard)
+    )
+    texts = [v for _, _, v, _ in lay_out_workbook(scorecard, context).sheets[0].cells if isinstance(v, str)]
+    assert "0 in band A, 1 in B, 0 in C and 0 in D of the 1 measure banded." in texts
+    assert "Since 2023-24: 1 better, 0 worse. 0 exceptions below." in texts
+    assert texts.count("Nothing banded in 2023-24 to compare with.") == 2
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

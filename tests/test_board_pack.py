@@ -21,6 +21,7 @@ import openpyxl
 import pdfplumber
 import pytest
 from board_cards import FIXED, GAPPY, LONG_SECTIONS, QUARTERLY, write_stress
+from story_cards import COMMENTARY, write_spc
 
 from scorecard_xl.layout.pagination import MIN_TEXT_POINTS
 from scorecard_xl.layout.shown import format_number
@@ -45,18 +46,21 @@ class Printed:
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Printed]]:
-    """The sample's pack and the 12-month stress card's pack, printed in one LibreOffice run."""
+    """The sample's pack, the 12-month stress card's and the SPC card's (with commentary), printed in
+    one LibreOffice run."""
     if not shutil.which("soffice"):
         pytest.fail("LibreOffice is missing: run the README's test command, which installs it")
     folder = tmp_path_factory.mktemp("packs")
     definition, data = write_stress(folder / "stress")
+    spc_definition, spc_data = write_spc(folder / "spc")
     inputs = {
         "sample": load_inputs(TEMPLATE, [SAMPLE / "data.csv"]),
         "stress": load_inputs(definition, [data]),
+        "spc": load_inputs(spc_definition, [spc_data]),
     }
     books = {}
     for name, loaded in inputs.items():
-        _, layout = lay_out(loaded, generated_at=FIXED)
+        _, layout = lay_out(loaded, commentary=COMMENTARY if name == "spc" else None, generated_at=FIXED)
         books[name] = write_workbook(printed_layout(layout))
         (folder / f"{name}.xlsx").write_bytes(books[name])
     pdfs = convert_to_pdf([folder / f"{name}.xlsx" for name in books], folder / "pdf")
@@ -105,7 +109,7 @@ def cell_texts(workbook: bytes) -> dict[str, list[str]]:
     return texts
 
 
-@pytest.mark.parametrize("name", ["sample", "stress"])
+@pytest.mark.parametrize("name", ["sample", "stress", "spc"])
 def test_every_cell_is_printed_whole(printed: dict[str, Printed], name: str) -> None:
     """LibreOffice leaves out what a cell clips, so every word of every cell found is nothing cut;
     counted, so one cell's words cannot stand in for another's."""
@@ -123,14 +127,14 @@ def test_every_cell_is_printed_whole(printed: dict[str, Printed], name: str) -> 
         assert not missing, f"{name}: {sheet}: not printed whole: {dict(missing)}"
 
 
-@pytest.mark.parametrize("name", ["sample", "stress"])
+@pytest.mark.parametrize("name", ["sample", "stress", "spc"])
 def test_no_text_is_smaller_than_seven_points(printed: dict[str, Printed], name: str) -> None:
     for _, page in printed[name].pages:
         smallest = min(c["size"] for c in page.chars)
         assert smallest >= MIN_TEXT_POINTS - 0.05, f"{name} page {page.page_number}: {smallest:.1f} pt"
 
 
-@pytest.mark.parametrize("name", ["sample", "stress"])
+@pytest.mark.parametrize("name", ["sample", "stress", "spc"])
 def test_no_page_is_mostly_blank_but_the_last_of_its_sheet(printed: dict[str, Printed], name: str) -> None:
     pages = printed[name].pages
     for index, (sheet, page) in enumerate(pages):
@@ -236,3 +240,52 @@ def test_long_section_names_print_whole(printed: dict[str, Printed]) -> None:
     text = " ".join(page.extract_text() or "" for _, page in printed["stress"].pages)
     for _, title in LONG_SECTIONS:
         assert text.count(title) >= 3, title  # Cover contents, Summary, Scorecard
+
+
+@pytest.mark.parametrize("name", ["sample", "stress", "spc"])
+def test_the_pack_opens_on_the_months_story_and_ends_with_where_it_came_from(
+    printed: dict[str, Printed], name: str
+) -> None:
+    """Page 1 is the story, whole on one page; the provenance is on the last page, not the Cover."""
+    pages = printed[name].pages
+    assert pages[0][0] == "This month" and [sheet for sheet, _ in pages].count("This month") == 1
+    story = pages[0][1].extract_text() or ""
+    assert (
+        "At a glance" in story and "What changed since" in story and "Exceptions: red and worsening" in story
+    )
+    assert pages[-1][0] == "About this pack"
+    about = pages[-1][1].extract_text() or ""
+    assert "Definition" in about and re.search(r"sha256 [0-9a-f]{12}", about)
+    cover = " ".join(page.extract_text() or "" for sheet, page in pages if sheet == "Cover")
+    assert not re.search(r"sha256 [0-9a-f]{12}", cover)
+
+
+def test_the_spc_story_tells_icons_changes_and_commentary_on_paper(printed: dict[str, Printed]) -> None:
+    story = printed["spc"].pages[0][1].extract_text() or ""
+    for words in ("Variation (SPC)", "Assurance (SPC)", "New special cause", "Largest movement"):
+        assert words in story
+    assert "Concern ▼ (unusually low)" in story and "11,900" in story
+    assert "Four-hour performance has fallen for six months" in story  # ED01's commentary
+
+
+@pytest.mark.parametrize("name", ["sample", "stress", "spc"])
+def test_every_page_the_pack_names_is_the_page_it_prints_on(printed: dict[str, Printed], name: str) -> None:
+    """The Cover's contents and the story's ways on name pages; with the story first and the
+    provenance last, each is still the page where its sheet starts (the header names the sheet)."""
+    pages = [sheet for sheet, _ in printed[name].pages]
+    book = openpyxl.load_workbook(io.BytesIO(printed[name].workbook), read_only=True, data_only=True)
+    named = [
+        (row[0], int(match[1]))
+        for row in book["Cover"].iter_rows(values_only=True)
+        if isinstance(row[1], str) and (match := re.search(r"page (\d+)$", row[1]))
+    ]
+    story = [str(v) for row in book["This month"].iter_rows(max_row=3, values_only=True) for v in row if v]
+    named += [(target, int(re.search(r"page (\d+)$", text)[1])) for text, target in zip(
+        [t for t in story if "page" in t], ("Cover", "Summary"), strict=True
+    )]  # fmt: skip
+    sheets = {"This month", "Cover", "Summary", "Scorecard", "Definitions", "About this pack"}
+    starts = {sheet: pages.index(sheet) + 1 for sheet in sheets}
+    checked = [(target, page) for target, page in named if target in sheets]
+    assert {target for target, _ in checked} == sheets, named
+    for target, page in checked:
+        assert page == starts[target], f"{name}: {target} on page {page}, printed from page {starts[target]}"

@@ -397,4 +397,4 @@ def test_a_reader_that_stops_reading_gets_no_traceback(work: Path) -> None:
         errors = process.stderr.read().decode("utf-8")
         assert process.wait(timeout=120) == 141
     assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
-    assert openpyxl.load_workbook(book, read_only=True).sheetnames[0] == "Cover"
+    assert openpyxl.load_workbook(book, read_only=True).sheetnames[0] == "This month"

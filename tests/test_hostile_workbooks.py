@@ -685,6 +685,13 @@ def test_sql_allowed_reads_a_source_beside_the_workbook(
     assert code == 0 and "read kpi.toml" in message, message
 
 
+EARLIER_VERSIONS = {  # fixtures made by earlier scorecard-xl versions, each with its record version
+    "v1_board.xlsx": 1,  # scorecard-xl 0.2.0 (main 1d8fdb3)
+    "v1_published.xlsx": 1,
+    "v2_board.xlsx": 2,  # main 547b8b6, before the story sheet; CR10 has commentary
+}
+
+
 def test_a_workbook_from_the_previous_version_refreshes_and_is_upgraded(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -692,14 +699,47 @@ def test_a_workbook_from_the_previous_version_refreshes_and_is_upgraded(
     from scorecard_xl.workbook.reader import read_record
 
     fixtures = Path(__file__).parent / "fixtures"
-    for name in ("v1_board.xlsx", "v1_published.xlsx"):  # made by scorecard-xl 0.2.0 (main 1d8fdb3)
+    for name, version in EARLIER_VERSIONS.items():
         (tmp_path / name).write_bytes((fixtures / name).read_bytes())
-        assert read_record(snapshot_from_file(tmp_path / name)).version == 1
+        assert read_record(snapshot_from_file(tmp_path / name)).version == version
     (tmp_path / "data.csv").write_bytes(SAMPLE_DATA.read_bytes())
     monkeypatch.chdir(tmp_path)
-    for name in ("v1_board.xlsx", "v1_published.xlsx"):
+    for name in EARLIER_VERSIONS:
         code, message = run_in_process(f"refresh {name} -o new_{name}", capsys)
         assert code == 0, message
         record = read_record(snapshot_from_file(tmp_path / f"new_{name}"))
         assert record.version == fields.RECORD_VERSION
     assert read_record(snapshot_from_file(tmp_path / "new_v1_published.xlsx")).options.suppress_threshold == 5
+    upgraded = read_record(snapshot_from_file(tmp_path / "new_v2_board.xlsx"))
+    assert upgraded.commentary["CR10"].startswith("Typed before the upgrade")  # commentary kept
+
+
+@pytest.mark.parametrize("name", sorted(EARLIER_VERSIONS))
+def test_a_workbook_from_an_earlier_version_is_not_refreshed_in_excel_but_once_by_the_command_line(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its blocks' names are where its own version put them, one sheet short of this version's:
+    written in place, values would land in the wrong cells. One alert says how to upgrade it; once
+    upgraded by the command line, it refreshes in Excel."""
+    from scorecard_xl.refresh import refresh_payload
+    from tests.excel_payload import payload_from_file
+
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    monkeypatch.setenv("SCORECARD_XL_BASE_DIR", str(tmp_path))
+    (tmp_path / name).write_bytes((Path(__file__).parent / "fixtures" / name).read_bytes())
+    (tmp_path / "data.csv").write_bytes(SAMPLE_DATA.read_bytes())
+    before = snapshot(tmp_path)
+    actions = refresh_payload(payload_from_file(tmp_path / name))["actions"]
+    assert [a["func"] for a in actions] == ["alert"], "one alert and no writes"
+    text = actions[0]["args"][0]
+    version = EARLIER_VERSIONS[name]
+    assert f"made by an earlier scorecard-xl (record version {version})" in text, text
+    assert "its layout differs from this version's" in text
+    assert f'refresh it once with: scorecard-xl refresh "{name}" (which rebuilds it' in text
+    assert snapshot(tmp_path) == before
+    monkeypatch.chdir(tmp_path)
+    code, message = run_in_process(f"refresh {name}", capsys)  # in place, the old file kept as a backup
+    assert code == 0, message
+    actions = refresh_payload(payload_from_file(tmp_path / name))["actions"]
+    funcs = [a["func"] for a in actions]
+    assert "setValues" in funcs and "alert" not in funcs  # (a refresh that goes well says so on the Cover)

@@ -10,6 +10,7 @@ from their data files before refreshing them.
 from __future__ import annotations
 
 import csv
+import math
 import re
 import shutil
 import zipfile
@@ -120,6 +121,8 @@ def differences(
                 if (r, c) in skip.get(name, set()):
                     continue
                 a, b = value_at(got, name, r, c), value_at(want, name, r, c)
+                if isinstance(a, float) and isinstance(b, float) and math.isclose(a, b, rel_tol=1e-14):
+                    continue  # (a file holds 16 significant digits, as xlsxwriter writes; Excel, the double)
                 if (a or "") != (b or ""):
                     found.append(f"{name} r{r + 1} c{c + 1}: refreshed {a!r}, fresh build {b!r}")
     return found
@@ -323,6 +326,73 @@ def test_refresh_never_writes_the_period_picker_or_the_commentary(folders: Path)
     assert read_record(snapshot_from_payload(sent(result))).commentary == {"CR09": COMMENT}
 
 
+STORY = "This month"
+
+
+def story_rows(payload: dict[str, Any]) -> list[list[Any]]:
+    """The first sheet's rows as Excel shows them: the month's story."""
+    assert payload["sheets"][0]["name"] == STORY
+    return value_rows(payload, STORY)
+
+
+def test_the_story_is_brought_up_to_date_with_the_commentary_typed_since(folders: Path) -> None:
+    """Built for December, moved away from its data: January to March pasted under the Data table and
+    commentary typed on the Scorecard against a measure that will be red and worsening in March.
+    Refresh rewrites the story's two blocks and it is a fresh March build's, commentary and all."""
+    rows = sample_rows()
+    december = moved(
+        built(folders / "built", [r for r in rows if not after(r, "2022-12")]), folders / "moved"
+    )
+    payload = payload_from_file(december)
+    assert story_rows(payload)[0][0] == "Performance Scorecard: December 2022"
+    paste_under_table(payload, [r for r in rows if after(r, "2022-12")])
+    _, _, commentary_col = named_cell(payload, fields.COMMENTARY.name)
+    cr10 = next(i for i, row in enumerate(value_rows(payload, "Scorecard")) if row[0] == "CR10")
+    value_rows(payload, "Scorecard")[cr10][commentary_col] = COMMENT
+
+    actions, told, outcome = act(payload)
+    assert outcome is not None, told
+    story_writes = [a for a in actions if a["func"] == "setValues" and a["sheet_position"] == 0]
+    assert len(story_writes) == 2  # the title, and the body: one block each
+    result = as_a_build_says(apply_actions(payload, actions))
+    march = built(folders / "fresh", commentary={"CR10": COMMENT})
+    assert not differences(result, payload_from_file(march), formula_cells(march))
+    shown = story_rows(result)
+    assert shown[0][0] == "Performance Scorecard: March 2023"
+    assert any(str(row[0]).startswith("18 red, 6 amber and 14 green") for row in shown)
+    assert any(row[0] == "What changed since February 2023" for row in shown)
+    flagged = next(
+        row for row in shown if row[1] and str(row[1]).endswith("(CR10)") and row[0] == "Red and worsening"
+    )
+    assert flagged[3] == COMMENT
+
+
+def test_the_spc_story_is_brought_up_to_date(folders: Path) -> None:
+    """The SPC card built for February, moved, March's rows pasted: new special causes, movements
+    and icon counts are a fresh March build's."""
+    from tests.story_cards import COMMENTARY, write_spc
+
+    definition, data = write_spc(folders / "built")
+    with data.open(encoding="utf-8", newline="") as f:
+        every = list(csv.reader(f))[1:]
+    write_csv(data, [r for r in every if r[2] < "2023-03"])
+    february = folders / "built" / "trust.xlsx"
+    build(february, definition, [data], commentary=COMMENTARY)
+    payload = payload_from_file(moved(february, folders / "moved"))
+    assert story_rows(payload)[0][0] == "Integrated Performance Report: February 2023"
+    paste_under_table(payload, [r for r in every if r[2] == "2023-03"])
+    result = refreshed(payload)
+
+    fresh_definition, fresh_data = write_spc(folders / "fresh")
+    march = folders / "fresh" / "trust.xlsx"
+    build(march, fresh_definition, [fresh_data], commentary=COMMENTARY)
+    assert not differences(result, payload_from_file(march), formula_cells(march))
+    shown = story_rows(result)
+    concern = next(row for row in shown if row[0] == "Concern ▼ (unusually low)")
+    assert concern[1].endswith("(ED01)")  # a new special cause
+    assert any(str(row[2]).startswith("▲ 9,650 → 11,900") for row in shown)
+
+
 def test_check_data_checks_and_writes_nothing(folders: Path) -> None:
     payload = payload_from_file(built(folders / "built", period="2023-02"))
     actions, told, outcome = act(payload, "check")
@@ -400,7 +470,7 @@ def test_a_changed_layout_signature_says_rebuild(folders: Path) -> None:
 
 def test_an_inserted_row_changes_nothing(folders: Path) -> None:
     payload = payload_from_file(built(folders / "built"))
-    grid = next(n for n in payload["names"] if n["name"] == "scxl_2_grid")
+    grid = next(n for n in payload["names"] if n["name"] == "scxl_3_grid")  # the Scorecard, fourth sheet
     grid["address"] = "$A$7:$T$111"  # Excel moves a name down when a row is inserted above it
     assert "rows, columns or sheets were added" in no_writes_and_a_message(payload)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from scorecard_xl.layout import record
+from scorecard_xl.layout.about_sheet import ABOUT_SHEET, lay_out_about
 from scorecard_xl.layout.accessible import describe_tables, fill_table_blanks
 from scorecard_xl.layout.common import CONTENTS_SHEET, sheet_name
 from scorecard_xl.layout.context import BuildContext
@@ -30,6 +31,7 @@ from scorecard_xl.layout.spc_sheets import (
     lay_out_spc_charts,
     lay_out_spc_data,
 )
+from scorecard_xl.layout.story_sheet import lay_out_story, story_sheet_name
 from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, PrintedRows, lay_out_summary
 from scorecard_xl.model import Scorecard
 from scorecard_xl.workbook import fields
@@ -40,13 +42,26 @@ LANGUAGE = "en-GB"  # the document's language, for screen readers (core properti
 SUMMARY_HOLDS = "Red, amber and green counts by section, and every measure off target"
 DEFINITIONS_HOLD = "How each measure is counted and judged"
 SPC_HOLDS = "Each measure's SPC chart (Making Data Count): special causes and assurance at a glance"
+STORY_HOLDS = (
+    "The {unit}'s story: RAG counts, what changed since the previous {unit}, and the exceptions "
+    "with their commentary"
+)
 
 
 def section_sheet_names(scorecard: Scorecard) -> dict[str, str]:
     """Section id -> its sheet's name: the title, made valid and unique."""
+    story = story_sheet_name(scorecard.definition)
     taken = {
         n.lower()
-        for n in (CONTENTS_SHEET, SUMMARY_SHEET, SCORECARD_SHEET, DATA_SHEET, DEFINITIONS_SHEET, SETUP_SHEET)
+        for n in (
+            story,
+            CONTENTS_SHEET,
+            SUMMARY_SHEET,
+            SCORECARD_SHEET,
+            DATA_SHEET,
+            DEFINITIONS_SHEET,
+            SETUP_SHEET,
+        )
     }
     return {s.id: sheet_name(s.sheet or s.title, taken) for s in scorecard.definition.sections}
 
@@ -67,10 +82,12 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profi
     summary = lay_out_summary(scorecard, context, names, SCORECARD_SHEET, accessible=accessible)
     data = lay_out_data(scorecard, context, accessible)
     definitions = lay_out_definitions(scorecard, context)
+    story = lay_out_story(scorecard, context, accessible=accessible)
     # SPC charts read their own cells; the published copy shows the icons only (a chart's figures
     # as a table would need blank cells for its gaps, which a table for screen readers may not hold).
     spc = [] if accessible or not charted(scorecard) else _spc_sheets(scorecard)
     contents = [
+        (story.name, _story_holds(scorecard)),
         (SUMMARY_SHEET, SUMMARY_HOLDS),
         (SCORECARD_SHEET, "Every measure: months, YTD, trend, target and RAG, direction, comparators"),
         *[
@@ -89,7 +106,7 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profi
         (SETUP_SHEET, "What Refresh reads besides the data: the definition, and the layout's widths"),
     ]
     cover = lay_out_cover(scorecard, context, contents, accessible=accessible)
-    sheets = [cover, summary, scorecard_sheet, *sections, *spc[:1], data, *spc[1:], definitions]
+    sheets = [story, cover, summary, scorecard_sheet, *sections, *spc[:1], data, *spc[1:], definitions]
     for sheet in sheets:
         describe_tables(sheet)
         if accessible:
@@ -108,7 +125,7 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profi
     row, col = cover.marked(fields.SIGNATURE.name)
     cover.put(row, col, layout_signature, "muted", "@")
     defined = record.block_names(sheets) + record.record_names(sheets)
-    layout = _workbook(scorecard, context, sheets, defined, layout_signature)
+    layout = _workbook(scorecard, context, sheets, defined, layout_signature, story.name)
     layout.board_pack = functools.partial(lay_out_board_pack, scorecard, context)
     return layout
 
@@ -116,10 +133,10 @@ def lay_out_workbook(scorecard: Scorecard, context: BuildContext, profile: Profi
 def lay_out_board_pack(
     scorecard: Scorecard, context: BuildContext, profile: Profile = BOARD_PACK
 ) -> WorkbookLayout:
-    """The printed board pack: the Cover (what the pack is, its contents with page numbers, the
-    key), the Summary, one Scorecard of every section with positions against comparators (sections
-    sharing pages where they fit), and the Definitions. No refresh record, links or Data table: it
-    is for paper and PDF readers."""
+    """The printed board pack: the month's story first, the Cover (what the pack is, its contents
+    with page numbers, the key), the Summary, one Scorecard of every section with positions against
+    comparators (sections sharing pages where they fit), the Definitions, and last where the pack
+    came from. No refresh record, links or Data table: it is for paper and PDF readers."""
     definition = scorecard.definition
     scorecard_sheet, grid = lay_out_printed_scorecard(scorecard, context)
     section_rows = {
@@ -131,7 +148,10 @@ def lay_out_board_pack(
     summary = lay_out_summary(scorecard, context, {}, SCORECARD_SHEET, rows)
     definitions = lay_out_definitions(scorecard, context, printed=True)
     spc = [lay_out_spc_charts(scorecard)] if charted(scorecard) else []  # (its figures beside it)
+    story = lay_out_story(scorecard, context, printed=True)
+    about = lay_out_about(scorecard, context)
     contents = [
+        (story.name, _story_holds(scorecard)),
         (SUMMARY_SHEET, SUMMARY_HOLDS),
         (
             SCORECARD_SHEET,
@@ -140,8 +160,9 @@ def lay_out_board_pack(
         *[(section.title, "") for section in definition.sections if section.id in section_rows],
         *[(SPC_SHEET, SPC_HOLDS)][: len(spc)],
         (DEFINITIONS_SHEET, DEFINITIONS_HOLD),
+        (ABOUT_SHEET, "When and from which definition and data it was made, with their SHA-256"),
     ]
-    places = {SUMMARY_SHEET: (SUMMARY_SHEET, 0), SCORECARD_SHEET: (SCORECARD_SHEET, 0)}
+    places = {name: (name, 0) for name in (story.name, SUMMARY_SHEET, SCORECARD_SHEET, ABOUT_SHEET)}
     places.update(
         {s.title: (SCORECARD_SHEET, section_rows[s.id]) for s in definition.sections if s.id in section_rows}
     )
@@ -149,10 +170,14 @@ def lay_out_board_pack(
     if spc:
         places[SPC_SHEET] = (SPC_SHEET, 0)
     cover = lay_out_cover(scorecard, context, contents, places)
-    sheets = [cover, summary, scorecard_sheet, *spc, definitions]
+    sheets = [story, cover, summary, scorecard_sheet, *spc, definitions, about]
     pages = _fit_and_paginate(sheets, scorecard, profile)
     number_pages(sheets, pages)
-    return _workbook(scorecard, context, sheets, [], "")
+    return _workbook(scorecard, context, sheets, [], "", story.name)
+
+
+def _story_holds(scorecard: Scorecard) -> str:
+    return STORY_HOLDS.format(unit="year" if scorecard.definition.yearly else "month")
 
 
 def _spc_sheets(scorecard: Scorecard) -> list[SheetLayout]:
@@ -182,6 +207,7 @@ def _workbook(
     sheets: list[SheetLayout],
     defined: list[DefinedName],
     layout_signature: str,
+    active_sheet: str,
 ) -> WorkbookLayout:
     definition = scorecard.definition
     return WorkbookLayout(
@@ -203,6 +229,6 @@ def _workbook(
             "Generator": context.generator,
         },
         defined_names=defined,
-        active_sheet=CONTENTS_SHEET,
+        active_sheet=active_sheet,  # the first sheet: the story
         signature=layout_signature,
     )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scorecard_xl.data_table import TableRow
+from scorecard_xl.model import Scorecard
 from scorecard_xl.options import Options
 from scorecard_xl.sources import SourceInfo
 from scorecard_xl.workbook.fields import publication_note
@@ -28,6 +29,7 @@ class BuildContext:
     # What the refresh that laid this out brought, in words for the Cover's data status ("" for a
     # build): the workbook itself says a refresh went well, so no runtime needs a dialog for it.
     refreshed: str = ""
+    previous: Scorecard | None = None  # the period before, from the same data: what changed (story)
 
     @property
     def publication(self) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from scorecard_xl.a1 import range_ref
 from scorecard_xl.data_table import fingerprint
@@ -33,7 +32,7 @@ def lay_out_cover(
 ) -> SheetLayout:
     """`contents` lists (sheet name, what it holds) in workbook order. `printed` makes the Cover of
     the printed pack: where each entry of the contents prints (sheet, row), for its page number;
-    and what a reader of paper needs about the pack, not the record a refresh reads. `accessible`
+    not the record a refresh reads. `accessible`
     makes the published copy's: contents and key as Excel Tables, the GSS shorthand explained."""
     definition = scorecard.definition
     sheet = SheetLayout(CONTENTS_SHEET, tab_color="#1F3864")
@@ -53,9 +52,8 @@ def lay_out_cover(
         sheet.keep_together.append((5, row - 1))
         top = row + 1
         row = _contents(sheet, contents, top, accessible)
-    else:
-        row = _about_printed(sheet, scorecard, context, 5)
-        top = row + 1
+    else:  # (where the pack came from is on its last page: layout.about_sheet)
+        top = 5
         row = _printed_contents(sheet, contents, printed, top)
     sheet.keep_together.append((top, row - 1))
     key_end = _key(sheet, scorecard, row + 1, accessible)
@@ -167,28 +165,6 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
             "Pick Latest or a month, then click Refresh on the Scorecard tab.",
         )
     )
-    return row
-
-
-def _about_printed(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row: int) -> int:
-    """What a reader of the printed pack needs to know of where it came from: no file paths, no
-    refresh settings."""
-    definition = scorecard.definition
-    row = _heading(sheet, row, "About this pack")
-    read = "; ".join(f"{Path(s.location).name} (sha256 {s.sha256[:12]})" for s in context.sources)
-    lines = [
-        ("Period", period_text(scorecard)),
-        ("Generated", f"{context.generated_text} by {context.generator}"),
-        ("Definition", f"{definition.id} version {definition.version} (sha256 {definition.sha256[:12]})"),
-        ("Data", read or "–"),
-    ]
-    if context.publication:
-        lines.insert(1, ("Publication", context.publication))
-    for label, text in lines:
-        sheet.put(row, LABEL, label, "label")
-        sheet.put(row, TEXT, text, "wrap", "@")
-        row += 1
-    sheet.keep_together.append((5, row - 1))
     return row
 
 

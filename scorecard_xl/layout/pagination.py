@@ -12,7 +12,9 @@ LibreOffice:
   one if this page is at least FULL_ENOUGH full; otherwise, and when a block is longer than a page,
   it breaks between its rows, never leaving fewer than ORPHAN_ROWS of it on either page.
 - A sheet is scaled down when that prints it on fewer pages (a last page of a few rows saved, or
-  sections packed a page tighter), by at most MAX_SHRINK and never below the minimum text size.
+  sections packed a page tighter), by at most MAX_SHRINK and never below the minimum text size. A
+  sheet that asks for one page (`PrintSetup.one_page`: the first page of the pack) is scaled down
+  as far as the minimum text size allows to print on one.
 
 Widths are LibreOffice's, the wider of the two (text_metrics), so the page fits in Excel too;
 heights are those the layout gives each row (the default row height where it gives none).
@@ -38,6 +40,9 @@ from scorecard_xl.layout.text_metrics import (
 from scorecard_xl.styles import FONT_SIZE, cell_format
 
 MIN_TEXT_POINTS = 7.0
+# LibreOffice draws a chart's text this much smaller than its size (measured in the PDF: 8 pt
+# printed at 100% comes out 6.94 pt), so a sheet of charts is scaled with that in mind.
+CHART_TEXT_DRAWN = 0.867
 PAPERS = {"A4": (841.89, 595.28), "A3": (1190.55, 841.89)}  # points, landscape
 LARGER = {"A4": "A3"}
 POINTS_PER_INCH = 72
@@ -93,6 +98,11 @@ def paginate(sheet: SheetLayout, paper: str) -> Pages:
     percent = math.floor(scale * 100 + 1e-9)
     room_height = (page_height - (top + bottom) * POINTS_PER_INCH) * HEIGHT_SAFETY
     heights = {r: sheet.heights.get(r, DEFAULT_ROW_POINTS) for r in range(first_row, last_row + 1)}
+    one_page = min(percent, math.floor(room_height / sum(heights.values()) * 100 + 1e-9))
+    if setup.one_page and not column_breaks and one_page >= lowest * 100:
+        setup.paper, setup.scale, setup.fit_width = paper, one_page, False
+        setup.row_breaks, setup.column_breaks = (), ()
+        return Pages(paper, one_page, (), ())
     row_breaks = _break_rows(sheet, heights, first_row, last_row, room_height / (percent / 100))
     shrunk = _shrink_for_fewer_pages(
         sheet, heights, (first_row, last_row), room_height, percent, row_breaks, lowest
@@ -149,7 +159,11 @@ def _smallest_text(sheet: SheetLayout, first_row: int, last_row: int, first_col:
             shown.add(key)
     if sheet.bulk:
         shown.update(_bulk_styles_shown(sheet.bulk, first_row, last_row, first_col, last_col))
-    return min((float(cell_format(*key).get("font_size", FONT_SIZE)) for key in shown), default=FONT_SIZE)
+    sizes = [float(cell_format(*key).get("font_size", FONT_SIZE)) for key in shown]
+    sizes += [
+        chart.font_points * CHART_TEXT_DRAWN for chart in sheet.charts if first_row <= chart.row <= last_row
+    ]
+    return min(sizes, default=FONT_SIZE)
 
 
 def _bulk_styles_shown(

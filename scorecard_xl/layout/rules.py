@@ -13,6 +13,7 @@ from typing import Any
 from scorecard_xl.a1 import a1
 from scorecard_xl.assess import RAG_WORDS
 from scorecard_xl.layout.sheet import ConditionalFormat, SheetLayout
+from scorecard_xl.styles import CONDITIONAL
 
 Span = tuple[int, int]  # first and last column
 
@@ -39,14 +40,6 @@ def verdict_rules(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequ
         _add(sheet, first_row, last_row, spans, options)
 
 
-def text_rules(
-    sheet: SheetLayout, first_row: int, last_row: int, spans: Sequence[Span], start: str, look: str
-) -> None:
-    """The look `look` on cells whose text begins with `start` (the SPC icons' words)."""
-    options = {"type": "text", "criteria": "begins with", "value": start, "format": look}
-    _add(sheet, first_row, last_row, spans, options)
-
-
 def token_rule(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequence[Span]) -> None:
     """Grey italic for missing-value tokens (text among numbers), wherever a refresh puts them."""
     if spans:
@@ -58,10 +51,31 @@ def token_rule(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequenc
 BAND_LOOKS = {"A": "rag_Green", "B": "band_B", "C": "rag_Amber", "D": "rag_Red"}
 
 
+def look_of(look: str) -> str:
+    """A RAG word ("Red"), a band letter ("B") or a look of styles.CONDITIONAL, as the latter."""
+    return look if look in CONDITIONAL else BAND_LOOKS.get(look, f"rag_{look}")
+
+
 def positive_count_rule(sheet: SheetLayout, first_row: int, last_row: int, col: int, look: str) -> None:
-    """A count above zero in a column headed Red, Amber, Green (or Band A to D) takes that colour."""
-    options = {"type": "cell", "criteria": ">", "value": 0, "format": BAND_LOOKS.get(look, f"rag_{look}")}
+    """A count above zero in a column headed Red, Amber, Green (or Band A to D) takes that colour;
+    `look` may also name a look of styles.CONDITIONAL."""
+    options = {"type": "cell", "criteria": ">", "value": 0, "format": look_of(look)}
     _add(sheet, first_row, last_row, [(col, col)], options)
+
+
+def text_rules(
+    sheet: SheetLayout,
+    first_row: int,
+    last_row: int,
+    spans: Sequence[Span],
+    criteria: str,
+    looks: dict[str, str],
+) -> None:
+    """Text that `criteria` ("begins with", "ends with") each key of `looks` takes that look: the
+    words are in the cell, so colour is never alone."""
+    for text, look in looks.items():
+        options = {"type": "text", "criteria": criteria, "value": text, "format": look}
+        _add(sheet, first_row, last_row, spans, options)
 
 
 def quartile_rules(sheet: SheetLayout, first_row: int, last_row: int, spans: Sequence[Span]) -> None:

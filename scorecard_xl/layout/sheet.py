@@ -114,6 +114,7 @@ class ChartSpec:
     series: tuple[ChartSeries, ...]
     number_format: str  # the y axis's
     description: str  # alternative text
+    font_points: float = 9.0  # its axes' and legend's text (pagination keeps it at 7 pt or more)
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,7 @@ class PrintSetup:
     print_area: tuple[int, int, int, int] | None = None
     margins: tuple[float, float, float, float] = (0.4, 0.4, 0.6, 0.6)  # left, right, top, bottom
     center_horizontally: bool = True
+    one_page: bool = False  # scaled to print on one page, if its text stays readable (layout.pagination)
 
 
 @dataclass

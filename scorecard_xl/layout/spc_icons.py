@@ -74,5 +74,11 @@ def look(word: str) -> str:
 
 def icon_rules(sheet: SheetLayout, first_row: int, last_row: int, columns: list[tuple[int, int]]) -> None:
     """The icons' looks, by the word each cell begins with: a refresh or an edit re-colours."""
-    for start, name in LOOKS.items():
-        text_rules(sheet, first_row, last_row, columns, start, f"spc_{name}")
+    text_rules(
+        sheet,
+        first_row,
+        last_row,
+        columns,
+        "begins with",
+        {start: f"spc_{name}" for start, name in LOOKS.items()},
+    )

@@ -43,9 +43,12 @@ COLUMNS = (
 )
 MEASURE, PERIOD, VALUE, MEAN, UPPER, LOWER, TARGET, IMPROVING, CONCERN, SPECIAL = range(len(COLUMNS))
 SPECIAL_COLUMNS = {"blue": IMPROVING, "orange": CONCERN, "purple": SPECIAL}
-CHART_WIDTH, CHART_HEIGHT = 520, 300  # pixels: two charts side by side on a landscape page
-CHART_ROWS = 16  # rows of 20 pixels (15 points) a chart spans, with its caption row
-CHART_COLUMNS = 9  # columns of 64 pixels (8.43 characters) a chart spans
+# Two charts side by side on a landscape A4 page at 100% (its 1,045 printable pixels at 0.4"
+# margins), so their 8 pt labels never print smaller.
+CHART_WIDTH, CHART_HEIGHT = 480, 280  # pixels
+CHART_ROWS = 15  # rows of 20 pixels (15 points) a chart spans, with its caption row
+CHART_COLUMNS = 9  # columns of 54 pixels (7 characters) a chart spans
+COLUMN_CHARS = 7.0
 TARGET_RED = "#C00000"
 MEAN_NAVY = "#1F3864"
 
@@ -145,7 +148,7 @@ def lay_out_spc_charts(scorecard: Scorecard, data_top: int | None = None) -> She
     rows = (len(charted(scorecard)) + 1) // 2 * CHART_ROWS
     for row in range(top, top + rows):
         sheet.heights[row] = 15.0
-    sheet.widths.update({col: 8.43 for col in range(2 * CHART_COLUMNS + 1)})  # (before the figures')
+    sheet.widths.update({col: COLUMN_CHARS for col in range(2 * CHART_COLUMNS + 1)})  # (before the figures')
     sheet.print_setup = print_setup(scorecard)
     sheet.print_setup.print_area = (0, 0, max(top + rows - 1, top), 2 * CHART_COLUMNS)
     return sheet

@@ -18,8 +18,11 @@ Who may set a field (`set_by`) is the trust boundary (docs/security.md):
 - "derived": worked out again from the data by every refresh; read only to compare.
 
 RECORD_VERSION numbers the record's form. Version 1 is scorecard-xl 0.2.0's record, before the
-version was written; version 2 adds the version itself and the publication note's name. The
-reader decodes a workbook by the version it carries and refuses a newer one by name.
+version was written; version 2 adds the version itself and the publication note's name; version 3
+puts the month's story first, so every sheet moved one place along and with it every block's
+defined name (named by its sheet's position, layout.record): a workbook of an earlier version is
+refreshed by the command line, which rebuilds it, never in place. The reader decodes a workbook by
+the version it carries and refuses a newer one by name.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from scorecard_xl.errors import InputError
 from scorecard_xl.options import NO_OPTIONS, Options
 from scorecard_xl.values import text_of
 
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 PREFIX = "scxl_"
 LATEST = "Latest"  # the picker's choice for "the latest period in the data"
 PERIOD_LIST_ROWS = 49  # the drop-down offers Latest and the latest four years of months
