@@ -199,3 +199,32 @@ def test_the_lite_command_writes_the_files_and_says_how_to_install(
 def test_lite_texts_are_stable() -> None:
     assert requirements_text().startswith("# For scorecard-xl")
     assert "async def refresh(book: xw.Book)" in main_text("emfs:/data/x.whl")
+
+
+def test_an_spc_workbook_refreshes_in_pyodide_as_in_cpython(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The NHS sample's SPC (scorecard_xl.spc, pure Python) planned in Pyodide: its charts' figures,
+    # icons and story written as CPython writes them, February to March.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+    data = SAMPLE.parent / "nhs_ae" / "data.csv"
+    with data.open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    march = [r for r in rows if r[2] == "2019-03"]
+    (tmp_path / "data.csv").write_text(
+        "\n".join(",".join(r) for r in [header, *[r for r in rows if r not in march]]) + "\n",
+        encoding="utf-8",
+    )
+    build(tmp_path / "urgent.xlsx", "nhs_ae", [tmp_path / "data.csv"])
+    (tmp_path / "data.csv").unlink()  # the workbook alone, March pasted under its table
+    payload = payload_from_file(tmp_path / "urgent.xlsx")
+    next(s for s in payload["sheets"] if s["name"] == "Data")["values"].extend([*r, "", ""] for r in march)
+    files = {"payload.json": json.dumps(sent(payload), default=_json_default).encode()}
+    code = RUN_BUTTON.replace("ACTION", "'refresh'")
+    in_pyodide = run_in_pyodide(code, files=files, env=EPOCH)
+    assert in_pyodide == run_in_cpython(code, files=files, env=EPOCH)
+    actions, told = in_pyodide
+    assert "March 2019" in told[0]
+    written = {(a["sheet_position"], a["start_row"]) for a in actions if a["func"] == "setValues"}
+    spc_data = next(i for i, s in enumerate(payload["sheets"]) if s["name"] == "SPC data")
+    assert sum(1 for sheet, _ in written if sheet == spc_data) == 11  # every chart's figures
