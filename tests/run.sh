@@ -39,4 +39,6 @@ step "ruff, mypy, then pytest"
 python -m ruff check .
 python -m ruff format --check .
 python -m mypy scorecard_xl
-python -m pytest -q "$@"
+# On every core (pytest-xdist); pytest-benchmark, if some other project installed it, would refuse
+# to run under xdist and turn the suite's warnings-as-errors against it.
+python -m pytest -q -n auto -p no:benchmark "$@"

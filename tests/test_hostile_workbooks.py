@@ -532,15 +532,20 @@ def test_refused_and_nothing_read_outside(
 def test_a_refusal_does_not_tell_whether_the_file_exists(
     pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    messages = []
-    for name in ("secret.csv", "absent.csv"):  # (names of one length: echoes are cut alike)
-        case = hostile(data_files(f"{OUTSIDE}/{name}"), says=NOT_HERE)
-        work, outside = prepare(pristine, tmp_path / name, case)
-        monkeypatch.chdir(work)
-        code, message = run_in_process(REFRESH.format(book="board.xlsx"), capsys)
-        assert code == 2
-        messages.append(message.replace(name, "NAME").replace(outside.as_posix(), "OUTSIDE"))
-    assert messages[0] == messages[1]
+    # The same names, absolute and relative, in two folders: beside one of them the file exists.
+    messages: dict[str, list[str]] = {"exists": [], "absent": []}
+    for folder in messages:
+        for named in (f"{OUTSIDE}/secret.csv", "../outside/secret.csv"):
+            case = hostile(data_files(named), says=NOT_HERE)
+            work, outside = prepare(pristine, tmp_path / folder / str(len(messages[folder])), case)
+            if folder == "absent":
+                (outside / "secret.csv").unlink()
+            monkeypatch.chdir(work)
+            code, message = run_in_process(REFRESH.format(book="board.xlsx"), capsys)
+            assert code == 2
+            # (the absolute name holds the folder's own path: compare the rest)
+            messages[folder].append(message.replace(outside.as_posix(), "OUTSIDE").split("; ", 1)[-1])
+    assert messages["exists"] == messages["absent"]
 
 
 SAMPLE = (
