@@ -32,6 +32,7 @@ from scorecard_xl.sources.any import read_source
 from scorecard_xl.sources.frame import FRAME_KIND, is_data_frame, read_frame
 from scorecard_xl.story import previous_scorecard
 from scorecard_xl.writer import write_workbook
+from scorecard_xl.xlsxwriter_fast import slower_path_note
 
 if TYPE_CHECKING:
     import pandas
@@ -93,8 +94,15 @@ class BuildResult:
 
 
 def build_warnings(inputs: Inputs, scorecard: Scorecard, layout: WorkbookLayout) -> tuple[str, ...]:
-    """Everything a build or refresh warns of: reading the data, the period shown, its cells."""
-    return (*inputs.warnings, *scorecard.warnings, *formula_text_warnings(layout))
+    """Everything a build or refresh warns of: reading the data, the period shown, its cells, and an
+    xlsxwriter the faster write paths do not know."""
+    slower = slower_path_note()
+    return (
+        *inputs.warnings,
+        *scorecard.warnings,
+        *formula_text_warnings(layout),
+        *([slower] if slower else []),
+    )
 
 
 DataInput = Union[str, Path, "pandas.DataFrame"]

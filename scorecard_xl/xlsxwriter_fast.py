@@ -102,6 +102,8 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no typ
             return
         self.fh.write(_cell_xml(xl_rowcol_to_cell_fast(row, col), cell))
 
+    fast_rows = 0  # rows written by the faster path below (tests check it is taken)
+
     def _write_rows(self) -> None:
         # xlsxwriter visits every column from the sheet's first to its last for every row, twice
         # (spans, then cells), and writes each cell through a method call building attribute lists;
@@ -149,6 +151,7 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no typ
         # A row without row_info is written as its number and span alone, unless the sheet's default
         # height was changed or Excel 2010 extensions asked for (see xlsxwriter's _write_row).
         plain_rows = self.default_row_height == self.original_row_height and self.excel_version != 2010
+        self.fast_rows = len(with_cells)
         for row in sorted(with_cells.union(r for r in row_info if first <= r <= last)):
             span = spans.get(row // 16)
             if row not in with_cells:
@@ -408,3 +411,19 @@ def _cell_tuples() -> tuple[Any, Any, Any] | None:
 
 
 CELL_TUPLES = _cell_tuples()
+# The xlsxwriter series the faster paths were proved on (pyproject.toml pins the same): their bytes
+# are compared with xlsxwriter's own paths' in tests/test_workbook.py.
+PROVED_ON = ("3.3",)
+
+
+def slower_path_note() -> str | None:
+    """Why this build writes through xlsxwriter's own, slower paths (an xlsxwriter whose internals
+    the faster paths do not know), in words for a warning; None when the faster paths are in use."""
+    if CELL_TUPLES is not None:
+        return None
+    return (
+        f"xlsxwriter {xlsxwriter.__version__} names its cell records differently from the "
+        f"{', '.join(PROVED_ON)} series scorecard-xl was proved on, so workbooks are written through "
+        "xlsxwriter's own slower paths (the same files, a few times slower at scale); install "
+        f"xlsxwriter {PROVED_ON[-1]}.x"
+    )

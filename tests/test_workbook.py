@@ -311,3 +311,32 @@ def _write_cells_one_by_one(ws: Any, sheet: Any, formats: Any) -> None:
 
     for row, col, value, style in sheet.every_cell():
         writer._write_one(ws, sheet, row, col, value, formats.cell(style))
+
+
+def test_the_fast_path_is_in_use_and_said_when_it_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The byte-identity tests above compare the faster paths with xlsxwriter's own: worthless if
+    the faster paths were quietly off (an xlsxwriter whose internals were renamed). They are in use
+    on the sample's every sheet, on the xlsxwriter series they were proved on; when they cannot
+    be, a build says so."""
+    import io
+    import importlib.metadata
+
+    from scorecard_xl import pipeline, writer, xlsxwriter_fast
+
+    version = importlib.metadata.version("xlsxwriter")
+    assert any(version.startswith(f"{series}.") for series in xlsxwriter_fast.PROVED_ON), version
+    assert xlsxwriter_fast.slower_path_note() is None
+    _, layout = pipeline.lay_out(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME)
+    book = xlsxwriter_fast.FastWorkbook(io.BytesIO(), writer.WORKBOOK_OPTIONS)
+    formats = writer._Formats(book)
+    sheets = []
+    for sheet in layout.sheets:
+        ws = book.add_worksheet(sheet.name)
+        writer._write_sheet(ws, sheet, formats)
+        sheets.append((sheet, ws))
+    book.close()
+    for sheet, ws in sheets:
+        assert ws.fast_rows > 0, sheet.name  # every sheet's rows went through the faster path
+    monkeypatch.setattr(xlsxwriter_fast, "CELL_TUPLES", None)  # what a renamed internal does
+    note = xlsxwriter_fast.slower_path_note()
+    assert note is not None and "slower paths" in note
