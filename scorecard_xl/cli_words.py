@@ -30,6 +30,8 @@ FLAGS = {
     "pdf": "--pdf",
     "dry_run": "--dry-run",
     "force": "--force",
+    "allow_shrink": "--allow-shrink",
+    "allow_sql": "--allow-sql",
     "server.host": "--smtp-host",
     "server.port": "--smtp-port",
     "server.user": "--smtp-user",

@@ -153,7 +153,7 @@ def write_lite_files(folder: str | Path, wheel: str | Path | None = None, force:
     existing = [p for p in (main, requirements, *([copied] if copied else [])) if p.exists()]
     if existing and not force:
         raise InputError(
-            [Problem(str(p), "", "", None, "already exists; pass --force to replace it") for p in existing]
+            [Problem(str(p), "", "", None, "already exists; pass `force` to replace it") for p in existing]
         )
     target.mkdir(parents=True, exist_ok=True)
     installed_from = url or f"emfs:{LITE_FOLDER}/{local.name if local else WHEEL_NAME}"

@@ -84,7 +84,7 @@ def refresh_file(
                     "",
                     None,
                     f"this refresh would show less than the workbook does now: {lost}; check the data, or "
-                    "pass --allow-shrink to refresh anyway",
+                    "pass `allow_shrink` to refresh anyway",
                 )
                 for lost in refreshed.shrinks
             ]

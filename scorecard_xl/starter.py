@@ -29,7 +29,7 @@ def write_starter(folder: str | Path, force: bool = False) -> list[Path]:
     existing = [p for p in paths if p.exists()]
     if existing and not force:
         raise InputError(
-            [Problem(str(p), "", "", None, "already exists; pass --force to replace it") for p in existing]
+            [Problem(str(p), "", "", None, "already exists; pass `force` to replace it") for p in existing]
         )
     target.mkdir(parents=True, exist_ok=True)
     for path in paths:

@@ -202,7 +202,7 @@ CASES: dict[str, Hostile] = {
     # --- SQL: the operator's, and guarded when allowed ----------------------------------------------
     "sql: a source the workbook names, SQL not allowed": hostile(
         data_files("kpi.toml"),
-        says=("a database source (.toml) named by a workbook runs SQL", "--allow-sql"),
+        says=("a database source (.toml) named by a workbook runs SQL", "SCORECARD_XL_ALLOW_SQL=1"),
         setup=source_file("kpi.toml", SQL_QUERY.format(query="SELECT '2023-03' AS period, 1 AS value")),
     ),
     "sql: an outside source, SQL allowed": hostile(
@@ -685,7 +685,8 @@ def test_sql_allowed_reads_a_source_beside_the_workbook(
     work, _ = prepare(pristine, tmp_path, case)
     monkeypatch.chdir(work)
     refresh = REFRESH.format(book="board.xlsx")
-    assert run_in_process(refresh, capsys)[0] == 2
+    code, message = run_in_process(refresh, capsys)
+    assert code == 2 and "(--allow-sql, or SCORECARD_XL_ALLOW_SQL=1)" in message  # the flag, by name
     code, message = run_in_process(f"{refresh} --allow-sql", capsys)
     assert code == 0 and "read kpi.toml" in message, message
 

@@ -115,7 +115,7 @@ class Trust:
                 name,
                 "a .csv or .xlsx data file: a database source (.toml) named by a workbook runs SQL, so "
                 "it is read only when the person running scorecard-xl allows it for the run "
-                f"(scorecard-xl refresh --allow-sql, or {ALLOW_SQL_ENV}=1)",
+                f"(`allow_sql`, or {ALLOW_SQL_ENV}=1)",
             )
         if suffix not in (*DATA_SUFFIXES, SQL_SUFFIX):
             raise where.error(name, "a .csv or .xlsx data file")
