@@ -318,8 +318,8 @@ def test_the_fast_path_is_in_use_and_said_when_it_is_not(monkeypatch: pytest.Mon
     the faster paths were quietly off (an xlsxwriter whose internals were renamed). They are in use
     on the sample's every sheet, on the xlsxwriter series they were proved on; when they cannot
     be, a build says so."""
-    import io
     import importlib.metadata
+    import io
 
     from scorecard_xl import pipeline, writer, xlsxwriter_fast
 
@@ -340,3 +340,23 @@ def test_the_fast_path_is_in_use_and_said_when_it_is_not(monkeypatch: pytest.Mon
     monkeypatch.setattr(xlsxwriter_fast, "CELL_TUPLES", None)  # what a renamed internal does
     note = xlsxwriter_fast.slower_path_note()
     assert note is not None and "slower paths" in note
+
+
+def test_the_sample_is_what_the_golden_summary_says(sample_book: Path) -> None:
+    """Every sheet's values, formats, rules, merges, tables and names as stored in
+    tests/golden/sample.json: a change to what the sample shows is made on purpose (update it with
+    `python -m tests.golden_summary --update` and say why), never by accident."""
+    import json
+
+    from tests.golden_summary import GOLDEN, summary
+
+    stored = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    found = summary(sample_book)
+    changed = [
+        f"{sheet}: {key}"
+        for sheet in sorted(set(stored["sheets"]) | set(found["sheets"]))
+        for key in sorted(set(stored["sheets"].get(sheet, {})) | set(found["sheets"].get(sheet, {})))
+        if stored["sheets"].get(sheet, {}).get(key) != found["sheets"].get(sheet, {}).get(key)
+    ]
+    assert not changed, "changed since tests/golden/sample.json: " + "; ".join(changed)
+    assert (found["names"], found["name_count"]) == (stored["names"], stored["name_count"])
