@@ -7,20 +7,26 @@ never sees 90.0% marked red against a 90% target.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from scorecard_xl.definition import Measure
 from scorecard_xl.values import Value, round_for_display
 
-RED, AMBER, GREEN = "R", "A", "G"
-RAG_WORDS = {RED: "Red", AMBER: "Amber", GREEN: "Green"}
+Rag = Literal["R", "A", "G"]
+Arrow = Literal["up", "down", "flat"]
+Verdict = Literal["better", "worse", "same"]
+RED: Rag = "R"
+AMBER: Rag = "A"
+GREEN: Rag = "G"
+RAG_WORDS: dict[Rag, str] = {RED: "Red", AMBER: "Amber", GREEN: "Green"}
 
 
 @dataclass(frozen=True)
 class Direction:
     """Which way a value moved and, when the measure has a polarity, whether that is better."""
 
-    arrow: str  # "up", "down", "flat"
-    verdict: str | None  # "better", "worse", "same"; None when polarity is none
+    arrow: Arrow
+    verdict: Verdict | None  # None when the measure's polarity is none
 
     @property
     def text(self) -> str:
@@ -35,7 +41,7 @@ def _shown(measure: Measure, value: Value | None) -> float | None:
     return round_for_display(value, measure.unit, measure.decimals)
 
 
-def rag(measure: Measure, value: Value | None, target: Value | None) -> str | None:
+def rag(measure: Measure, value: Value | None, target: Value | None) -> Rag | None:
     """R, A or G for `value` against `target`; None when either is not a number."""
     shown, goal = _shown(measure, value), _shown(measure, target)
     if shown is None or goal is None or measure.polarity == "none":
@@ -54,7 +60,7 @@ def direction(measure: Measure, now: Value | None, before: Value | None) -> Dire
         return None
     if abs(a - b) < 1e-9:
         return Direction("flat", "same" if measure.polarity != "none" else None)
-    arrow = "up" if a > b else "down"
+    arrow: Arrow = "up" if a > b else "down"
     if measure.polarity == "none":
         return Direction(arrow, None)
     better = (arrow == "up") == (measure.polarity == "high")

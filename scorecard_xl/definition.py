@@ -6,8 +6,11 @@ knows about Excel.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from scorecard_xl.units import Unit
+
+Polarity = Literal["high", "low", "none"]  # which way is better: higher, lower, or neither
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ class Measure:
     title: str
     unit: Unit
     decimals: int
-    polarity: str
+    polarity: Polarity
     frequency: str
     reporting_months: tuple[int, ...]  # empty for monthly measures: every month reports
     ytd: str

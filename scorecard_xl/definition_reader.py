@@ -9,13 +9,14 @@ import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from scorecard_xl.definition import (
     Benchmark,
     Comparator,
     Definition,
     Measure,
+    Polarity,
     Section,
     SpcSettings,
     Target,
@@ -345,7 +346,7 @@ def _measures(
         if unit is None:
             reader.problem("unit", unit_name, "one of " + UNIT_NAMES)
             unit = UNITS["count"]
-        polarity = reader.choice("polarity", POLARITIES)
+        polarity = cast("Polarity", reader.choice("polarity", POLARITIES))
         frequency = reader.choice("frequency", FREQUENCIES, "monthly")
         target = _target(reader, unit, percent_input, comparators)
         if target.judged and polarity == "none":

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from scorecard_xl.assess import Direction, direction, position, rag
+from scorecard_xl.assess import Direction, Rag, direction, position, rag
 from scorecard_xl.completeness import completeness, completeness_warnings, latest_complete
 from scorecard_xl.data import Dataset, MeasureData, dataset_problem
 from scorecard_xl.definition import Definition, Measure, Section
@@ -31,7 +31,7 @@ class MeasureRow:
     ytd_provided: bool  # True when the data gave the YTD, False when worked out by the rule
     headline: Value | None  # the figure judged against target and comparators
     target: Value | None  # what the headline is judged against: the year's, or its share (ytd_target)
-    rag: str | None  # "R", "A", "G"; None when not judged
+    rag: Rag | None  # None when not judged
     vs_previous: Direction | None
     vs_last_year: Direction | None
     comparators: tuple[Value | None, ...]  # one per definition comparator

@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from typing import Literal, cast
 
 from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.text_rules import MARKING_LIMIT, ORGANISATION_LIMIT, text_problem
 
-VIEWER_NAMES = ("excel", "libreoffice")  # the programs a workbook can be laid out for (layout.profile)
+Viewer = Literal["excel", "libreoffice"]  # the programs a workbook can be laid out for (layout.profile)
+VIEWER_NAMES: tuple[Viewer, ...] = ("excel", "libreoffice")
 PUBLISH_LIMIT = 1_000_000  # counts 1 to N become c: a larger N is a typing slip, not a policy
 PROTECT_PASSWORD_ENV = "SCORECARD_XL_PROTECT_PASSWORD"  # never a file or an argument others can see
 NO_OPTIONS = "no options (the definition's settings)"  # what the Cover says when none were given
@@ -63,7 +65,7 @@ class Options:
     organisation: str | None = None  # replaces the definition's organisation (one workbook per LA)
     suppress_threshold: int | None = None  # publication profile: counts 1..N become "c" (see suppression)
     protect_password: str | None = None  # protect sheets and structure; None leaves them open
-    viewer: str = "excel"  # the program the workbook is for: one of VIEWER_NAMES
+    viewer: Viewer = "excel"  # the program the workbook is for
 
     @property
     def protect(self) -> bool:
@@ -147,7 +149,7 @@ class Options:
             organisation=found.get("organisation"),
             suppress_threshold=threshold,
             protect_password="" if "protected" in found else None,
-            viewer=found.get("viewer", "excel"),
+            viewer=cast("Viewer", found.get("viewer", "excel")),  # (the pattern reads only these)
         )
         options.check(source, where)
         return options

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from scorecard_xl.data import build_dataset
 from scorecard_xl.data_table import TABLE_SOURCE, Merged, merge_records, records_from_rows
@@ -38,6 +39,7 @@ from scorecard_xl.workbook.reader import WorkbookRecord, read_record
 from scorecard_xl.workbook.trust import Trust
 
 WriteValue = str | float | int | None
+Axis = Literal["column", "row"]  # a size change's: column widths, or row heights
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class SizeChange:
     """Columns first..last (or rows) take `size`: the width or height the new values need."""
 
     sheet: str
-    axis: str  # "column" or "row"
+    axis: Axis
     first: int
     last: int
     size: float
@@ -564,10 +566,11 @@ def size_changes(record: WorkbookRecord, layout: WorkbookLayout) -> list[SizeCha
             continue  # the Setup sheet: a refresh changes nothing there but the record itself
         old = record.geometry[sheet.name]
         old_widths, old_heights = old if old is not None else ({}, {})
-        for axis, new, previous in (
+        axes: tuple[tuple[Axis, dict[int, float], dict[int, float]], ...] = (
             ("column", sheet.widths, old_widths),
             ("row", sheet.heights, old_heights),
-        ):
+        )
+        for axis, new, previous in axes:
             changed = sorted(
                 k for k, size in new.items() if old is None or not _same_size(previous.get(k), size)
             )

@@ -85,7 +85,7 @@ class Grading:
 
 RAG_GRADING = Grading(
     "RAG",
-    RAG_WORDS,
+    dict(RAG_WORDS.items()),
     {RED: "red", AMBER: "amber", GREEN: "green"},
     (
         (RED, "Red: worse than target beyond the amber band", "Red"),
