@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,11 @@ from pyodide_runner import installed_wheels, run_in_cpython, run_in_pyodide, ses
 
 from scorecard_xl.cli import main
 from scorecard_xl.layout.cover_button import NAME, SCRIPT_BUTTON, TARGET
+from scorecard_xl.libreoffice import find_soffice
 from scorecard_xl.lite import requirements_text
 from scorecard_xl.lite_scripts import PLUGIN_GROUP
 from scorecard_xl.pipeline import build
+from scorecard_xl.schema_audit import audit
 from tests.conftest import FIXED_TIME, SAMPLE
 
 EPOCH = {"SOURCE_DATE_EPOCH": str(int(FIXED_TIME.timestamp()))}
@@ -209,3 +212,26 @@ def test_the_cover_has_the_button_lite_runs_refresh_from(sample_book: Path) -> N
     assert f'name="{NAME}"' in xml and "<a:hlinkClick" in xml
     assert f"Target=\"#'Cover'!{TARGET}\"" in links and "TargetMode" not in links
     assert sum(1 for n in names if n.startswith("xl/drawings/drawing")) >= 1
+    assert audit(sample_book, None) == []  # openxml-audit: Excel is expected to open it cleanly
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_button_and_keeps_it(sample_book: Path, tmp_path: Path) -> None:
+    """LibreOffice reads the Cover's button and, saving the workbook again, still writes a text box
+    linked to the same cell: nothing in it is foreign to a spreadsheet."""
+    profile = f"-env:UserInstallation=file://{tmp_path}/profile"
+    convert = ["--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(sample_book)]
+    done = subprocess.run(
+        [find_soffice(), "--headless", profile, *convert],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "out" / sample_book.name) as saved:
+        drawings = [
+            saved.read(n).decode() for n in saved.namelist() if re.match(r"xl/drawings/drawing\d+\.xml$", n)
+        ]
+        links = [saved.read(n).decode() for n in saved.namelist() if n.startswith("xl/drawings/_rels/")]
+    assert any("with xlwings Lite" in xml and "hlinkClick" in xml for xml in drawings)
+    assert any(f"Cover!{TARGET}" in rels or f"Cover'!{TARGET}" in rels for rels in links)
