@@ -126,16 +126,17 @@ COMMANDS: list[Command] = [
     ),
     Command(
         "lite",
-        "write main.py and requirements.txt for xlwings Lite (Refresh with no local Python)",
-        "Write the main.py and requirements.txt an analyst pastes into xlwings Lite, the free Excel "
+        "write requirements.txt and main.py for xlwings Lite (Refresh with no local Python)",
+        "Write the requirements.txt and main.py an analyst pastes into xlwings Lite, the free Excel "
         "add-in from the Office store that runs Python inside Excel on Windows, Mac and the web: its "
-        "scripts refresh, change_period, check_data and refresh_anyway do what the ribbon add-in's "
-        "buttons do, with no local Python and no macros. scorecard-xl is installed in Lite from a wheel "
-        "imported into Lite's /data (default) or from an https:// address (--wheel). Prints the steps.",
+        "scripts Refresh, Change period, Check data and Refresh anyway do what the ribbon add-in's "
+        "buttons do, with no local Python and no macros. scorecard-xl is installed in Lite from an "
+        "https:// address (--wheel URL) or your organisation's index (--index), named in "
+        "requirements.txt, or from a wheel imported into Lite's /data (default). Prints the steps.",
         (
-            "scorecard-xl lite",
-            "scorecard-xl lite -o lite --wheel dist/scorecard_xl-0.2.0-py3-none-any.whl",
             "scorecard-xl lite --wheel https://intranet.example.gov.uk/py/scorecard_xl-0.2.0-py3-none-any.whl",
+            "scorecard-xl lite --index",
+            "scorecard-xl lite -o lite --wheel dist/scorecard_xl-0.2.0-py3-none-any.whl",
         ),
         commands.lite_arguments,
         commands.run_lite,

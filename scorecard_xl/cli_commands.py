@@ -206,11 +206,18 @@ def lite_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", default="scorecard_lite", help="folder to write them into (default: %(default)s)"
     )
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
         "--wheel",
-        help="where Lite installs scorecard-xl from: a .whl file (copied beside them, to import into "
-        "Lite's /data) or an https:// address that allows Lite's origin (default: the wheel of this "
-        "version, imported into /data)",
+        help="where Lite installs scorecard-xl from: an https:// address that allows Lite's origin "
+        "(named in requirements.txt; main.py is then one line), or a .whl file (copied beside them, "
+        "to import into Lite's /data; default: the wheel of this version, imported there)",
+    )
+    source.add_argument(
+        "--index",
+        action="store_true",
+        help="Lite installs scorecard-xl by name from your organisation's package index (self-hosted "
+        "Lite's XLWINGS_PYPI_INDEX_URL)",
     )
     parser.add_argument("--force", action="store_true", help="replace the files if they exist")
 
@@ -218,11 +225,11 @@ def lite_arguments(parser: argparse.ArgumentParser) -> None:
 def run_lite(args: argparse.Namespace) -> int:
     from scorecard_xl.lite import install_steps, write_lite_files
 
-    files = write_lite_files(args.output, args.wheel, args.force)
+    files = write_lite_files(args.output, args.wheel, args.force, args.index)
     written = [files.main, files.requirements, *([files.wheel] if files.wheel else [])]
     print("wrote " + ", ".join(str(p) for p in written) + "\n")
     url = args.wheel if args.wheel and str(args.wheel).startswith(("https://", "http://")) else None
-    print(install_steps(files, url))
+    print(install_steps(files, url, args.index))
     return EXIT_OK
 
 

@@ -1,18 +1,22 @@
-"""xlwings Lite: the `main.py` and `requirements.txt` an analyst pastes into the Lite editor, so
-Refresh, Change period and Check data run inside Excel (Windows, Mac, the web) with no local
-Python, no macros and no add-in file: xlwings Lite is an Office add-in from the store that runs
-Python through Pyodide, free for personal and commercial use.
+"""xlwings Lite: the `requirements.txt` and `main.py` a workbook needs for Refresh, Change period,
+Check data and Refresh anyway to run inside Excel (Windows, Mac, the web) with no local Python, no
+macros and no add-in file. xlwings Lite is an Office add-in from the store that runs Python through
+Pyodide, free for personal and commercial use.
 
-scorecard-xl itself is not on a public package index, so `main.py` installs it on first use from
-a wheel: by default the wheel file the analyst imports into Lite's /data folder (Lite: Files >
-Import), or a web address (an internal server that allows Lite's origin, https://addin.xlwings.org,
-through CORS) given with --wheel. What a refresh needs comes from PyPI through `requirements.txt`,
-pinned to the versions this Python has, so Lite runs the code the tests ran.
+scorecard-xl is not on a public package index, so Lite installs it from one of three places:
+- a web address of its wheel (an internal server that allows Lite's origin,
+  https://addin.xlwings.org, through CORS): requirements.txt names it, and main.py is one line;
+- the organisation's own package index (self-hosted Lite's XLWINGS_PYPI_INDEX_URL): requirements.txt
+  names scorecard-xl, and main.py is the same line;
+- the wheel file imported into Lite's /data folder (Files > Import): main.py installs it on first
+  use, so main.py holds the scripts themselves, written from scorecard_xl/lite_scripts.py.
+Either way the scripts run scorecard_xl.lite_scripts' code. This module never imports xlwings: the
+/data route's scripts are read from lite_scripts.py's source.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
+import ast
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,81 +24,53 @@ from pathlib import Path
 from scorecard_xl import __version__
 from scorecard_xl.atomic import write_atomically
 from scorecard_xl.errors import InputError, Problem
+from scorecard_xl.layout import cover_button
 
-XLWINGS = "0.37.8"  # the xlwings the tests run refresh through (Lite reads xlwings from requirements.txt)
-DEPENDENCIES = ("xlsxwriter", "openpyxl", "et-xmlfile")  # pure Python, from PyPI
-PYODIDE_PACKAGES = ("pyyaml",)  # built for Pyodide, from its own repository (YAML definitions only)
+# 0.36.2: scripts take arguments (App Mode's form fields); 0.36.6: Pyodide 314. Tested with 0.37.8.
+# Upper bounds, not pins: Lite records what it installed in requirements-pinned.txt itself.
+XLWINGS = "xlwings>=0.36.6,<0.38"
+# What scorecard-xl needs in Lite when it is installed without its dependencies (the /data route).
+DEPENDENCIES = ("xlsxwriter>=3.1,<4", "openpyxl>=3.1,<4", "pyyaml")
 LITE_FOLDER = "/data"
 WHEEL_NAME = f"scorecard_xl-{__version__}-py3-none-any.whl"
+SCRIPTS_SOURCE = Path(__file__).with_name("lite_scripts.py")
 
-MAIN = '''"""scorecard-xl in xlwings Lite: Refresh, Change period and Check data for scorecard workbooks.
+ONE_LINE_MAIN = '''"""scorecard-xl {version} in xlwings Lite: Refresh, Change period, Check data."""
 
-Written by `scorecard-xl lite` (scorecard-xl {version}). Paste it into the Lite editor's main.py,
-paste requirements.txt into the requirements tab, then Restart. The scripts below appear in Lite's
-task pane (and as buttons in App Mode); what each one did is printed in the Output pane.
+from scorecard_xl.lite_scripts import *  # noqa: F403 (the scripts, installed from requirements.txt)
+'''
+
+DATA_MAIN_HEAD = '''"""scorecard-xl in xlwings Lite: Refresh, Change period, Check data and Refresh anyway.
+
+Written by `scorecard-xl lite` (scorecard-xl {version}) for a wheel imported into Lite's /data:
+scorecard-xl installs itself from it the first time a script runs. What each script did is
+printed in the Output pane.
 """
 
 import xlwings as xw
 from xlwings import script
 
-# scorecard-xl itself: installed on first use from this wheel (see the README, "Refresh in Excel").
 WHEEL = "{wheel}"
 
 
-async def _refresh_module():
+async def _run(name, book, *args):
     try:
-        import scorecard_xl.refresh
+        import scorecard_xl.lite_scripts as scripts
     except ImportError:
         try:
             import micropip
 
             await micropip.install(WHEEL, deps=False)  # its dependencies come from requirements.txt
         except Exception as error:  # no wheel there: say what to do, not a traceback
-            _say(
-                "Nothing was changed: scorecard-xl is not installed.",
+            print(
+                "Nothing was changed: scorecard-xl is not installed.\\n"
                 f"It installs itself from {{WHEEL}} the first time, and that failed "
                 f"({{str(error)[:200]}}). Import the wheel into /data (Files > Import), or correct "
-                "WHEEL at the top of main.py, then run the script again.",
+                "WHEEL at the top of main.py, then run the script again.\\n"
             )
-            return None
-        import scorecard_xl.refresh
-    return scorecard_xl.refresh
-
-
-def _say(title, text):
-    print(f"{{title}}\\n{{text}}\\n")
-
-
-async def _run(book, action, allow_shrink=False):
-    module = await _refresh_module()
-    if module:
-        request = module.RefreshRequest(allow_shrink=True) if allow_shrink else None
-        module.run(book, action, request, say=_say)
-
-
-@script
-async def refresh(book: xw.Book):
-    """Show the month picked on the Cover (Latest: the newest in the data), after folding in rows
-    pasted under the Data table and the rows of the Cover's data files imported into /data."""
-    await _run(book, "refresh")
-
-
-@script
-async def change_period(book: xw.Book):
-    """Show the month picked in the Cover's 'Period to show' cell."""
-    await _run(book, "period")
-
-
-@script
-async def check_data(book: xw.Book):
-    """Check the data and say what a refresh would show; change nothing."""
-    await _run(book, "check")
-
-
-@script
-async def refresh_anyway(book: xw.Book):
-    """Refresh even though the workbook would then show less (a refresh refused for that says so)."""
-    await _run(book, "refresh", allow_shrink=True)
+            return
+        import scorecard_xl.lite_scripts as scripts
+    scripts.run_script(name, book, *args)
 '''
 
 
@@ -105,34 +81,62 @@ class LiteFiles:
     wheel: Path | None  # the wheel copied beside them, to import into Lite's /data
 
 
-def requirements_text() -> str:
-    """requirements.txt: xlwings and what a refresh needs, pinned to this Python's versions.
-    scorecard-xl itself is not listed: main.py installs it without its dependencies, so Lite never
-    fetches what a refresh does not use (pandas, for notebooks)."""
-    lines = [
-        f"# For scorecard-xl {__version__} in xlwings Lite (written by `scorecard-xl lite`).",
-        f"xlwings=={_version('xlwings', XLWINGS)}",
-        *(f"{name}=={_version(name)}" for name in DEPENDENCIES if _version(name)),
-        *PYODIDE_PACKAGES,
-    ]
-    return "\n".join(lines) + "\n"
+def scorecard_requirement(wheel_url: str | None) -> str:
+    """How requirements.txt names scorecard-xl: its wheel's address, else by name from the
+    organisation's index, up to the next minor version."""
+    if wheel_url:
+        return f"scorecard-xl @ {wheel_url}"
+    major, minor = __version__.split(".")[:2]
+    return f"scorecard-xl>={__version__},<{major}.{int(minor) + 1}"
 
 
-def _version(name: str, default: str = "") -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return default
+def requirements_text(wheel_url: str | None = None, from_index: bool = False) -> str:
+    """requirements.txt: xlwings and scorecard-xl (with what it needs) when Lite can install it
+    (a web address, or the organisation's index); else xlwings and scorecard-xl's dependencies,
+    main.py installing scorecard-xl itself from /data."""
+    head = f"# For scorecard-xl {__version__} in xlwings Lite (written by `scorecard-xl lite`)."
+    if wheel_url or from_index:
+        return "\n".join([head, XLWINGS, scorecard_requirement(wheel_url)]) + "\n"
+    return "\n".join([head, XLWINGS, *DEPENDENCIES]) + "\n"
 
 
-def main_text(wheel: str) -> str:
-    return MAIN.format(version=__version__, wheel=wheel)
+def main_text(wheel: str | None = None) -> str:
+    """main.py: one line when requirements.txt installs scorecard-xl (`wheel` None); else, for a
+    wheel at `wheel` (an emfs:/data/... path), the scripts themselves (data_route_scripts)."""
+    if wheel is None:
+        return ONE_LINE_MAIN.format(version=__version__)
+    return DATA_MAIN_HEAD.format(version=__version__, wheel=wheel) + data_route_scripts()
 
 
-def write_lite_files(folder: str | Path, wheel: str | Path | None = None, force: bool = False) -> LiteFiles:
-    """Write main.py and requirements.txt into `folder`. `wheel` is where Lite installs scorecard-xl
-    from: a web address, or a local wheel file, copied beside them to import into Lite's /data (by
-    default this version's wheel is looked for there)."""
+def data_route_scripts() -> str:
+    """lite_scripts' @script functions as main.py's own: the same decorator arguments, signature
+    and docstring, each calling `_run` (which installs scorecard-xl, then runs the real one)."""
+    constants = {"SCRIPT_BUTTON": cover_button.SCRIPT_BUTTON}
+    tree = ast.parse(SCRIPTS_SOURCE.read_text(encoding="utf-8"))
+    parts = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef) or not node.decorator_list:
+            continue
+        decorator = node.decorator_list[0]
+        for keyword in decorator.keywords if isinstance(decorator, ast.Call) else []:
+            if isinstance(keyword.value, ast.Name):  # a constant of ours: its value, in main.py
+                keyword.value = ast.Constant(constants[keyword.value.id])
+        node.returns = None
+        passed = ", ".join(arg.arg for arg in node.args.args[1:])
+        call = f"await _run({node.name!r}, {node.args.args[0].arg}{', ' + passed if passed else ''})"
+        body: list[ast.stmt] = [node.body[0]] if ast.get_docstring(node) else []
+        node.body = [*body, ast.parse(call).body[0]]
+        parts.append(ast.unparse(node).replace("\ndef ", "\nasync def ", 1))  # (it awaits _run)
+    return "\n\n" + "\n\n\n".join(parts) + "\n"
+
+
+def write_lite_files(
+    folder: str | Path, wheel: str | Path | None = None, force: bool = False, from_index: bool = False
+) -> LiteFiles:
+    """Write main.py and requirements.txt into `folder`. `wheel` is where Lite installs
+    scorecard-xl from: a web address (named in requirements.txt), or a local wheel file, copied
+    beside them to import into Lite's /data (by default this version's wheel is looked for there);
+    `from_index`: from the organisation's package index, by name."""
     target = Path(folder)
     if target.exists() and not target.is_dir():
         raise InputError.of(
@@ -156,9 +160,10 @@ def write_lite_files(folder: str | Path, wheel: str | Path | None = None, force:
             [Problem(str(p), "", "", None, "already exists; pass `force` to replace it") for p in existing]
         )
     target.mkdir(parents=True, exist_ok=True)
-    installed_from = url or f"emfs:{LITE_FOLDER}/{local.name if local else WHEEL_NAME}"
-    write_atomically(main, main_text(installed_from).encode("utf-8"))
-    write_atomically(requirements, requirements_text().encode("utf-8"))
+    installed = url or from_index
+    in_data = None if installed else f"emfs:{LITE_FOLDER}/{local.name if local else WHEEL_NAME}"
+    write_atomically(main, main_text(in_data).encode("utf-8"))
+    write_atomically(requirements, requirements_text(url, from_index).encode("utf-8"))
     if local is not None and copied is not None and local.resolve() != copied.resolve():
         shutil.copyfile(local, copied)
     return LiteFiles(main, requirements, copied)
@@ -166,28 +171,33 @@ def write_lite_files(folder: str | Path, wheel: str | Path | None = None, force:
 
 STEPS = """\
 In Excel (Windows, Mac or Excel on the web), with the scorecard workbook open:
-  1. Home > Add-ins > search "xlwings Lite" > Add (once per computer or account).
-  2. Open xlwings Lite from the Home tab; in its editor, replace main.py with {main}
-     and the requirements tab with {requirements}; then Restart (the ... menu).
-  3. {wheel_step}
-  4. Run a script from the task pane: refresh, change_period, check_data (or refresh_anyway).
+  1. Home > Add-ins > search "xlwings Lite" > Add (once per computer or account), then open it
+     from the Home tab.
+  2. {paste_step}
+{wheel_step}  Then click the Cover's Refresh button, or a script in Lite's task pane: Refresh,
+  Change period, Check data (changes nothing) or Refresh anyway.
 New rows: paste them under the Data table, or import a data file into /data with the same name
-as the Cover's "Data files" cell, then run refresh. Nothing is written if anything is wrong; the
+as the Cover's "Data files" cell, then Refresh. Nothing is written if anything is wrong; the
 Output pane says what happened."""
 
 
-def install_steps(files: LiteFiles, url: str | None) -> str:
+def install_steps(files: LiteFiles, url: str | None, from_index: bool = False) -> str:
+    paste = (
+        f"In Lite's editor, replace requirements.txt with {files.requirements} and main.py with "
+        f"{files.main}; then Restart (the ... menu). Lite keeps both in the workbook."
+    )
     if url:
         wheel_step = (
-            f"scorecard-xl is installed from {url} (the server must allow https://addin.xlwings.org)."
+            f"  (Lite installs scorecard-xl from {url}: the server must allow https://addin.xlwings.org.)\n"
         )
+    elif from_index:
+        wheel_step = "  (Lite installs scorecard-xl from your organisation's package index.)\n"
     else:
         name = files.wheel.name if files.wheel else WHEEL_NAME
-        wheel_step = (
-            f"Files > Import: import {name} into /data (once;\n     from {files.wheel.parent}, "
-            "or built with: pip wheel --no-deps -w dist . in a scorecard-xl checkout)."
+        where = (
+            f"from {files.wheel.parent}"
             if files.wheel
-            else f"Files > Import: import {name} into /data (once;\n     build it with: pip wheel "
-            "--no-deps -w dist . in a scorecard-xl checkout, or pass --wheel)."
+            else "build it: pip wheel --no-deps -w dist . in a scorecard-xl checkout, or pass --wheel"
         )
-    return STEPS.format(main=files.main, requirements=files.requirements, wheel_step=wheel_step)
+        wheel_step = f"  3. Files > Import: import {name} into /data (once per computer; {where}).\n"
+    return STEPS.format(paste_step=paste, wheel_step=wheel_step)

@@ -1,10 +1,10 @@
-"""Refresh inside Excel, through xlwings' Book interface: the only module that uses xlwings (and
-imports it only in `refresh_payload` and `_caller`).
+"""Refresh inside Excel, through xlwings' Book interface: with lite_scripts (Lite's scripts), the
+only module that uses xlwings (and imports it only in `refresh_payload` and `_caller`).
 
 One refresh for every runtime; each runs the same three actions (Refresh, Change period, Check
 data) on the workbook in hand:
 - xlwings Lite (Python in Excel through Pyodide, on Windows, Mac and the web; free): the
-  `@script` functions `scorecard-xl lite` writes call `run(book, ...)`;
+  `@script` functions of scorecard_xl.lite_scripts (a Lite plugin) call `run(book, ...)`;
 - desktop Excel through the ribbon add-in: `main()`, `change_period()`, `check_data()` act on
   `xw.Book.caller()`;
 - xlwings Server, Office.js and VBA `RunServerPython`: `refresh_payload(payload)` takes the

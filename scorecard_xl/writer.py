@@ -197,6 +197,7 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
                 "description": picture.description,
             },
         )
+    _write_buttons(ws, sheet)
     for table in sheet.tables:
         ws.add_table(
             table.first_row,
@@ -228,6 +229,32 @@ def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
             },
         )
     _page_setup(ws, sheet)
+
+
+def _write_buttons(ws: Worksheet, sheet: SheetLayout) -> None:
+    """Text boxes that link to the cell they cover (layout.cover_button): xlwings Lite's buttons."""
+    for button in sheet.buttons:
+        quoted = quote_sheet(sheet.name)
+        placed = ws.insert_textbox(
+            button.row,
+            button.col,
+            button.text,
+            {
+                "width": button.width,
+                "height": button.height,
+                "x_offset": 2,
+                "y_offset": 2,
+                "object_position": 3,  # stays the same size when rows and columns are resized
+                "url": f"internal:{quoted}!{button.target}",
+                "tip": button.tip,
+                "description": button.tip,
+                "font": {"bold": True, "color": "#FFFFFF", "size": 10},
+                "align": {"vertical": "middle", "horizontal": "center"},
+                "fill": {"color": "#1F3864"},
+                "line": {"none": True},
+            },
+        )
+        _check(placed, f"the {button.text.splitlines()[0]!r} button on {sheet.name}")
 
 
 def _write_sparklines(ws: Worksheet, sheet: SheetLayout) -> None:

@@ -41,12 +41,16 @@ from typing import IO, Any
 REPO = Path(__file__).resolve().parent.parent
 HARNESS = REPO / "tests" / "pyodide"
 WHEEL_CACHE = HARNESS / "wheels"
-PYODIDE_PYTHON = "3.12"  # Pyodide 0.27.5's Python: dependency wheels are chosen for it
+PYODIDE_PYTHON = "3.12"  # Pyodide 0.27.5's Python: dependency wheels (pure Python) are chosen for it
+# Each Pyodide the tests run: its folder holds the pyodide npm package (npm ci there). "pinned" is
+# 0.27.5, what the tests always ran; "latest" the newest xlwings Lite runs (314.x, Python 3.14).
+PYODIDES = {"pinned": HARNESS, "latest": REPO / "tests" / "pyodide-latest"}
 DEPENDENCIES = ("xlsxwriter", "openpyxl", "et-xmlfile", "xlwings")
 # xlwings reads its licence on import; its remote engine is free for noncommercial use (as conftest.py).
 DEFAULT_ENV = {"XLWINGS_LICENSE_KEY": "noncommercial"}
 INSTALL_HINT = (
-    "install Node.js 20 with npm, then run `npm ci --prefix tests/pyodide` (tests/run.sh does both)"
+    "install Node.js 20 with npm, then run `npm ci --prefix tests/pyodide` and `npm ci --prefix "
+    "tests/pyodide-latest` (tests/run.sh does both)"
 )
 
 
@@ -117,15 +121,15 @@ def _decode(value: Any) -> Any:
 class PyodideSession:
     """One Node process running Pyodide with the wheels installed; `run` sends it code."""
 
-    def __init__(self, wheels: list[Path], timeout: float = 300) -> None:
+    def __init__(self, wheels: list[Path], timeout: float = 300, folder: Path = HARNESS) -> None:
         node = shutil.which("node")
         if node is None:
             raise PyodideError(f"Node.js is not installed: {INSTALL_HINT}")
-        if not (HARNESS / "node_modules" / "pyodide" / "pyodide.mjs").exists():
-            raise PyodideError(f"the pyodide npm package is not installed: {INSTALL_HINT}")
+        if not (folder / "node_modules" / "pyodide" / "pyodide.mjs").exists():
+            raise PyodideError(f"the pyodide npm package is not installed in {folder}: {INSTALL_HINT}")
         self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in close())
         self._process = subprocess.Popen(
-            [node, str(HARNESS / "run.mjs"), *map(str, wheels)],
+            [node, str(HARNESS / "run.mjs"), f"--pyodide={folder}", *map(str, wheels)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -203,35 +207,45 @@ class PyodideSession:
         self._stderr.close()
 
 
-_session: PyodideSession | None = None
+_sessions: dict[str, PyodideSession] = {}
 _build_folder: tempfile.TemporaryDirectory[str] | None = None
 
 
-def session() -> PyodideSession:
-    """The test session's Pyodide, started on first use (the wheel is built then) and shared."""
-    global _session, _build_folder
-    if _session is None:
+def installed_wheels() -> list[Path]:
+    """The wheels every session installs: scorecard-xl's, built once from this checkout, then its
+    run-time dependencies'."""
+    global _build_folder
+    if _build_folder is None:
         _build_folder = tempfile.TemporaryDirectory(prefix="scorecard-xl-wheel-")
-        wheels = [scorecard_wheel(Path(_build_folder.name)), *dependency_wheels()]
-        _session = PyodideSession(wheels)
+        scorecard_wheel(Path(_build_folder.name))
         atexit.register(_close)
-    return _session
+    return [*Path(_build_folder.name).glob("scorecard_xl-*.whl"), *dependency_wheels()]
+
+
+def session(pyodide: str = "pinned") -> PyodideSession:
+    """The test session's Pyodide (a key of PYODIDES), started on first use and shared."""
+    if pyodide not in _sessions:
+        _sessions[pyodide] = PyodideSession(installed_wheels(), folder=PYODIDES[pyodide])
+    return _sessions[pyodide]
 
 
 def _close() -> None:
-    global _session
-    if _session is not None:
-        _session.close()
-        _session = None
+    for started in _sessions.values():
+        started.close()
+    _sessions.clear()
     if _build_folder is not None:
         _build_folder.cleanup()
 
 
 def run_in_pyodide(
-    code: str, files: Mapping[str, bytes] | None = None, env: Mapping[str, str] | None = None
+    code: str,
+    files: Mapping[str, bytes] | None = None,
+    env: Mapping[str, str] | None = None,
+    pyodide: str = "pinned",
 ) -> Any:
-    """Run `code` inside Pyodide (see the module's docstring) and return its last expression's value."""
-    return session().run(code, files, env)
+    """Run `code` inside Pyodide (see the module's docstring) and return its last expression's value;
+    `pyodide` picks which (PYODIDES)."""
+    return session(pyodide).run(code, files, env)
 
 
 def run_in_cpython(

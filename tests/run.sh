@@ -29,10 +29,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The pinned pyodide npm package (tests/pyodide/package-lock.json) into tests/pyodide/node_modules,
-# which git ignores; npm ci replaces whatever is there, so the lock file is the whole truth.
-step "npm ci: the pinned pyodide package (tests/pyodide)"
+# The pinned pyodide npm packages (each folder's package-lock.json) into its node_modules, which git
+# ignores: 0.27.5 in tests/pyodide, the newest xlwings Lite runs (314.x) in tests/pyodide-latest.
+# npm ci replaces whatever is there, so the lock files are the whole truth.
+step "npm ci: the pinned pyodide package (tests/pyodide) and the newest Lite runs (tests/pyodide-latest)"
 npm ci --prefix tests/pyodide --no-audit --no-fund --loglevel=error >/dev/null
+npm ci --prefix tests/pyodide-latest --no-audit --no-fund --loglevel=error >/dev/null
 step "pip: scorecard-xl and its test tools"
 python -m pip install -q --disable-pip-version-check -e '.[test]'
 step "ruff, mypy, then pytest"

@@ -185,6 +185,7 @@ def test_pictures_are_anchored_in_their_cells_in_the_file(
         drawings = [
             archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/drawings/drawing")
         ]
+    drawings = [xml for xml in drawings if "<xdr:pic>" in xml]  # (not the Cover's Refresh button)
     anchors = re.findall(
         r"<xdr:from><xdr:col>(\d+)</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>"
         r".*?<xdr:to><xdr:col>(\d+)</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>",

@@ -8,6 +8,7 @@ from scorecard_xl.a1 import range_ref
 from scorecard_xl.data_table import fingerprint
 from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
 from scorecard_xl.layout.context import BuildContext
+from scorecard_xl.layout.cover_button import add_refresh_button
 from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, TableSpec, Validation
 from scorecard_xl.layout.spc_icons import KEY_LINES, TOO_FEW, look
 from scorecard_xl.model import Scorecard
@@ -47,6 +48,8 @@ def lay_out_cover(
     sheet.mark(fields.PERIOD_TEXT.name, 2, LABEL)
     sheet.put(3, LABEL, definition.marking, "marking")
     sheet.mark(fields.MARKING.name, 3, LABEL)
+    if printed is None and not accessible:  # (paper and the published copy are not refreshed)
+        add_refresh_button(sheet)
     if printed is None:
         row = _about(sheet, scorecard, context, 5)
         sheet.keep_together.append((5, row - 1))

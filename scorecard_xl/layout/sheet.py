@@ -118,6 +118,21 @@ class ChartSpec:
 
 
 @dataclass(frozen=True)
+class Button:
+    """A text box on the sheet that links to a cell it covers: clicking it selects that cell, which
+    is how xlwings Lite runs a script from the sheet (layout.cover_button)."""
+
+    name: str  # the shape's name as the writer gives it; the script's button reference names it
+    row: int
+    col: int
+    text: str
+    target: str  # the covered cell, A1 (the link selects it)
+    width: int  # pixels
+    height: int
+    tip: str  # shown on hover, and the shape's alternative text
+
+
+@dataclass(frozen=True)
 class PageRef:
     """A cell of the printed pack naming the page on which a row of a sheet prints: `text` with
     "{page}" in it, filled in once every sheet is paginated (layout.page_numbers)."""
@@ -251,6 +266,7 @@ class SheetLayout:
     sparklines: list[Sparkline] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
     charts: list[ChartSpec] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
     tables: list[TableSpec] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)

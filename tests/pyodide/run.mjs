@@ -1,6 +1,9 @@
 // Runs Python snippets inside real Pyodide under Node, offline, for tests/pyodide_runner.py.
 //
-//   node tests/pyodide/run.mjs WHEEL...        (npm ci in tests/pyodide first; tests/run.sh does)
+//   node tests/pyodide/run.mjs [--pyodide=FOLDER] WHEEL...   (npm ci in that folder first; tests/run.sh does)
+//
+// FOLDER holds the pyodide npm package in its node_modules: tests/pyodide (0.27.5, the default) or
+// tests/pyodide-latest (the newest Pyodide xlwings Lite runs).
 //
 // Prints one JSON line when ready ({"ready": true, "python": ..., "installed": [...], timings}),
 // then reads requests from stdin, one JSON object a line:
@@ -11,11 +14,15 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { loadPyodide, version } from "pyodide";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wheels = process.argv.slice(2).map((p) => resolve(p));
+const args = process.argv.slice(2);
+const chosen = args[0]?.startsWith("--pyodide=") ? resolve(args.shift().slice("--pyodide=".length)) : here;
+const wheels = args.map((p) => resolve(p));
+const { loadPyodide, version } = await import(
+  pathToFileURL(join(chosen, "node_modules", "pyodide", "pyodide.mjs")).href
+);
 
 // No network: everything the tests install comes from local files. Pyodide under Node fetches
 // packages it lacks from a CDN; refusing fetch turns any such attempt into a clear error.
