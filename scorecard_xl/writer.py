@@ -503,6 +503,8 @@ def _page_setup(ws: Worksheet, sheet: SheetLayout) -> None:
         ws.set_h_pagebreaks(list(setup.row_breaks))
     if setup.column_breaks:
         ws.set_v_pagebreaks(list(setup.column_breaks))
+    if setup.across:
+        ws.print_across()
     if setup.repeat_rows:
         ws.repeat_rows(*setup.repeat_rows)
     if setup.repeat_columns:

@@ -33,7 +33,8 @@ from tests.conftest import SAMPLE, TEMPLATE
 
 pytestmark = pytest.mark.libreoffice
 
-MARGIN = 40.0  # points: the header and footer live within this of the page's top and bottom
+MARGIN = 30.0  # points: the header and footer live within this of the page's top and bottom (on A4
+# LibreOffice starts the body 37 points down)
 MOSTLY_BLANK = 0.8
 
 
@@ -109,6 +110,11 @@ def cell_texts(workbook: bytes) -> dict[str, list[str]]:
     return texts
 
 
+def hyphen_parts(word: str) -> list[str]:
+    """A word in the parts LibreOffice may put on two lines: "up-to-date" as "up-", "to-", "date"."""
+    return re.split(r"(?<=-)(?=.)", word)
+
+
 @pytest.mark.parametrize("name", ["sample", "stress", "spc"])
 def test_every_cell_is_printed_whole(printed: dict[str, Printed], name: str) -> None:
     """LibreOffice leaves out what a cell clips, so every word of every cell found is nothing cut;
@@ -116,13 +122,16 @@ def test_every_cell_is_printed_whole(printed: dict[str, Printed], name: str) -> 
     pages = printed[name].pages
     for sheet, texts in cell_texts(printed[name].workbook).items():
         words = collections.Counter(
-            word["text"]
+            part
             for page_sheet, page in pages
             if page_sheet == sheet
             for word in page.extract_words(x_tolerance=1.5)
+            for part in hyphen_parts(word["text"])
         )
         assert words, f"{name}: no page prints {sheet}"
-        wanted = collections.Counter(word for text in texts for word in text.split())
+        wanted = collections.Counter(
+            part for text in texts for word in text.split() for part in hyphen_parts(word)
+        )
         missing = wanted - words
         assert not missing, f"{name}: {sheet}: not printed whole: {dict(missing)}"
 
@@ -289,3 +298,51 @@ def test_every_page_the_pack_names_is_the_page_it_prints_on(printed: dict[str, P
     assert {target for target, _ in checked} == sheets, named
     for target, page in checked:
         assert page == starts[target], f"{name}: {target} on page {page}, printed from page {starts[target]}"
+
+
+@pytest.mark.parametrize("name", ["sample", "stress", "spc"])
+def test_every_page_is_the_definitions_paper(printed: dict[str, Printed], name: str) -> None:
+    """The pack keeps to the paper the definition names (A4 for all three), never enlarging it: a
+    sheet too wide prints in parts."""
+    assert {(round(page.width), round(page.height)) for _, page in printed[name].pages} == {(842, 595)}
+
+
+@pytest.mark.parametrize("name", ["sample", "stress"])
+def test_a_sections_definitions_print_together(printed: dict[str, Printed], name: str) -> None:
+    """A section's definitions print under its heading, breaking only between sections, as the
+    Scorecard does: a short section is never split, and a long one that is (it starts on a page
+    less than half full, or is longer than a page) leaves at least three measures on each page."""
+    book = openpyxl.load_workbook(io.BytesIO(printed[name].workbook), read_only=True, data_only=True)
+    rows = [row[:2] for row in book["Definitions"].iter_rows(min_row=6, values_only=True)]
+    sections: dict[str, list[str]] = {}
+    heading = ""
+    for ref, title in rows:
+        if ref and title is None:
+            heading = str(ref)  # a section's heading row
+        elif ref:
+            sections.setdefault(heading, []).append(str(ref))
+    assert len(sections) >= 4, sections
+    pages = [
+        {word["text"] for word in page.extract_words()}
+        for sheet, page in printed[name].pages
+        if sheet == "Definitions"
+    ]
+    for heading, refs in sections.items():
+        on = collections.Counter(index for index, words in enumerate(pages) for ref in refs if ref in words)
+        assert sum(on.values()) == len(refs), f"{name}: {heading}: {refs} not all printed"
+        if len(on) > 1:
+            assert min(on.values()) >= 3, f"{name}: {heading} split {dict(on)}"
+        assert len(on) == 1 or len(refs) >= 6, f"{name}: {heading} split across pages {dict(on)}"
+
+
+def test_a_scorecard_too_wide_for_its_paper_prints_in_facing_parts(printed: dict[str, Printed]) -> None:
+    """The 12-month card's Scorecard is too wide for A4 at 7 pt: it prints in two parts, the
+    months, then (on the next page) the YTD, trend, judgements and comparators of the same rows,
+    Ref and Measure on both."""
+    pages = [page for sheet, page in printed["stress"].pages if sheet == "Scorecard"]
+    assert len(pages) == 2
+    first, second = (page.extract_text() or "" for page in pages)
+    assert "Apr 22" in first and "Mar 23" in first and "Target" not in first
+    assert "Target" in second and "England" in second and "Apr 22" not in second
+    for text in (first, second):
+        assert "Ref" in text and "Measure" in text and "WF14" in text and "Contacts to the adults" in text

@@ -349,7 +349,7 @@ def test_bundled_template_loads() -> None:
     assert len({m.id for m in definition.measures}) == 93
     assert [c.id for c in definition.comparators] == ["sn", "england"]
     assert definition.year_start_month == 4
-    assert definition.paper == "A3"
+    assert definition.paper == "A4"  # the board reads A4
     # every section has measures, in the file's order within it
     raw = tomllib.loads(TEMPLATE.read_text(encoding="utf-8"))
     for section in definition.sections:

@@ -191,7 +191,7 @@ def _fit_and_paginate(sheets: list[SheetLayout], scorecard: Scorecard, profile: 
     profile asks."""
     for sheet in sheets:
         fit_sheet(sheet, profile.renderer)
-    paper = pack_paper(sheets, scorecard.definition.paper)
+    paper = pack_paper(sheets, scorecard.definition.paper, grow=not profile.board_pack)
     pages = [paginate(sheet, paper) for sheet in sheets]
     if profile.drawn_trends:
         from scorecard_xl.layout.trend_pictures import draw_trends  # (LibreOffice's workbooks only)

@@ -5,8 +5,10 @@ LibreOffice:
 - Text never prints smaller than MIN_TEXT_POINTS. A sheet prints one page wide, scaled down only as
   far as keeps its smallest text at that size. If some sheet does not fit so on the definition's
   paper, the whole workbook goes on the larger paper (A4 -> A3; mixed paper prints badly); a sheet
-  too wide even there is split across pages at its column groups, as evenly as can be, the columns
-  naming each row (Ref, Measure) repeated on every page.
+  too wide even there (or in the board pack, which keeps its paper) is split across pages at its
+  column groups, as evenly as can be, the columns naming each row (Ref, Measure) repeated on every
+  page, and each band of rows printed across its parts before the next (so the comparators of a row
+  are on the page after its figures, not a dozen pages on).
 - Rows break only between the sheet's blocks (`SheetLayout.keep_together`: a section's header with
   its measures, the Summary's tables). A block that does not fit the rest of a page starts the next
   one if this page is at least FULL_ENOUGH full; otherwise, and when a block is longer than a page,
@@ -66,16 +68,21 @@ class Pages:
         return (len(self.row_breaks) + 1) * (len(self.column_breaks) + 1)
 
     def page_of(self, row: int) -> int:
-        """The page (0-based, within the sheet) on which `row` prints first."""
-        return bisect.bisect_right(self.row_breaks, row)
+        """The page (0-based, within the sheet) on which `row` prints first. A sheet in parts
+        prints across them before going down (PrintSetup.across)."""
+        return bisect.bisect_right(self.row_breaks, row) * (len(self.column_breaks) + 1)
 
 
-def pack_paper(sheets: Sequence[SheetLayout], preferred: str) -> str:
-    """The one paper every sheet prints on: the preferred one, or the larger paper if some sheet
-    would print below MIN_TEXT_POINTS one page wide on it (a pack on mixed paper prints badly)."""
+def pack_paper(sheets: Sequence[SheetLayout], preferred: str, grow: bool = True) -> str:
+    """The one paper every sheet prints on: the preferred one, or (`grow`) the larger paper if some
+    sheet would print below MIN_TEXT_POINTS one page wide on it (a pack on mixed paper prints
+    badly). The board pack does not grow: a board reads the paper it asked for, and a sheet too wide
+    for it prints in parts (see paginate)."""
     paper = preferred
-    while paper in LARGER and any(
-        _one_page_wide_scale(sheet, paper) < _lowest_scale(sheet) for sheet in sheets
+    while (
+        grow
+        and paper in LARGER
+        and any(_one_page_wide_scale(sheet, paper) < _lowest_scale(sheet) for sheet in sheets)
     ):
         paper = LARGER[paper]
     return paper
@@ -111,6 +118,7 @@ def paginate(sheet: SheetLayout, paper: str) -> Pages:
         percent, row_breaks = shrunk
     setup.paper, setup.scale, setup.fit_width = paper, percent, False
     setup.row_breaks, setup.column_breaks = row_breaks, column_breaks
+    setup.across = bool(column_breaks)
     return Pages(paper, percent, row_breaks, column_breaks)
 
 

@@ -180,6 +180,7 @@ class PrintSetup:
     column_breaks: tuple[int, ...] = ()  # columns starting a new page (a sheet too wide to print at 7 pt)
     repeat_rows: tuple[int, int] | None = None
     repeat_columns: tuple[int, int] | None = None  # printed on every page of a sheet split across pages
+    across: bool = False  # a sheet split across pages prints each band of rows across, then down
     header: str = ""
     footer: str = ""
     print_area: tuple[int, int, int, int] | None = None

@@ -97,7 +97,8 @@ def lay_out_summary(
     ref_width = max(9.0, max(len(m.id) for m in scorecard.definition.measures) * 1.1 + 1)
     sheet.widths.update({0: ref_width, 1: 58.0, 2: 24.0, 3: 10.0, 4: 10.0, 5: 10.0, 6: 11.0, 7: 11.0})
     sheet.widths.update({8: 13.0, 9: 13.0})
-    sheet.print_setup = print_setup(scorecard)
+    # A second page repeats the subtitle, which says whose and which month it is (as every sheet).
+    sheet.print_setup = print_setup(scorecard, repeat_rows=(1, 1))
     return sheet
 
 
