@@ -8,6 +8,7 @@ from scorecard_xl.a1 import range_ref
 from scorecard_xl.data_table import fingerprint
 from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
 from scorecard_xl.layout.context import BuildContext
+from scorecard_xl.layout.grid import NOT_JUDGED
 from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, TableSpec, Validation
 from scorecard_xl.layout.spc_icons import KEY_LINES, TOO_FEW, look
 from scorecard_xl.model import Scorecard
@@ -233,7 +234,7 @@ def _shared_target_lines(scopes: set[str]) -> list[tuple[str, str]]:
                 "YTD",
                 "Beside a Target: a year-to-date target. A cumulative measure (its YTD the sum of the "
                 "year's months) is judged on its YTD against the year's target shared over the months "
-                f"so far: {SHARES}. Without a YTD it is not judged (–).",
+                f"so far: {SHARES}. Without a YTD it is {NOT_JUDGED.lower()}.",
             )
         )
     if PERIOD in scopes:
@@ -292,7 +293,7 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
         ),
         ("Red", "Worse than target by more than the amber band."),
         *_shared_target_lines(scopes),
-        ("–", "The measure has a target, but the value or the target is not available."),
+        (NOT_JUDGED, "The measure has a target, but the value or the target is not available this period."),
         ("(blank)", "For information: no target, so no RAG."),
     ]
     if accessible:  # the published copy says [x] and [z] where the workbook for Excel leaves a blank
@@ -302,33 +303,47 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
         ]
     if not any(m.target.judged for m in definition.measures):
         rag_lines = []  # a benchmarking scorecard: no targets, so no RAG to explain
-    rag = [
+    rag = [  # (a RAG word in its colours; "Not judged" and "(blank)" as the page shows them, plain)
         (word, f"key_{word}" if f"rag_{word}" in CONDITIONAL else "key_swatch", text)
         for word, text in rag_lines
     ]
-    direction_lines = [
+    # The judgements as the pages draw them (the same words, glyphs and colours), then the columns.
+    directions: list[KeyLine] = [
         (
-            "▲ better  ▼ worse",
-            "Direction of travel: the arrow shows which way the figure moved; the word "
-            "(and its colour) whether that is better or worse for this measure.",
+            "▲ better  ▼ better",
+            "key_better",
+            "Green: moved up (▲) or down (▼), and that is better for this measure (its better "
+            "direction is on the Definitions sheet). Against a comparator (vs SN, vs England), "
+            "better than it.",
         ),
-        ("▲ up  ▼ down", "Moved, for a measure with no better direction (volumes, for context)."),
-        ("► same", "No change as displayed."),
+        (
+            "▲ worse  ▼ worse",
+            "key_worse",
+            "Red: moved, and that is worse for this measure; against a comparator, worse than it.",
+        ),
+        ("▲ up  ▼ down", "key_swatch", "Moved, for a measure with no better direction (volumes, context)."),
+        ("► same", "key_swatch", "No change as displayed; against a comparator, the same as displayed."),
+    ]
+    if any(m.polarity == "none" for m in definition.measures) and definition.comparators:
+        directions.append(
+            ("higher  lower", "key_swatch", "Against a comparator, for a measure with no better direction.")
+        )
+    column_lines = [
         (
             "Trend",
             f"The {len(scorecard.window)} {'years' if definition.yearly else 'months'} shown, oldest "
-            "first: a gap is a period without a value; quarterly and termly measures show their "
-            "reporting months only; the latest value is orange. Where trends are drawn as pictures "
-            "(the PDF, the LibreOffice version) a dashed grey line is the year's target (none for "
-            "a cumulative measure judged against a share of it).",
+            "first, each at its own place (a quarterly or termly measure's points at its reporting "
+            "months): a gap is a period without a value; the latest value is orange. Where trends are "
+            "drawn as pictures (the PDF, the LibreOffice version) a dashed grey line is the year's "
+            "target (none for a cumulative measure judged against a share of it).",
         ),
     ]
     if accessible:  # no trends in the published copy: the months' figures are in the cells
-        direction_lines.pop()
+        column_lines.pop()
     if definition.yearly:
-        direction_lines.append(("vs last year", "The year shown against the year before."))
+        column_lines.append(("vs last year", "The year shown against the year before."))
     else:
-        direction_lines[len(direction_lines) :] = [
+        column_lines += [
             (
                 "vs last period",
                 "The latest value against the previous one reported (month, quarter or term).",
@@ -339,7 +354,7 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
                 "it, else against last year's outturn (a part-year total only at year end).",
             ),
         ]
-    directions = [(label, "key_direction", text) for label, text in direction_lines]
+    directions += [(label, "key_direction", text) for label, text in column_lines]
     comparators = []
     for comparator in definition.comparators:
         method = {
@@ -384,7 +399,7 @@ def _spc_lines(scorecard: Scorecard) -> list[KeyLine]:
     lines.append(
         (
             TOO_FEW,
-            "key_token",
+            "key_swatch",
             f"SPC: fewer than {settings.minimum_points} points in the data, so no process limits and no "
             "icons yet (the SPC sheet shows the mean).",
         )

@@ -20,7 +20,9 @@ from scorecard_xl.values import Missing, Value, format_for_text
 from scorecard_xl.ytd_target import YEAR, marker
 
 TEXT = "@"  # stops Excel turning a refreshed "Oct 22" header into a date
-NOT_JUDGED = "–"  # RAG cell of a measure with a target that cannot be judged this period
+# RAG cell of a measure with a target that cannot be judged this period: words, never a dash, which
+# the data's own "-" (not reported) would look like.
+NOT_JUDGED = "Not judged"
 NO_COMMENTARY = "No commentary"  # the published copy's commentary cell when none was typed
 HEADER_ROWS = 2  # group headers, then column headers
 
