@@ -61,3 +61,23 @@ def test_a_sheet_too_wide_prints_in_parts_at_its_column_groups(packs: dict[str, 
     assert setup.repeat_columns == (0, 1) and setup.across
     sample = next(s for s in packs["sample"].sheets if s.name == "Scorecard")
     assert sample.print_setup.column_breaks == () and not sample.print_setup.across
+
+
+def test_a_title_a_few_points_too_long_for_one_line_widens_the_measure_column(
+    packs: dict[str, WorkbookLayout],
+) -> None:
+    """WF01 and CIC09 need a few points more than the Measure column's 46 characters give: the
+    column widens for them rather than leave a row of one line and a blank one (and the row of a
+    title that does need two lines gets them)."""
+    from scorecard_xl.layout.fitting import NEAR_MISS
+    from scorecard_xl.layout.text_metrics import LIBREOFFICE, column_points, line_count
+
+    scorecard = next(s for s in packs["sample"].sheets if s.name == "Scorecard")
+    room = column_points(scorecard.widths[1], LIBREOFFICE)
+    assert scorecard.widths[1] > 46
+    titles = {row: value for row, col, value, _ in scorecard.cells if col == 1 and isinstance(value, str)}
+    refs = {value: row for row, col, value, _ in scorecard.cells if col == 0}
+    for ref in ("WF01", "CIC09", "AS04", "AS07", "CR06"):
+        assert line_count(titles[refs[ref]], room, 10) == 1 and refs[ref] not in scorecard.heights, ref
+    assert line_count(titles[refs["PL02"]], room, 10) == 3 and scorecard.heights[refs["PL02"]] >= 3 * 10
+    assert NEAR_MISS <= 0.1

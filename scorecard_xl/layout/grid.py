@@ -194,6 +194,7 @@ def lay_out_grid(
     _rules(sheet, columns, header_row + 1, last_row, definition.benchmarks)
     _widths(sheet, columns)
     sheet.column_groups = columns.group_starts
+    sheet.one_line_columns = (columns.measure,)
     sheet.blocks.append(Block("grid", header_row, columns.ref, last_row, columns.last_value_col))
     if definition.sparkline and columns.trend is not None:
         lines = {line.id: line for line in scorecard.rows}

@@ -262,6 +262,7 @@ class SheetLayout:
     keep_together: list[tuple[int, int]] = field(default_factory=list)  # row ranges printed unbroken
     page_refs: list[PageRef] = field(default_factory=list)
     column_groups: tuple[int, ...] = ()  # first columns of groups: where a too-wide sheet may split
+    one_line_columns: tuple[int, ...] = ()  # widened rather than leave a second line of a word (fitting)
     tab_color: str | None = None
     show_gridlines: bool = False
     hidden: bool = False  # only in intermediate files (the PDF profile): a shared workbook hides nothing
