@@ -346,3 +346,12 @@ def test_a_scorecard_too_wide_for_its_paper_prints_in_facing_parts(printed: dict
     assert "Target" in second and "England" in second and "Apr 22" not in second
     for text in (first, second):
         assert "Ref" in text and "Measure" in text and "WF14" in text and "Contacts to the adults" in text
+
+
+@pytest.mark.parametrize("name", ["sample", "stress", "spc"])
+def test_the_footer_names_the_pack_not_a_workbook_file(printed: dict[str, Printed], name: str) -> None:
+    """The workbook LibreOffice prints from is a temporary file: every footer names the pack, its
+    title and period, instead."""
+    for _, page in printed[name].pages:
+        footer = "".join(c["text"] for c in page.chars if c["bottom"] > page.height - MARGIN)
+        assert ".xlsx" not in footer and "March 2023" in footer and "Page" in footer, footer

@@ -7,7 +7,7 @@ import functools
 from scorecard_xl.layout import record
 from scorecard_xl.layout.about_sheet import ABOUT_SHEET, lay_out_about
 from scorecard_xl.layout.accessible import describe_tables, fill_table_blanks
-from scorecard_xl.layout.common import CONTENTS_SHEET, sheet_name
+from scorecard_xl.layout.common import CONTENTS_SHEET, name_the_pack, sheet_name
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.cover_sheet import lay_out_cover
 from scorecard_xl.layout.data_sheet import DATA_SHEET, lay_out_data
@@ -171,6 +171,7 @@ def lay_out_board_pack(
         places[SPC_SHEET] = (SPC_SHEET, 0)
     cover = lay_out_cover(scorecard, context, contents, places)
     sheets = [story, cover, summary, scorecard_sheet, *spc, definitions, about]
+    name_the_pack(sheets, scorecard)
     pages = _fit_and_paginate(sheets, scorecard, profile)
     number_pages(sheets, pages)
     return _workbook(scorecard, context, sheets, [], "", story.name)
