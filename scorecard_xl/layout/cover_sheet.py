@@ -57,8 +57,7 @@ def lay_out_cover(
         top = 5
         row = _printed_contents(sheet, contents, printed, top)
     sheet.keep_together.append((top, row - 1))
-    key_end = _key(sheet, scorecard, row + 1, accessible)
-    sheet.keep_together.append((row + 1, key_end - 1))
+    _key(sheet, scorecard, row + 1, accessible)
     sheet.print_setup = print_setup(scorecard)
     sheet.print_setup.print_area = (0, 0, max(r for r, *_ in sheet.cells), TEXT)
     return sheet
@@ -251,24 +250,30 @@ def _shared_target_lines(scopes: set[str]) -> list[tuple[str, str]]:
 def _key(sheet: SheetLayout, scorecard: Scorecard, row: int, accessible: bool = False) -> int:
     """The key: every colour, word, arrow and symbol, and the rule behind it. In groups with a
     row between them; for the published copy one Excel Table (Term, Meaning), no blank rows."""
+    heading = row
     row = _heading(sheet, row, "Key")
-    groups = [group for group in _key_lines(scorecard, accessible) if group]
+    groups = [group for group in key_lines(scorecard, accessible) if group]
     if accessible:
         lines = [line for group in groups for line in group]
         what = "What every colour, word, arrow and symbol in this workbook means, and the rule behind it."
         row = _table_header(sheet, row, len(lines), ("Key", "Term", "Meaning"), what)
         groups = [lines]
     for group in groups:
+        first = heading if group is groups[0] else row  # (the heading stays with its first group)
         for term, style, text in group:
             sheet.put(row, LABEL, term, style)
             sheet.put(row, TEXT, text, "wrap")
             row += 1
+        sheet.keep_together.append((first, row - 1))  # a page breaks between groups only
         if not accessible:
             row += 1
     return row - (0 if accessible else 1)
 
 
-def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
+def key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
+    """The key in groups: RAG, directions and columns, SPC, comparators, benchmarks, symbols; each
+    line (term, its look as the pages draw it, what it means). `accessible`: the published copy's
+    words ([x] and [z] where the workbook for Excel leaves a blank; no trends)."""
     definition = scorecard.definition
     judged = "the YTD figure (bold)" if definition.headline == "ytd" else "the latest period"
     if definition.headline == "ytd":

@@ -5,10 +5,12 @@ from __future__ import annotations
 from scorecard_xl.definition import Measure
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
+from scorecard_xl.layout.data_notes import notes_of, put_notes
 from scorecard_xl.layout.sheet import Block, SheetLayout, TableSpec
 from scorecard_xl.model import MeasureRow, Scorecard
 from scorecard_xl.periods import MONTH_ABBR
 from scorecard_xl.values import format_for_text
+from scorecard_xl.workbook import fields
 from scorecard_xl.ytd_target import MONTHLY, basis_words
 
 DEFINITIONS_SHEET = "Definitions"
@@ -82,11 +84,16 @@ def _reported(measure: Measure) -> str:
     return f"{measure.frequency} ({months})"
 
 
-def lay_out_definitions(scorecard: Scorecard, context: BuildContext, printed: bool = False) -> SheetLayout:
+def lay_out_definitions(
+    scorecard: Scorecard, context: BuildContext, printed: bool = False, published: bool = False
+) -> SheetLayout:
     """The Definitions: one row per measure. In the workbook an Excel Table with a Section column;
     on paper (`printed`) each section under a heading row, as on the Scorecard, with narrower
     columns that wrap, so that the page is readable on A4. Either way a section's rows print
-    together where they fit (layout.pagination)."""
+    together where they fit (layout.pagination). A measure with a note on its data says so, and
+    the notes follow the measures in the workbook (the pack has them on its last page; the
+    `published` copy on its Notes sheet, and names this table for `check`, which reads which
+    measures are counts from it)."""
     sheet = SheetLayout(DEFINITIONS_SHEET)
     definition = scorecard.definition
     columns = PRINTED_COLUMNS if printed else COLUMNS
@@ -129,6 +136,10 @@ def lay_out_definitions(scorecard: Scorecard, context: BuildContext, printed: bo
         )
         sheet.blocks.append(Block("definitions", top + 1, 0, row - 1, len(COLUMNS) - 1))
         sheet.freeze = (top + 1, 3)
+    if published:
+        sheet.mark(fields.DEFINITIONS.name, top, 0, top, len(COLUMNS) - 1)
+    elif not printed:  # below the table, with a row between (the pack has them on its last page)
+        put_notes(sheet, row + 1, definition.notes, (0, 1, 2))
     sheet.widths.update(dict(enumerate(PRINTED_WIDTHS if printed else WIDTHS)))
     sheet.print_setup = print_setup(scorecard, repeat_rows=(1, top))
     return sheet
@@ -137,6 +148,7 @@ def lay_out_definitions(scorecard: Scorecard, context: BuildContext, printed: bo
 def _values(scorecard: Scorecard, line: MeasureRow, section: str) -> tuple[str, ...]:
     """A measure's row, in the order of COLUMNS."""
     measure = line.measure
+    noted = notes_of(scorecard.definition, measure.id)
     return (
         measure.id,
         section,
@@ -147,5 +159,5 @@ def _values(scorecard: Scorecard, line: MeasureRow, section: str) -> tuple[str, 
         ytd_words(measure),
         target_words(scorecard, line),
         measure.tolerance.describe(measure.unit) if measure.target.judged else "",
-        measure.definition,
+        f"{measure.definition} {noted}".strip(),
     )
