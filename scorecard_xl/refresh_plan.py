@@ -217,6 +217,7 @@ def refresh_contents(
     trust = request.trust or Trust.from_environment()
     record = read_record(snapshot)
     options = recorded_options(record, trust)
+    refuse_published(record, options)
     if in_place:
         refuse_earlier_record(record)
         refuse_protected(record, options)
@@ -262,6 +263,24 @@ def refuse_earlier_record(record: WorkbookRecord) -> None:
             f"scorecard-xl (record version {record.version}), and its layout differs from this "
             "version's; refresh it once with: scorecard-xl refresh "
             f'"{record.name}" (which rebuilds it, data and commentary kept)',
+        )
+
+
+def refuse_published(record: WorkbookRecord, options: Options) -> None:
+    """A published copy is a release, never refreshed (a published copy made now carries no record
+    to refresh from, and read_record says so): one made before releases were, which still carries
+    the analyst's record, is made again from it, as a release."""
+    if options.suppress_threshold is not None:
+        raise InputError.of(
+            record.name,
+            "",
+            "publication",
+            f"publish {options.suppress_threshold}",
+            "a workbook that is not a published copy: a published copy is a release, never "
+            "refreshed; make the next one from the analyst's workbook (scorecard-xl refresh "
+            "ANALYST.xlsx, then scorecard-xl build --from-workbook ANALYST.xlsx --publish -o "
+            f'NEW.xlsx), or this once from this copy: scorecard-xl build --from-workbook "{record.name}" '
+            "--publish -o NEW.xlsx",
         )
 
 

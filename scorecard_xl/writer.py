@@ -460,7 +460,7 @@ def _write_one(ws: Worksheet, sheet: SheetLayout, row: int, col: int, value: Any
     elif value is None or value == "":
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, Link):
-        url = f"internal:{quote_sheet(value.target)}!{value.cell}"
+        url = f"mailto:{value.email}" if value.email else f"internal:{quote_sheet(value.target)}!{value.cell}"
         ws.write_url(row, col, url, fmt, string=_attribute(value.text))
     elif isinstance(value, Formula):
         cached = value.cached

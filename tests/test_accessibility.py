@@ -71,7 +71,7 @@ def test_the_published_copy_read_back(published: dict[str, Path]) -> None:
     assert quarterly[header.index("Jul 22")] == "[z]"  # not a reporting month: not applicable
     assert quarterly[header.index("Jun 22")] == "[c]"  # a quarter's count of 4: suppressed
     assert "Section" in header and "Trend" not in header  # section as a column; no sparklines
-    key = {row[0]: row[1] for row in book["Cover"].iter_rows(values_only=True) if row[0]}
+    key = {row[0]: row[1] for row in book["Notes"].iter_rows(values_only=True) if row[0]}
     assert all(key.get(symbol) for symbol in ("[c]", "[x]", "[z]", "[u]", "[low]"))
 
 

@@ -25,9 +25,9 @@ NOTE = (
     "To add a month, paste its rows under the table, then click Refresh. A row already here is "
     "replaced; 0.64 is 64%.",
 )
-PUBLISHED_NOTE = (  # (a release is not refreshed: layout.release)
-    "Every value of the data behind this release, to filter and pivot. On paper only these lines print.",
-    "[x] is not available, [z] not applicable, [c] suppressed: the Notes sheet explains every symbol.",
+PUBLISHED_NOTE = (  # (a release is not refreshed; A4 says how many tables the sheet has: layout.release)
+    "Every value of the data behind this release, to filter and pivot; the Notes sheet explains [x], "
+    "[z] and [c].",
 )
 
 

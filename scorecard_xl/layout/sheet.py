@@ -27,11 +27,18 @@ def style_key(style: str, number_format: str | None = None) -> StyleKey:
 
 @dataclass(frozen=True)
 class Link:
-    """A hyperlink inside the workbook: `target` is a sheet name, `cell` an A1 reference there."""
+    """A hyperlink inside the workbook: `target` is a sheet name, `cell` an A1 reference there; or,
+    with `email`, a mailto: link to that address (a published copy's contact)."""
 
     target: str
     cell: str
     text: str
+    email: str = ""
+
+    @classmethod
+    def mail(cls, address: str) -> Link:
+        """A link that writes an email to `address`, saying the address."""
+        return cls("", "", address, address)
 
 
 @dataclass(frozen=True)

@@ -315,8 +315,12 @@ class _Page:
             ", or a concern or fail icon" if self.story.shows_spc else ""
         )
         self.heading(f"Exceptions: {why}")
+        # (paper and the published copy are never refreshed)
+        refreshed = not (printed or self.accessible)
         where = (
-            "typed against each measure" if printed else "as typed on the Scorecard (Refresh brings it here)"
+            "as typed on the Scorecard (Refresh brings it here)"
+            if refreshed
+            else "typed against each measure"
         )
         self.put(0, f"With the commentary {where}; its first {COMMENTARY_SHOWN} characters.", "muted")
         self.row += 1
