@@ -355,3 +355,16 @@ def test_the_footer_names_the_pack_not_a_workbook_file(printed: dict[str, Printe
     for _, page in printed[name].pages:
         footer = "".join(c["text"] for c in page.chars if c["bottom"] > page.height - MARGIN)
         assert ".xlsx" not in footer and "March 2023" in footer and "Page" in footer, footer
+
+
+def test_the_notes_on_the_data_are_in_the_pack_where_the_contents_say(printed: dict[str, Printed]) -> None:
+    """The sample's corrections to its source (its definition's [[notes]]) are told to the board:
+    on the last page, which the Cover's contents name, and each measure's definition points there."""
+    pages = printed["sample"].pages
+    last = pages[-1][1].extract_text() or ""
+    assert "Notes on the data" in last and "Note 1" in last and "CR07, CR08, CIC03: The source" in last
+    cover = " ".join(page.extract_text() or "" for sheet, page in pages if sheet == "Cover")
+    said = re.search(r"Notes on the data .*?: page (\d+)", cover)
+    assert said and int(said[1]) == len(pages), cover
+    definitions = " ".join(page.extract_text() or "" for sheet, page in pages if sheet == "Definitions")
+    assert definitions.count("See data note") >= 3
