@@ -548,15 +548,40 @@ def table_writes(
 
 
 def worded_formats(layout: WorkbookLayout) -> list[FormatWrite]:
-    """The number formats with words in the blocks a refresh writes (8 YTD beside a year-to-date
-    target: ytd_target), set again each time, so a workbook built before its measure's target was
-    shared over the year says so too. A handful of cells: other formats never change."""
+    """The number formats a refresh sets: those with words in the blocks it writes (8 YTD beside a
+    year-to-date target: ytd_target), set again each time, so a workbook built before its
+    measure's target was shared over the year says so too; and every cell's of a block whose
+    formats change with the data (the Summary's list, where a row may hold a measure of another
+    unit), in runs down each column. A few dozen writes: other formats never change."""
     writes = []
     for sheet in layout.sheets:
-        for row, col, _, (_, number_format) in sheet.every_cell() if sheet.blocks else ():
-            if number_format and '"' in number_format and any(_inside(b, row, col) for b in sheet.blocks):
-                writes.append(FormatWrite(sheet.name, row, col, row, col, number_format))
+        if not sheet.blocks:
+            continue
+        formats = {(row, col): number_format for row, col, _, (_, number_format) in sheet.every_cell()}
+        for block in sheet.blocks:
+            writes += _format_runs(sheet.name, block, formats)
+        for (row, col), number_format in formats.items():
+            worded = bool(number_format) and '"' in str(number_format)
+            if worded and any(_inside(b, row, col) and col not in b.formats for b in sheet.blocks):
+                writes.append(FormatWrite(sheet.name, row, col, row, col, str(number_format)))
     return writes
+
+
+def _format_runs(sheet: str, block: Block, formats: dict[tuple[int, int], str | None]) -> list[FormatWrite]:
+    """The number formats of the block's `formats` columns (General where a cell has none), a
+    write per run of one format down a column."""
+    writes = []
+    for col in block.formats:
+        start = block.first_row
+        for row in range(block.first_row, block.last_row + 1):
+            here = formats.get((row, col)) or GENERAL
+            if row == block.last_row or (formats.get((row + 1, col)) or GENERAL) != here:
+                writes.append(FormatWrite(sheet, start, col, row, col, here))
+                start = row + 1
+    return writes
+
+
+GENERAL = "General"
 
 
 def _inside(block: Block, row: int, col: int) -> bool:

@@ -359,10 +359,7 @@ def _measure_line(
         sheet.put(row, columns.trend, None, "status")
     if columns.target is not None and columns.rag is not None:
         blank = missing if measure.target.judged else not_applicable
-        # A year-to-date (or one month's) target says so beside its figure: 8 YTD.
-        words = marker(line.target_scope, measure)
-        target_fmt = number_format(measure.unit, measure.decimals, words) if words else fmt
-        _put_value(sheet, row, columns.target, line.target, target_fmt, blank=blank)
+        _put_value(sheet, row, columns.target, line.target, target_format(line), blank=blank)
         rag = rag_text(line)
         if accessible:
             rag = missing if rag == NOT_JUDGED else rag or not_applicable
@@ -398,6 +395,13 @@ def _measure_line(
         sheet.put(row, columns.commentary, Formula(formula, shown), "commentary")
     else:
         sheet.put(row, columns.commentary, text or (NO_COMMENTARY if accessible else None), "commentary")
+
+
+def target_format(line: MeasureRow) -> str:
+    """The Target cell's number format: the measure's, and a year-to-date (or one month's) target
+    says so beside its figure (8 YTD), the cell staying a number."""
+    measure = line.measure
+    return number_format(measure.unit, measure.decimals, marker(line.target_scope, measure))
 
 
 def target_text(line: MeasureRow) -> str:

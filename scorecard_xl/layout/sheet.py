@@ -141,13 +141,15 @@ PAGE_PLACEHOLDER = "999"  # what a page number is fitted as, before it is known
 
 @dataclass(frozen=True)
 class Block:
-    """A rectangle of cells that refresh rewrites as one 2-D write."""
+    """A rectangle of cells that refresh rewrites as one 2-D write; in its `formats` columns, their
+    number formats too (a row of a list may hold a measure of another unit after a refresh)."""
 
     name: str
     first_row: int
     first_col: int
     last_row: int
     last_col: int
+    formats: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
