@@ -158,6 +158,6 @@ def _values(scorecard: Scorecard, line: MeasureRow, section: str) -> tuple[str, 
         _reported(measure),
         ytd_words(measure),
         target_words(scorecard, line),
-        measure.tolerance.describe(measure.unit) if measure.target.judged else "",
+        measure.tolerance.describe(measure.unit) if measure.target.judged else "none: no target",
         f"{measure.definition} {noted}".strip(),
     )

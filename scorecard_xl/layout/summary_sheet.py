@@ -26,7 +26,7 @@ from scorecard_xl.workbook import fields
 
 SUMMARY_SHEET = "Summary"
 BANDS = ("A", "B", "C", "D")
-_GO = "Go to row ►"
+ON_THE_SCORECARD = " on the Scorecard"  # a link's words after the measure's Ref
 
 
 @dataclass(frozen=True)
@@ -311,7 +311,7 @@ def _attention(
     for col, column in enumerate(plan.columns):
         sheet.put(header, col, column.header, "column_header_left" if col < 3 else "column_header")
     link_col = len(plan.columns)
-    link_header = "Page" if printed else "Go to" if accessible else ""
+    link_header = "Page" if printed else "Go to"
     sheet.put(header, link_col, link_header, "column_header")
     listed = plan.listed(scorecard)
     if accessible:
@@ -345,13 +345,14 @@ def _attention(
         # The link follows the Ref in its row, so it stays right after a refresh reorders the list.
         ref, where = a1(at, 0), quote_sheet(scorecard_sheet)
         target = f'"#{where}!B"&MATCH({ref},{where}!$A:$A,0)'
-        if accessible:  # link text that says where it goes, as screen readers read links alone
-            words = f"{line.id} on the Scorecard" if line else "[z]"
-            shown = f'{ref}&" on the Scorecard"'
+        # Link text that says where it goes, as screen readers read links alone ("Go to row" did not).
+        shown = f'{ref}&"{ON_THE_SCORECARD}"'
+        if accessible:
+            words = f"{line.id}{ON_THE_SCORECARD}" if line else "[z]"
             formula = f'=IF(ISNA(MATCH({ref},{where}!$A:$A,0)),"[z]",HYPERLINK({target},{shown}))'
         else:
-            words = _GO if line else ""
-            formula = f'=IF({ref}="","",HYPERLINK({target},"{_GO}"))'
+            words = f"{line.id}{ON_THE_SCORECARD}" if line else ""
+            formula = f'=IF({ref}="","",HYPERLINK({target},{shown}))'
         sheet.put(at, link_col, Formula(formula, words), "table_link")
     last = first + room - 1
     if accessible:
