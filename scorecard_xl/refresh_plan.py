@@ -568,16 +568,26 @@ def worded_formats(layout: WorkbookLayout) -> list[FormatWrite]:
 
 
 def _format_runs(sheet: str, block: Block, formats: dict[tuple[int, int], str | None]) -> list[FormatWrite]:
-    """The number formats of the block's `formats` columns (General where a cell has none), a
-    write per run of one format down a column."""
+    """The number formats of the block's `formats` columns (General where a cell has none): a write
+    per run of rows alike, across the columns where they share one format (a measure's value and
+    target mostly do), else down each."""
     writes = []
-    for col in block.formats:
-        start = block.first_row
-        for row in range(block.first_row, block.last_row + 1):
-            here = formats.get((row, col)) or GENERAL
-            if row == block.last_row or (formats.get((row + 1, col)) or GENERAL) != here:
-                writes.append(FormatWrite(sheet, start, col, row, col, here))
-                start = row + 1
+    columns = sorted(block.formats)
+
+    def row_formats(row: int) -> tuple[str, ...]:
+        return tuple(formats.get((row, col)) or GENERAL for col in columns)
+
+    start = block.first_row
+    for row in range(block.first_row, block.last_row + 1):
+        here = row_formats(row)
+        if row < block.last_row and row_formats(row + 1) == here:
+            continue
+        if len(set(here)) == 1 and columns == list(range(columns[0], columns[-1] + 1)):
+            writes.append(FormatWrite(sheet, start, columns[0], row, columns[-1], here[0]))
+        else:
+            down = zip(columns, here, strict=True)
+            writes += [FormatWrite(sheet, start, col, row, col, fmt) for col, fmt in down]
+        start = row + 1
     return writes
 
 
