@@ -81,3 +81,12 @@ def test_a_title_a_few_points_too_long_for_one_line_widens_the_measure_column(
         assert line_count(titles[refs[ref]], room, 10) == 1 and refs[ref] not in scorecard.heights, ref
     assert line_count(titles[refs["PL02"]], room, 10) == 3 and scorecard.heights[refs["PL02"]] >= 3 * 10
     assert NEAR_MISS <= 0.1
+
+
+def test_the_packs_key_draws_a_trend_as_the_scorecard_draws_them(packs: dict[str, WorkbookLayout]) -> None:
+    """Every colour and glyph the pages use is in the key as drawn: the trend too (its latest point
+    orange, its target dashed), the size of the Scorecard's."""
+    sheets = {sheet.name: sheet for sheet in packs["sample"].sheets}
+    [example] = sheets["Cover"].pictures
+    widths = {picture.width for picture in sheets["Scorecard"].pictures}
+    assert widths == {example.width} and example.description.startswith("An example trend")

@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 
 from scorecard_xl.a1 import range_ref
 from scorecard_xl.data_table import fingerprint
+from scorecard_xl.drawing.series import TrendSeries
 from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import NOT_JUDGED
-from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, TableSpec, Validation
+from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, Sparkline, TableSpec, Validation
 from scorecard_xl.layout.spc_icons import KEY_LINES, TOO_FEW, look
 from scorecard_xl.model import Scorecard
 from scorecard_xl.ratios import NO_CASES
@@ -57,7 +58,7 @@ def lay_out_cover(
         top = 5
         row = _printed_contents(sheet, contents, printed, top)
     sheet.keep_together.append((top, row - 1))
-    _key(sheet, scorecard, row + 1, accessible)
+    _key(sheet, scorecard, row + 1, accessible, drawn=printed is not None)
     sheet.print_setup = print_setup(scorecard)
     sheet.print_setup.print_area = (0, 0, max(r for r, *_ in sheet.cells), TEXT)
     return sheet
@@ -217,6 +218,25 @@ def _table_header(sheet: SheetLayout, row: int, rows: int, names: tuple[str, str
 
 
 KeyLine = tuple[str, str, str]  # (term, its style, what it means)
+# The key's example trend: six months, the third without a value, a target below the latest.
+EXAMPLE_TREND = TrendSeries((3.0, 4.5, None, 5.0, 6.5, 5.5), (True,) * 6, 4.0)
+
+
+def _example_trend(sheet: SheetLayout, row: int, kind: str) -> int:
+    """A trend drawn as the Scorecard draws them (layout.trend_pictures turns it into a picture),
+    and what it shows; returns the next row."""
+    words = "For example: the third month without a value, the latest orange, the target dashed."
+    sheet.put(row, LABEL, None, "text")
+    sheet.sparklines.append(
+        Sparkline(
+            row, LABEL, sheet.name, row, LABEL, row, LABEL, kind, EXAMPLE_TREND, f"An example trend. {words}"
+        )
+    )
+    sheet.put(row, TEXT, words, "wrap")
+    sheet.heights[row] = 24
+    return row + 1
+
+
 SHARES = (
     "pro rata (1/12 of it a month; 1/4 a quarter or 1/3 a term for quarterly and termly measures), "
     "or by the measure's profile or its targets by month where the Definitions sheet says so"
@@ -247,9 +267,12 @@ def _shared_target_lines(scopes: set[str]) -> list[tuple[str, str]]:
     return lines
 
 
-def _key(sheet: SheetLayout, scorecard: Scorecard, row: int, accessible: bool = False) -> int:
+def _key(
+    sheet: SheetLayout, scorecard: Scorecard, row: int, accessible: bool = False, drawn: bool = False
+) -> int:
     """The key: every colour, word, arrow and symbol, and the rule behind it. In groups with a
-    row between them; for the published copy one Excel Table (Term, Meaning), no blank rows."""
+    row between them; for the published copy one Excel Table (Term, Meaning), no blank rows. Where
+    trends are `drawn` (the printed pack), an example trend is drawn as the pages draw them."""
     heading = row
     row = _heading(sheet, row, "Key")
     groups = [group for group in key_lines(scorecard, accessible) if group]
@@ -264,6 +287,8 @@ def _key(sheet: SheetLayout, scorecard: Scorecard, row: int, accessible: bool = 
             sheet.put(row, LABEL, term, style)
             sheet.put(row, TEXT, text, "wrap")
             row += 1
+            if drawn and term == "Trend" and scorecard.definition.sparkline:
+                row = _example_trend(sheet, row, scorecard.definition.sparkline)
         sheet.keep_together.append((first, row - 1))  # a page breaks between groups only
         if not accessible:
             row += 1
