@@ -368,3 +368,12 @@ def test_the_notes_on_the_data_are_in_the_pack_where_the_contents_say(printed: d
     assert said and int(said[1]) == len(pages), cover
     definitions = " ".join(page.extract_text() or "" for sheet, page in pages if sheet == "Definitions")
     assert definitions.count("See data note") >= 3
+
+
+def test_a_table_running_on_to_a_page_repeats_its_header_there(printed: dict[str, Printed]) -> None:
+    """The sample's Summary lists 24 measures off target, over two pages: the second starts with the
+    list's column headers, not with rows a reader cannot name."""
+    pages = [page for sheet, page in printed["sample"].pages if sheet == "Summary"]
+    assert len(pages) == 2
+    top = pages[1].extract_text().splitlines()[1]  # (under the page header)
+    assert top.split()[:2] == ["Ref", "Measure"] and "vs last period" in top, top

@@ -116,10 +116,37 @@ def paginate(sheet: SheetLayout, paper: str) -> Pages:
     )
     if shrunk:
         percent, row_breaks = shrunk
+    row_breaks = _repeat_a_split_tables_header(
+        sheet, heights, (first_row, last_row), row_breaks, percent, room_height
+    )
     setup.paper, setup.scale, setup.fit_width = paper, percent, False
     setup.row_breaks, setup.column_breaks = row_breaks, column_breaks
     setup.across = bool(column_breaks)
     return Pages(paper, percent, row_breaks, column_breaks)
+
+
+def _repeat_a_split_tables_header(
+    sheet: SheetLayout,
+    heights: dict[int, float],
+    rows: tuple[int, int],
+    row_breaks: tuple[int, ...],
+    percent: int,
+    room_height: float,
+) -> tuple[int, ...]:
+    """When every page break falls inside one of the sheet's `headed_tables`, its header row is the
+    one repeated at the top of each page (a page of rows without their column names is hard to
+    read), and the rows are broken again for that height, if they still break inside it."""
+    setup = sheet.print_setup
+    for header, last in sheet.headed_tables:
+        if not row_breaks or not all(header < row <= last for row in row_breaks):
+            continue
+        before = setup.repeat_rows
+        setup.repeat_rows = (header, header)
+        again = _break_rows(sheet, heights, *rows, room_height / (percent / 100), table_header=True)
+        if again and all(header < row <= last for row in again):
+            return again
+        setup.repeat_rows = before
+    return row_breaks
 
 
 def _printed_widths(sheet: SheetLayout) -> dict[int, float]:
@@ -232,15 +259,22 @@ def _split_columns(
 
 
 def _break_rows(
-    sheet: SheetLayout, heights: dict[int, float], first_row: int, last_row: int, capacity: float
+    sheet: SheetLayout,
+    heights: dict[int, float],
+    first_row: int,
+    last_row: int,
+    capacity: float,
+    table_header: bool = False,
 ) -> tuple[int, ...]:
     """Rows starting a new page, for pages holding `capacity` points of rows. Rows are placed in
     printing order, grouped: a keep-together block, or one row (runs of single rows in one loop:
-    a Data table has thousands, and a sheet is paginated at several scales)."""
+    a Data table has thousands, and a sheet is paginated at several scales). The repeated rows are
+    the sheet's headers, kept with its first row; or (`table_header`) a table's header further down."""
     repeated = sheet.print_setup.repeat_rows
     repeat_height = sum(heights.get(r, 0.0) for r in range(repeated[0], repeated[1] + 1)) if repeated else 0.0
     pager = _Pager(heights, capacity, repeat_height)
-    keep_with_first = (repeated[1] + 1) if repeated else first_row  # headers stay with a first row
+    # headers stay with a first row
+    keep_with_first = (repeated[1] + 1) if repeated and not table_header else first_row
     blocks = {first: last for first, last in sheet.keep_together}
     starts = sorted(blocks)
     row = first_row

@@ -272,6 +272,8 @@ class SheetLayout:
     page_refs: list[PageRef] = field(default_factory=list)
     column_groups: tuple[int, ...] = ()  # first columns of groups: where a too-wide sheet may split
     one_line_columns: tuple[int, ...] = ()  # widened rather than leave a second line of a word (fitting)
+    # (header row, last row) of long tables whose header a page they run on to repeats (pagination)
+    headed_tables: list[tuple[int, int]] = field(default_factory=list)
     tab_color: str | None = None
     show_gridlines: bool = False
     hidden: bool = False  # only in intermediate files (the PDF profile): a shared workbook hides nothing

@@ -378,6 +378,7 @@ def _attention(
         elif column.rules == "quartile":
             quartile_rules(sheet, first, last, [(col, col)])
     # After a refresh a row may hold a measure of another unit: the list's formats are set again.
+    sheet.headed_tables.append((header, last))  # (a page it runs on to repeats its header)
     figures = tuple(col for col, column in enumerate(plan.columns) if column.figure)
     sheet.blocks.append(Block("attention", first, 0, last, len(plan.columns) - 1, formats=figures))
     return last
