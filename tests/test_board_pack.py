@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import io
+import itertools
 import re
 import shutil
 import zipfile
@@ -377,3 +378,38 @@ def test_a_table_running_on_to_a_page_repeats_its_header_there(printed: dict[str
     assert len(pages) == 2
     top = pages[1].extract_text().splitlines()[1]  # (under the page header)
     assert top.split()[:2] == ["Ref", "Measure"] and "vs last period" in top, top
+
+
+@pytest.mark.parametrize("name", ["sample", "stress"])
+def test_no_row_prints_a_blank_line_beside_its_title(printed: dict[str, Printed], name: str) -> None:
+    """A row the layout made two lines tall prints two lines of its title: none is a one-line title
+    beside a blank line (CIC09 and WF01 were)."""
+    checked = 0
+    for sheet, page in printed[name].pages:
+        if sheet != "Scorecard":
+            continue
+        words = page.extract_words()
+        measure = next(w for w in words if w["text"] == "Measure")
+        right = min(w["x0"] for w in words if w["top"] == measure["top"] and w["x0"] > measure["x1"])
+        rules = _rules(page, measure["x0"], right)
+        bands = [  # rows under the header row
+            (a, b) for a, b in itertools.pairwise(rules) if b - a > 4 and a > measure["bottom"]
+        ]
+        if not bands:
+            continue  # (the second part of a Scorecard in parts: no Measure rules of its own)
+        single = min(b - a for a, b in bands)
+        for top, bottom in bands:
+            lines = {  # (by each character's middle: its top may rise above the row's border)
+                round(c["top"])
+                for c in page.chars
+                if measure["x0"] - 1 <= c["x0"] < right and top < (c["top"] + c["bottom"]) / 2 < bottom
+            }
+            starts = {  # the Ref column: a section's row and its first measure share a band (no rule)
+                round(c["top"]) for c in page.chars if c["x1"] < measure["x0"] and top < c["top"] < bottom
+            }
+            if bottom - top > 1.6 * single and lines and len(starts) == 1:
+                checked += 1
+                assert len(lines) >= 2, (
+                    f"{name} page {page.page_number}: a tall row with one line at {top:.0f}"
+                )
+    assert checked >= {"sample": 10, "stress": 1}[name]  # the two-line titles found and looked at

@@ -13,7 +13,8 @@ from scorecard_xl.layout.cover_sheet import lay_out_cover
 from scorecard_xl.layout.data_notes import HEADING as NOTES_HEADING
 from scorecard_xl.layout.data_sheet import DATA_SHEET, lay_out_data
 from scorecard_xl.layout.definitions_sheet import DEFINITIONS_SHEET, lay_out_definitions
-from scorecard_xl.layout.fitting import fit_sheet, widen_near_misses
+from scorecard_xl.layout.fitting import fit_sheet
+from scorecard_xl.layout.one_line import choose_one_line_widths
 from scorecard_xl.layout.page_numbers import number_pages
 from scorecard_xl.layout.pagination import Pages, pack_paper, paginate
 from scorecard_xl.layout.profile import BOARD_PACK, EXCEL, Profile
@@ -257,7 +258,7 @@ def _fit_and_paginate(sheets: list[SheetLayout], scorecard: Scorecard, profile: 
     """Fit every sheet's text, then work out its pages, all on one paper; trends drawn where the
     profile asks."""
     for sheet in sheets:
-        widen_near_misses(sheet, profile.renderer)
+        choose_one_line_widths(sheet, profile.renderer, paper=profile.board_pack)
         fit_sheet(sheet, profile.renderer)
     paper = pack_paper(sheets, scorecard.definition.paper, grow=not profile.board_pack)
     pages = [paginate(sheet, paper) for sheet in sheets]

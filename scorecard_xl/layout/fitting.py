@@ -63,7 +63,6 @@ from scorecard_xl.styles import CONDITIONAL, FONT_SIZE, WRAPPED, cell_format
 _BULK_TYPES = frozenset({str, float, int, type(None)})  # what BulkRows' fast path knows how to fit
 MAX_WORD_CHARS = 40.0  # a longer word (a hash, a path) is broken across lines instead
 MAX_COLUMN_CHARS = 120.0  # no column grows past this, whatever it holds
-NEAR_MISS = 0.06  # wrapped text this much too long for one line widens its column instead (see below)
 WHOLE_DIGITS = 10**9  # whole numbers below this show all their digits in General format (.10g)
 
 
@@ -89,28 +88,6 @@ class _Text(NamedTuple):
 
 Font = tuple[float, bool, bool]  # size, bold, italic
 _Style = tuple[float, bool, bool, bool, str | None, bool, dict[str, float]]  # see _SheetFit.style
-
-
-def widen_near_misses(sheet: SheetLayout, renderer: Renderer = EXCEL) -> None:
-    """Widen each of the sheet's `one_line_columns` (the grid's Measure column) just enough that
-    wrapped text which would take a second line for want of at most NEAR_MISS more room fits on
-    one: a row of one line and a blank one beside short figures looks like a mistake, and costs a
-    row's height for a few points of width. Run before fit_sheet, which only widens."""
-    for col in sheet.one_line_columns:
-        room = column_points(sheet.widths.get(col, DEFAULT_COLUMN_CHARS), renderer)
-        needs = []
-        for _, at, value, key in sheet.cells:
-            if at == col and isinstance(value, str) and value and "\n" not in value:
-                props = cell_format(*key)
-                if props.get("text_wrap"):
-                    size = float(props.get("font_size", FONT_SIZE))
-                    needs.append(
-                        needed_points(value, size, bool(props.get("bold")), bool(props.get("italic")))
-                    )
-        close = [need for need in needs if room < need <= room * (1 + NEAR_MISS)]
-        if close:  # (widths are in Excel's points; the renderer may draw a column wider)
-            wanted = max(close) * EXCEL.points_per_pixel / renderer.points_per_pixel
-            sheet.widths[col] = max(sheet.widths.get(col, DEFAULT_COLUMN_CHARS), column_chars(wanted))
 
 
 def fit_sheet(sheet: SheetLayout, renderer: Renderer = EXCEL) -> None:
