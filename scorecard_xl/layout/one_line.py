@@ -1,14 +1,15 @@
 """The width of a column of wrapped titles (the grid's Measure column) at which no title is a near
-miss: one the layout gives two lines (text_metrics measures with a margin, as a spreadsheet lays
-text out at device resolution) but the program may well draw on one, leaving a blank second line
-beside one-line figures. LibreOffice keeps text on one line up to about a point short of its
-column (measured in its PDFs at 70-100%), where the layout wants 3% and 5 points more.
+miss: one the layout gives a line more (text_metrics measures with a margin, as a spreadsheet lays
+text out at device resolution) than the program may well draw, leaving a blank line beside the
+figures (a one-line title in a row two lines tall). LibreOffice keeps a line whole up to about a
+point short of its column (measured in its PDFs at 70-100%), where the layout wants 3% and 5
+points more.
 
 Near the width the sheet asks for (within SEARCH either side), the width with the fewest such
 titles is taken, the nearest of those: a column a few points wider or narrower costs nothing, a row
 a line taller does. Titles are many and their widths close together, so some near misses may be
 left; on paper (the printed pack, which LibreOffice draws and nobody edits) each of those is broken
-where the layout breaks it, so it prints on the two lines its row is tall for. Run before fitting,
+where the layout breaks it, so it prints on the lines its row is tall for. Run before fitting,
 which then only widens (for the longest word).
 """
 
@@ -16,17 +17,19 @@ from __future__ import annotations
 
 from scorecard_xl.layout.sheet import CellValue, SheetLayout, StyleKey
 from scorecard_xl.layout.text_metrics import (
+    CELL_PADDING,
     DEFAULT_COLUMN_CHARS,
     EXCEL,
+    SAFETY,
     Renderer,
     column_points,
-    needed_points,
-    text_width,
+    line_count,
     wrap,
 )
 from scorecard_xl.styles import FONT_SIZE, cell_format
 
-SURE_WRAP = 0.5  # points: text wider than its column less this is surely drawn on two lines
+SURE_WRAP = 0.5  # points: a line wider than its column less this is surely wrapped
+Font = tuple[float, bool, bool]  # size, bold, italic
 SEARCH = 0.12  # of the width asked for, either side
 STEP = 0.25  # characters: Excel's widths are whole pixels, a quarter of a character near enough
 
@@ -52,31 +55,38 @@ def choose_one_line_widths(sheet: SheetLayout, renderer: Renderer = EXCEL, paper
 def _break_near_misses(sheet: SheetLayout, col: int, room: float) -> None:
     """Each near miss in the column as the lines the layout wraps it into, joined by line breaks."""
     for index, (row, at, value, key) in enumerate(sheet.cells):
-        measured = _measured(value, key) if at == col else None
-        if measured and _near_misses([measured], room):
+        if at == col and _wraps(value, key) and _near_miss(str(value), _font(key), room):
             sheet.cells[index] = (row, at, "\n".join(wrap(str(value), room, *_font(key))), key)
 
 
-def _wrapped_texts(sheet: SheetLayout, col: int) -> list[tuple[float, float]]:
-    """(width, needed points) of each one-paragraph text wrapped in the column."""
-    return [
-        measured for _, at, value, key in sheet.cells if at == col and (measured := _measured(value, key))
-    ]
+def _wrapped_texts(sheet: SheetLayout, col: int) -> list[tuple[str, Font]]:
+    """Each one-paragraph text wrapped in the column, with its font."""
+    return [(str(value), _font(key)) for _, at, value, key in sheet.cells if at == col and _wraps(value, key)]
 
 
-def _measured(value: CellValue, key: StyleKey) -> tuple[float, float] | None:
-    """(width, needed points) of a one-paragraph text its style wraps; None for any other cell."""
-    if not isinstance(value, str) or not value or "\n" in value or not cell_format(*key).get("text_wrap"):
-        return None
-    font = _font(key)
-    return text_width(value, *font), needed_points(value, *font)
+def _wraps(value: CellValue, key: StyleKey) -> bool:
+    """A one-paragraph text its style wraps."""
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and "\n" not in value
+        and bool(cell_format(*key).get("text_wrap"))
+    )
 
 
-def _font(key: StyleKey) -> tuple[float, bool, bool]:
+def _font(key: StyleKey) -> Font:
     props = cell_format(*key)
     return float(props.get("font_size", FONT_SIZE)), bool(props.get("bold")), bool(props.get("italic"))
 
 
-def _near_misses(texts: list[tuple[float, float]], room: float) -> int:
-    """How many texts the layout gives a second line a program may leave blank, `room` points wide."""
-    return sum(1 for width, needed in texts if needed > room and width + SURE_WRAP <= room)
+def _near_misses(texts: list[tuple[str, Font]], room: float) -> int:
+    """How many texts the layout gives a line more than a program may draw, `room` points wide."""
+    return sum(_near_miss(text, font, room) for text, font in texts)
+
+
+def _near_miss(text: str, font: Font, room: float) -> bool:
+    """The layout wraps `text` into more lines than it would if the column were as wide as
+    LibreOffice may take it to be (its width less SURE_WRAP, without the layout's margin): the
+    last line the layout gives it may print blank."""
+    loose = (room - SURE_WRAP) * SAFETY + CELL_PADDING  # (what line_count turns back into that room)
+    return line_count(text, room, *font) > line_count(text, loose, *font)
