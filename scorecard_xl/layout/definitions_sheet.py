@@ -30,7 +30,7 @@ WIDTHS = (8.0, 20.0, 42.0, 12.0, 10.0, 14.0, 18.0, 22.0, 20.0, 60.0)
 # On paper: no Section column (a heading row instead), and narrower columns that wrap, so the sheet
 # prints one page wide on A4 with its text at 8 pt or more.
 PRINTED_COLUMNS = COLUMNS[:1] + COLUMNS[2:]
-PRINTED_WIDTHS = (7.0, 34.0, 10.0, 9.0, 12.0, 16.0, 18.0, 13.0, 48.0)
+PRINTED_WIDTHS = (7.0, 34.0, 10.0, 10.0, 12.0, 16.0, 18.0, 13.0, 48.0)
 YTD_WORDS = {
     "sum": "sum of the year's months",
     "latest": "latest month",
@@ -141,6 +141,8 @@ def lay_out_definitions(
     elif not printed:  # below the table, with a row between (the pack has them on its last page)
         put_notes(sheet, row + 1, definition.notes, (0, 1, 2))
     sheet.widths.update(dict(enumerate(PRINTED_WIDTHS if printed else WIDTHS)))
+    if printed:  # (no line of a wrapped cell left blank on paper: layout.one_line)
+        sheet.one_line_columns = tuple(range(1, len(columns)))
     sheet.print_setup = print_setup(scorecard, repeat_rows=(1, top))
     return sheet
 

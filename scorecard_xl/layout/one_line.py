@@ -5,12 +5,12 @@ figures (a one-line title in a row two lines tall). LibreOffice keeps a line who
 point short of its column (measured in its PDFs at 70-100%), where the layout wants 3% and 5
 points more.
 
-Near the width the sheet asks for (within SEARCH either side), the width with the fewest such
-titles is taken, the nearest of those: a column a few points wider or narrower costs nothing, a row
-a line taller does. Titles are many and their widths close together, so some near misses may be
-left; on paper (the printed pack, which LibreOffice draws and nobody edits) each of those is broken
-where the layout breaks it, so it prints on the lines its row is tall for. Run before fitting,
-which then only widens (for the longest word).
+On screen, near the width the sheet asks for (within SEARCH either side), the width with the
+fewest such titles is taken, the nearest of those: a column a few points wider or narrower costs
+nothing, a row a line taller does (titles are many and their widths close together, so some may be
+left). On paper (the printed pack, which LibreOffice draws and nobody edits) each near miss is
+broken where the layout breaks it, so it prints on the lines its row is tall for. Run before
+fitting, which then only widens (for the longest word).
 """
 
 from __future__ import annotations
@@ -35,11 +35,15 @@ STEP = 0.25  # characters: Excel's widths are whole pixels, a quarter of a chara
 
 
 def choose_one_line_widths(sheet: SheetLayout, renderer: Renderer = EXCEL, paper: bool = False) -> None:
-    """Set the width of each of the sheet's `one_line_columns`, and on `paper` break the near misses
-    left (see the module)."""
+    """For each of the sheet's `one_line_columns`: on screen, the width with the fewest near misses;
+    on `paper`, the width asked for, its near misses broken where the layout breaks them (a width
+    found for the fewest could narrow a column, adding lines and pages; see the module)."""
     for col in sheet.one_line_columns:
         texts = _wrapped_texts(sheet, col)
         asked = sheet.widths.get(col, DEFAULT_COLUMN_CHARS)
+        if paper:
+            _break_near_misses(sheet, col, column_points(asked, renderer))
+            continue
         if not texts or not _near_misses(texts, column_points(asked, renderer)):
             continue
         steps = int(asked * SEARCH / STEP)
@@ -48,8 +52,6 @@ def choose_one_line_widths(sheet: SheetLayout, renderer: Renderer = EXCEL, paper
             widths,
             key=lambda chars: (_near_misses(texts, column_points(chars, renderer)), abs(chars - asked)),
         )
-        if paper:
-            _break_near_misses(sheet, col, column_points(sheet.widths[col], renderer))
 
 
 def _break_near_misses(sheet: SheetLayout, col: int, room: float) -> None:
