@@ -58,6 +58,13 @@ def _footer(scorecard: Scorecard, left: str) -> str:
     return f'&L&10{left}&C&"Calibri,Bold"&12{_escape(scorecard.definition.marking)}&R&10Page &P of &N'
 
 
+def heading(sheet: SheetLayout, row: int, text: str) -> int:
+    """A heading in the first column of `row`, a little taller than a row; returns the next row."""
+    sheet.put(row, 0, text, "heading")
+    sheet.heights[row] = 20
+    return row + 1
+
+
 def title_block(
     sheet: SheetLayout, scorecard: Scorecard, title: str, width_cols: int, printed: bool = False
 ) -> int:

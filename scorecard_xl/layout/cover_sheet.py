@@ -8,6 +8,7 @@ from scorecard_xl.a1 import range_ref
 from scorecard_xl.data_table import fingerprint
 from scorecard_xl.drawing.series import TrendSeries
 from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
+from scorecard_xl.layout.common import heading as _heading
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import NOT_JUDGED
 from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, Sparkline, TableSpec, Validation
@@ -185,12 +186,6 @@ def _printed_contents(
         sheet.put_page_ref(row, TEXT, PageRef(row, TEXT, target_sheet, target_row, text), "text")
         row += 1
     return row
-
-
-def _heading(sheet: SheetLayout, row: int, text: str) -> int:
-    sheet.put(row, LABEL, text, "heading")
-    sheet.heights[row] = 20
-    return row + 1
 
 
 def _contents(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scorecard_xl.definition import DataNote, Definition
+from scorecard_xl.layout.common import heading
 from scorecard_xl.layout.sheet import SheetLayout, TableSpec
 
 HEADING = "Notes on the data"
@@ -51,9 +52,8 @@ def put_notes(sheet: SheetLayout, row: int, notes: Sequence[DataNote], columns: 
     Returns the row after them (`row` when there are none)."""
     if not notes:
         return row
-    sheet.put(row, 0, HEADING, "heading")
-    sheet.heights[row] = 20
     first = row
+    heading(sheet, row, HEADING)
     for offset, (label, measures, text) in enumerate(lines(notes), 1):
         shown = (label, measures, text) if len(columns) == 3 else (label, f"{measures}: {text}")
         for col, words in zip(columns, shown, strict=True):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scorecard_xl.a1 import a1
-from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup, title_block
+from scorecard_xl.layout.common import CONTENTS_SHEET, heading, period_text, print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.cover_sheet import key_lines
 from scorecard_xl.layout.data_notes import TABLE as NOTES_TABLE
@@ -58,7 +58,7 @@ def lay_out_release_cover(scorecard: Scorecard, context: BuildContext) -> SheetL
         "every word, colour and symbol means.",
         "text",
     )
-    row = _heading(sheet, STATEMENT_ROW + 3, "About this release")
+    row = heading(sheet, STATEMENT_ROW + 3, "About this release")
     about: list[tuple[str, str | Link, fields.AnyField | None]] = [
         ("Published", context.generated_at.strftime("%d %B %Y").lstrip("0"), None),
         ("Next release", release.next_release, None),
@@ -82,7 +82,7 @@ def lay_out_release_cover(scorecard: Scorecard, context: BuildContext) -> SheetL
         if field is not None:
             sheet.mark(field.name, row, TEXT)
         row += 1
-    row = _heading(sheet, row + 1, "Contents and notes")
+    row = heading(sheet, row + 1, "Contents and notes")
     for name, what in (
         (CONTENTS, "Every sheet, with a link to it"),
         (NOTES, "The key, and notes on the data"),
@@ -167,12 +167,6 @@ def _title(sheet: SheetLayout, scorecard: Scorecard, title: str) -> int:
     sheet.widths.update(WIDTHS)
     sheet.print_setup = print_setup(scorecard)
     return top
-
-
-def _heading(sheet: SheetLayout, row: int, text: str) -> int:
-    sheet.put(row, LABEL, text, "heading")
-    sheet.heights[row] = 20
-    return row + 1
 
 
 def _table(
