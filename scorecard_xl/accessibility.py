@@ -106,12 +106,34 @@ def check_accessibility(path: str | Path) -> list[Finding]:
     return report.findings
 
 
-def format_accessibility(book: str, findings: list[Finding]) -> str:
-    """The command's output: one line per finding and a summary line."""
+ANALYSTS_WORKBOOK = (
+    "not a published copy: these rules are for statistics released to the public, and the workbook "
+    "for the analyst and the board keeps, on purpose, what they forbid (merged group headers, frozen "
+    "panes, sparklines, the data's own symbols such as n/a); 'scorecard-xl build --publish' makes "
+    "the copy that follows every one"
+)
+
+
+def published_note(path: str | Path) -> str:
+    """What to say first of a scorecard-xl workbook that is not a published copy (its defined names
+    say so: scxl_ ones, without the Publication note); "" for any other workbook."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return ""
+    ours = 'name="scxl_' in names
+    return ANALYSTS_WORKBOOK if ours and 'name="scxl_publication"' not in names else ""
+
+
+def format_accessibility(book: str, findings: list[Finding], note: str = "") -> str:
+    """The command's output: the `note` first (published_note), one line per finding and a summary
+    line."""
     if not findings:
         return f"{book}: ok: follows every accessibility rule checked (Analysis Function guidance)"
     errors = sum(f.severity == "error" for f in findings)
-    lines = [f"{book}: {finding}" for finding in findings]
+    lines = [f"{book}: {note}"] if note else []
+    lines += [f"{book}: {finding}" for finding in findings]
     lines.append(
         f"{book}: not accessible as it is: {errors} error{'s' * (errors != 1)}, "
         f"{len(findings) - errors} warning{'s' * (len(findings) - errors != 1)}"

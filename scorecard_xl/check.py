@@ -12,7 +12,7 @@ The checks, by finding code (README, "Checking a workbook before it leaves", say
   references and DDE in formulas or names), URLs in formulas or names, data connections, and
   any other part that points outside the package;
 - external-hyperlink: a hyperlink to a web address or file (`#'Sheet'!A1` links inside the workbook
-  are fine);
+  are fine, as is a plain mailto: address, a published copy's contact);
 - hidden-sheet, hidden-name, name-holds-data: content a reader does not see (a name holds data when
   its formula is an array or a constant: number, text or TRUE/FALSE, with no cell reference);
 - embedded-object: a file embedded in the workbook (it travels with it, whole);
@@ -42,6 +42,7 @@ from __future__ import annotations
 import io
 import json
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -73,6 +74,8 @@ from scorecard_xl.text_rules import formula_starter
 from scorecard_xl.zip_guard import package_problem
 
 DEFAULT_MAX_SIZE_MB = 10.0
+# A contact's address and nothing more (no subject or body to fill in): a published copy's Cover.
+PLAIN_MAILTO = re.compile(r"mailto:[^?&#%\s@]+@[^?&#%\s@]+\Z", re.IGNORECASE)
 MEGABYTE = 1024 * 1024
 CELLS_LISTED = 10  # findings of one kind listed cell by cell on one sheet; the rest are counted
 
@@ -535,6 +538,8 @@ class _Inspection:
                 if not rel.external:
                     continue
                 if rel.type.endswith("/hyperlink"):
+                    if PLAIN_MAILTO.match(rel.target):
+                        continue  # a contact's address (a published copy's Cover): opens an email
                     cell = self.hyperlink_cells.get((source.lower(), rel.id))
                     sheet = self.sheet_of_part.get(source.lower())
                     where = f"{_sheet_where(sheet)}!{cell}" if sheet and cell else source

@@ -6,18 +6,23 @@ data before anything is laid out. A count there means the copy was edited, or re
 suppression lowered, so whatever the Cover says about how it was made, check reads the workbook's
 record (workbook.reader) and looks at what it shows: every count of the Data table and of the
 Scorecard's months and YTD. The threshold is the highest the Cover gives anywhere (Built with, the
-Publication note), so editing one of them does not lower it.
+Publication note), so editing one of them does not lower it. A published copy made as a release
+(no Setup sheet, no Built with: layout.release) says which measures are counts on its Definitions
+sheet, and is judged at the default threshold if its note was edited.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from scorecard_xl.a1 import a1
 from scorecard_xl.data_table import MEASURE, SERIES, VALUE
 from scorecard_xl.errors import InputError
+from scorecard_xl.suppression import DEFAULT_THRESHOLD
 from scorecard_xl.suppression import SERIES as SUPPRESSED_SERIES
+from scorecard_xl.units import UNITS
 from scorecard_xl.values import text_of
 from scorecard_xl.workbook import fields
 from scorecard_xl.workbook.reader import RecordReader, read_definition_text
@@ -29,30 +34,58 @@ def unsuppressed_counts(path: Path) -> tuple[int, list[Hit]] | None:
     """The threshold a published workbook states and every count it shows at or under it; None
     for a workbook that is not a published scorecard-xl workbook (or whose record cannot be read:
     refresh and `check --accessibility` say why)."""
-    from scorecard_xl.definition_reader import definition_from_text
     from scorecard_xl.snapshot import snapshot_from_file
 
     try:
         reader = RecordReader(snapshot_from_file(path))
-        stated = [_threshold(reader)]
-        if reader.has(fields.PUBLICATION):
-            stated.append(reader.value(fields.PUBLICATION))
-        threshold = max((n for n in stated if n is not None), default=None)
+        threshold = _threshold(reader)
         if threshold is None:
             return None
-        file_name, text = read_definition_text(reader)
-        definition = definition_from_text(text, file_name, f"{reader.name}, Setup sheet")
+        counts = _counts(reader)
     except InputError:
         return None
-    counts = {m.id.upper() for m in definition.measures if m.unit.name == "count"}
     return threshold, [*_in_table(reader, counts, threshold), *_on_scorecard(reader, counts, threshold)]
 
 
 def _threshold(reader: RecordReader) -> int | None:
-    try:
-        return reader.value(fields.OPTIONS).suppress_threshold
-    except InputError:
-        return None  # (an edited Built with: the Publication note still says)
+    """The highest threshold the Cover states (Built with, the Publication note); for a published
+    copy whose note was edited, the default: a release is judged whatever its Cover says."""
+    stated = []
+    if reader.has(fields.OPTIONS):
+        with contextlib.suppress(InputError):  # (an edited Built with: the Publication note still says)
+            stated.append(reader.value(fields.OPTIONS).suppress_threshold)
+    if reader.has(fields.PUBLICATION):
+        try:
+            noted: int | None = reader.value(fields.PUBLICATION)
+        except InputError:
+            noted = None
+        if noted is None or noted < 1:  # edited: "counts from 1 to 0" is no threshold either
+            noted = DEFAULT_THRESHOLD if reader.release else None
+        stated.append(noted)
+    return max((n for n in stated if n is not None), default=None)
+
+
+def _counts(reader: RecordReader) -> set[str]:
+    """The ids of the measures that are counts: from the definition on the Setup sheet, or, in a
+    published copy (which carries none), from the Definitions table's Unit column."""
+    if reader.has(fields.DEFINITION_TEXT):
+        from scorecard_xl.definition_reader import definition_from_text
+
+        file_name, text = read_definition_text(reader)
+        definition = definition_from_text(text, file_name, f"{reader.name}, Setup sheet")
+        return {m.id.upper() for m in definition.measures if m.unit.name == "count"}
+    sheet, header, first_col, _, last_col = reader.rect(fields.DEFINITIONS)
+    values = reader.snapshot.sheet(sheet)
+    columns = [text_of(v) for v in values.row(header, first_col, last_col)]
+    if "Ref" not in columns or "Unit" not in columns:
+        raise InputError.of(
+            reader.name, f"sheet '{sheet}'", "Definitions table", ", ".join(columns), "Ref, Unit"
+        )
+    ref, unit = columns.index("Ref"), columns.index("Unit")
+    rows = (
+        values.row(index, first_col, last_col) for index in values.row_indexes(header + 1, values.last_row)
+    )
+    return {text_of(row[ref]).upper() for row in rows if text_of(row[unit]) == UNITS["count"].label}
 
 
 def _small(value: object, threshold: int) -> bool:

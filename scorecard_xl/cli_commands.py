@@ -500,13 +500,13 @@ def run_check(args: argparse.Namespace) -> int:
     from scorecard_xl.check import check_workbook, format_findings
 
     if args.accessibility:
-        from scorecard_xl.accessibility import check_accessibility, format_accessibility
+        from scorecard_xl.accessibility import check_accessibility, format_accessibility, published_note
 
         findings = check_accessibility(args.book)
         if args.json:
             print(format_findings(args.book, findings, as_json=True))
         else:
-            print(format_accessibility(args.book, findings))
+            print(format_accessibility(args.book, findings, published_note(args.book)))
         return EXIT_FAILED if findings else EXIT_OK
     from scorecard_xl.progress import Status
 

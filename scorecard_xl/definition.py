@@ -107,6 +107,32 @@ class Ratio:
 
 
 @dataclass(frozen=True)
+class DataNote:
+    """What a reader of the figures should know of them that the figures cannot say: a correction
+    made to the source, a change of method. Listed in the pack and the published copy's notes."""
+
+    text: str
+    measures: tuple[str, ...] = ()  # the measures it is about; empty: the whole scorecard
+
+
+@dataclass(frozen=True)
+class Release:
+    """What a published copy says of itself on its Cover, as the Analysis Function's guidance on
+    releasing statistics asks: where the figures come from, whom to ask, when the next ones come.
+    Empty fields are left out."""
+
+    source: str = ""
+    contact: str = ""  # a team or a person's role
+    email: str = ""  # shown as a mailto: link
+    next_release: str = ""  # a date, or words such as "June 2023 (the May figures)"
+
+    @property
+    def whom_to_ask(self) -> str:
+        """The contact and the address in words: "Performance team, performance@example.gov.uk"."""
+        return ", ".join(part for part in (self.contact, self.email) if part)
+
+
+@dataclass(frozen=True)
 class Section:
     """A group of measures, shown on a sheet of its own."""
 
@@ -168,6 +194,8 @@ class Definition:
     source: str  # the file it was loaded from, for messages and the cover
     sha256: str  # of the file's bytes, recorded in every workbook
     spc: SpcSettings | None = None  # SPC for the scorecard's measures (each may opt out); None: none
+    release: Release = Release()  # what a published copy's Cover says of it
+    notes: tuple[DataNote, ...] = ()  # notes on the data, in the pack and the published copy
     # The file's text (newlines as \n) and its name: every workbook carries them on its Setup
     # sheet, so it can be refreshed with no definition file at hand.
     text: str = field(default="", compare=False, repr=False)

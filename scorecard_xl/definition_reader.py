@@ -24,6 +24,7 @@ from scorecard_xl.definition import (
 )
 from scorecard_xl.definition_profile import PROFILE_FIELD, target_profile
 from scorecard_xl.definition_ratio import RATIO_FIELD, RATIO_YTD, check_ratios, measure_ratio
+from scorecard_xl.definition_release import NOTES_FIELD, RELEASE_FIELD, notes_of, release_of
 from scorecard_xl.definition_spc import measure_spc, scorecard_spc
 from scorecard_xl.errors import InputError, ProblemList
 from scorecard_xl.input_files import DEFINITION_LIMIT, parse_yaml, read_capped
@@ -119,7 +120,11 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
     """Validate an already-parsed definition mapping (see load_definition)."""
     problems = ProblemList()
     top = _Reader(
-        raw, source, "", problems, ("scorecard", "comparators", "benchmarks", "sections", "measures")
+        raw,
+        source,
+        "",
+        problems,
+        ("scorecard", "comparators", "benchmarks", "sections", "measures", RELEASE_FIELD, NOTES_FIELD),
     )
     head = _Reader(
         raw.get("scorecard", {}),
@@ -216,6 +221,8 @@ def parse_definition(raw: Mapping[str, Any], source: str, sha256: str = "") -> D
         source=source,
         sha256=sha256,
         spc=spc,
+        release=release_of(raw.get(RELEASE_FIELD), source, problems),
+        notes=notes_of(raw.get(NOTES_FIELD), source, problems, [m.id for m in measures]),
     )
     problems.raise_if_any()
     return definition

@@ -55,7 +55,7 @@ def frame_of(scorecard: Scorecard) -> pandas.DataFrame:
     or the latest), target (what the headline is judged against: the year's target, or for a
     cumulative measure its year-to-date share, as the workbook shows it with YTD); one column per
     comparator (sn, england, ...) and per outturn year (outturn_2021_22, ...); rag (Red, Amber,
-    Green; – when a target cannot be judged this period; empty for information); vs_previous and
+    Green; Not judged when a target cannot be judged this period; empty for information); vs_previous and
     vs_last_year (better, worse, same; up, down for a measure with no better direction);
     vs_<comparator> (the headline's position against it); one column per benchmark (a quartile
     band, a rank). Each figure column holds a float, empty (NaN) where there is no number; its

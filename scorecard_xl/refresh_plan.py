@@ -219,6 +219,7 @@ def refresh_contents(
     trust = request.trust or Trust.from_environment()
     record = read_record(snapshot)
     options = recorded_options(record, trust)
+    refuse_published(record, options)
     if in_place:
         refuse_earlier_record(record)
         refuse_protected(record, options)
@@ -264,6 +265,24 @@ def refuse_earlier_record(record: WorkbookRecord) -> None:
             f"scorecard-xl (record version {record.version}), and its layout differs from this "
             "version's; refresh it once with: scorecard-xl refresh "
             f'"{record.name}" (which rebuilds it, data and commentary kept)',
+        )
+
+
+def refuse_published(record: WorkbookRecord, options: Options) -> None:
+    """A published copy is a release, never refreshed (a published copy made now carries no record
+    to refresh from, and read_record says so): one made before releases were, which still carries
+    the analyst's record, is made again from it, as a release."""
+    if options.suppress_threshold is not None:
+        raise InputError.of(
+            record.name,
+            "",
+            "publication",
+            f"publish {options.suppress_threshold}",
+            "a workbook that is not a published copy: a published copy is a release, never "
+            "refreshed; make the next one from the analyst's workbook (scorecard-xl refresh "
+            "ANALYST.xlsx, then scorecard-xl build --from-workbook ANALYST.xlsx --publish -o "
+            f'NEW.xlsx), or this once from this copy: scorecard-xl build --from-workbook "{record.name}" '
+            "--publish -o NEW.xlsx",
         )
 
 
@@ -531,15 +550,50 @@ def table_writes(
 
 
 def worded_formats(layout: WorkbookLayout) -> list[FormatWrite]:
-    """The number formats with words in the blocks a refresh writes (8 YTD beside a year-to-date
-    target: ytd_target), set again each time, so a workbook built before its measure's target was
-    shared over the year says so too. A handful of cells: other formats never change."""
+    """The number formats a refresh sets: those with words in the blocks it writes (8 YTD beside a
+    year-to-date target: ytd_target), set again each time, so a workbook built before its
+    measure's target was shared over the year says so too; and every cell's of a block whose
+    formats change with the data (the Summary's list, where a row may hold a measure of another
+    unit), in runs down each column. A few dozen writes: other formats never change."""
     writes = []
     for sheet in layout.sheets:
-        for row, col, _, (_, number_format) in sheet.every_cell() if sheet.blocks else ():
-            if number_format and '"' in number_format and any(_inside(b, row, col) for b in sheet.blocks):
-                writes.append(FormatWrite(sheet.name, row, col, row, col, number_format))
+        if not sheet.blocks:
+            continue
+        formats = {(row, col): number_format for row, col, _, (_, number_format) in sheet.every_cell()}
+        for block in sheet.blocks:
+            writes += _format_runs(sheet.name, block, formats)
+        for (row, col), number_format in formats.items():
+            worded = bool(number_format) and '"' in str(number_format)
+            if worded and any(_inside(b, row, col) and col not in b.formats for b in sheet.blocks):
+                writes.append(FormatWrite(sheet.name, row, col, row, col, str(number_format)))
     return writes
+
+
+def _format_runs(sheet: str, block: Block, formats: dict[tuple[int, int], str | None]) -> list[FormatWrite]:
+    """The number formats of the block's `formats` columns (General where a cell has none): a write
+    per run of rows alike, across the columns where they share one format (a measure's value and
+    target mostly do), else down each."""
+    writes = []
+    columns = sorted(block.formats)
+
+    def row_formats(row: int) -> tuple[str, ...]:
+        return tuple(formats.get((row, col)) or GENERAL for col in columns)
+
+    start = block.first_row
+    for row in range(block.first_row, block.last_row + 1):
+        here = row_formats(row)
+        if row < block.last_row and row_formats(row + 1) == here:
+            continue
+        if len(set(here)) == 1 and columns == list(range(columns[0], columns[-1] + 1)):
+            writes.append(FormatWrite(sheet, start, columns[0], row, columns[-1], here[0]))
+        else:
+            down = zip(columns, here, strict=True)
+            writes += [FormatWrite(sheet, start, col, row, col, fmt) for col, fmt in down]
+        start = row + 1
+    return writes
+
+
+GENERAL = "General"
 
 
 def _inside(block: Block, row: int, col: int) -> bool:

@@ -145,6 +145,9 @@ STYLES: dict[str, dict[str, Any]] = {
         for look, (fill, text) in SPC_COLOURS.items()
     },
     "key_direction": {"bold": True, "font_color": NAVY, "valign": "top"},
+    # Judgements in the key as the pages draw them: the conditional formats' colours, not bold.
+    "key_better": {"align": "center", "font_color": BETTER_TEXT, "border": 1, "border_color": GREY_LINE},
+    "key_worse": {"align": "center", "font_color": WORSE_TEXT, "border": 1, "border_color": GREY_LINE},
     "key_token": {
         "align": "center",
         "italic": True,

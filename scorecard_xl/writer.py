@@ -487,7 +487,7 @@ def _write_one(ws: Worksheet, sheet: SheetLayout, row: int, col: int, value: Any
     elif value is None or value == "":
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, Link):
-        url = f"internal:{quote_sheet(value.target)}!{value.cell}"
+        url = f"mailto:{value.email}" if value.email else f"internal:{quote_sheet(value.target)}!{value.cell}"
         ws.write_url(row, col, url, fmt, string=_attribute(value.text))
     elif isinstance(value, Formula):
         cached = value.cached
@@ -530,6 +530,8 @@ def _page_setup(ws: Worksheet, sheet: SheetLayout) -> None:
         ws.set_h_pagebreaks(list(setup.row_breaks))
     if setup.column_breaks:
         ws.set_v_pagebreaks(list(setup.column_breaks))
+    if setup.across:
+        ws.print_across()
     if setup.repeat_rows:
         ws.repeat_rows(*setup.repeat_rows)
     if setup.repeat_columns:

@@ -71,7 +71,7 @@ def test_the_published_copy_read_back(published: dict[str, Path]) -> None:
     assert quarterly[header.index("Jul 22")] == "[z]"  # not a reporting month: not applicable
     assert quarterly[header.index("Jun 22")] == "[c]"  # a quarter's count of 4: suppressed
     assert "Section" in header and "Trend" not in header  # section as a column; no sparklines
-    key = {row[0]: row[1] for row in book["Cover"].iter_rows(values_only=True) if row[0]}
+    key = {row[0]: row[1] for row in book["Notes"].iter_rows(values_only=True) if row[0]}
     assert all(key.get(symbol) for symbol in ("[c]", "[x]", "[z]", "[u]", "[low]"))
 
 
@@ -150,3 +150,19 @@ def test_every_workbook_has_its_title_in_a1_and_a_language(tmp_path: Path) -> No
     assert run_cli("build", "-o", str(path)).returncode == 0
     codes = {finding.code for finding in check_accessibility(path)}
     assert not {"a11y-title", "a11y-language", "a11y-sheet-title", "a11y-table-alt-text"} & codes, codes
+
+
+def test_the_check_says_first_that_the_analysts_workbook_is_not_a_published_copy(
+    tmp_path: Path, published: dict[str, Path]
+) -> None:
+    """The workbook for the analyst and the board breaks some rules on purpose: the check says so
+    before its findings, and follows the rules that cost the board nothing (links that say where
+    they go, no blank cell in the Definitions table)."""
+    path = tmp_path / "board.xlsx"
+    assert run_cli("build", "-o", str(path)).returncode == 0
+    done = run_cli("check", str(path), "--accessibility")
+    first = done.stdout.splitlines()[0]
+    assert "not a published copy" in first and "build --publish" in first, first
+    codes = {finding.code for finding in check_accessibility(path)}
+    assert not {"a11y-link-text", "a11y-blank-cell", "a11y-shorthand-unexplained"} & codes, codes
+    assert "not a published copy" not in run_cli("check", str(published["sample"]), "--accessibility").stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import io
+import itertools
 import re
 import shutil
 import zipfile
@@ -33,7 +34,8 @@ from tests.conftest import SAMPLE, TEMPLATE
 
 pytestmark = pytest.mark.libreoffice
 
-MARGIN = 40.0  # points: the header and footer live within this of the page's top and bottom
+MARGIN = 30.0  # points: the header and footer live within this of the page's top and bottom (on A4
+# LibreOffice starts the body 37 points down)
 MOSTLY_BLANK = 0.8
 
 
@@ -109,6 +111,11 @@ def cell_texts(workbook: bytes) -> dict[str, list[str]]:
     return texts
 
 
+def hyphen_parts(word: str) -> list[str]:
+    """A word in the parts LibreOffice may put on two lines: "up-to-date" as "up-", "to-", "date"."""
+    return re.split(r"(?<=-)(?=.)", word)
+
+
 @pytest.mark.parametrize("name", ["sample", "stress", "spc"])
 def test_every_cell_is_printed_whole(printed: dict[str, Printed], name: str) -> None:
     """LibreOffice leaves out what a cell clips, so every word of every cell found is nothing cut;
@@ -116,13 +123,16 @@ def test_every_cell_is_printed_whole(printed: dict[str, Printed], name: str) -> 
     pages = printed[name].pages
     for sheet, texts in cell_texts(printed[name].workbook).items():
         words = collections.Counter(
-            word["text"]
+            part
             for page_sheet, page in pages
             if page_sheet == sheet
             for word in page.extract_words(x_tolerance=1.5)
+            for part in hyphen_parts(word["text"])
         )
         assert words, f"{name}: no page prints {sheet}"
-        wanted = collections.Counter(word for text in texts for word in text.split())
+        wanted = collections.Counter(
+            part for text in texts for word in text.split() for part in hyphen_parts(word)
+        )
         missing = wanted - words
         assert not missing, f"{name}: {sheet}: not printed whole: {dict(missing)}"
 
@@ -289,3 +299,117 @@ def test_every_page_the_pack_names_is_the_page_it_prints_on(printed: dict[str, P
     assert {target for target, _ in checked} == sheets, named
     for target, page in checked:
         assert page == starts[target], f"{name}: {target} on page {page}, printed from page {starts[target]}"
+
+
+@pytest.mark.parametrize("name", ["sample", "stress", "spc"])
+def test_every_page_is_the_definitions_paper(printed: dict[str, Printed], name: str) -> None:
+    """The pack keeps to the paper the definition names (A4 for all three), never enlarging it: a
+    sheet too wide prints in parts."""
+    assert {(round(page.width), round(page.height)) for _, page in printed[name].pages} == {(842, 595)}
+
+
+@pytest.mark.parametrize("name", ["sample", "stress"])
+def test_a_sections_definitions_print_together(printed: dict[str, Printed], name: str) -> None:
+    """A section's definitions print under its heading, breaking only between sections, as the
+    Scorecard does: a short section is never split, and a long one that is (it starts on a page
+    less than half full, or is longer than a page) leaves at least three measures on each page."""
+    book = openpyxl.load_workbook(io.BytesIO(printed[name].workbook), read_only=True, data_only=True)
+    rows = [row[:2] for row in book["Definitions"].iter_rows(min_row=6, values_only=True)]
+    sections: dict[str, list[str]] = {}
+    heading = ""
+    for ref, title in rows:
+        if ref and title is None:
+            heading = str(ref)  # a section's heading row
+        elif ref:
+            sections.setdefault(heading, []).append(str(ref))
+    assert len(sections) >= 4, sections
+    pages = [
+        {word["text"] for word in page.extract_words()}
+        for sheet, page in printed[name].pages
+        if sheet == "Definitions"
+    ]
+    for heading, refs in sections.items():
+        on = collections.Counter(index for index, words in enumerate(pages) for ref in refs if ref in words)
+        assert sum(on.values()) == len(refs), f"{name}: {heading}: {refs} not all printed"
+        if len(on) > 1:
+            assert min(on.values()) >= 3, f"{name}: {heading} split {dict(on)}"
+        assert len(on) == 1 or len(refs) >= 6, f"{name}: {heading} split across pages {dict(on)}"
+
+
+def test_a_scorecard_too_wide_for_its_paper_prints_in_facing_parts(printed: dict[str, Printed]) -> None:
+    """The 12-month card's Scorecard is too wide for A4 at 7 pt: it prints in two parts, the
+    months, then (on the next page) the YTD, trend, judgements and comparators of the same rows,
+    Ref and Measure on both."""
+    pages = [page for sheet, page in printed["stress"].pages if sheet == "Scorecard"]
+    assert len(pages) == 2
+    first, second = (page.extract_text() or "" for page in pages)
+    assert "Apr 22" in first and "Mar 23" in first and "Target" not in first
+    assert "Target" in second and "England" in second and "Apr 22" not in second
+    for text in (first, second):
+        assert "Ref" in text and "Measure" in text and "WF14" in text and "Contacts to the adults" in text
+
+
+@pytest.mark.parametrize("name", ["sample", "stress", "spc"])
+def test_the_footer_names_the_pack_not_a_workbook_file(printed: dict[str, Printed], name: str) -> None:
+    """The workbook LibreOffice prints from is a temporary file: every footer names the pack, its
+    title and period, instead."""
+    for _, page in printed[name].pages:
+        footer = "".join(c["text"] for c in page.chars if c["bottom"] > page.height - MARGIN)
+        assert ".xlsx" not in footer and "March 2023" in footer and "Page" in footer, footer
+
+
+def test_the_notes_on_the_data_are_in_the_pack_where_the_contents_say(printed: dict[str, Printed]) -> None:
+    """The sample's corrections to its source (its definition's [[notes]]) are told to the board:
+    on the last page, which the Cover's contents name, and each measure's definition points there."""
+    pages = printed["sample"].pages
+    last = pages[-1][1].extract_text() or ""
+    assert "Notes on the data" in last and "Note 1" in last and "CR07, CR08, CIC03: The source" in last
+    cover = " ".join(page.extract_text() or "" for sheet, page in pages if sheet == "Cover")
+    said = re.search(r"Notes on the data .*?: page (\d+)", cover)
+    assert said and int(said[1]) == len(pages), cover
+    definitions = " ".join(page.extract_text() or "" for sheet, page in pages if sheet == "Definitions")
+    assert definitions.count("See data note") >= 3
+
+
+def test_a_table_running_on_to_a_page_repeats_its_header_there(printed: dict[str, Printed]) -> None:
+    """The sample's Summary lists 24 measures off target, over two pages: the second starts with the
+    list's column headers, not with rows a reader cannot name."""
+    pages = [page for sheet, page in printed["sample"].pages if sheet == "Summary"]
+    assert len(pages) == 2
+    top = pages[1].extract_text().splitlines()[1]  # (under the page header)
+    assert top.split()[:2] == ["Ref", "Measure"] and "vs last period" in top, top
+
+
+@pytest.mark.parametrize("name", ["sample", "stress"])
+def test_no_row_prints_a_blank_line_beside_its_title(printed: dict[str, Printed], name: str) -> None:
+    """A row the layout made two lines tall prints two lines of its title: none is a one-line title
+    beside a blank line (CIC09 and WF01 were)."""
+    checked = 0
+    for sheet, page in printed[name].pages:
+        if sheet != "Scorecard":
+            continue
+        words = page.extract_words()
+        measure = next(w for w in words if w["text"] == "Measure")
+        right = min(w["x0"] for w in words if w["top"] == measure["top"] and w["x0"] > measure["x1"])
+        rules = _rules(page, measure["x0"], right)
+        bands = [  # rows under the header row
+            (a, b) for a, b in itertools.pairwise(rules) if b - a > 4 and a > measure["bottom"]
+        ]
+        if not bands:
+            continue  # (the second part of a Scorecard in parts: no Measure rules of its own)
+        single = min(b - a for a, b in bands)
+        for top, bottom in bands:
+            lines = {  # (by each character's middle: its top may rise above the row's border)
+                round(c["top"])
+                for c in page.chars
+                if measure["x0"] - 1 <= c["x0"] < right and top < (c["top"] + c["bottom"]) / 2 < bottom
+            }
+            starts = {  # the Ref column: a section's row and its first measure share a band (no rule)
+                round(c["top"]) for c in page.chars if c["x1"] < measure["x0"] and top < c["top"] < bottom
+            }
+            if bottom - top > 1.6 * single and lines and len(starts) == 1:
+                checked += 1
+                assert len(lines) >= 2, (
+                    f"{name} page {page.page_number}: a tall row with one line at {top:.0f}"
+                )
+    assert checked >= {"sample": 10, "stress": 1}[name]  # the two-line titles found and looked at

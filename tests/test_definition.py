@@ -349,7 +349,7 @@ def test_bundled_template_loads() -> None:
     assert len({m.id for m in definition.measures}) == 93
     assert [c.id for c in definition.comparators] == ["sn", "england"]
     assert definition.year_start_month == 4
-    assert definition.paper == "A3"
+    assert definition.paper == "A4"  # the board reads A4
     # every section has measures, in the file's order within it
     raw = tomllib.loads(TEMPLATE.read_text(encoding="utf-8"))
     for section in definition.sections:
@@ -671,3 +671,31 @@ def test_definition_is_frozen(write_definition) -> None:
     definition: Definition = load_definition(write_definition(base()))
     with pytest.raises(dataclasses.FrozenInstanceError):
         definition.title = "changed"  # type: ignore[misc]
+
+
+def test_a_release_and_notes_on_the_data_are_read(write_definition) -> None:
+    raw = base()
+    raw["release"] = {"source": "Our case system", "email": "team@example.gov.uk", "next_release": "May"}
+    raw["notes"] = [
+        {"measures": ["CIC01"], "text": "Corrected by hand."},
+        {"text": "All figures are provisional."},
+    ]
+    definition = load_definition(write_definition(raw))
+    assert definition.release.source == "Our case system" and definition.release.contact == ""
+    assert definition.release.whom_to_ask == "team@example.gov.uk"
+    assert [(n.measures, n.text) for n in definition.notes] == [
+        (("CIC01",), "Corrected by hand."),
+        ((), "All figures are provisional."),
+    ]
+
+
+def test_a_bad_release_or_note_is_named(problems_of) -> None:
+    raw = base()
+    raw["release"] = {"email": "not an address", "editor": "Jo"}
+    raw["notes"] = [{"measures": ["NOPE"], "text": "=HYPERLINK(1)"}, {"measures": ["CIC01"]}]
+    problems = problems_of(raw)
+    assert "email address" in only(problems, "[release]", "email").expected
+    assert "unknown field" in only(problems, "[release]", "editor").expected
+    assert "measure ids" in only(problems, "note 1", "measures").expected
+    assert only(problems, "note 1", "text").value == "=HYPERLINK(1)"  # (it would run as a formula)
+    assert "required" in only(problems, "note 2", "text").expected

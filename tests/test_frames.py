@@ -113,7 +113,7 @@ def test_the_scorecard_frame_matches_the_workbooks_cells(sample_book: Path) -> N
         assert text(row[at["RAG"]]) == text(expected["rag"]), row[0]
         checked += 1
     assert checked == 93 == len(frame)
-    assert frame["rag"].value_counts().to_dict() == {"Red": 18, "Green": 14, "–": 13, "Amber": 6}
+    assert frame["rag"].value_counts().to_dict() == {"Red": 18, "Green": 14, "Not judged": 13, "Amber": 6}
 
 
 def test_read_workbook_gives_back_every_figure_with_the_record(sample_book: Path) -> None:

@@ -31,7 +31,6 @@ from scorecard_xl import cli
 from scorecard_xl.options import Options
 from scorecard_xl.pipeline import build
 from scorecard_xl.workbook import fields
-from scorecard_xl.workbook.fields import publication_note
 from tests.cli_process import run_cli
 from tests.conftest import SAMPLE_DATA, TEMPLATE
 from tests.hostile_files import snapshot
@@ -49,6 +48,7 @@ from tests.hostile_workbooks import (
 SENTINEL = "SENTINEL-5b1e9"  # in every file outside the work folder; must never come back
 TOKEN = f"tok-{SENTINEL}-do-not-print"  # an environment secret a workbook may name
 REFRESH = "refresh {book} -o out.xlsx"
+EARLIER_PUBLISHED = "v1_published.xlsx"
 OUTSIDE = "OUTSIDE"  # replaced in names by the outside folder's absolute path
 Setup = Callable[[Path, Path], None]  # (work folder, outside folder)
 
@@ -331,24 +331,28 @@ CASES: dict[str, Hostile] = {
         options("publish 999999999"), says="a whole number from 1 to 1,000,000"
     ),
     # --- suppression only goes up -------------------------------------------------------------------
-    "published: publish 0": hostile(
-        options("publish 0"), says="got 0; a whole number from 1", book="pub.xlsx"
+    "published: refreshed": hostile(
+        says=("is a published copy", "--from-workbook ANALYST.xlsx"), book="pub.xlsx"
     ),
-    "published: publish 1, the note left at 5": hostile(
-        options("publish 1"), says=("Built with: got 'publish 1'", "counts from 1 to 5"), book="pub.xlsx"
+    "published: made to look refreshable (its note's name deleted)": hostile(
+        defined_name(fields.PUBLICATION.name, None), says="defined names", book="pub.xlsx"
     ),
-    "published: publish 1 and the note edited to match": hostile(
+    "an earlier published copy asking for less suppression, rebuilt": hostile(
         options("publish 1"),
-        set_named(fields.PUBLICATION.name, publication_note(1)),
         says=("publish 5 or more", "SCORECARD_XL_PUBLISH_FLOOR"),
-        book="pub.xlsx",
+        command="build --from-workbook {book} -o new.xlsx",
+        book=EARLIER_PUBLISHED,
     ),
-    "published: no options at all": hostile(
-        options("no options (the definition's settings)"), says="got 'no publish'", book="pub.xlsx"
+    "an earlier published copy, refreshed": hostile(
+        says=("a published copy is a release, never refreshed", f'--from-workbook "{EARLIER_PUBLISHED}"'),
+        book=EARLIER_PUBLISHED,
     ),
-    "published: the note edited alone": hostile(
+    "published: a count put back and the note edited, checked": hostile(
+        set_named(fields.DATA_TABLE.name, 3, rows_below=1, columns_right=3),
         set_named(fields.PUBLICATION.name, "Published version: counts from 1 to 0 are shown as [c]."),
-        says="counts from 1 to 0",
+        says=("unsuppressed-count", "CFSS01 shows 3"),
+        command="check pub.xlsx",
+        code=1,
         book="pub.xlsx",
     ),
     "published: a count put back, checked": hostile(
@@ -409,6 +413,10 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         build("board.xlsx", "card.toml", ["data.csv"])
         build("pub.xlsx", "card.toml", ["data.csv"], options=Options(suppress_threshold=5))
+        # A published copy made before they were releases, which still carries the analyst's record
+        (folder / EARLIER_PUBLISHED).write_bytes(
+            (Path(__file__).parent / "fixtures" / EARLIER_PUBLISHED).read_bytes()
+        )
     finally:
         os.chdir(cwd)
     return folder
@@ -553,7 +561,7 @@ SAMPLE = (
     "data files: a link out of the folder",
     "sql: fts3_tokenizer",
     "a dimension bomb on the Setup sheet",
-    "published: publish 1 and the note edited to match",
+    "an earlier published copy asking for less suppression, rebuilt",
     "data table: 1e308",
 )
 
@@ -580,7 +588,7 @@ IN_EXCEL = (
     "data files: ../ out of the folder",
     "data files: an absolute path",
     "sql: a source the workbook names, SQL not allowed",
-    "published: publish 1 and the note edited to match",
+    "published: refreshed",
     "record version from the future",
     "data table: 1e308",
 )
@@ -693,9 +701,8 @@ def test_sql_allowed_reads_a_source_beside_the_workbook(
 
 EARLIER_VERSIONS = {  # fixtures made by earlier scorecard-xl versions, each with its record version
     "v1_board.xlsx": 1,  # scorecard-xl 0.2.0 (main 1d8fdb3)
-    "v1_published.xlsx": 1,
     "v2_board.xlsx": 2,  # main 547b8b6, before the story sheet; CR10 has commentary
-}
+}  # (and v1_published.xlsx, a published copy of then: EARLIER_PUBLISHED)
 
 
 def test_a_workbook_from_the_previous_version_refreshes_and_is_upgraded(
@@ -715,9 +722,29 @@ def test_a_workbook_from_the_previous_version_refreshes_and_is_upgraded(
         assert code == 0, message
         record = read_record(snapshot_from_file(tmp_path / f"new_{name}"))
         assert record.version == fields.RECORD_VERSION
-    assert read_record(snapshot_from_file(tmp_path / "new_v1_published.xlsx")).options.suppress_threshold == 5
     upgraded = read_record(snapshot_from_file(tmp_path / "new_v2_board.xlsx"))
     assert upgraded.commentary["CR10"].startswith("Typed before the upgrade")  # commentary kept
+
+
+def test_an_earlier_published_copy_is_made_again_as_a_release(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A published copy of record version 1 still carries the analyst's record: refreshing it is
+    refused (a published copy is a release), and --from-workbook makes it again as one, suppressed
+    as it was (the Data table it carries holds [c] already, and publish 5 is asked again)."""
+    from scorecard_xl.snapshot import snapshot_from_file
+    from scorecard_xl.workbook.reader import RecordReader
+
+    (tmp_path / EARLIER_PUBLISHED).write_bytes(
+        (Path(__file__).parent / "fixtures" / EARLIER_PUBLISHED).read_bytes()
+    )
+    monkeypatch.chdir(tmp_path)
+    code, message = run_in_process(f"refresh {EARLIER_PUBLISHED} -o new.xlsx", capsys)
+    assert code == 2 and "a published copy is a release, never refreshed" in message, message
+    code, message = run_in_process(f"build --from-workbook {EARLIER_PUBLISHED} --publish -o new.xlsx", capsys)
+    assert code == 0, message
+    reader = RecordReader(snapshot_from_file(tmp_path / "new.xlsx"))
+    assert reader.release and reader.value(fields.PUBLICATION) == 5
 
 
 @pytest.mark.parametrize("name", sorted(EARLIER_VERSIONS))

@@ -23,8 +23,9 @@ import openpyxl
 import pytest
 import xlwings as xw
 
+from scorecard_xl.errors import InputError
 from scorecard_xl.pipeline import Options, build
-from scorecard_xl.rebuild import refresh_file
+from scorecard_xl.rebuild import build_from_workbook, refresh_file
 from scorecard_xl.refresh import RefreshOutcome, refresh_payload, run, width_in_points
 from scorecard_xl.refresh_plan import RefreshRequest
 from scorecard_xl.snapshot import snapshot_from_file, snapshot_from_payload
@@ -638,18 +639,30 @@ def test_the_bundled_sample_refreshes_from_itself_and_records_no_installation_pa
 
 
 def test_a_refresh_repeats_the_options_the_workbook_was_built_with(folders: Path) -> None:
-    """A published copy stays published, and a per-authority workbook keeps its authority's name."""
-    path = built(
-        folders / "built", period="2023-02", options=Options(organisation="Board copy", suppress_threshold=5)
-    )
+    """A per-authority workbook keeps its authority's name."""
+    path = built(folders / "built", period="2023-02", options=Options(organisation="Board copy"))
     payload = payload_from_file(path)
     set_named(payload, fields.PICKER.name, "2023-03")
     result = refreshed(payload)
-    cfss12 = next(r for r in value_rows(result, "Scorecard") if r[0] == "CFSS12")
-    assert "[c]" in cfss12 and 3 not in cfss12 and 4 not in cfss12  # March's small counts suppressed too
     assert value_at(result, *named_cell(result, fields.ORGANISATION.name)) == "Board copy"
-    data = value_rows(result, "Data")
-    assert not [r for r in data[5:] if r[0] == "CFSS12" and r[1] == "actual" and r[3] in (3, 4)]
+    assert str(value_at(result, *named_cell(result, fields.PERIOD_TEXT.name))).startswith("March 2023")
+
+
+def test_a_published_copy_is_a_release_never_refreshed(folders: Path) -> None:
+    """It carries none of the analyst's tools (no picker, no layout signature, no definition), so
+    Excel's Refresh, the command line and --from-workbook each say how the next one is made, and
+    write nothing."""
+    path = built(folders / "built", period="2023-02", options=Options(suppress_threshold=5))
+    message = no_writes_and_a_message(payload_from_file(path))
+    assert "is a published copy" in message and "build --from-workbook ANALYST.xlsx --publish" in message
+    with pytest.raises(InputError, match="is a published copy"):
+        refresh_file(path, output=folders / "next.xlsx")
+    with pytest.raises(InputError, match="is a published copy"):
+        build_from_workbook(path, folders / "again.xlsx")
+    assert not (folders / "next.xlsx").exists() and not (folders / "again.xlsx").exists()
+    analysts = built(folders / "built", period="2023-02", name="analyst.xlsx")
+    build_from_workbook(analysts, folders / "release.xlsx", options=Options(suppress_threshold=5))  # the way
+    assert (folders / "release.xlsx").exists()
 
 
 def test_a_protected_copy_is_not_refreshed(folders: Path) -> None:

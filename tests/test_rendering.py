@@ -76,6 +76,18 @@ def test_marking_and_page_numbers_on_every_page(sample_pdf: Path) -> None:
         assert f"Page {number} of {len(pages)}" in page
 
 
+@pytest.mark.libreoffice
+def test_the_sheets_not_meant_for_paper_print_one_page_each(sample_pdf: Path) -> None:
+    """The Data table (1,086 rows) and the Setup sheet's definition (1,300 lines) are for the screen
+    and Refresh: printing the whole workbook gives their notes, a page each (it gave 24 and 28)."""
+    pages = pdf_pages(sample_pdf)
+    headers = [page.splitlines()[0].split()[-1] if page.strip() else "" for page in pages]
+    assert headers.count("Data") == 1 and headers.count("Setup") == 1, headers
+    data = pages[headers.index("Data")]
+    assert "On paper only these lines print" in data and "CFSS01" not in data
+    assert len(pages) <= 30
+
+
 def test_openxml_audit_finds_nothing(sample_book: Path) -> None:
     audit = find_auditor()  # as check finds it: on PATH, or beside this Python (a venv not on PATH)
     assert audit, "openxml-audit is missing: run the README's test command"

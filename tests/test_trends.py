@@ -107,6 +107,10 @@ def test_the_drawn_trend_skips_other_months_and_breaks_at_a_gap() -> None:
     assert len(shape.lines) == 1 and len(shape.lines[0]) == 4  # joined from quarter to quarter
     assert shape.latest == 11 and shape.target_y is not None
 
+    # Each quarter at its month's place: December where a monthly measure's December is.
+    every_month = trend_shape(TrendSeries(tuple(float(m) for m in range(12)), (True,) * 12), 300, 60)
+    assert dict(shape.points)[2][0] == dict(every_month.points)[2][0]
+
     monthly = TrendSeries(
         values=(3.0, 4.0, None, 5.0, 6.0, 4.0), reported=(True,) * 6, target=None
     )  # the third month has no value
@@ -166,7 +170,8 @@ def test_drawn_trends_replace_sparklines_inside_their_cells(
     for picture in scorecard.pictures:
         cell_width, cell_height = cell_pixels(scorecard, picture.row, picture.col)
         assert picture.offset[0] + picture.width <= cell_width
-        assert picture.offset[1] + picture.height <= cell_height
+        # A margin above and below, so target lines of neighbouring rows never meet at their border.
+        assert picture.offset[1] >= 3 and picture.offset[1] + picture.height <= cell_height - 3
         assert picture.description.startswith("Trend of ")
     quarterly = next(p for p in scorecard.pictures if QUARTERLY in p.description)
     assert quarterly.description.count("Jun 22") == 1 and "Jul 22" not in quarterly.description

@@ -108,7 +108,7 @@ def test_rag_is_a_word_coloured_by_live_rules(book: openpyxl.Workbook, sample_bo
     header = next(r for r in ws.iter_rows(min_row=1, max_row=10) if r[0].value == "Ref")
     rag_col = next(c.column_letter for c in header if c.value == "RAG")
     words = {c.value for c in ws[rag_col][6:] if c.value}
-    assert words <= {"Red", "Amber", "Green", "–"} and {"Red", "Amber", "Green"} <= words
+    assert words <= {"Red", "Amber", "Green", "Not judged"} and {"Red", "Amber", "Green"} <= words
     rules = [
         (str(rng.sqref), rule.formula)
         for rng in ws.conditional_formatting

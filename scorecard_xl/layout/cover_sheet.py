@@ -6,10 +6,13 @@ from collections.abc import Mapping, Sequence
 
 from scorecard_xl.a1 import range_ref
 from scorecard_xl.data_table import fingerprint
+from scorecard_xl.drawing.series import TrendSeries
 from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
+from scorecard_xl.layout.common import heading as _heading
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.cover_button import add_refresh_button
-from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, TableSpec, Validation
+from scorecard_xl.layout.grid import NOT_JUDGED
+from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, Sparkline, TableSpec, Validation
 from scorecard_xl.layout.spc_icons import KEY_LINES, TOO_FEW, look
 from scorecard_xl.model import Scorecard
 from scorecard_xl.ratios import NO_CASES
@@ -59,8 +62,7 @@ def lay_out_cover(
         top = 5
         row = _printed_contents(sheet, contents, printed, top)
     sheet.keep_together.append((top, row - 1))
-    key_end = _key(sheet, scorecard, row + 1, accessible)
-    sheet.keep_together.append((row + 1, key_end - 1))
+    _key(sheet, scorecard, row + 1, accessible, drawn=printed is not None)
     sheet.print_setup = print_setup(scorecard)
     sheet.print_setup.print_area = (0, 0, max(r for r, *_ in sheet.cells), TEXT)
     return sheet
@@ -189,12 +191,6 @@ def _printed_contents(
     return row
 
 
-def _heading(sheet: SheetLayout, row: int, text: str) -> int:
-    sheet.put(row, LABEL, text, "heading")
-    sheet.heights[row] = 20
-    return row + 1
-
-
 def _contents(
     sheet: SheetLayout, contents: Sequence[tuple[str, str]], row: int, accessible: bool = False
 ) -> int:
@@ -220,6 +216,25 @@ def _table_header(sheet: SheetLayout, row: int, rows: int, names: tuple[str, str
 
 
 KeyLine = tuple[str, str, str]  # (term, its style, what it means)
+# The key's example trend: six months, the third without a value, a target below the latest.
+EXAMPLE_TREND = TrendSeries((3.0, 4.5, None, 5.0, 6.5, 5.5), (True,) * 6, 4.0)
+
+
+def _example_trend(sheet: SheetLayout, row: int, kind: str) -> int:
+    """A trend drawn as the Scorecard draws them (layout.trend_pictures turns it into a picture),
+    and what it shows; returns the next row."""
+    words = "For example: the third month without a value, the latest orange, the target dashed."
+    sheet.put(row, LABEL, None, "text")
+    sheet.sparklines.append(
+        Sparkline(
+            row, LABEL, sheet.name, row, LABEL, row, LABEL, kind, EXAMPLE_TREND, f"An example trend. {words}"
+        )
+    )
+    sheet.put(row, TEXT, words, "wrap")
+    sheet.heights[row] = 24
+    return row + 1
+
+
 SHARES = (
     "pro rata (1/12 of it a month; 1/4 a quarter or 1/3 a term for quarterly and termly measures), "
     "or by the measure's profile or its targets by month where the Definitions sheet says so"
@@ -236,7 +251,7 @@ def _shared_target_lines(scopes: set[str]) -> list[tuple[str, str]]:
                 "YTD",
                 "Beside a Target: a year-to-date target. A cumulative measure (its YTD the sum of the "
                 "year's months) is judged on its YTD against the year's target shared over the months "
-                f"so far: {SHARES}. Without a YTD it is not judged (–).",
+                f"so far: {SHARES}. Without a YTD it is {NOT_JUDGED.lower()}.",
             )
         )
     if PERIOD in scopes:
@@ -250,27 +265,38 @@ def _shared_target_lines(scopes: set[str]) -> list[tuple[str, str]]:
     return lines
 
 
-def _key(sheet: SheetLayout, scorecard: Scorecard, row: int, accessible: bool = False) -> int:
+def _key(
+    sheet: SheetLayout, scorecard: Scorecard, row: int, accessible: bool = False, drawn: bool = False
+) -> int:
     """The key: every colour, word, arrow and symbol, and the rule behind it. In groups with a
-    row between them; for the published copy one Excel Table (Term, Meaning), no blank rows."""
+    row between them; for the published copy one Excel Table (Term, Meaning), no blank rows. Where
+    trends are `drawn` (the printed pack), an example trend is drawn as the pages draw them."""
+    heading = row
     row = _heading(sheet, row, "Key")
-    groups = [group for group in _key_lines(scorecard, accessible) if group]
+    groups = [group for group in key_lines(scorecard, accessible) if group]
     if accessible:
         lines = [line for group in groups for line in group]
         what = "What every colour, word, arrow and symbol in this workbook means, and the rule behind it."
         row = _table_header(sheet, row, len(lines), ("Key", "Term", "Meaning"), what)
         groups = [lines]
     for group in groups:
+        first = heading if group is groups[0] else row  # (the heading stays with its first group)
         for term, style, text in group:
             sheet.put(row, LABEL, term, style)
             sheet.put(row, TEXT, text, "wrap")
             row += 1
+            if drawn and term == "Trend" and scorecard.definition.sparkline:
+                row = _example_trend(sheet, row, scorecard.definition.sparkline)
+        sheet.keep_together.append((first, row - 1))  # a page breaks between groups only
         if not accessible:
             row += 1
     return row - (0 if accessible else 1)
 
 
-def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
+def key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
+    """The key in groups: RAG, directions and columns, SPC, comparators, benchmarks, symbols; each
+    line (term, its look as the pages draw it, what it means). `accessible`: the published copy's
+    words ([x] and [z] where the workbook for Excel leaves a blank; no trends)."""
     definition = scorecard.definition
     judged = "the YTD figure (bold)" if definition.headline == "ytd" else "the latest period"
     if definition.headline == "ytd":
@@ -295,7 +321,7 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
         ),
         ("Red", "Worse than target by more than the amber band."),
         *_shared_target_lines(scopes),
-        ("–", "The measure has a target, but the value or the target is not available."),
+        (NOT_JUDGED, "The measure has a target, but the value or the target is not available this period."),
         ("(blank)", "For information: no target, so no RAG."),
     ]
     if accessible:  # the published copy says [x] and [z] where the workbook for Excel leaves a blank
@@ -305,33 +331,47 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
         ]
     if not any(m.target.judged for m in definition.measures):
         rag_lines = []  # a benchmarking scorecard: no targets, so no RAG to explain
-    rag = [
+    rag = [  # (a RAG word in its colours; "Not judged" and "(blank)" as the page shows them, plain)
         (word, f"key_{word}" if f"rag_{word}" in CONDITIONAL else "key_swatch", text)
         for word, text in rag_lines
     ]
-    direction_lines = [
+    # The judgements as the pages draw them (the same words, glyphs and colours), then the columns.
+    directions: list[KeyLine] = [
         (
-            "▲ better  ▼ worse",
-            "Direction of travel: the arrow shows which way the figure moved; the word "
-            "(and its colour) whether that is better or worse for this measure.",
+            "▲ better  ▼ better",
+            "key_better",
+            "Green: moved up (▲) or down (▼), and that is better for this measure (its better "
+            "direction is on the Definitions sheet). Against a comparator (vs SN, vs England), "
+            "better than it.",
         ),
-        ("▲ up  ▼ down", "Moved, for a measure with no better direction (volumes, for context)."),
-        ("► same", "No change as displayed."),
+        (
+            "▲ worse  ▼ worse",
+            "key_worse",
+            "Red: moved, and that is worse for this measure; against a comparator, worse than it.",
+        ),
+        ("▲ up  ▼ down", "key_swatch", "Moved, for a measure with no better direction (volumes, context)."),
+        ("► same", "key_swatch", "No change as displayed; against a comparator, the same as displayed."),
+    ]
+    if any(m.polarity == "none" for m in definition.measures) and definition.comparators:
+        directions.append(
+            ("higher  lower", "key_swatch", "Against a comparator, for a measure with no better direction.")
+        )
+    column_lines = [
         (
             "Trend",
             f"The {len(scorecard.window)} {'years' if definition.yearly else 'months'} shown, oldest "
-            "first: a gap is a period without a value; quarterly and termly measures show their "
-            "reporting months only; the latest value is orange. Where trends are drawn as pictures "
-            "(the PDF, the LibreOffice version) a dashed grey line is the year's target (none for "
-            "a cumulative measure judged against a share of it).",
+            "first, each at its own place (a quarterly or termly measure's points at its reporting "
+            "months): a gap is a period without a value; the latest value is orange. Where trends are "
+            "drawn as pictures (the PDF, the LibreOffice version) a dashed grey line is the year's "
+            "target (none for a cumulative measure judged against a share of it).",
         ),
     ]
     if accessible:  # no trends in the published copy: the months' figures are in the cells
-        direction_lines.pop()
+        column_lines.pop()
     if definition.yearly:
-        direction_lines.append(("vs last year", "The year shown against the year before."))
+        column_lines.append(("vs last year", "The year shown against the year before."))
     else:
-        direction_lines[len(direction_lines) :] = [
+        column_lines += [
             (
                 "vs last period",
                 "The latest value against the previous one reported (month, quarter or term).",
@@ -342,7 +382,7 @@ def _key_lines(scorecard: Scorecard, accessible: bool) -> list[list[KeyLine]]:
                 "it, else against last year's outturn (a part-year total only at year end).",
             ),
         ]
-    directions = [(label, "key_direction", text) for label, text in direction_lines]
+    directions += [(label, "key_direction", text) for label, text in column_lines]
     comparators = []
     for comparator in definition.comparators:
         method = {
@@ -387,7 +427,7 @@ def _spc_lines(scorecard: Scorecard) -> list[KeyLine]:
     lines.append(
         (
             TOO_FEW,
-            "key_token",
+            "key_swatch",
             f"SPC: fewer than {settings.minimum_points} points in the data, so no process limits and no "
             "icons yet (the SPC sheet shows the mean).",
         )

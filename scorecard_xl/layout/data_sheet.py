@@ -19,11 +19,15 @@ WIDTHS = (10.0, 9.0, 10.0, 12.0, 60.0, 30.0)
 # whole column is formatted, so rows added under the table keep it too.
 TEXT_COLUMNS = (0, 1, 2, 4, 5)
 # Two lines, each within the table's width (a longer one ran past its last column and was cut on paper).
+# On paper only they print: thousands of rows are for the screen (printing the workbook gave 24 pages).
 NOTE = (
-    "Every value of the data; Refresh works from this table. To add a month, paste its rows under "
-    "the table, then click Refresh.",
-    "A row for a measure, series and period already here is replaced. Percentages are fractions "
-    "(0.64 is 64%).",
+    "Every value of the data, to filter and pivot; Refresh works from it. On paper only these lines print.",
+    "To add a month, paste its rows under the table, then click Refresh. A row already here is "
+    "replaced; 0.64 is 64%.",
+)
+PUBLISHED_NOTE = (  # (a release is not refreshed; A4 says how many tables the sheet has: layout.release)
+    "Every value of the data behind this release, to filter and pivot; the Notes sheet explains [x], "
+    "[z] and [c].",
 )
 
 
@@ -33,7 +37,7 @@ def lay_out_data(scorecard: Scorecard, context: BuildContext, accessible: bool =
     layout.accessible fills any blank with [x]."""
     sheet = SheetLayout(DATA_SHEET)
     top = title_block(sheet, scorecard, "Data", len(COLUMNS))
-    for row, line in enumerate(NOTE, start=2):  # beside the link, then the row above the table
+    for row, line in enumerate(PUBLISHED_NOTE if accessible else NOTE, start=2):  # beside the link
         sheet.put(row, 2, line, "muted")
     rows = context.data_rows
     if rows:  # held as rows, not a tuple per cell: at scale, most of the workbook's cells
@@ -44,7 +48,8 @@ def lay_out_data(scorecard: Scorecard, context: BuildContext, accessible: bool =
     sheet.widths.update(dict(enumerate(WIDTHS)))
     sheet.column_formats.update(dict.fromkeys(TEXT_COLUMNS, "@"))
     sheet.freeze = (top + 1, 0)
-    sheet.print_setup = print_setup(scorecard, repeat_rows=(1, top))
+    sheet.print_setup = print_setup(scorecard)
+    sheet.print_setup.print_area = (0, 0, top - 1, len(COLUMNS) - 1)  # the title and the note
     return sheet
 
 

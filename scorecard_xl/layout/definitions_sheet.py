@@ -5,10 +5,12 @@ from __future__ import annotations
 from scorecard_xl.definition import Measure
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
+from scorecard_xl.layout.data_notes import notes_of, put_notes
 from scorecard_xl.layout.sheet import Block, SheetLayout, TableSpec
 from scorecard_xl.model import MeasureRow, Scorecard
 from scorecard_xl.periods import MONTH_ABBR
 from scorecard_xl.values import format_for_text
+from scorecard_xl.workbook import fields
 from scorecard_xl.ytd_target import MONTHLY, basis_words
 
 DEFINITIONS_SHEET = "Definitions"
@@ -25,6 +27,10 @@ COLUMNS = (
     "Definition",
 )
 WIDTHS = (8.0, 20.0, 42.0, 12.0, 10.0, 14.0, 18.0, 22.0, 20.0, 60.0)
+# On paper: no Section column (a heading row instead), and narrower columns that wrap, so the sheet
+# prints one page wide on A4 with its text at 8 pt or more.
+PRINTED_COLUMNS = COLUMNS[:1] + COLUMNS[2:]
+PRINTED_WIDTHS = (7.0, 34.0, 10.0, 10.0, 12.0, 16.0, 18.0, 13.0, 48.0)
 YTD_WORDS = {
     "sum": "sum of the year's months",
     "latest": "latest month",
@@ -78,44 +84,82 @@ def _reported(measure: Measure) -> str:
     return f"{measure.frequency} ({months})"
 
 
-def lay_out_definitions(scorecard: Scorecard, context: BuildContext, printed: bool = False) -> SheetLayout:
+def lay_out_definitions(
+    scorecard: Scorecard, context: BuildContext, printed: bool = False, published: bool = False
+) -> SheetLayout:
+    """The Definitions: one row per measure. In the workbook an Excel Table with a Section column;
+    on paper (`printed`) each section under a heading row, as on the Scorecard, with narrower
+    columns that wrap, so that the page is readable on A4. Either way a section's rows print
+    together where they fit (layout.pagination). A measure with a note on its data says so, and
+    the notes follow the measures in the workbook (the pack has them on its last page; the
+    `published` copy on its Notes sheet, and names this table for `check`, which reads which
+    measures are counts from it)."""
     sheet = SheetLayout(DEFINITIONS_SHEET)
     definition = scorecard.definition
-    top = title_block(sheet, scorecard, "Definitions", len(COLUMNS), printed)
-    titles = {s.id: s.title for s in definition.sections}
+    columns = PRINTED_COLUMNS if printed else COLUMNS
+    top = title_block(sheet, scorecard, "Definitions", len(columns), printed)
+    if printed:  # (the workbook's table writes its own header row)
+        for col, header in enumerate(columns):
+            sheet.put(top, col, header, "column_header_left")
     row = top + 1
-    for line in scorecard.rows:
-        measure = line.measure
-        values = (
-            measure.id,
-            titles[measure.section],
-            measure.title,
-            measure.unit.label,
-            POLARITY_WORDS[measure.polarity],
-            _reported(measure),
-            ytd_words(measure),
-            target_words(scorecard, line),
-            measure.tolerance.describe(measure.unit) if measure.target.judged else "",
-            measure.definition,
+    for section in definition.sections:
+        lines = scorecard.rows_in(section)
+        if not lines:
+            continue
+        first = row
+        if printed:
+            sheet.put(row, 0, section.title, "section_row", "@")
+            for col in range(1, len(columns)):
+                sheet.put(row, col, None, "section_row")
+            row += 1
+        for line in lines:
+            values = _values(scorecard, line, section.title)
+            if printed:
+                values = values[:1] + values[2:]  # the section is the heading above
+            for col, value in enumerate(values):
+                sheet.put(row, col, value or None, "table_wrap", "@")
+            row += 1
+        sheet.keep_together.append((first, row - 1))
+    if not printed:
+        sheet.tables.append(
+            TableSpec(
+                "MeasureDefinitions",
+                top,
+                0,
+                max(row - 1, top + 1),
+                len(COLUMNS) - 1,
+                COLUMNS,
+                "Definitions",
+                "How each measure is counted and judged: its section, unit, better direction, how often it "
+                "is reported, its year-to-date rule, target and amber band, and its definition.",
+            )
         )
-        for col, value in enumerate(values):
-            sheet.put(row, col, value or None, "table_wrap", "@")
-        row += 1
-    sheet.tables.append(
-        TableSpec(
-            "MeasureDefinitions",
-            top,
-            0,
-            row - 1,
-            len(COLUMNS) - 1,
-            COLUMNS,
-            "Definitions",
-            "How each measure is counted and judged: its section, unit, better direction, how often it "
-            "is reported, its year-to-date rule, target and amber band, and its definition.",
-        )
-    )
-    sheet.blocks.append(Block("definitions", top + 1, 0, row - 1, len(COLUMNS) - 1))
-    sheet.widths.update(dict(enumerate(WIDTHS)))
-    sheet.freeze = (top + 1, 3)
+        sheet.blocks.append(Block("definitions", top + 1, 0, row - 1, len(COLUMNS) - 1))
+        sheet.freeze = (top + 1, 3)
+    if published:
+        sheet.mark(fields.DEFINITIONS.name, top, 0, top, len(COLUMNS) - 1)
+    elif not printed:  # below the table, with a row between (the pack has them on its last page)
+        put_notes(sheet, row + 1, definition.notes, (0, 1, 2))
+    sheet.widths.update(dict(enumerate(PRINTED_WIDTHS if printed else WIDTHS)))
+    if printed:  # (no line of a wrapped cell left blank on paper: layout.one_line)
+        sheet.one_line_columns = tuple(range(1, len(columns)))
     sheet.print_setup = print_setup(scorecard, repeat_rows=(1, top))
     return sheet
+
+
+def _values(scorecard: Scorecard, line: MeasureRow, section: str) -> tuple[str, ...]:
+    """A measure's row, in the order of COLUMNS."""
+    measure = line.measure
+    noted = notes_of(scorecard.definition, measure.id)
+    return (
+        measure.id,
+        section,
+        measure.title,
+        measure.unit.label,
+        POLARITY_WORDS[measure.polarity],
+        _reported(measure),
+        ytd_words(measure),
+        target_words(scorecard, line),
+        measure.tolerance.describe(measure.unit) if measure.target.judged else "none: no target",
+        f"{measure.definition} {noted}".strip(),
+    )

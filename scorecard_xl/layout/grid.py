@@ -20,7 +20,9 @@ from scorecard_xl.values import Missing, Value, format_for_text
 from scorecard_xl.ytd_target import YEAR, marker
 
 TEXT = "@"  # stops Excel turning a refreshed "Oct 22" header into a date
-NOT_JUDGED = "–"  # RAG cell of a measure with a target that cannot be judged this period
+# RAG cell of a measure with a target that cannot be judged this period: words, never a dash, which
+# the data's own "-" (not reported) would look like.
+NOT_JUDGED = "Not judged"
 NO_COMMENTARY = "No commentary"  # the published copy's commentary cell when none was typed
 HEADER_ROWS = 2  # group headers, then column headers
 
@@ -192,6 +194,7 @@ def lay_out_grid(
     _rules(sheet, columns, header_row + 1, last_row, definition.benchmarks)
     _widths(sheet, columns)
     sheet.column_groups = columns.group_starts
+    sheet.one_line_columns = (columns.measure,)
     sheet.blocks.append(Block("grid", header_row, columns.ref, last_row, columns.last_value_col))
     if definition.sparkline and columns.trend is not None:
         lines = {line.id: line for line in scorecard.rows}
@@ -356,10 +359,7 @@ def _measure_line(
         sheet.put(row, columns.trend, None, "status")
     if columns.target is not None and columns.rag is not None:
         blank = missing if measure.target.judged else not_applicable
-        # A year-to-date (or one month's) target says so beside its figure: 8 YTD.
-        words = marker(line.target_scope, measure)
-        target_fmt = number_format(measure.unit, measure.decimals, words) if words else fmt
-        _put_value(sheet, row, columns.target, line.target, target_fmt, blank=blank)
+        _put_value(sheet, row, columns.target, line.target, target_format(line), blank=blank)
         rag = rag_text(line)
         if accessible:
             rag = missing if rag == NOT_JUDGED else rag or not_applicable
@@ -395,6 +395,13 @@ def _measure_line(
         sheet.put(row, columns.commentary, Formula(formula, shown), "commentary")
     else:
         sheet.put(row, columns.commentary, text or (NO_COMMENTARY if accessible else None), "commentary")
+
+
+def target_format(line: MeasureRow) -> str:
+    """The Target cell's number format: the measure's, and a year-to-date (or one month's) target
+    says so beside its figure (8 YTD), the cell staying a number."""
+    measure = line.measure
+    return number_format(measure.unit, measure.decimals, marker(line.target_scope, measure))
 
 
 def target_text(line: MeasureRow) -> str:

@@ -5,8 +5,10 @@ LibreOffice:
 - Text never prints smaller than MIN_TEXT_POINTS. A sheet prints one page wide, scaled down only as
   far as keeps its smallest text at that size. If some sheet does not fit so on the definition's
   paper, the whole workbook goes on the larger paper (A4 -> A3; mixed paper prints badly); a sheet
-  too wide even there is split across pages at its column groups, as evenly as can be, the columns
-  naming each row (Ref, Measure) repeated on every page.
+  too wide even there (or in the board pack, which keeps its paper) is split across pages at its
+  column groups, as evenly as can be, the columns naming each row (Ref, Measure) repeated on every
+  page, and each band of rows printed across its parts before the next (so the comparators of a row
+  are on the page after its figures, not a dozen pages on).
 - Rows break only between the sheet's blocks (`SheetLayout.keep_together`: a section's header with
   its measures, the Summary's tables). A block that does not fit the rest of a page starts the next
   one if this page is at least FULL_ENOUGH full; otherwise, and when a block is longer than a page,
@@ -66,16 +68,21 @@ class Pages:
         return (len(self.row_breaks) + 1) * (len(self.column_breaks) + 1)
 
     def page_of(self, row: int) -> int:
-        """The page (0-based, within the sheet) on which `row` prints first."""
-        return bisect.bisect_right(self.row_breaks, row)
+        """The page (0-based, within the sheet) on which `row` prints first. A sheet in parts
+        prints across them before going down (PrintSetup.across)."""
+        return bisect.bisect_right(self.row_breaks, row) * (len(self.column_breaks) + 1)
 
 
-def pack_paper(sheets: Sequence[SheetLayout], preferred: str) -> str:
-    """The one paper every sheet prints on: the preferred one, or the larger paper if some sheet
-    would print below MIN_TEXT_POINTS one page wide on it (a pack on mixed paper prints badly)."""
+def pack_paper(sheets: Sequence[SheetLayout], preferred: str, grow: bool = True) -> str:
+    """The one paper every sheet prints on: the preferred one, or (`grow`) the larger paper if some
+    sheet would print below MIN_TEXT_POINTS one page wide on it (a pack on mixed paper prints
+    badly). The board pack does not grow: a board reads the paper it asked for, and a sheet too wide
+    for it prints in parts (see paginate)."""
     paper = preferred
-    while paper in LARGER and any(
-        _one_page_wide_scale(sheet, paper) < _lowest_scale(sheet) for sheet in sheets
+    while (
+        grow
+        and paper in LARGER
+        and any(_one_page_wide_scale(sheet, paper) < _lowest_scale(sheet) for sheet in sheets)
     ):
         paper = LARGER[paper]
     return paper
@@ -109,9 +116,37 @@ def paginate(sheet: SheetLayout, paper: str) -> Pages:
     )
     if shrunk:
         percent, row_breaks = shrunk
+    row_breaks = _repeat_a_split_tables_header(
+        sheet, heights, (first_row, last_row), row_breaks, percent, room_height
+    )
     setup.paper, setup.scale, setup.fit_width = paper, percent, False
     setup.row_breaks, setup.column_breaks = row_breaks, column_breaks
+    setup.across = bool(column_breaks)
     return Pages(paper, percent, row_breaks, column_breaks)
+
+
+def _repeat_a_split_tables_header(
+    sheet: SheetLayout,
+    heights: dict[int, float],
+    rows: tuple[int, int],
+    row_breaks: tuple[int, ...],
+    percent: int,
+    room_height: float,
+) -> tuple[int, ...]:
+    """When every page break falls inside one of the sheet's `headed_tables`, its header row is the
+    one repeated at the top of each page (a page of rows without their column names is hard to
+    read), and the rows are broken again for that height, if they still break inside it."""
+    setup = sheet.print_setup
+    for header, last in sheet.headed_tables:
+        if not row_breaks or not all(header < row <= last for row in row_breaks):
+            continue
+        before = setup.repeat_rows
+        setup.repeat_rows = (header, header)
+        again = _break_rows(sheet, heights, *rows, room_height / (percent / 100), table_header=True)
+        if again and all(header < row <= last for row in again):
+            return again
+        setup.repeat_rows = before
+    return row_breaks
 
 
 def _printed_widths(sheet: SheetLayout) -> dict[int, float]:
@@ -224,15 +259,22 @@ def _split_columns(
 
 
 def _break_rows(
-    sheet: SheetLayout, heights: dict[int, float], first_row: int, last_row: int, capacity: float
+    sheet: SheetLayout,
+    heights: dict[int, float],
+    first_row: int,
+    last_row: int,
+    capacity: float,
+    table_header: bool = False,
 ) -> tuple[int, ...]:
     """Rows starting a new page, for pages holding `capacity` points of rows. Rows are placed in
     printing order, grouped: a keep-together block, or one row (runs of single rows in one loop:
-    a Data table has thousands, and a sheet is paginated at several scales)."""
+    a Data table has thousands, and a sheet is paginated at several scales). The repeated rows are
+    the sheet's headers, kept with its first row; or (`table_header`) a table's header further down."""
     repeated = sheet.print_setup.repeat_rows
     repeat_height = sum(heights.get(r, 0.0) for r in range(repeated[0], repeated[1] + 1)) if repeated else 0.0
     pager = _Pager(heights, capacity, repeat_height)
-    keep_with_first = (repeated[1] + 1) if repeated else first_row  # headers stay with a first row
+    # headers stay with a first row
+    keep_with_first = (repeated[1] + 1) if repeated and not table_header else first_row
     blocks = {first: last for first, last in sheet.keep_together}
     starts = sorted(blocks)
     row = first_row

@@ -26,7 +26,8 @@ NOTE = (
     "What Refresh reads besides the Data table, so this workbook refreshes from itself wherever it "
     "is. The definition below is the one Refresh uses: a target or a wording can be corrected here; "
     "adding or removing sections or measures needs a new build (scorecard-xl build --from-workbook). "
-    "A line starting with = + - @ is stored with a \\ in front so no spreadsheet runs it."
+    "A line starting with = + - @ is stored with a \\ in front so no spreadsheet runs it. On paper "
+    "only this note prints: the lines are for Refresh."
 )
 
 
@@ -64,8 +65,8 @@ def lay_out_setup(scorecard: Scorecard, sheet_names: Sequence[str]) -> SheetLayo
     sheet.blocks.append(Block("geometry", first, 4, last, 4))
     sheet.mark(fields.GEOMETRY.name, first, 4, last, 4)
     sheet.freeze = (row + 1, 0)
-    sheet.print_setup = print_setup(scorecard, repeat_rows=(row, row))
-    sheet.print_setup.print_area = (0, 0, row + max(len(lines), 1), 1)
+    sheet.print_setup = print_setup(scorecard)
+    sheet.print_setup.print_area = (0, 0, top, 1)  # the title and the note (printing gave 28 pages)
     return sheet
 
 

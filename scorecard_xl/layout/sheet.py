@@ -27,11 +27,18 @@ def style_key(style: str, number_format: str | None = None) -> StyleKey:
 
 @dataclass(frozen=True)
 class Link:
-    """A hyperlink inside the workbook: `target` is a sheet name, `cell` an A1 reference there."""
+    """A hyperlink inside the workbook: `target` is a sheet name, `cell` an A1 reference there; or,
+    with `email`, a mailto: link to that address (a published copy's contact)."""
 
     target: str
     cell: str
     text: str
+    email: str = ""
+
+    @classmethod
+    def mail(cls, address: str) -> Link:
+        """A link that writes an email to `address`, saying the address."""
+        return cls("", "", address, address)
 
 
 @dataclass(frozen=True)
@@ -149,13 +156,15 @@ PAGE_PLACEHOLDER = "999"  # what a page number is fitted as, before it is known
 
 @dataclass(frozen=True)
 class Block:
-    """A rectangle of cells that refresh rewrites as one 2-D write."""
+    """A rectangle of cells that refresh rewrites as one 2-D write; in its `formats` columns, their
+    number formats too (a row of a list may hold a measure of another unit after a refresh)."""
 
     name: str
     first_row: int
     first_col: int
     last_row: int
     last_col: int
+    formats: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,6 +204,7 @@ class PrintSetup:
     column_breaks: tuple[int, ...] = ()  # columns starting a new page (a sheet too wide to print at 7 pt)
     repeat_rows: tuple[int, int] | None = None
     repeat_columns: tuple[int, int] | None = None  # printed on every page of a sheet split across pages
+    across: bool = False  # a sheet split across pages prints each band of rows across, then down
     header: str = ""
     footer: str = ""
     print_area: tuple[int, int, int, int] | None = None
@@ -277,6 +287,9 @@ class SheetLayout:
     keep_together: list[tuple[int, int]] = field(default_factory=list)  # row ranges printed unbroken
     page_refs: list[PageRef] = field(default_factory=list)
     column_groups: tuple[int, ...] = ()  # first columns of groups: where a too-wide sheet may split
+    one_line_columns: tuple[int, ...] = ()  # widened rather than leave a second line of a word (fitting)
+    # (header row, last row) of long tables whose header a page they run on to repeats (pagination)
+    headed_tables: list[tuple[int, int]] = field(default_factory=list)
     tab_color: str | None = None
     show_gridlines: bool = False
     hidden: bool = False  # only in intermediate files (the PDF profile): a shared workbook hides nothing

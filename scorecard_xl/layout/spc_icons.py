@@ -4,7 +4,7 @@ to a screen reader and in any program; the colour only repeats it.
 
 Variation (is anything special happening?): common cause, or special cause improving, of concern,
 or neither (where higher is not better or worse), each high or low. Assurance (will the target be
-met reliably?): pass, hit and miss, fail. A measure whose chart has too few points shows a dash.
+met reliably?): pass, hit and miss, fail. A measure whose chart has too few points says so.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from scorecard_xl.layout.rules import text_rules
 from scorecard_xl.layout.sheet import SheetLayout
 from scorecard_xl.measure_spc import MeasureSpc
 
-TOO_FEW = "–"  # a chart without limits yet (fewer points than the definition's minimum)
+# A chart without limits yet (fewer points than the definition's minimum): words, as a dash would
+# look like the data's "-" (not reported) and the GSS shorthand asks for words or [x].
+TOO_FEW = "Too few"
 VARIATION_WORDS = {
     "common cause": "Common cause",
     "improvement high": "Improving ▲",

@@ -123,7 +123,8 @@ def lay_out_spc_charts(scorecard: Scorecard, data_top: int | None = None) -> She
     without one (the printed pack, which prints every sheet), over the same figures on this sheet,
     right of what prints."""
     sheet = SheetLayout(SPC_SHEET)
-    top = title_block(sheet, scorecard, "SPC", 2 * CHART_COLUMNS)
+    printed = data_top is None  # (paper has no links)
+    top = title_block(sheet, scorecard, "SPC", 2 * CHART_COLUMNS, printed)
     where = "the figures on the SPC data sheet" if data_top is not None else "the figures in the workbook"
     sheet.put(
         2,

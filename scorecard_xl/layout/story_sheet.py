@@ -137,7 +137,7 @@ def lay_out_story(
     story = tell(scorecard, context.previous, context.commentary)
     sheet = SheetLayout(story_sheet_name(scorecard.definition), tab_color="#1F3864")
     _title(sheet, scorecard, printed)
-    page = _Page(sheet, story, accessible)
+    page = _Page(sheet, story, accessible, printed)
     page.lead()
     page.glance()
     page.changes()
@@ -173,8 +173,9 @@ def _title(sheet: SheetLayout, scorecard: Scorecard, printed: bool) -> None:
 class _Page:
     """The body, laid out row by row from BODY_TOP."""
 
-    def __init__(self, sheet: SheetLayout, story: Story, accessible: bool) -> None:
+    def __init__(self, sheet: SheetLayout, story: Story, accessible: bool, printed: bool = False) -> None:
         self.sheet, self.story, self.accessible = sheet, story, accessible
+        self.printed = printed  # paper is never refreshed: a list takes the rows it fills, no more
         self.grading = RAG_GRADING if story.scale == RAG_SCALE else BAND_GRADING
         before = story.previous_grades or {}
         self.graded_before = sum(before.get(grade, 0) for grade in self.grading.short)  # 0: none to compare
@@ -314,8 +315,12 @@ class _Page:
             ", or a concern or fail icon" if self.story.shows_spc else ""
         )
         self.heading(f"Exceptions: {why}")
+        # (paper and the published copy are never refreshed)
+        refreshed = not (printed or self.accessible)
         where = (
-            "typed against each measure" if printed else "as typed on the Scorecard (Refresh brings it here)"
+            "as typed on the Scorecard (Refresh brings it here)"
+            if refreshed
+            else "typed against each measure"
         )
         self.put(0, f"With the commentary {where}; its first {COMMENTARY_SHOWN} characters.", "muted")
         self.row += 1
@@ -332,7 +337,7 @@ class _Page:
             lines[flagged:] = [(more, "the rest are on the Summary and the Scorecard", "", "")]
         elif not lines:
             lines = [("None", f"No measure is {why}.", "", "")]
-        for index in range(EXCEPTION_ROOM):
+        for index in range(len(lines) if self.printed else EXCEPTION_ROOM):
             line = lines[index] if index < len(lines) else ("", "", "", "")
             for col, text in enumerate(line):
                 self.put(col, text or self.pad(), "why" if col == 0 and index < flagged else "table_wrap")
@@ -350,6 +355,8 @@ class _Page:
         if spaced:
             self.spacer()
         top = self.row
+        if self.printed:
+            room = max(len(_fitted(left, room)), len(_fitted(right, room)), 1)
         for col, listing in ((0, left), (2, right)):
             self.put(col, listing.headers[0], "column_header_left")
             self.put(col + 1, listing.headers[1], "column_header_left")

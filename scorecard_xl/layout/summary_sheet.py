@@ -15,17 +15,18 @@ from scorecard_xl.a1 import a1, quote_sheet
 from scorecard_xl.assess import AMBER, RED
 from scorecard_xl.layout.common import print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
-from scorecard_xl.layout.grid import NOT_JUDGED, rag_text, target_text
+from scorecard_xl.layout.grid import NOT_JUDGED, rag_text, target_format, target_text
 from scorecard_xl.layout.rules import positive_count_rule, quartile_rules, rag_rules, verdict_rules
 from scorecard_xl.layout.sheet import Block, Formula, Link, PageRef, SheetLayout, TableSpec
 from scorecard_xl.layout.spc_matrix import spc_matrix
 from scorecard_xl.model import MeasureRow, Scorecard, tally
-from scorecard_xl.values import format_for_text
+from scorecard_xl.styles import number_format
+from scorecard_xl.values import Value, format_for_text
 from scorecard_xl.workbook import fields
 
 SUMMARY_SHEET = "Summary"
 BANDS = ("A", "B", "C", "D")
-_GO = "Go to row ►"
+ON_THE_SCORECARD = " on the Scorecard"  # a link's words after the measure's Ref
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,19 @@ class Count:
     look: str | None = None  # a RAG word or band letter: counts above zero take its colour
 
 
+Figure = tuple[Value | None, str]  # a measure's figure and the number format its cell shows it in
+
+
 @dataclass(frozen=True)
 class Column:
-    """A column of the Summary's list of measures: its header and each row's text."""
+    """A column of the Summary's list of measures: its header and each row's text, or its figure
+    (a number stored as a number, in the measure's format)."""
 
     header: str
     text: Callable[[MeasureRow], str]
     style: str
     rules: str | None = None  # "rag", "verdict" or "quartile"
+    figure: Callable[[MeasureRow], Figure] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,8 @@ def lay_out_summary(
     ref_width = max(9.0, max(len(m.id) for m in scorecard.definition.measures) * 1.1 + 1)
     sheet.widths.update({0: ref_width, 1: 58.0, 2: 24.0, 3: 10.0, 4: 10.0, 5: 10.0, 6: 11.0, 7: 11.0})
     sheet.widths.update({8: 13.0, 9: 13.0})
-    sheet.print_setup = print_setup(scorecard)
+    # A second page repeats the subtitle, which says whose and which month it is (as every sheet).
+    sheet.print_setup = print_setup(scorecard, repeat_rows=(1, 1))
     return sheet
 
 
@@ -118,7 +125,7 @@ def summary_plan(scorecard: Scorecard) -> Plan:
         Column("Ref", lambda r: common(r)[0], "table_text"),
         Column("Measure", lambda r: common(r)[1], "table_wrap"),
         Column("Section", lambda r: common(r)[2], "table_text"),
-        Column("Value", lambda r: common(r)[3], "table_value"),
+        Column("Value", lambda r: common(r)[3], "table_value", figure=lambda r: (r.headline, _format(r))),
     )
     directions = (
         Column(
@@ -161,7 +168,7 @@ def summary_plan(scorecard: Scorecard) -> Plan:
             all_title="Measures with a target, off target first (red, then amber)",
             columns=(
                 *start,
-                Column("Target", target_text, "table_value"),
+                Column("Target", target_text, "table_value", figure=lambda r: (r.target, target_format(r))),
                 Column("RAG", lambda r: rag_text(r) or "", "table_status", "rag"),
                 *directions,
             ),
@@ -180,6 +187,7 @@ def summary_plan(scorecard: Scorecard) -> Plan:
                 first_comparator.label,
                 lambda r: format_for_text(r.comparators[0], r.measure.unit, r.measure.decimals),
                 "table_value",
+                figure=lambda r: (r.comparators[0], _format(r)),
             ),
         )
         if first_comparator
@@ -209,6 +217,10 @@ def summary_plan(scorecard: Scorecard) -> Plan:
         ),
         empty="None: no measure is in the lower two quartiles.",
     )
+
+
+def _format(line: MeasureRow) -> str:
+    return number_format(line.measure.unit, line.measure.decimals)
 
 
 def _counting(band_of: Callable[[MeasureRow], str], letter: str) -> Callable[[list[MeasureRow]], int]:
@@ -299,7 +311,7 @@ def _attention(
     for col, column in enumerate(plan.columns):
         sheet.put(header, col, column.header, "column_header_left" if col < 3 else "column_header")
     link_col = len(plan.columns)
-    link_header = "Page" if printed else "Go to" if accessible else ""
+    link_header = "Page" if printed else "Go to"
     sheet.put(header, link_col, link_header, "column_header")
     listed = plan.listed(scorecard)
     if accessible:
@@ -314,13 +326,17 @@ def _attention(
         # cells of an empty list's one row, not applicable.
         blank = None if not accessible else "[x]" if line else "[z]"
         for col, column in enumerate(plan.columns):
+            if line and column.figure:  # a number, in its measure's format (the block's are rewritten)
+                value, number_format_ = column.figure(line)
+                if isinstance(value, float):
+                    sheet.put(at, col, value, column.style, number_format_)
+                    continue
             text = (
                 column.text(line) if line else (plan.empty if index == 0 and col == 1 and not listed else "")
             )
             if accessible and text == NOT_JUDGED:
                 text = "[x]"  # a target, but nothing to judge: not available
-            # Text, not numbers: after a refresh a row may hold a measure of another unit.
-            sheet.put(at, col, text or blank, column.style, "@")
+            sheet.put(at, col, text or blank, column.style, "@")  # (a missing figure's token, or none)
         if printed:
             if line:
                 page = PageRef(at, link_col, printed.sheet, printed.measures[line.id])
@@ -329,13 +345,14 @@ def _attention(
         # The link follows the Ref in its row, so it stays right after a refresh reorders the list.
         ref, where = a1(at, 0), quote_sheet(scorecard_sheet)
         target = f'"#{where}!B"&MATCH({ref},{where}!$A:$A,0)'
-        if accessible:  # link text that says where it goes, as screen readers read links alone
-            words = f"{line.id} on the Scorecard" if line else "[z]"
-            shown = f'{ref}&" on the Scorecard"'
+        # Link text that says where it goes, as screen readers read links alone ("Go to row" did not).
+        shown = f'{ref}&"{ON_THE_SCORECARD}"'
+        if accessible:
+            words = f"{line.id}{ON_THE_SCORECARD}" if line else "[z]"
             formula = f'=IF(ISNA(MATCH({ref},{where}!$A:$A,0)),"[z]",HYPERLINK({target},{shown}))'
         else:
-            words = _GO if line else ""
-            formula = f'=IF({ref}="","",HYPERLINK({target},"{_GO}"))'
+            words = f"{line.id}{ON_THE_SCORECARD}" if line else ""
+            formula = f'=IF({ref}="","",HYPERLINK({target},{shown}))'
         sheet.put(at, link_col, Formula(formula, words), "table_link")
     last = first + room - 1
     if accessible:
@@ -360,5 +377,8 @@ def _attention(
             verdict_rules(sheet, first, last, [(col, col)])
         elif column.rules == "quartile":
             quartile_rules(sheet, first, last, [(col, col)])
-    sheet.blocks.append(Block("attention", first, 0, last, len(plan.columns) - 1))
+    # After a refresh a row may hold a measure of another unit: the list's formats are set again.
+    sheet.headed_tables.append((header, last))  # (a page it runs on to repeats its header)
+    figures = tuple(col for col, column in enumerate(plan.columns) if column.figure)
+    sheet.blocks.append(Block("attention", first, 0, last, len(plan.columns) - 1, formats=figures))
     return last

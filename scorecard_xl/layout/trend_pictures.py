@@ -10,8 +10,12 @@ from scorecard_xl.layout.sheet import Picture, SheetLayout
 from scorecard_xl.layout.text_metrics import DEFAULT_COLUMN_CHARS, DEFAULT_ROW_POINTS, column_points
 from scorecard_xl.styles import SPARKLINE_COLOUR, SPARKLINE_LAST
 
-PADDING = (4, 2)  # pixels kept clear inside the cell, left and right, top and bottom
+PADDING = (4, 3)  # pixels kept clear inside the cell, left and right, top and bottom: a target line
+# at the foot of one row and one at the top of the next stay apart, the border between them
 MAX_HEIGHT = 30  # pixels: a tall row (a wrapped title) gets a taller trend, up to this
+# pixels: as wide as a trend in the grid's column (11 characters) gets, so that one in a wider cell
+# (the key's example) is drawn as the Scorecard draws them
+MAX_WIDTH = 74
 POINTS_PER_PIXEL = 0.75
 
 
@@ -31,7 +35,7 @@ def draw_trends(sheet: SheetLayout) -> None:
             continue
         cell_width, cell_height = cell_pixels(sheet, spark.row, spark.col)
         across, down = PADDING
-        width = cell_width - 2 * across
+        width = min(cell_width - 2 * across, MAX_WIDTH)
         height = min(cell_height - 2 * down, MAX_HEIGHT)
         if width < 8 or height < 6:
             continue  # no room to draw anything readable

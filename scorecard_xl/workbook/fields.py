@@ -229,6 +229,7 @@ def _publication(value: object, where: Where) -> int:
 # -- the fields -------------------------------------------------------------------------------------
 
 COVER, SCORECARD, SUMMARY, DATA_SHEET, SETUP = "Cover", "Scorecard", "Summary", "Data", "Setup"
+DEFINITIONS_SHEET = "Definitions"
 
 TITLE: Field[str] = Field(f"{PREFIX}title", "Title", COVER, "build", decode=text(255))
 ORGANISATION: Field[str] = Field(f"{PREFIX}organisation", "Organisation", COVER, "build", decode=text(255))
@@ -299,17 +300,36 @@ DEFINITION_TEXT: Field[str] = Field(  # the definition's file name; its lines fo
 GEOMETRY: AnyField = Field(  # per sheet: the column widths and row heights the layout set
     f"{PREFIX}geometry", "widths and heights", SETUP, "derived", Shape((1, SHEET_LIMIT)), required=False
 )
+DEFINITIONS: AnyField = Field(  # the Definitions table's header row (Ref, ..., Unit, ...): what
+    # `check` needs of a published copy, which carries no definition file (its units say which
+    # measures are counts)
+    f"{PREFIX}definitions",
+    "Definitions table",
+    DEFINITIONS_SHEET,
+    "derived",
+    Shape((1, 1), (2, 16)),
+    required=False,
+)
 
 FIELDS: tuple[AnyField, ...] = (
     TITLE, ORGANISATION, PERIOD_TEXT, MARKING, OPTIONS, DEFINITION, DATA, DATA_STATUS, SHOWN, PICKER,
     PERIODS, SIGNATURE, RECORD, PUBLICATION, GRID, REFS, VALUES, COMMENTARY, TOTALS, DATA_TABLE,
-    DEFINITION_TEXT, GEOMETRY,
+    DEFINITION_TEXT, GEOMETRY, DEFINITIONS,
 )  # fmt: skip
 BY_NAME: Mapping[str, AnyField] = {f.name: f for f in FIELDS}
+# A published copy is a release, not a workbook to refresh: it carries what its readers need (the
+# Cover's facts for `send`, the figures and the Definitions table for `check`) and none of the
+# analyst's tools (the period picker, the layout's signature, the options, file paths, the
+# definition's text). It is known by its Publication note without a layout signature.
+RELEASE_FIELDS: tuple[AnyField, ...] = (
+    TITLE, ORGANISATION, PERIOD_TEXT, MARKING, SHOWN, PUBLICATION, GRID, REFS, DATA_TABLE, DEFINITIONS,
+)  # fmt: skip
 
 
-def required(version: int) -> list[AnyField]:
-    """The fields a workbook of record `version` must have."""
+def required(version: int, release: bool = False) -> list[AnyField]:
+    """The fields a workbook of record `version` must have (a published copy: RELEASE_FIELDS)."""
+    if release:
+        return list(RELEASE_FIELDS)
     return [f for f in FIELDS if f.required and f.since <= version]
 
 

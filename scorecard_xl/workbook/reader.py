@@ -66,6 +66,20 @@ class WorkbookRecord:
         return Where(self.name, sheet, row, col, record_field.label)
 
 
+def published_copy(name: str) -> InputError:
+    """What refresh, `build --from-workbook` and read_workbook say of a published copy."""
+    return InputError.of(
+        name,
+        "",
+        "",
+        None,
+        "is a published copy (built with --publish): a release, which carries no refresh record and "
+        "is never refreshed or rebuilt; make the next one from the analyst's workbook it came from: "
+        "scorecard-xl refresh ANALYST.xlsx, then scorecard-xl build --from-workbook ANALYST.xlsx "
+        "--publish -o NEW.xlsx",
+    )
+
+
 def not_a_scorecard(name: str) -> InputError:
     return InputError.of(
         name,
@@ -95,7 +109,10 @@ class RecordReader:
                 "was made by an earlier scorecard-xl and does not carry its definition and data; build "
                 "it again with 'scorecard-xl build -t DEFINITION -d DATA' (copy its commentary across)",
             )
-        self.version = self.value(f.RECORD) if f.RECORD.name in names else 1
+        # A published copy: its Publication note, and no layout signature (workbook.fields)
+        self.release = f.PUBLICATION.name in names and f.SIGNATURE.name not in names
+        recorded = f.RECORD.name in names
+        self.version = self.value(f.RECORD) if recorded else f.RECORD_VERSION if self.release else 1
         if self.version > f.RECORD_VERSION:
             raise InputError.of(
                 snapshot.name,
@@ -105,7 +122,7 @@ class RecordReader:
                 f"a workbook record this scorecard-xl reads (up to version {f.RECORD_VERSION}): it was "
                 "made by a newer scorecard-xl; refresh it with that version",
             )
-        missing = [field.name for field in f.required(self.version) if field.name not in names]
+        missing = [field.name for field in f.required(self.version, self.release) if field.name not in names]
         if missing:
             raise InputError.of(
                 snapshot.name,
@@ -164,8 +181,11 @@ def _range_text(rect: Rect) -> str:
 
 
 def read_record(snapshot: WorkbookSnapshot) -> WorkbookRecord:
-    """Everything a refresh needs from the workbook, or an InputError saying what is wrong where."""
+    """Everything a refresh needs from the workbook, or an InputError saying what is wrong where
+    (a published copy carries none of it)."""
     reader = RecordReader(snapshot)
+    if reader.release:
+        raise published_copy(reader.name)
     options = reader.value(f.OPTIONS)
     _check_publication(reader, options)
     measures, showing, commentary = _scorecard(reader)
