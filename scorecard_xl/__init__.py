@@ -7,8 +7,9 @@ The library is the front door; the command line (`scorecard-xl`) is a thin shell
     sx.build("scorecard.xlsx")                                   # the bundled sample
     sx.build("march.xlsx", "my_scorecard.toml", ["data.csv"], period="2023-03")
     sx.build("march.xlsx", "my_scorecard.toml", frame)          # a tidy pandas DataFrame as data
-    sx.build("pack.xlsx", options=sx.Options(marking="OFFICIAL-SENSITIVE", suppress_threshold=5))
+    sx.build("pack.xlsx", options=sx.Options(marking="OFFICIAL-SENSITIVE", publish=5))
     sx.refresh_file("board.xlsx")                                # the latest month, in place
+    sx.validate("my_scorecard.toml", "data.csv")                # load and judge, write nothing
     sx.check_workbook("board.xlsx")                              # findings; [] when safe to send
     sx.send_book("board.xlsx", to=["chair@example.gov.uk"], dry_run="outbox")
     sx.run_batch("board_pack.toml")                              # many workbooks, in parallel
@@ -31,19 +32,21 @@ __version__ = "0.2.0"
 
 # name -> the module that defines it
 _PUBLIC = {
-    "build": "scorecard_xl.pipeline",
-    "render": "scorecard_xl.pipeline",
-    "load_inputs": "scorecard_xl.pipeline",
-    "Options": "scorecard_xl.pipeline",
-    "BuildResult": "scorecard_xl.pipeline",
-    "Inputs": "scorecard_xl.pipeline",
-    "refresh_file": "scorecard_xl.rebuild",
-    "check_workbook": "scorecard_xl.check",
+    "build": "scorecard_xl.generate.sequence",
+    "render": "scorecard_xl.generate.sequence",
+    "load_inputs": "scorecard_xl.generate.loading",
+    "Options": "scorecard_xl.inputs.options",
+    "BuildResult": "scorecard_xl.generate.sequence",
+    "Inputs": "scorecard_xl.generate.loading",
+    "validate": "scorecard_xl.generate.validation",
+    "Validation": "scorecard_xl.generate.validation",
+    "refresh_file": "scorecard_xl.refresh.without_excel",
+    "check_workbook": "scorecard_xl.checks.check",
     "send_book": "scorecard_xl.send",
     "run_batch": "scorecard_xl.batch",
-    "scorecard_frame": "scorecard_xl.frames",
-    "frame_of": "scorecard_xl.frames",
-    "read_workbook": "scorecard_xl.frames",
+    "scorecard_frame": "scorecard_xl.generate.dataframes",
+    "frame_of": "scorecard_xl.generate.dataframes",
+    "read_workbook": "scorecard_xl.generate.dataframes",
     "InputError": "scorecard_xl.errors",
     "Problem": "scorecard_xl.errors",
 }
@@ -52,19 +55,21 @@ __all__ = [*sorted(_PUBLIC), "__version__", "change_period", "check_data", "main
 
 if TYPE_CHECKING:  # what a type checker and an editor see; at run time __getattr__ imports
     from scorecard_xl.batch import run_batch as run_batch
-    from scorecard_xl.check import check_workbook as check_workbook
+    from scorecard_xl.checks.check import check_workbook as check_workbook
     from scorecard_xl.errors import InputError as InputError
     from scorecard_xl.errors import Problem as Problem
-    from scorecard_xl.frames import frame_of as frame_of
-    from scorecard_xl.frames import read_workbook as read_workbook
-    from scorecard_xl.frames import scorecard_frame as scorecard_frame
-    from scorecard_xl.options import Options as Options
-    from scorecard_xl.pipeline import BuildResult as BuildResult
-    from scorecard_xl.pipeline import Inputs as Inputs
-    from scorecard_xl.pipeline import build as build
-    from scorecard_xl.pipeline import load_inputs as load_inputs
-    from scorecard_xl.pipeline import render as render
-    from scorecard_xl.rebuild import refresh_file as refresh_file
+    from scorecard_xl.generate.dataframes import frame_of as frame_of
+    from scorecard_xl.generate.dataframes import read_workbook as read_workbook
+    from scorecard_xl.generate.dataframes import scorecard_frame as scorecard_frame
+    from scorecard_xl.generate.loading import Inputs as Inputs
+    from scorecard_xl.generate.loading import load_inputs as load_inputs
+    from scorecard_xl.generate.sequence import BuildResult as BuildResult
+    from scorecard_xl.generate.sequence import build as build
+    from scorecard_xl.generate.sequence import render as render
+    from scorecard_xl.generate.validation import Validation as Validation
+    from scorecard_xl.generate.validation import validate as validate
+    from scorecard_xl.inputs.options import Options as Options
+    from scorecard_xl.refresh.without_excel import refresh_file as refresh_file
     from scorecard_xl.send import send_book as send_book
 
 
@@ -83,20 +88,20 @@ def __dir__() -> list[str]:
 
 def main() -> None:
     """The Excel add-in's Refresh button (the xlwings ribbon add-in runs `scorecard_xl.main()`)."""
-    from scorecard_xl.refresh import main as refresh_caller
+    from scorecard_xl.refresh.in_excel import main as refresh_caller
 
     refresh_caller()
 
 
 def check_data() -> None:
-    """The add-in's Check data button: check the caller's data, change nothing (`scorecard_xl.refresh`)."""
-    from scorecard_xl.refresh import check_data as check_caller
+    """The add-in's Check data button: check the caller's data, change nothing."""
+    from scorecard_xl.refresh.in_excel import check_data as check_caller
 
     check_caller()
 
 
 def change_period() -> None:
     """The add-in's Change period button: show the month picked on the caller's Cover."""
-    from scorecard_xl.refresh import change_period as change_caller
+    from scorecard_xl.refresh.in_excel import change_period as change_caller
 
     change_caller()

@@ -10,7 +10,7 @@ after the workbook. This module is that module, whichever way it reaches Lite:
 - through a main.py that installs the wheel from Lite's /data folder on first use: its scripts,
   written by `scorecard-xl lite` from these functions' signatures, call `run_script`.
 
-The only module besides scorecard_xl.refresh that imports xlwings, and only Lite imports it.
+The only module besides scorecard_xl.refresh.in_excel that imports xlwings, and only Lite imports it.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import xlwings as xw
 from xlwings.server import script  # (what `from xlwings import script` is in Lite, wherever imported)
 
 from scorecard_xl.layout.cover_button import SCRIPT_BUTTON
-from scorecard_xl.refresh import run
-from scorecard_xl.refresh_plan import RefreshRequest
+from scorecard_xl.refresh.contents import RefreshRequest
+from scorecard_xl.refresh.in_excel import run
 
 __all__ = ["change_period", "check_data", "refresh", "refresh_anyway"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from scorecard_xl.pipeline import Inputs, load_inputs
+from scorecard_xl.generate.loading import Inputs, load_inputs
 
 LONG_SECTIONS = (
     ("afd", "Adults' Front Door & Safeguarding"),

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scorecard_xl.pipeline import load_inputs, render
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.sequence import render
 
 # xlwings reads its licence when first imported. The remote engine the refresh tests use is xlwings
 # PRO, free under the PolyForm Noncommercial licence (government bodies qualify).

@@ -23,7 +23,7 @@ import xlwings as xw
 from openpyxl.utils import get_column_letter
 
 from scorecard_xl.a1 import column_letters
-from scorecard_xl.snapshot import parse_reference
+from scorecard_xl.workbook.snapshot import parse_reference
 
 TEXT = "@"
 _LOOKS_LIKE_A_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -195,8 +195,8 @@ def as_a_build_says(payload: dict[str, Any]) -> dict[str, Any]:
     """A payload refreshed in Excel, its Cover's data status worded as a fresh build words it: a
     refresh adds when it ran and what it brought ("..., refreshed 12 April 2023 09:30 UTC: +356
     values"), which no build says. Fails if the note is missing: the workbook must say it."""
-    from scorecard_xl.snapshot import snapshot_from_payload
     from scorecard_xl.workbook import fields
+    from scorecard_xl.workbook.snapshot import snapshot_from_payload
 
     result = copy.deepcopy(payload)
     sheet_name, row, col, _, _ = snapshot_from_payload(sent(result)).names[fields.DATA_STATUS.name]

@@ -74,7 +74,8 @@ def main() -> None:
     args = parser.parse_args()
     import tempfile
 
-    from scorecard_xl.pipeline import load_inputs, render
+    from scorecard_xl.generate.loading import load_inputs
+    from scorecard_xl.generate.sequence import render
     from tests.conftest import FIXED_TIME, SAMPLE_DATA, TEMPLATE
 
     with tempfile.TemporaryDirectory() as folder:

@@ -143,7 +143,7 @@ def edited(book: bytes, *edits: Edit) -> bytes:
 
 def named_cell(parts: Mapping[str, bytes], name: str) -> tuple[str, int, int]:
     """The sheet, 0-based row and column of the top-left cell a defined name refers to."""
-    from scorecard_xl.snapshot import parse_reference
+    from scorecard_xl.workbook.snapshot import parse_reference
 
     workbook = parts["xl/workbook.xml"].decode("utf-8")
     found = re.search(rf'<definedName name="{name}"[^>]*>([^<]*)</definedName>', workbook)

@@ -11,9 +11,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from scorecard_xl.layout.displayed_text import displayed
 from scorecard_xl.layout.fitting import MAX_COLUMN_CHARS, MAX_WORD_CHARS
 from scorecard_xl.layout.sheet import SheetLayout
-from scorecard_xl.layout.shown import displayed
+from scorecard_xl.layout.styles import CONDITIONAL, FONT_SIZE, WRAPPED, cell_format
 from scorecard_xl.layout.text_metrics import (
     CELL_PADDING,
     DEFAULT_COLUMN_CHARS,
@@ -25,7 +26,6 @@ from scorecard_xl.layout.text_metrics import (
     row_points,
     text_width,
 )
-from scorecard_xl.styles import CONDITIONAL, FONT_SIZE, WRAPPED, cell_format
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pytest
 import xlsxwriter
 from board_cards import QUARTERLY, write_stress
 
-from scorecard_xl.accessibility import A11Y_CHECKS, check_accessibility
+from scorecard_xl.checks.accessibility import A11Y_CHECKS, check_accessibility
 from scorecard_xl.drawing.png import encode_rgba
 from tests.cli_process import run_cli
 from tests.conftest import SAMPLE, TEMPLATE

@@ -9,14 +9,14 @@ from typing import Any
 import openpyxl
 import pytest
 
-from scorecard_xl.data import build_dataset
-from scorecard_xl.definition_reader import parse_definition
 from scorecard_xl.errors import InputError
+from scorecard_xl.inputs.data import build_dataset
+from scorecard_xl.inputs.definition_reader import parse_definition
+from scorecard_xl.inputs.periods import ReportingYear
+from scorecard_xl.inputs.sources import RawRecord
 from scorecard_xl.layout import BuildContext, lay_out_workbook
-from scorecard_xl.model import build_scorecard
-from scorecard_xl.periods import ReportingYear
-from scorecard_xl.sources import RawRecord
-from scorecard_xl.writer import write_workbook
+from scorecard_xl.model.scorecard import build_scorecard
+from scorecard_xl.write.xlsx import write_workbook
 from tests.conftest import FIXED_TIME
 
 
@@ -99,7 +99,7 @@ def test_the_annual_workbook_has_year_columns_and_coloured_bands() -> None:
 
 
 def test_an_annual_scorecard_tells_its_year_against_the_year_before() -> None:
-    from scorecard_xl.story import previous_scorecard
+    from scorecard_xl.model.story import previous_scorecard
 
     definition, dataset = scorecard_for(definition_dict())
     scorecard = build_scorecard(definition, dataset)
@@ -119,7 +119,7 @@ def test_an_annual_scorecard_tells_its_year_against_the_year_before() -> None:
 def test_bands_given_for_the_latest_year_only_are_not_compared_with_nothing() -> None:
     """The DfE extract gives bands for the latest year alone: the story says so rather than that no
     measure moved, and compares directions instead."""
-    from scorecard_xl.story import previous_scorecard
+    from scorecard_xl.model.story import previous_scorecard
 
     records = [r for r in RECORDS if not (r[0] == "band" and r[1] == "2023-24")]
     definition, dataset = scorecard_for(definition_dict(), records)

@@ -13,7 +13,7 @@ import scorecard_xl
 from scorecard_xl.errors import InputError, OutputExists, Problem
 from tests.conftest import SAMPLE, TEMPLATE
 
-HEAVY = ("scorecard_xl.pipeline", "xlsxwriter", "openpyxl", "pandas", "xlwings", "yaml")
+HEAVY = ("scorecard_xl.generate.sequence", "xlsxwriter", "openpyxl", "pandas", "xlwings", "yaml")
 
 
 def modules_loaded_by(code: str) -> set[str]:
@@ -25,12 +25,13 @@ def modules_loaded_by(code: str) -> set[str]:
 
 
 def test_every_public_name_is_reachable_from_the_package() -> None:
-    from scorecard_xl import pipeline
+    from scorecard_xl.generate import sequence
+    from scorecard_xl.inputs import options
 
     for name in scorecard_xl.__all__:
         assert getattr(scorecard_xl, name) is not None, name
-    assert scorecard_xl.build is pipeline.build  # the function, not a module of the same name
-    assert scorecard_xl.Options is pipeline.Options
+    assert scorecard_xl.build is sequence.build  # the function, not a module of the same name
+    assert scorecard_xl.Options is options.Options
     assert callable(scorecard_xl.refresh_file) and callable(scorecard_xl.run_batch)
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         _ = scorecard_xl.nonsense  # type: ignore[attr-defined]
@@ -135,3 +136,20 @@ def test_send_book_and_check_workbook_speak_in_parameters_the_command_line_in_fl
                     "--dry-run", "command line: --smtp-port: got 0", "no --cc with --one-each"):  # fmt: skip
         assert flagged in result.stderr, result.stderr
     assert "`" not in result.stderr and "server." not in result.stderr, result.stderr
+
+
+def test_validate_is_a_library_call_that_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`scorecard-xl validate` as a library call: the sample loads and is judged; nothing is written;
+    bad input raises InputError naming the file, as build would."""
+    monkeypatch.chdir(tmp_path)
+    checked = scorecard_xl.validate(TEMPLATE, [SAMPLE / "data.csv"], "2023-02")
+    assert isinstance(checked, scorecard_xl.Validation)
+    assert len(checked.inputs.definition.measures) == 93
+    assert checked.scorecard.period.iso == "2023-02"
+    assert checked.periods[-1].iso == "2023-03" and checked.periods == tuple(sorted(checked.periods))
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(InputError) as refused:
+        scorecard_xl.validate(TEMPLATE, [SAMPLE / "data.csv"], "March")
+    assert refused.value.problems[0].field == "period"

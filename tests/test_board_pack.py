@@ -24,12 +24,13 @@ import pytest
 from board_cards import FIXED, GAPPY, LONG_SECTIONS, QUARTERLY, write_stress
 from story_cards import COMMENTARY, write_spc
 
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.request import BuildRequest, lay_out
+from scorecard_xl.layout.displayed_text import format_number
 from scorecard_xl.layout.pagination import MIN_TEXT_POINTS
-from scorecard_xl.layout.shown import format_number
-from scorecard_xl.libreoffice import convert_to_pdf
-from scorecard_xl.pdf import printed_layout
-from scorecard_xl.pipeline import lay_out, load_inputs
-from scorecard_xl.writer import write_workbook
+from scorecard_xl.write.libreoffice import convert_to_pdf
+from scorecard_xl.write.pdf import printed_layout
+from scorecard_xl.write.xlsx import write_workbook
 from tests.conftest import SAMPLE, TEMPLATE
 
 pytestmark = pytest.mark.libreoffice
@@ -62,7 +63,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Prin
     }
     books = {}
     for name, loaded in inputs.items():
-        _, layout = lay_out(loaded, commentary=COMMENTARY if name == "spc" else None, generated_at=FIXED)
+        _, layout = lay_out(
+            BuildRequest(loaded, commentary=COMMENTARY if name == "spc" else None, generated_at=FIXED)
+        )
         books[name] = write_workbook(printed_layout(layout))
         (folder / f"{name}.xlsx").write_bytes(books[name])
     pdfs = convert_to_pdf([folder / f"{name}.xlsx" for name in books], folder / "pdf")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from scorecard_xl.check import check_workbook
+from scorecard_xl.checks.check import check_workbook
 from scorecard_xl.errors import InputError
-from scorecard_xl.pipeline import build
-from scorecard_xl.text_rules import formula_starter
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs.text_rules import formula_starter
 from tests.hostile_files import SAMPLE_DATA, TEMPLATE, set_field, toml_string
 
 TEXTS = ["=1+1", "+44 7700 900000", "-x", "@SUM(A1)", "\tx", "-5", "+3.2%", "-", "- improving", "x=1", "ok"]

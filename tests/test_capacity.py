@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scorecard_xl import capacity, zip_guard
 from scorecard_xl.errors import InputError
-from scorecard_xl.pipeline import build
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs import zip_guard
+from scorecard_xl.write import capacity
 from tests.conftest import SAMPLE_DATA, TEMPLATE
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scorecard_xl.pipeline import load_inputs
+from scorecard_xl.generate.loading import load_inputs
 from tests.cli_process import run_cli
 from tests.conftest import SAMPLE_DATA, TEMPLATE
 

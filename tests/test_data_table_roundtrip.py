@@ -19,18 +19,20 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from scorecard_xl.data import Dataset, build_dataset
-from scorecard_xl.data_table import merge_records, records_from_rows, table_rows
-from scorecard_xl.definition import Definition
-from scorecard_xl.definition_reader import parse_definition
-from scorecard_xl.pipeline import Inputs, build, lay_out
-from scorecard_xl.rebuild import refresh_file
-from scorecard_xl.snapshot import snapshot_from_file
-from scorecard_xl.sources import RawRecord, SourceInfo
-from scorecard_xl.units import UNITS
-from scorecard_xl.values import MISSING_TOKENS, NUMBER_LIMIT, SHORTHAND_TOKENS, parse_value
+from scorecard_xl.generate.loading import Inputs
+from scorecard_xl.generate.request import BuildRequest, lay_out
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs.data import Dataset, build_dataset
+from scorecard_xl.inputs.data_table import merge_records, records_from_rows, table_rows
+from scorecard_xl.inputs.definition import Definition
+from scorecard_xl.inputs.definition_reader import parse_definition
+from scorecard_xl.inputs.sources import RawRecord, SourceInfo
+from scorecard_xl.inputs.units import UNITS
+from scorecard_xl.inputs.values import MISSING_TOKENS, NUMBER_LIMIT, SHORTHAND_TOKENS, parse_value
+from scorecard_xl.refresh.without_excel import refresh_file
 from scorecard_xl.workbook.reader import read_record
-from scorecard_xl.writer import write_workbook
+from scorecard_xl.workbook.snapshot import snapshot_from_file
+from scorecard_xl.write.xlsx import write_workbook
 
 SOURCE = SourceInfo("csv", "data.csv", "0" * 64)
 WHEN = dt.datetime(2023, 4, 12, 9, 30, tzinfo=dt.timezone.utc)
@@ -166,7 +168,7 @@ def test_and_through_a_real_workbook_file(unit: str, percent_input: str, values:
     definition, records = data_file(unit, percent_input, values)
     records.append(RawRecord("data.csv", 99, "M1", "actual", "2023-03", 1))  # a month to build
     dataset = build_dataset(definition, records, [SOURCE])
-    _, layout = lay_out(Inputs(definition, dataset, None, ()), generated_at=WHEN)
+    _, layout = lay_out(BuildRequest(Inputs(definition, dataset, None, ()), generated_at=WHEN))
     with tempfile.TemporaryDirectory() as folder:
         book = Path(folder) / "board.xlsx"
         book.write_bytes(write_workbook(layout))

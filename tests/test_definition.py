@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
-from scorecard_xl.definition import Definition, Target, Tolerance
-from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError, Problem
-from scorecard_xl.units import UNITS
+from scorecard_xl.inputs.definition import Definition, Target, Tolerance
+from scorecard_xl.inputs.definition_reader import load_definition
+from scorecard_xl.inputs.units import UNITS
 from tests.conftest import TEMPLATE
 
 if sys.version_info >= (3, 11):

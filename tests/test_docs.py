@@ -10,8 +10,8 @@ import pytest
 import tomllib
 
 from scorecard_xl.batch import load_batch
-from scorecard_xl.definition_reader import load_definition
-from scorecard_xl.sources.sql import sql_config
+from scorecard_xl.inputs.definition_reader import load_definition
+from scorecard_xl.inputs.sources.sql import sql_config
 from tests.conftest import REPO
 
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]

@@ -19,6 +19,9 @@ import pytest
 from board_cards import stress_inputs
 
 from scorecard_xl import layout as layout_package
+from scorecard_xl.generate.loading import Inputs, load_inputs
+from scorecard_xl.generate.request import BuildRequest, lay_out
+from scorecard_xl.inputs.options import Options
 from scorecard_xl.layout.fitting import fit_sheet
 from scorecard_xl.layout.sheet import (
     BulkRows,
@@ -29,9 +32,8 @@ from scorecard_xl.layout.sheet import (
     SheetLayout,
     style_key,
 )
+from scorecard_xl.layout.styles import WRAPPED
 from scorecard_xl.layout.text_metrics import EXCEL, LIBREOFFICE, Renderer, line_count, wrap
-from scorecard_xl.pipeline import Inputs, Options, lay_out, load_inputs
-from scorecard_xl.styles import WRAPPED
 from tests.conftest import FIXED_TIME, SAMPLE_DATA, TEMPLATE
 
 
@@ -76,7 +78,7 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 @pytest.mark.parametrize("viewer", ["excel", "libreoffice"])
 def test_the_sample_fits_as_every_cell_measured_in_turn(compared: list[str], viewer: str) -> None:
     inputs = load_inputs(TEMPLATE, [SAMPLE_DATA])
-    _, layout = lay_out(inputs, generated_at=FIXED_TIME, options=Options(viewer=viewer))
+    _, layout = lay_out(BuildRequest(inputs, generated_at=FIXED_TIME, options=Options(viewer=viewer)))
     assert layout.board_pack is not None
     layout.board_pack()  # the printed pack: its own sheets, fitted for LibreOffice
     # the pack's six: the story, the Cover, the Summary, the Scorecard, the Definitions, About this pack
@@ -86,7 +88,7 @@ def test_the_sample_fits_as_every_cell_measured_in_turn(compared: list[str], vie
 def test_a_long_card_fits_as_every_cell_measured_in_turn(compared: list[str], tmp_path: Path) -> None:
     """12 months, long titles and section names, gaps, a quarterly measure, 70 measures."""
     inputs: Inputs = stress_inputs(tmp_path, workforce=64)
-    _, layout = lay_out(inputs, generated_at=FIXED_TIME)
+    _, layout = lay_out(BuildRequest(inputs, generated_at=FIXED_TIME))
     assert len(compared) == len(layout.sheets)
 
 

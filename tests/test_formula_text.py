@@ -3,8 +3,8 @@ in sheet order (cells, then the bulk rows row by row, then merged ranges)."""
 
 from __future__ import annotations
 
-from scorecard_xl.formula_text import LISTED, formula_text_warnings
 from scorecard_xl.layout.sheet import BulkRows, Formula, Link, SheetLayout, WorkbookLayout, style_key
+from scorecard_xl.write.formula_text import LISTED, formula_text_warnings
 
 
 def _book(*sheets: SheetLayout) -> WorkbookLayout:

@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 
 from scorecard_xl import cli
-from scorecard_xl.options import Options
-from scorecard_xl.pipeline import build
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs.options import Options
 from scorecard_xl.workbook import fields
 from tests.cli_process import run_cli
 from tests.conftest import SAMPLE_DATA, TEMPLATE
@@ -412,7 +412,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     os.chdir(folder)
     try:
         build("board.xlsx", "card.toml", ["data.csv"])
-        build("pub.xlsx", "card.toml", ["data.csv"], options=Options(suppress_threshold=5))
+        build("pub.xlsx", "card.toml", ["data.csv"], options=Options(publish=5))
         # A published copy made before they were releases, which still carries the analyst's record
         (folder / EARLIER_PUBLISHED).write_bytes(
             (Path(__file__).parent / "fixtures" / EARLIER_PUBLISHED).read_bytes()
@@ -598,7 +598,7 @@ IN_EXCEL = (
 def test_refused_in_excel_with_one_alert(
     name: str, pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scorecard_xl.refresh import refresh_payload
+    from scorecard_xl.refresh.in_excel import refresh_payload
     from tests.excel_payload import payload_from_file
 
     case = CASES[name]
@@ -628,8 +628,8 @@ def test_refused_in_excel_with_one_alert(
 
 def test_a_dimension_bomb_costs_kilobytes_to_read(pristine: Path) -> None:
     from scorecard_xl.errors import InputError
-    from scorecard_xl.snapshot import snapshot_from_bytes
     from scorecard_xl.workbook.reader import read_record
+    from scorecard_xl.workbook.snapshot import snapshot_from_bytes
 
     bomb = edited(
         (pristine / "board.xlsx").read_bytes(), *dimension_bomb("Setup", "B1048576"), *dimension_bomb("Data")
@@ -708,8 +708,8 @@ EARLIER_VERSIONS = {  # fixtures made by earlier scorecard-xl versions, each wit
 def test_a_workbook_from_the_previous_version_refreshes_and_is_upgraded(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scorecard_xl.snapshot import snapshot_from_file
     from scorecard_xl.workbook.reader import read_record
+    from scorecard_xl.workbook.snapshot import snapshot_from_file
 
     fixtures = Path(__file__).parent / "fixtures"
     for name, version in EARLIER_VERSIONS.items():
@@ -732,8 +732,8 @@ def test_an_earlier_published_copy_is_made_again_as_a_release(
     """A published copy of record version 1 still carries the analyst's record: refreshing it is
     refused (a published copy is a release), and --from-workbook makes it again as one, suppressed
     as it was (the Data table it carries holds [c] already, and publish 5 is asked again)."""
-    from scorecard_xl.snapshot import snapshot_from_file
     from scorecard_xl.workbook.reader import RecordReader
+    from scorecard_xl.workbook.snapshot import snapshot_from_file
 
     (tmp_path / EARLIER_PUBLISHED).write_bytes(
         (Path(__file__).parent / "fixtures" / EARLIER_PUBLISHED).read_bytes()
@@ -754,7 +754,7 @@ def test_a_workbook_from_an_earlier_version_is_not_refreshed_in_excel_but_once_b
     """Its blocks' names are where its own version put them, one sheet short of this version's:
     written in place, values would land in the wrong cells. One alert says how to upgrade it; once
     upgraded by the command line, it refreshes in Excel."""
-    from scorecard_xl.refresh import refresh_payload
+    from scorecard_xl.refresh.in_excel import refresh_payload
     from tests.excel_payload import payload_from_file
 
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")

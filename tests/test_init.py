@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scorecard_xl.definition_reader import load_definition
-from scorecard_xl.documentation import GUIDES, doc_text, docs_folder
-from scorecard_xl.starter import FILES, starter_folder
+from scorecard_xl.cli.documentation import GUIDES, doc_text, docs_folder
+from scorecard_xl.cli.starter import FILES, starter_folder
+from scorecard_xl.inputs.definition_reader import load_definition
 from tests.cli_process import run_cli
 
 

@@ -41,7 +41,7 @@ def run_capped(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[
 
 def test_the_alias_bomb_is_refused_in_under_a_second() -> None:
     from scorecard_xl.errors import InputError
-    from scorecard_xl.input_files import parse_yaml
+    from scorecard_xl.inputs.input_files import parse_yaml
 
     started = time.perf_counter()
     with pytest.raises(InputError, match="alias bomb"):

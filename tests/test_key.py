@@ -7,10 +7,11 @@ import re
 
 import pytest
 
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.request import BuildRequest, lay_out
+from scorecard_xl.inputs.values import MISSING_TOKENS
 from scorecard_xl.layout.sheet import SheetLayout, WorkbookLayout
-from scorecard_xl.pipeline import lay_out, load_inputs
-from scorecard_xl.styles import BETTER_TEXT, CONDITIONAL, WORSE_TEXT, cell_format
-from scorecard_xl.values import MISSING_TOKENS
+from scorecard_xl.layout.styles import BETTER_TEXT, CONDITIONAL, WORSE_TEXT, cell_format
 from tests.conftest import SAMPLE_DATA, TEMPLATE
 
 GRID_SHEETS = ("Scorecard", "Summary")
@@ -21,7 +22,9 @@ DASHES = {"-", "–", "—"}
 @pytest.fixture(scope="module", params=["sample", "nhs"])
 def layout(request: pytest.FixtureRequest) -> WorkbookLayout:
     sample = request.param == "sample"
-    return lay_out(load_inputs(TEMPLATE, [SAMPLE_DATA]) if sample else load_inputs("nhs_ae", None))[1]
+    return lay_out(
+        BuildRequest(load_inputs(TEMPLATE, [SAMPLE_DATA]) if sample else load_inputs("nhs_ae", None))
+    )[1]
 
 
 def sheet(layout: WorkbookLayout, name: str) -> SheetLayout:
@@ -86,7 +89,7 @@ def test_the_samples_show_both_statuses_in_words() -> None:
     from scorecard_xl.layout.grid import NOT_JUDGED
     from scorecard_xl.layout.spc_icons import TOO_FEW
 
-    scorecard = sheet(lay_out(load_inputs(TEMPLATE, [SAMPLE_DATA]))[1], "Scorecard")
+    scorecard = sheet(lay_out(BuildRequest(load_inputs(TEMPLATE, [SAMPLE_DATA])))[1], "Scorecard")
     row = next(r for r, c, value, _ in scorecard.cells if value == "CIC07")
     assert NOT_JUDGED in {value for r, _, value, _ in scorecard.cells if r == row}
     assert TOO_FEW == "Too few" and NOT_JUDGED == "Not judged"

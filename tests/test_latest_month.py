@@ -17,10 +17,11 @@ import pandas as pd
 import pytest
 
 import scorecard_xl as sx
-from scorecard_xl.completeness import completeness, latest_complete
-from scorecard_xl.periods import Month
-from scorecard_xl.pipeline import build, load_inputs
-from scorecard_xl.rebuild import refresh_file
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs.completeness import completeness, latest_complete
+from scorecard_xl.inputs.periods import Month
+from scorecard_xl.refresh.without_excel import refresh_file
 from tests.cli_process import run_cli
 from tests.conftest import SAMPLE_DATA, TEMPLATE
 from tests.test_model import make_dataset, make_definition, measure, months

@@ -21,8 +21,8 @@ from packaging.requirements import Requirement
 from pyodide_runner import run_in_cpython, run_in_pyodide
 
 from scorecard_xl.cli import main
-from scorecard_xl.lite import WHEEL_NAME, main_text, requirements_text
-from scorecard_xl.pipeline import build
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.refresh.lite_files import WHEEL_NAME, main_text, requirements_text
 from tests.conftest import FIXED_TIME, SAMPLE
 
 EPOCH = {"SOURCE_DATE_EPOCH": str(int(FIXED_TIME.timestamp()))}
@@ -31,7 +31,7 @@ RUN_BUTTON = """
 import json
 from pathlib import Path
 import xlwings as xw
-from scorecard_xl.refresh import run
+from scorecard_xl.refresh.in_excel import run
 
 book = xw.Book(json=json.loads(Path("payload.json").read_text()))
 told = []

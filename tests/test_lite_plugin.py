@@ -27,13 +27,13 @@ from excel_payload import apply_actions, as_a_build_says, formula_cells, payload
 from packaging.requirements import Requirement
 from pyodide_runner import installed_wheels, run_in_cpython, run_in_pyodide, session
 
+from scorecard_xl.checks.schema_audit import audit
 from scorecard_xl.cli import main
+from scorecard_xl.generate.sequence import build
 from scorecard_xl.layout.cover_button import NAME, SCRIPT_BUTTON, TARGET
-from scorecard_xl.libreoffice import find_soffice
-from scorecard_xl.lite import requirements_text
 from scorecard_xl.lite_scripts import PLUGIN_GROUP
-from scorecard_xl.pipeline import build
-from scorecard_xl.schema_audit import audit
+from scorecard_xl.refresh.lite_files import requirements_text
+from scorecard_xl.write.libreoffice import find_soffice
 from tests.conftest import FIXED_TIME, SAMPLE
 
 EPOCH = {"SOURCE_DATE_EPOCH": str(int(FIXED_TIME.timestamp()))}

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from scorecard_xl.data import build_dataset
-from scorecard_xl.definition_reader import parse_definition
 from scorecard_xl.errors import InputError
-from scorecard_xl.model import build_scorecard
-from scorecard_xl.periods import Month
-from scorecard_xl.sources import RawRecord
+from scorecard_xl.inputs.data import build_dataset
+from scorecard_xl.inputs.definition_reader import parse_definition
+from scorecard_xl.inputs.periods import Month
+from scorecard_xl.inputs.sources import RawRecord
+from scorecard_xl.model.scorecard import build_scorecard
 from scorecard_xl.spc import xmr
 
 HEAD = {"id": "ward", "version": "1", "title": "Ward", "organisation": "Trust", "spc": True}

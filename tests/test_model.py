@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from scorecard_xl.data import Dataset, build_dataset
-from scorecard_xl.definition import Definition
-from scorecard_xl.definition_reader import parse_definition
 from scorecard_xl.errors import InputError
-from scorecard_xl.model import MeasureRow, Scorecard, Tally, build_scorecard, tally
-from scorecard_xl.periods import Month, ReportingYear
-from scorecard_xl.sources import RawRecord, SourceInfo
-from scorecard_xl.values import Missing
+from scorecard_xl.inputs.data import Dataset, build_dataset
+from scorecard_xl.inputs.definition import Definition
+from scorecard_xl.inputs.definition_reader import parse_definition
+from scorecard_xl.inputs.periods import Month, ReportingYear
+from scorecard_xl.inputs.sources import RawRecord, SourceInfo
+from scorecard_xl.inputs.values import Missing
+from scorecard_xl.model.scorecard import MeasureRow, Scorecard, Tally, build_scorecard, tally
 
 Record = tuple[str, str, str, object]  # measure, series, period, value
 

@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 from board_cards import stress_inputs
 
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.request import BuildRequest, lay_out
 from scorecard_xl.layout.pagination import Pages, _lowest_scale
 from scorecard_xl.layout.sheet import WorkbookLayout
-from scorecard_xl.pdf import printed_layout
-from scorecard_xl.pipeline import lay_out, load_inputs
+from scorecard_xl.write.pdf import printed_layout
 from tests.conftest import SAMPLE_DATA, TEMPLATE
 
 
 def pack_of(inputs: object) -> WorkbookLayout:
-    _, layout = lay_out(inputs)  # type: ignore[arg-type]
+    _, layout = lay_out(BuildRequest(inputs))  # type: ignore[arg-type]
     return printed_layout(layout)
 
 

@@ -98,7 +98,7 @@ def test_protection_needs_a_password_from_the_environment(
 def test_a_workbook_built_with_every_option_passes_check(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scorecard_xl.check import check_workbook
+    from scorecard_xl.checks.check import check_workbook
 
     monkeypatch.setenv("SCORECARD_XL_PROTECT_PASSWORD", "board-2023")
     argv = [

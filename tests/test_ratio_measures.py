@@ -9,14 +9,17 @@ from typing import Any
 
 import pytest
 
-from scorecard_xl.data_table import table_rows
-from scorecard_xl.definition import Ratio
-from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError
-from scorecard_xl.periods import Month
-from scorecard_xl.pipeline import Options, build, lay_out, load_inputs
-from scorecard_xl.suppression import suppress
-from scorecard_xl.values import Missing
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.request import BuildRequest, lay_out
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs.data_table import table_rows
+from scorecard_xl.inputs.definition import Ratio
+from scorecard_xl.inputs.definition_reader import load_definition
+from scorecard_xl.inputs.options import Options
+from scorecard_xl.inputs.periods import Month
+from scorecard_xl.inputs.values import Missing
+from scorecard_xl.model.suppression import suppress
 from tests.excel_payload import apply_actions, as_a_build_says, formula_cells, payload_from_file
 from tests.test_model import card, make_dataset, make_definition, measure, months
 
@@ -281,7 +284,7 @@ def test_refresh_after_count_rows_are_pasted_works_the_ratio_out_as_a_fresh_buil
 
 
 def test_the_definitions_sheet_and_key_say_how_it_is_worked_out(ae: Path) -> None:
-    scorecard, layout = lay_out(load_inputs(ae, _data(ae)))
+    scorecard, layout = lay_out(BuildRequest(load_inputs(ae, _data(ae))))
     words = [v for sheet in layout.sheets for _, _, v, _ in sheet.every_cell() if isinstance(v, str)]
     assert (
         "1 − AEBREACH ÷ AEATT each month; the year to date from the year's sums (months where both "

@@ -17,17 +17,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorecard_xl.data_table import COLUMNS
 from scorecard_xl.errors import InputError
+from scorecard_xl.inputs.data_table import COLUMNS
+from scorecard_xl.inputs.options import Options
+from scorecard_xl.inputs.text_rules import MARKING_LIMIT, ORGANISATION_LIMIT, text_problem
 from scorecard_xl.layout import record as layout_record
 from scorecard_xl.layout.sheet import SheetLayout, WorkbookLayout
-from scorecard_xl.options import Options
-from scorecard_xl.snapshot import snapshot_from_bytes
-from scorecard_xl.text_rules import MARKING_LIMIT, ORGANISATION_LIMIT, text_problem
 from scorecard_xl.workbook import fields
 from scorecard_xl.workbook.fields import Field
 from scorecard_xl.workbook.reader import WorkbookRecord, read_record
-from scorecard_xl.writer import write_workbook
+from scorecard_xl.workbook.snapshot import snapshot_from_bytes
+from scorecard_xl.write.xlsx import write_workbook
 from tests.hostile_workbooks import edited, set_named
 
 SHEETS = (fields.COVER, fields.SUMMARY, fields.SCORECARD, fields.DATA_SHEET, fields.SETUP)
@@ -47,7 +47,7 @@ options_strategy = st.builds(
     Options,
     marking=st.none() | header_text(MARKING_LIMIT),
     organisation=st.none() | header_text(ORGANISATION_LIMIT),
-    suppress_threshold=st.none() | st.integers(1, 1_000_000),
+    publish=st.none() | st.integers(1, 1_000_000),
     protect_password=st.sampled_from([None, ""]),
     viewer=st.sampled_from(["excel", "libreoffice"]),
 )
@@ -128,8 +128,8 @@ def written(record: WorkbookRecord) -> bytes:
     put(fields.PERIOD_TEXT, 2, 0, "March 2023 (year 2022-23)")
     put(fields.MARKING, 3, 0, options.marking or "OFFICIAL")
     put(fields.OPTIONS, 5, 1, options)
-    if options.suppress_threshold is not None:
-        put(fields.PUBLICATION, 6, 1, options.suppress_threshold)
+    if options.publish is not None:
+        put(fields.PUBLICATION, 6, 1, options.publish)
     put(fields.DEFINITION, 7, 1, record.definition_location)
     put(fields.DATA, 8, 1, record.data_files)
     put(

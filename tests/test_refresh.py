@@ -24,13 +24,14 @@ import pytest
 import xlwings as xw
 
 from scorecard_xl.errors import InputError
-from scorecard_xl.pipeline import Options, build
-from scorecard_xl.rebuild import build_from_workbook, refresh_file
-from scorecard_xl.refresh import RefreshOutcome, refresh_payload, run, width_in_points
-from scorecard_xl.refresh_plan import RefreshRequest
-from scorecard_xl.snapshot import snapshot_from_file, snapshot_from_payload
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs.options import Options
+from scorecard_xl.refresh.contents import RefreshRequest
+from scorecard_xl.refresh.in_excel import RefreshOutcome, refresh_payload, run, width_in_points
+from scorecard_xl.refresh.without_excel import build_from_workbook, refresh_file
 from scorecard_xl.workbook import fields
 from scorecard_xl.workbook.reader import read_record
+from scorecard_xl.workbook.snapshot import snapshot_from_file, snapshot_from_payload
 from tests.conftest import FIXED_TIME, SAMPLE
 from tests.excel_payload import (
     apply_actions,
@@ -140,7 +141,7 @@ def period_text_shown(payload: dict[str, Any]) -> object:
 
 
 def named_cell(payload: dict[str, Any], name: str) -> tuple[str, int, int]:
-    from scorecard_xl.snapshot import snapshot_from_payload
+    from scorecard_xl.workbook.snapshot import snapshot_from_payload
 
     sheet, row, col, _, _ = snapshot_from_payload(sent(payload)).names[name]
     return sheet, row, col
@@ -276,8 +277,8 @@ def test_a_second_refresh_changes_nothing(folders: Path) -> None:
 
 def test_the_picked_month_holds_over_two_refreshes_and_on_the_command_line(folders: Path) -> None:
     from scorecard_xl.cli import main
-    from scorecard_xl.snapshot import snapshot_from_file
     from scorecard_xl.workbook.reader import read_record
+    from scorecard_xl.workbook.snapshot import snapshot_from_file
 
     path = built(folders / "built")
     payload = payload_from_file(path)
@@ -321,8 +322,8 @@ def test_refresh_never_writes_the_period_picker_or_the_commentary(folders: Path)
     result = apply_actions(payload, actions)
     assert value_rows(result, "Scorecard")[cr09][commentary_col] == COMMENT
     assert value_at(result, sheet, picker_row, picker_col) == "2023-03"
-    from scorecard_xl.snapshot import snapshot_from_payload
     from scorecard_xl.workbook.reader import read_record
+    from scorecard_xl.workbook.snapshot import snapshot_from_payload
 
     assert read_record(snapshot_from_payload(sent(result))).commentary == {"CR09": COMMENT}
 
@@ -531,8 +532,8 @@ def test_a_correction_pasted_under_the_table_takes_its_rows_place_and_leaves_no_
 
 def test_the_command_line_refuses_to_shrink_without_allow_shrink(folders: Path) -> None:
     from scorecard_xl.cli import main
-    from scorecard_xl.snapshot import snapshot_from_file
     from scorecard_xl.workbook.reader import read_record
+    from scorecard_xl.workbook.snapshot import snapshot_from_file
 
     path = moved(built(folders / "built"), folders / "moved")  # away from data.csv
     # The analyst deleted March's rows from the Data table in Excel and saved. (openpyxl stands in
@@ -582,8 +583,8 @@ def test_the_backup_of_a_command_line_refresh_is_written_whole_or_not_at_all(
 
 def test_command_line_refresh_carries_commentary_and_equals_a_fresh_build(folders: Path) -> None:
     from scorecard_xl.cli import main
-    from scorecard_xl.snapshot import snapshot_from_file
     from scorecard_xl.workbook.reader import read_record
+    from scorecard_xl.workbook.snapshot import snapshot_from_file
 
     rows = sample_rows()
     path = moved(
@@ -600,8 +601,8 @@ def test_command_line_refresh_carries_commentary_and_equals_a_fresh_build(folder
 
 def test_build_from_workbook_carries_commentary_and_data_to_a_new_file(folders: Path) -> None:
     from scorecard_xl.cli import main
-    from scorecard_xl.snapshot import snapshot_from_file
     from scorecard_xl.workbook.reader import read_record
+    from scorecard_xl.workbook.snapshot import snapshot_from_file
 
     old = moved(
         built(folders / "built", period="2023-02", commentary={"CP06": "Audit under way."}), folders / "moved"
@@ -652,7 +653,7 @@ def test_a_published_copy_is_a_release_never_refreshed(folders: Path) -> None:
     """It carries none of the analyst's tools (no picker, no layout signature, no definition), so
     Excel's Refresh, the command line and --from-workbook each say how the next one is made, and
     write nothing."""
-    path = built(folders / "built", period="2023-02", options=Options(suppress_threshold=5))
+    path = built(folders / "built", period="2023-02", options=Options(publish=5))
     message = no_writes_and_a_message(payload_from_file(path))
     assert "is a published copy" in message and "build --from-workbook ANALYST.xlsx --publish" in message
     with pytest.raises(InputError, match="is a published copy"):
@@ -661,7 +662,7 @@ def test_a_published_copy_is_a_release_never_refreshed(folders: Path) -> None:
         build_from_workbook(path, folders / "again.xlsx")
     assert not (folders / "next.xlsx").exists() and not (folders / "again.xlsx").exists()
     analysts = built(folders / "built", period="2023-02", name="analyst.xlsx")
-    build_from_workbook(analysts, folders / "release.xlsx", options=Options(suppress_threshold=5))  # the way
+    build_from_workbook(analysts, folders / "release.xlsx", options=Options(publish=5))  # the way
     assert (folders / "release.xlsx").exists()
 
 
@@ -686,7 +687,7 @@ def test_the_addin_is_the_xlwings_template_with_a_scorecard_ribbon(tmp_path: Pat
     import xml.etree.ElementTree as ET
     import zipfile
 
-    from scorecard_xl.addin import template_path, write_addin
+    from scorecard_xl.refresh.addin import template_path, write_addin
 
     path = write_addin(tmp_path / "scorecard_xl.xlam")
     with zipfile.ZipFile(path) as addin, zipfile.ZipFile(template_path()) as template:
@@ -716,9 +717,9 @@ def test_the_addin_must_be_named_for_the_module_it_imports(tmp_path: Path) -> No
 def test_desktop_excel_reads_the_same_workbook_through_ranges(folders: Path) -> None:
     """Desktop Excel is read through xlwings' Range interface (one used range per sheet), Lite and
     Server from the JSON Excel sent: both must plan the same refresh."""
-    from scorecard_xl.refresh import snapshot_through_ranges
-    from scorecard_xl.refresh_plan import plan_refresh
-    from scorecard_xl.snapshot import snapshot_from_payload
+    from scorecard_xl.refresh.excel_writes import plan_refresh
+    from scorecard_xl.refresh.in_excel import snapshot_through_ranges
+    from scorecard_xl.workbook.snapshot import snapshot_from_payload
 
     payload = payload_from_file(built(folders / "built", period="2023-02"))
     set_named(payload, fields.PICKER.name, "2023-03")
@@ -734,8 +735,8 @@ def test_a_batch_picks_latest_only_for_its_latest_jobs(folders: Path) -> None:
     """A batch's "latest" workbook follows new data when refreshed; one built for a named month
     keeps showing it."""
     from scorecard_xl.batch.run import run_batch
-    from scorecard_xl.snapshot import snapshot_from_file
     from scorecard_xl.workbook.reader import read_record
+    from scorecard_xl.workbook.snapshot import snapshot_from_file
 
     write_csv(folders / "built" / "data.csv", sample_rows())
     batch = folders / "built" / "batch.toml"
@@ -801,7 +802,7 @@ def test_the_addin_install_steps_name_the_config_its_vba_reads(tmp_path: Path) -
     """The template's VBA reads PROJECT_NAME.conf (PROJECT_NAME = "myaddin": its own config sheet
     is _myaddin.conf), not xlwings' own xlwings.conf, so that is where the interpreter must go.
     (The VBA itself is compressed in vbaProject.bin; its GetConfigFilePath was read with olevba.)"""
-    from scorecard_xl.addin import INSTALL_STEPS, template_path
+    from scorecard_xl.refresh.addin import INSTALL_STEPS, template_path
 
     with zipfile.ZipFile(template_path()) as template:
         assert 'name="_myaddin.conf"' in template.read("xl/workbook.xml").decode("utf-8")

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import xlwings as xw
 
-from scorecard_xl.check import check_workbook
-from scorecard_xl.pipeline import build
-from scorecard_xl.refresh import run
-from scorecard_xl.refresh_plan import RefreshRequest
+from scorecard_xl.checks.check import check_workbook
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.refresh.contents import RefreshRequest
+from scorecard_xl.refresh.in_excel import run
 from tests.conftest import FIXED_TIME
 from tests.excel_payload import (
     apply_actions,
@@ -137,9 +137,9 @@ def test_a_yaml_annual_scorecard_refreshes_from_itself_to_a_fresh_build(env: Pat
 
 
 def test_the_carried_yaml_reads_back_exactly_and_check_finds_nothing(env: Path) -> None:
-    from scorecard_xl.refresh_plan import recorded_definition
-    from scorecard_xl.snapshot import snapshot_from_file
+    from scorecard_xl.refresh.contents import recorded_definition
     from scorecard_xl.workbook.reader import read_record
+    from scorecard_xl.workbook.snapshot import snapshot_from_file
 
     definition, data = write_inputs(env, ROWS)
     book = env / "bench.xlsx"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from scorecard_xl.checks.schema_audit import find_auditor
 from scorecard_xl.errors import InputError
-from scorecard_xl.libreoffice import convert_to_pdf
-from scorecard_xl.schema_audit import find_auditor
+from scorecard_xl.write.libreoffice import convert_to_pdf
 
 A3_LANDSCAPE = (1190.55, 841.89)  # points
 

@@ -17,7 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from scorecard_xl.tomlfile import tomllib  # the stdlib's, or tomli on Python 3.10
+from scorecard_xl.inputs.tomlfile import tomllib  # the stdlib's, or tomli on Python 3.10
 from tests.conftest import SAMPLE, TEMPLATE
 
 SEED_COLUMNS = ("section", "measure", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar", "YTD", "SN",

@@ -30,7 +30,7 @@ from smtp_server import (
     attachments,
 )
 
-from scorecard_xl.check import check_workbook  # the command relies on it: no skipping if it is missing
+from scorecard_xl.checks.check import check_workbook  # the command relies on it: no skipping if it is missing
 from scorecard_xl.cli import main
 from scorecard_xl.send import PDF_TYPE, XLSX_TYPE
 

@@ -19,8 +19,8 @@ import pytest
 import xlsxwriter
 from openpyxl.styles.numbers import is_date_format as openpyxl_is_date_format
 
-from scorecard_xl.sheet_values import FallBack, PackageValues, is_date_format
-from scorecard_xl.snapshot import snapshot_from_bytes
+from scorecard_xl.workbook.sheet_values import FallBack, PackageValues, is_date_format
+from scorecard_xl.workbook.snapshot import snapshot_from_bytes
 
 
 def package_of(content: bytes) -> PackageValues:
@@ -216,7 +216,7 @@ def test_refreshing_a_scorecard_xl_workbook_needs_no_openpyxl(sample_book: Path,
     # is read without it. A fresh process, so nothing else has imported it.
     code = (
         "import sys\n"
-        "from scorecard_xl.rebuild import refresh_file\n"
+        "from scorecard_xl.refresh.without_excel import refresh_file\n"
         f"result = refresh_file({str(sample_book)!r}, output={str(tmp_path / 'new.xlsx')!r})\n"
         "print(result.plan.data_summary)\n"
         "print('openpyxl' in sys.modules)\n"

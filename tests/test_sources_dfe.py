@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from scorecard_xl.data import build_dataset
-from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError
-from scorecard_xl.sources import RawRecord
-from scorecard_xl.sources.dfe import (
+from scorecard_xl.extracts.dfe import (
     STANDARD_MEASURES,
     DfeMeasure,
     benchmark,
@@ -32,6 +29,9 @@ from scorecard_xl.sources.dfe import (
     read_dfe,
     reporting_year,
 )
+from scorecard_xl.inputs.data import build_dataset
+from scorecard_xl.inputs.definition_reader import load_definition
+from scorecard_xl.inputs.sources import RawRecord
 from tests.conftest import REPO
 
 BUNDLED = REPO / "samples" / "dfe_csc"  # unchanged copies of the DfE files (see its SOURCE.md)

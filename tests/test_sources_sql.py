@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from scorecard_xl.data import build_dataset
-from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError
-from scorecard_xl.sources.sql import SqlConfig, read_sql, sql_config
+from scorecard_xl.inputs.data import build_dataset
+from scorecard_xl.inputs.definition_reader import load_definition
+from scorecard_xl.inputs.sources.sql import SqlConfig, read_sql, sql_config
 
 LONG_ROWS = [
     ("CR09", "actual", "2023-02", 0.231),

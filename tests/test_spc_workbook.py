@@ -17,11 +17,12 @@ from typing import Any
 import openpyxl
 import pytest
 
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.sequence import build
 from scorecard_xl.layout.spc_icons import assurance_word, variation_word
 from scorecard_xl.layout.spc_matrix import COLUMNS as MATRIX_COLUMNS
 from scorecard_xl.layout.spc_matrix import ROWS as MATRIX_ROWS
-from scorecard_xl.model import build_scorecard
-from scorecard_xl.pipeline import build, load_inputs
+from scorecard_xl.model.scorecard import build_scorecard
 from scorecard_xl.spc import xmr
 from tests.conftest import REPO
 
@@ -181,7 +182,7 @@ def test_a_scorecard_without_spc_has_no_icons_and_no_charts(sample_book: Path) -
 
 
 def test_refreshed_with_a_new_month_the_spc_cells_equal_a_fresh_build(tmp_path: Path) -> None:
-    from scorecard_xl.rebuild import refresh_file
+    from scorecard_xl.refresh.without_excel import refresh_file
 
     february = made(tmp_path / "feb", last="2019-02")
     fresh = made(tmp_path / "fresh")
@@ -199,7 +200,7 @@ def _as_written(value: Any) -> Any:
 def test_refreshed_in_excel_the_charts_data_is_written_in_blocks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scorecard_xl.refresh import refresh_payload
+    from scorecard_xl.refresh.in_excel import refresh_payload
     from tests.excel_payload import apply_actions, as_a_build_says, formula_cells, payload_from_file, value_at
 
     february = made(tmp_path / "feb", last="2019-02")

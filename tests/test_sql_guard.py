@@ -20,8 +20,8 @@ from typing import TypeVar
 import pytest
 
 from scorecard_xl.errors import InputError
-from scorecard_xl.sources.sql import DEFAULT_LIMITS, SqlLimits, _Secrets, read_sql
-from scorecard_xl.sources.sql_readonly import FUNCTIONS
+from scorecard_xl.inputs.sources.sql import DEFAULT_LIMITS, SqlLimits, _Secrets, read_sql
+from scorecard_xl.inputs.sources.sql_readonly import FUNCTIONS
 
 ENDLESS = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
 SECRET = "s3cr3t-TOKEN-value"
@@ -94,7 +94,7 @@ def test_the_fts3_tokenizer_crash_cannot_happen(db: Path) -> None:
     script = textwrap.dedent(
         f"""
         from scorecard_xl.errors import InputError
-        from scorecard_xl.sources.sql import read_sql
+        from scorecard_xl.inputs.sources.sql import read_sql
         queries = {{
             "A": "SELECT fts3_tokenizer('simple', x'4141414141414141') AS period, 1 AS value",
             "B": "SELECT body AS period, 1 AS value FROM notes WHERE notes MATCH 'march'",

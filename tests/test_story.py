@@ -1,4 +1,4 @@
-"""The month's story (scorecard_xl.story) and its first sheet (layout.story_sheet): what changed since
+"""The month's story (scorecard_xl.model.story) and its first sheet (layout.story_sheet): what changed since
 the previous month, the exceptions with their commentary, and a page of one size whatever the month,
 so that a refresh rewrites it in place."""
 
@@ -11,14 +11,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from scorecard_xl.generate.loading import Inputs, load_inputs
+from scorecard_xl.generate.request import BuildRequest, lay_out
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs.periods import Month
 from scorecard_xl.layout.pagination import paginate
 from scorecard_xl.layout.sheet import CellValue, SheetLayout
 from scorecard_xl.layout.story_sheet import COMMENTARY_SHOWN, EXCEPTION_ROOM, LIST_ROOM
-from scorecard_xl.model import MeasureRow, build_scorecard
-from scorecard_xl.pdf import printed_layout
-from scorecard_xl.periods import Month
-from scorecard_xl.pipeline import Inputs, build, lay_out, load_inputs
-from scorecard_xl.story import Story, previous_scorecard, tell
+from scorecard_xl.model.scorecard import MeasureRow, build_scorecard
+from scorecard_xl.model.story import Story, previous_scorecard, tell
+from scorecard_xl.write.pdf import printed_layout
 from tests.conftest import FIXED_TIME, SAMPLE, TEMPLATE
 from tests.story_cards import COMMENTARY, MONTHS, write_spc
 
@@ -101,7 +103,7 @@ def story_sheet(
     inputs: Inputs, period: str | None = None, commentary: dict[str, str] | None = None
 ) -> SheetLayout:
     month = Month.parse(period) if period else None
-    _, layout = lay_out(inputs, month, commentary, generated_at=FIXED_TIME)
+    _, layout = lay_out(BuildRequest(inputs, month, commentary, generated_at=FIXED_TIME))
     return layout.sheets[0]
 
 
@@ -117,7 +119,7 @@ def test_the_page_is_one_size_whatever_the_month(card: str, request: pytest.Fixt
     months = [p.iso for p in inputs.dataset.periods()][-6:]
     shapes, signatures = set(), set()
     for month in months:
-        _, layout = lay_out(inputs, Month.parse(month), generated_at=FIXED_TIME)
+        _, layout = lay_out(BuildRequest(inputs, Month.parse(month), generated_at=FIXED_TIME))
         story = layout.sheets[0]
         shapes.add(tuple(story.blocks))
         signatures.add(layout.signature)
@@ -163,7 +165,7 @@ def test_the_story_prints_on_one_page_as_large_as_can_be(card: str, request: pyt
     """One page of the workbook's paper, in the workbook and in the pack; the sample's fits one A4
     page too (the SPC card's, with six lists, needs the A3 these workbooks print on)."""
     inputs: Inputs = request.getfixturevalue(card)
-    _, layout = lay_out(inputs, generated_at=FIXED_TIME)
+    _, layout = lay_out(BuildRequest(inputs, generated_at=FIXED_TIME))
     for sheet in (layout.sheets[0], printed_layout(layout).sheets[0]):
         setup = sheet.print_setup
         assert setup.row_breaks == () and setup.column_breaks == () and setup.scale >= 70, setup
@@ -173,7 +175,7 @@ def test_the_story_prints_on_one_page_as_large_as_can_be(card: str, request: pyt
 
 
 def test_the_workbook_opens_on_the_story_and_the_pack_ends_with_where_it_came_from(sample: Inputs) -> None:
-    _, layout = lay_out(sample, generated_at=FIXED_TIME)
+    _, layout = lay_out(BuildRequest(sample, generated_at=FIXED_TIME))
     assert layout.sheets[0].name == layout.active_sheet == "This month"
     pack = printed_layout(layout)
     assert [s.name for s in pack.sheets] == [

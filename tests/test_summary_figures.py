@@ -10,10 +10,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scorecard_xl.periods import Month
-from scorecard_xl.pipeline import Options, build, lay_out, load_inputs
-from scorecard_xl.refresh import plan_payload
-from scorecard_xl.refresh_plan import RefreshRequest
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.request import BuildRequest, lay_out
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs.options import Options
+from scorecard_xl.inputs.periods import Month
+from scorecard_xl.refresh.contents import RefreshRequest
+from scorecard_xl.refresh.in_excel import plan_payload
 from tests.conftest import SAMPLE_DATA
 from tests.excel_payload import payload_from_file, sent
 
@@ -50,7 +53,7 @@ def test_a_refresh_sets_the_lists_formats_as_a_build_of_the_month_has_them(tmp_p
         for row in range(write.first_row, write.last_row + 1)
         for col in range(write.first_col, write.last_col + 1)
     }
-    _, march = lay_out(load_inputs(None, [SAMPLE_DATA]), Month(2023, 3))
+    _, march = lay_out(BuildRequest(load_inputs(None, [SAMPLE_DATA]), Month(2023, 3)))
     summary = next(sheet for sheet in march.sheets if sheet.name == "Summary")
     [block] = [b for b in summary.blocks if b.formats]
     expected = {

@@ -9,12 +9,14 @@ from typing import Any
 import openpyxl
 import pytest
 
-from scorecard_xl.data import build_dataset
-from scorecard_xl.definition_reader import parse_definition
-from scorecard_xl.periods import Month
-from scorecard_xl.pipeline import Inputs, Options, render
-from scorecard_xl.sources import RawRecord
-from scorecard_xl.suppression import SUPPRESSED, suppress
+from scorecard_xl.generate.loading import Inputs
+from scorecard_xl.generate.sequence import render
+from scorecard_xl.inputs.data import build_dataset
+from scorecard_xl.inputs.definition_reader import parse_definition
+from scorecard_xl.inputs.options import Options
+from scorecard_xl.inputs.periods import Month
+from scorecard_xl.inputs.sources import RawRecord
+from scorecard_xl.model.suppression import SUPPRESSED, suppress
 from tests.conftest import FIXED_TIME
 
 
@@ -94,9 +96,7 @@ def test_zero_is_not_suppressed() -> None:
 
 def test_no_suppressed_number_is_anywhere_in_the_file() -> None:
     inputs = Inputs(definition(), dataset(), __import__("pathlib").Path("pub.toml"), ())
-    _, content = render(
-        inputs, Month(2023, 6), generated_at=FIXED_TIME, options=Options(suppress_threshold=5)
-    )
+    _, content = render(inputs, Month(2023, 6), generated_at=FIXED_TIME, options=Options(publish=5))
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         everything = "\n".join(
             archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")

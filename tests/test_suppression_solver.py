@@ -18,7 +18,9 @@ import numpy as np
 import openpyxl
 import pytest
 
-from scorecard_xl.pipeline import Options, build, load_inputs
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs.options import Options
 from tests.hostile_files import SAMPLE_DATA, TEMPLATE
 
 MONTHS = [f"{2022 + (m >= 13)}-{(m - 1) % 12 + 1:02d}" for m in range(4, 16)]  # 2022-04 .. 2023-03
@@ -132,7 +134,7 @@ def attack(folder: Path, definition_file: Path, data_file: Path, threshold: int)
     shown: dict[Cell, float | str] = {}
     for period in inputs.dataset.periods():
         book = folder / f"{period.iso}.xlsx"
-        build(book, definition_file, [data_file], period.iso, options=Options(suppress_threshold=threshold))
+        build(book, definition_file, [data_file], period.iso, options=Options(publish=threshold))
         for cell, value in published(book).items():
             if shown.get(cell, value) != value:
                 raise AssertionError(f"{cell} shown as {shown[cell]} in one workbook and {value} in another")
@@ -214,7 +216,7 @@ def test_the_attack_finds_what_primary_suppression_alone_leaves(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The solver is not blind: with secondary suppression off, it works suppressed counts out."""
-    from scorecard_xl import suppression
+    from scorecard_xl.model import suppression
 
     (tmp_path / "tricky.toml").write_text(tricky_definition(), encoding="utf-8")
     (tmp_path / "data.csv").write_text(tricky_data(1), encoding="utf-8")

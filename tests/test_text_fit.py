@@ -21,9 +21,10 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import ImageFont
 
-from scorecard_xl.layout.shown import format_number
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.sequence import render
+from scorecard_xl.layout.displayed_text import format_number
 from scorecard_xl.layout.text_metrics import text_width
-from scorecard_xl.pipeline import load_inputs, render
 from tests.conftest import FIXED_TIME, SAMPLE, TEMPLATE
 
 PX_PER_PT = 96 / 72
@@ -199,10 +200,10 @@ def test_no_text_is_cut_in_the_sample() -> None:
 def test_no_text_is_cut_in_the_published_copy_nor_runs_out_of_its_tables() -> None:
     """The published Summary's links say where they go ("CR10 on the Scorecard"): once they ran on
     past the table's last column."""
-    from scorecard_xl.pipeline import Options
+    from scorecard_xl.inputs.options import Options
 
     inputs = load_inputs(TEMPLATE, [SAMPLE / "data.csv"])
-    _, content = render(inputs, generated_at=FIXED_TIME, options=Options(suppress_threshold=5))
+    _, content = render(inputs, generated_at=FIXED_TIME, options=Options(publish=5))
     assert cut_cells(content) == []
 
 

@@ -19,11 +19,11 @@ from PIL import Image
 
 from scorecard_xl.drawing.series import TrendSeries
 from scorecard_xl.drawing.trend import LATEST_DOT, OVERSAMPLE, draw_trend, trend_shape
+from scorecard_xl.generate.request import BuildRequest, lay_out
 from scorecard_xl.layout import profile
 from scorecard_xl.layout.sheet import WorkbookLayout
 from scorecard_xl.layout.trend_pictures import cell_pixels
-from scorecard_xl.pipeline import lay_out
-from scorecard_xl.writer import write_workbook
+from scorecard_xl.write.xlsx import write_workbook
 
 NAVY, ORANGE = (0x1F, 0x38, 0x64), (0xC5, 0x5A, 0x11)
 
@@ -32,7 +32,7 @@ NAVY, ORANGE = (0x1F, 0x38, 0x64), (0xC5, 0x5A, 0x11)
 def stress_layouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, WorkbookLayout]:
     inputs = stress_inputs(tmp_path_factory.mktemp("stress"))
     return {
-        name: lay_out(inputs, generated_at=FIXED, profile=chosen)[1]
+        name: lay_out(BuildRequest(inputs, generated_at=FIXED, profile=chosen))[1]
         for name, chosen in (("excel", profile.EXCEL), ("libreoffice", profile.LIBREOFFICE))
     }
 

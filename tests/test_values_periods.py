@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from scorecard_xl.periods import Month, ReportingYear
-from scorecard_xl.units import UNITS
-from scorecard_xl.values import BLANK, Missing, format_for_text, parse_value, round_for_display
+from scorecard_xl.inputs.periods import Month, ReportingYear
+from scorecard_xl.inputs.units import UNITS
+from scorecard_xl.inputs.values import BLANK, Missing, format_for_text, parse_value, round_for_display
 
 COUNT = UNITS["count"]
 PERCENT = UNITS["percent"]

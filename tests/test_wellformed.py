@@ -17,8 +17,9 @@ from xml.etree import ElementTree as ET
 import pytest
 import yaml
 
-from scorecard_xl.pipeline import Options, build
-from scorecard_xl.text_rules import CELL_LIMIT, LINE_LIMIT, cut_to, excel_length
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs.options import Options
+from scorecard_xl.inputs.text_rules import CELL_LIMIT, LINE_LIMIT, cut_to, excel_length
 from tests.cli_process import run_cli
 from tests.hostile_files import SAMPLE_DATA, TEMPLATE
 
@@ -100,7 +101,7 @@ def test_a_build_at_every_limit_with_control_characters_in_commentary(maximal: P
         maximal / "card.yaml",
         [maximal / "data & <odd> 'name' é.csv"],
         commentary=commentary,
-        options=Options(suppress_threshold=5, protect_password="p&<>'\"" + CONTROL),
+        options=Options(publish=5, protect_password="p&<>'\"" + CONTROL),
     )
     assert_wellformed(book)
 

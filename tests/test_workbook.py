@@ -10,9 +10,11 @@ from typing import Any
 import openpyxl
 import pytest
 
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.request import BuildRequest, lay_out
+from scorecard_xl.generate.sequence import render
 from scorecard_xl.layout.sheet import Formula
-from scorecard_xl.pipeline import lay_out, load_inputs, render
-from scorecard_xl.styles import CONDITIONAL, RAG_COLOURS, STYLES
+from scorecard_xl.layout.styles import CONDITIONAL, RAG_COLOURS, STYLES
 from tests.conftest import FIXED_TIME, SAMPLE, TEMPLATE
 
 SHEETS = [
@@ -64,7 +66,7 @@ def test_document_properties_name_the_organisation_not_a_person(book: openpyxl.W
 
 def test_the_cover_key_explains_every_token_in_its_own_capitals(book: openpyxl.Workbook) -> None:
     """Each missing-value token is explained once; a meaning keeps its capitals (DfE, not dfe)."""
-    from scorecard_xl.values import MISSING_TOKENS
+    from scorecard_xl.inputs.values import MISSING_TOKENS
 
     cover = book["Cover"]
     lines = {str(row[0]): str(row[1]) for row in cover.iter_rows(values_only=True) if row[0] and row[1]}
@@ -130,7 +132,7 @@ def test_a_sparkline_per_measure_on_the_scorecard(sample_book: Path) -> None:
 def test_every_formula_carries_its_result(sample_book: Path) -> None:
     """Viewers that do not recalculate (mail previews, phones) show the cached value, never 0. Every
     formula the layout asks for is found, so the check cannot pass by finding none."""
-    _, layout = lay_out(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME)
+    _, layout = lay_out(BuildRequest(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME))
     asked = sum(isinstance(cell[2], Formula) for sheet in layout.sheets for cell in sheet.cells)
     asked += sum(isinstance(merge[4], Formula) for sheet in layout.sheets for merge in sheet.merges)
     found = 0
@@ -173,9 +175,9 @@ def test_the_formula_fast_path_writes_what_xlsxwriter_would() -> None:
     import xlsxwriter
     from xlsxwriter.worksheet import Worksheet
 
-    from scorecard_xl.xlsxwriter_fast import FastWorkbook
+    from scorecard_xl.write.xlsxwriter_fast import FastWorkbook
 
-    _, layout = lay_out(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME)
+    _, layout = lay_out(BuildRequest(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME))
     formulas = [c[2].formula for s in layout.sheets for c in s.cells if isinstance(c[2], Formula)]
     rules = [
         v
@@ -205,10 +207,11 @@ def test_the_fast_writer_writes_the_bytes_xlsxwriter_would(
     same, byte for byte, as xlsxwriter's own code writes it (here with those overrides removed)."""
     from xlsxwriter.worksheet import Worksheet
 
-    from scorecard_xl import writer, xlsxwriter_fast
-    from scorecard_xl.pipeline import Options
+    from scorecard_xl.inputs.options import Options
+    from scorecard_xl.write import xlsx as writer
+    from scorecard_xl.write import xlsxwriter_fast
 
-    chosen = Options(suppress_threshold=5, protect_password="pw") if options != "none" else Options()
+    chosen = Options(publish=5, protect_password="pw") if options != "none" else Options()
     inputs = load_inputs(TEMPLATE, [SAMPLE / "data.csv"])
     _, fast = render(inputs, generated_at=FIXED_TIME, options=chosen)
     monkeypatch.setattr(xlsxwriter_fast.FastWorksheet, "_write_cell", Worksheet._write_cell)
@@ -228,7 +231,7 @@ def test_the_fast_table_refuses_overlaps_as_xlsxwriter_does() -> None:
 
     from xlsxwriter.exceptions import OverlappingRange
 
-    from scorecard_xl.xlsxwriter_fast import FastWorkbook
+    from scorecard_xl.write.xlsxwriter_fast import FastWorkbook
 
     book = FastWorkbook(io.BytesIO())
     sheet = book.add_worksheet("t")
@@ -262,8 +265,9 @@ def test_cells_from_the_layout_are_written_as_xlsxwriter_would(
     bulk rows (streamed, or cells like any other when they cannot be)."""
     from xlsxwriter.worksheet import Worksheet
 
-    from scorecard_xl import writer, xlsxwriter_fast
     from scorecard_xl.layout.sheet import BulkRows, Link, SheetLayout, TableSpec, WorkbookLayout, style_key
+    from scorecard_xl.write import xlsx as writer
+    from scorecard_xl.write import xlsxwriter_fast
 
     sheet = SheetLayout("Edges")
     sheet.put(0, 0, "Title", "title")
@@ -307,7 +311,7 @@ def test_cells_from_the_layout_are_written_as_xlsxwriter_would(
 
 def _write_cells_one_by_one(ws: Any, sheet: Any, formats: Any) -> None:
     """Every cell through xlsxwriter's own write methods (what writer._write_cells stores directly)."""
-    from scorecard_xl import writer
+    from scorecard_xl.write import xlsx as writer
 
     for row, col, value, style in sheet.every_cell():
         writer._write_one(ws, sheet, row, col, value, formats.cell(style))
@@ -321,12 +325,14 @@ def test_the_fast_path_is_in_use_and_said_when_it_is_not(monkeypatch: pytest.Mon
     import importlib.metadata
     import io
 
-    from scorecard_xl import pipeline, writer, xlsxwriter_fast
+    from scorecard_xl.generate.request import BuildRequest, lay_out
+    from scorecard_xl.write import xlsx as writer
+    from scorecard_xl.write import xlsxwriter_fast
 
     version = importlib.metadata.version("xlsxwriter")
     assert any(version.startswith(f"{series}.") for series in xlsxwriter_fast.PROVED_ON), version
     assert xlsxwriter_fast.slower_path_note() is None
-    _, layout = pipeline.lay_out(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME)
+    _, layout = lay_out(BuildRequest(load_inputs(TEMPLATE, [SAMPLE / "data.csv"]), generated_at=FIXED_TIME))
     book = xlsxwriter_fast.FastWorkbook(io.BytesIO(), writer.WORKBOOK_OPTIONS)
     formats = writer._Formats(book)
     sheets = []

@@ -14,13 +14,16 @@ from typing import Any
 import openpyxl
 import pytest
 
-from scorecard_xl.data import build_dataset
-from scorecard_xl.data_table import records_from_rows, table_rows
 from scorecard_xl.errors import InputError
-from scorecard_xl.periods import Month
-from scorecard_xl.pipeline import Options, build, lay_out, load_inputs
-from scorecard_xl.sources import SourceInfo
-from scorecard_xl.ytd_target import MONTHLY, PERIOD, PRO_RATA, PROFILE, TO_DATE, YEAR
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.request import BuildRequest, lay_out
+from scorecard_xl.generate.sequence import build
+from scorecard_xl.inputs.data import build_dataset
+from scorecard_xl.inputs.data_table import records_from_rows, table_rows
+from scorecard_xl.inputs.options import Options
+from scorecard_xl.inputs.periods import Month
+from scorecard_xl.inputs.sources import SourceInfo
+from scorecard_xl.model.ytd_target import MONTHLY, PERIOD, PRO_RATA, PROFILE, TO_DATE, YEAR
 from tests.test_model import card, make_dataset, make_definition, measure, months, row_of
 
 FALLS = {"id": "M1", "polarity": "low", "ytd": "sum", "target": 50}
@@ -246,7 +249,7 @@ def test_the_workbook_shows_the_ytd_target_marked_and_the_key_and_definitions_sa
 
 
 def test_the_printed_pack_marks_the_same_target(falls_files: tuple[Path, Path]) -> None:
-    scorecard, layout = lay_out(load_inputs(*falls_files))
+    scorecard, layout = lay_out(BuildRequest(load_inputs(*falls_files)))
     assert scorecard.period == Month(2022, 5) and layout.board_pack is not None
     sheet = next(s for s in layout.board_pack().sheets if s.name == "Scorecard")
     formats = {key[1] for _, _, value, key in sheet.every_cell() if value == pytest.approx(50 * 2 / 12)}
@@ -258,7 +261,7 @@ def test_a_refresh_in_excel_sets_the_words_beside_a_ytd_target(
 ) -> None:
     """Refresh writes values, and a workbook built before its measure's target was shared over the
     year has a plain Target format: the words are set again, on the Scorecard and the section."""
-    from scorecard_xl.refresh import plan_payload
+    from scorecard_xl.refresh.in_excel import plan_payload
     from tests.excel_payload import payload_from_file, sent
 
     definition, data = falls_files

@@ -21,7 +21,7 @@ from scorecard_xl.batch.report import (
     joined_lines,
 )
 from scorecard_xl.batch.worker import Hashes, Outcome, Task, file_sha256
-from scorecard_xl.options import Options
+from scorecard_xl.inputs.options import Options
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scorecard_xl.errors import InputError, ProblemList
-from scorecard_xl.input_files import BATCH_LIMIT, LIST_LIMIT, read_capped
-from scorecard_xl.periods import Month
-from scorecard_xl.tomlfile import TableReader, read_toml, shown
+from scorecard_xl.inputs.input_files import BATCH_LIMIT, LIST_LIMIT, read_capped
+from scorecard_xl.inputs.periods import Month
+from scorecard_xl.inputs.tomlfile import TableReader, read_toml, shown
 
 if TYPE_CHECKING:
     from scorecard_xl.send import SmtpServer

@@ -16,7 +16,7 @@ from scorecard_xl.batch.plan import Job
 from scorecard_xl.batch.report import FAILED, NOT_RUN, JobResult
 from scorecard_xl.batch.worker import recorded_location
 from scorecard_xl.errors import InputError
-from scorecard_xl.pipeline import record_location
+from scorecard_xl.generate.loading import record_location
 
 MANIFEST_FORMAT = "scorecard-xl batch manifest 1"
 

@@ -19,10 +19,10 @@ from scorecard_xl.batch.file import (
     placeholders_in,
 )
 from scorecard_xl.batch.worker import Available, discover_here
-from scorecard_xl.bundled import DEFAULT_TEMPLATE, is_bundled_template, resolve_template, sample_data
-from scorecard_xl.definition_reader import load_definition
 from scorecard_xl.errors import InputError, Problem, ProblemList
-from scorecard_xl.pipeline import record_location
+from scorecard_xl.generate.loading import record_location
+from scorecard_xl.inputs.bundled import DEFAULT_TEMPLATE, is_bundled_template, resolve_template, sample_data
+from scorecard_xl.inputs.definition_reader import load_definition
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Job:
     params: Mapping[str, str]
     problem: str | None = None
     pdf: Path | None = None  # the board pack's PDF, beside the workbook, when the job asks for one
-    publish: int | None = None  # the publication profile's threshold (Options.suppress_threshold)
+    publish: int | None = None  # the publication profile's threshold (Options.publish)
     protect: bool = False  # protect sheets and structure with the password from the environment
     follows_latest: bool = False  # built as "latest": its Cover picks Latest, so a refresh rolls on
 

@@ -18,17 +18,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from scorecard_xl import __version__
 from scorecard_xl.batch.intents import record_intent
 from scorecard_xl.batch.lifeline import exit_with_parent
-from scorecard_xl.bundled import is_bundled_template
 from scorecard_xl.errors import InputError
-from scorecard_xl.options import Options
-from scorecard_xl.pipeline import (
-    Inputs,
-    lay_out,
-    load_inputs,
-    record_location,
-    requested_period,
-    write_outputs,
-)
+from scorecard_xl.generate.loading import Inputs, load_inputs, record_location, requested_period
+from scorecard_xl.generate.request import BuildRequest
+from scorecard_xl.generate.sequence import make_workbook
+from scorecard_xl.inputs.bundled import is_bundled_template
+from scorecard_xl.inputs.options import Options
 
 if TYPE_CHECKING:  # plan imports this module (discover_here)
     from scorecard_xl.batch.plan import InputsKey, Job
@@ -98,7 +93,7 @@ def run_task(task: Task) -> Outcome:
         period = requested_period(task.period, inputs.definition, task.source)
         # The workbook names the job's organisation (one workbook per authority from one definition).
         picked = None if task.follows_latest else task.period
-        _, layout = lay_out(
+        request = BuildRequest(
             inputs, period, workbook_folder=task.output.parent, options=task.options, picked=picked
         )
         task.output.parent.mkdir(parents=True, exist_ok=True)
@@ -115,7 +110,7 @@ def run_task(task: Task) -> Outcome:
             if path == task.pdf:
                 printed = (len(content), hashlib.sha256(content).hexdigest())
 
-        write_outputs(task.output, layout, task.options, task.pdf, may_replace=may_replace, wrote=wrote)
+        make_workbook(request, task.output, task.pdf, may_replace=may_replace, wrote=wrote)
         content = written[task.output]
     except InputError as error:
         return Outcome("failed", time.perf_counter() - start, error=error.message(), **_printed(printed))

@@ -7,7 +7,6 @@ import functools
 from scorecard_xl.layout import record
 from scorecard_xl.layout.about_sheet import ABOUT_SHEET, lay_out_about
 from scorecard_xl.layout.accessible import describe_tables, fill_table_blanks
-from scorecard_xl.layout.common import CONTENTS_SHEET, name_the_pack, sheet_name
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.cover_sheet import lay_out_cover
 from scorecard_xl.layout.data_notes import HEADING as NOTES_HEADING
@@ -15,6 +14,7 @@ from scorecard_xl.layout.data_sheet import DATA_SHEET, lay_out_data
 from scorecard_xl.layout.definitions_sheet import DEFINITIONS_SHEET, lay_out_definitions
 from scorecard_xl.layout.fitting import fit_sheet
 from scorecard_xl.layout.one_line import choose_one_line_widths
+from scorecard_xl.layout.page_furniture import CONTENTS_SHEET, name_the_pack, sheet_name
 from scorecard_xl.layout.page_numbers import number_pages
 from scorecard_xl.layout.pagination import Pages, pack_paper, paginate
 from scorecard_xl.layout.profile import BOARD_PACK, EXCEL, Profile
@@ -44,7 +44,7 @@ from scorecard_xl.layout.spc_sheets import (
 )
 from scorecard_xl.layout.story_sheet import lay_out_story, story_sheet_name
 from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, PrintedRows, lay_out_summary
-from scorecard_xl.model import Scorecard
+from scorecard_xl.model.scorecard import Scorecard
 from scorecard_xl.workbook import fields
 
 __all__ = ["BuildContext", "Profile", "lay_out_board_pack", "lay_out_workbook"]

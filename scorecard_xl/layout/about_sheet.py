@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scorecard_xl.layout.common import period_text, print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.data_notes import put_notes
+from scorecard_xl.layout.page_furniture import period_text, print_setup, title_block
 from scorecard_xl.layout.sheet import SheetLayout
-from scorecard_xl.model import Scorecard
+from scorecard_xl.model.scorecard import Scorecard
 
 ABOUT_SHEET = "About this pack"
 LABEL, TEXT = 0, 1

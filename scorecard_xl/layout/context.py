@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from scorecard_xl.data_table import TableRow
-from scorecard_xl.model import Scorecard
-from scorecard_xl.options import Options
-from scorecard_xl.sources import SourceInfo
+from scorecard_xl.inputs.data_table import TableRow
+from scorecard_xl.inputs.options import Options
+from scorecard_xl.inputs.sources import SourceInfo
+from scorecard_xl.model.scorecard import Scorecard
 from scorecard_xl.workbook.fields import publication_note
 
 
@@ -34,7 +34,7 @@ class BuildContext:
     @property
     def publication(self) -> str:
         """What the publication profile did, said on the Cover ("" when not published)."""
-        return publication_note(self.options.suppress_threshold)
+        return publication_note(self.options.publish)
 
     @property
     def generated_text(self) -> str:

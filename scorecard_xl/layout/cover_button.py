@@ -14,7 +14,7 @@ selects the cell under it (the Cover says where else Refresh is).
 from __future__ import annotations
 
 from scorecard_xl.a1 import a1
-from scorecard_xl.layout.common import CONTENTS_SHEET
+from scorecard_xl.layout.page_furniture import CONTENTS_SHEET
 from scorecard_xl.layout.sheet import Button, SheetLayout
 
 ROW, COL = 0, 3  # D1: right of the title, above the picker's list, empty

@@ -5,23 +5,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from scorecard_xl.a1 import range_ref
-from scorecard_xl.data_table import fingerprint
 from scorecard_xl.drawing.series import TrendSeries
-from scorecard_xl.layout.common import CONTENTS_SHEET, period_text, print_setup
-from scorecard_xl.layout.common import heading as _heading
+from scorecard_xl.inputs.data_table import fingerprint
+from scorecard_xl.inputs.ratios import NO_CASES
+from scorecard_xl.inputs.values import MISSING_TOKENS
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.cover_button import add_refresh_button
 from scorecard_xl.layout.grid import NOT_JUDGED
+from scorecard_xl.layout.page_furniture import CONTENTS_SHEET, period_text, print_setup
+from scorecard_xl.layout.page_furniture import heading as _heading
 from scorecard_xl.layout.sheet import Block, Link, PageRef, SheetLayout, Sparkline, TableSpec, Validation
 from scorecard_xl.layout.spc_icons import KEY_LINES, TOO_FEW, look
-from scorecard_xl.model import Scorecard
-from scorecard_xl.ratios import NO_CASES
-from scorecard_xl.shorthand import MEANINGS
-from scorecard_xl.styles import CONDITIONAL
-from scorecard_xl.values import MISSING_TOKENS
+from scorecard_xl.layout.styles import CONDITIONAL
+from scorecard_xl.model.scorecard import Scorecard
+from scorecard_xl.model.shorthand import MEANINGS
+from scorecard_xl.model.ytd_target import PERIOD, TO_DATE, target_scope
 from scorecard_xl.workbook import fields
 from scorecard_xl.workbook.fields import AnyField, CellText
-from scorecard_xl.ytd_target import PERIOD, TO_DATE, target_scope
 
 LABEL, TEXT = 0, 1  # columns: labels (the title in A1, where screen readers start), then text
 PERIODS_COL = 3  # the period picker's list, right of the text
@@ -100,7 +100,7 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
     definition = scorecard.definition
     heading = row
     row = _heading(sheet, row, "About this workbook")
-    published = context.options.suppress_threshold
+    published = context.options.publish
     fixed: list[tuple[str, AnyField | None, CellText]] = [
         (
             "Generated",

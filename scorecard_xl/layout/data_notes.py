@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scorecard_xl.definition import DataNote, Definition
-from scorecard_xl.layout.common import heading
+from scorecard_xl.inputs.definition import DataNote, Definition
+from scorecard_xl.layout.page_furniture import heading
 from scorecard_xl.layout.sheet import SheetLayout, TableSpec
 
 HEADING = "Notes on the data"

@@ -1,15 +1,15 @@
 """The Data sheet: every value of the data, tidy, as an Excel Table analysts can filter and pivot,
-and the data a refresh works from (see `scorecard_xl.data_table`). Its rows grow with the data, so
+and the data a refresh works from (see `scorecard_xl.inputs.data_table`). Its rows grow with the data, so
 they are not a fixed block: refresh reads from the header row to the end of the sheet and writes
 the table back whole."""
 
 from __future__ import annotations
 
-from scorecard_xl.data_table import COLUMNS
-from scorecard_xl.layout.common import print_setup, title_block
+from scorecard_xl.inputs.data_table import COLUMNS
 from scorecard_xl.layout.context import BuildContext
+from scorecard_xl.layout.page_furniture import print_setup, title_block
 from scorecard_xl.layout.sheet import BulkRows, SheetLayout, TableSpec, style_key
-from scorecard_xl.model import Scorecard
+from scorecard_xl.model.scorecard import Scorecard
 from scorecard_xl.workbook import fields
 
 DATA_SHEET = "Data"

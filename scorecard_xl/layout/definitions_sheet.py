@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from scorecard_xl.definition import Measure
-from scorecard_xl.layout.common import print_setup, title_block
+from scorecard_xl.inputs.definition import Measure
+from scorecard_xl.inputs.periods import MONTH_ABBR
+from scorecard_xl.inputs.values import format_for_text
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.data_notes import notes_of, put_notes
+from scorecard_xl.layout.page_furniture import print_setup, title_block
 from scorecard_xl.layout.sheet import Block, SheetLayout, TableSpec
-from scorecard_xl.model import MeasureRow, Scorecard
-from scorecard_xl.periods import MONTH_ABBR
-from scorecard_xl.values import format_for_text
+from scorecard_xl.model.scorecard import MeasureRow, Scorecard
+from scorecard_xl.model.ytd_target import MONTHLY, basis_words
 from scorecard_xl.workbook import fields
-from scorecard_xl.ytd_target import MONTHLY, basis_words
 
 DEFINITIONS_SHEET = "Definitions"
 COLUMNS = (

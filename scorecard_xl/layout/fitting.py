@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
+from scorecard_xl.layout.displayed_text import displayed, format_number, general_format, widest_candidates
 from scorecard_xl.layout.sheet import (
     BulkRows,
     Cell,
@@ -42,7 +43,7 @@ from scorecard_xl.layout.sheet import (
     StyleKey,
     style_key,
 )
-from scorecard_xl.layout.shown import displayed, format_number, general_format, widest_candidates
+from scorecard_xl.layout.styles import CONDITIONAL, FONT_SIZE, WRAPPED, cell_format
 from scorecard_xl.layout.text_metrics import (
     CELL_PADDING,
     DEFAULT_COLUMN_CHARS,
@@ -58,7 +59,6 @@ from scorecard_xl.layout.text_metrics import (
     row_points,
     tabular_digits,
 )
-from scorecard_xl.styles import CONDITIONAL, FONT_SIZE, WRAPPED, cell_format
 
 _BULK_TYPES = frozenset({str, float, int, type(None)})  # what BulkRows' fast path knows how to fit
 MAX_WORD_CHARS = 40.0  # a longer word (a hash, a path) is broken across lines instead

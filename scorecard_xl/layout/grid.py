@@ -8,16 +8,16 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scorecard_xl.assess import RAG_WORDS
-from scorecard_xl.definition import Benchmark, Section
 from scorecard_xl.drawing.series import TrendSeries
+from scorecard_xl.inputs.definition import Benchmark, Section
+from scorecard_xl.inputs.values import Missing, Value, format_for_text
 from scorecard_xl.layout.rules import quartile_rules, rag_rules, token_rule, verdict_rules
 from scorecard_xl.layout.sheet import Block, Formula, SheetLayout, Sparkline, TableSpec
 from scorecard_xl.layout.spc_icons import assurance_word, icon_rules, variation_word
-from scorecard_xl.model import MeasureRow, Scorecard, reports_in
-from scorecard_xl.styles import number_format
-from scorecard_xl.values import Missing, Value, format_for_text
-from scorecard_xl.ytd_target import YEAR, marker
+from scorecard_xl.layout.styles import number_format
+from scorecard_xl.model.assess import RAG_WORDS
+from scorecard_xl.model.scorecard import MeasureRow, Scorecard, reports_in
+from scorecard_xl.model.ytd_target import YEAR, marker
 
 TEXT = "@"  # stops Excel turning a refreshed "Oct 22" header into a date
 # RAG cell of a measure with a target that cannot be judged this period: words, never a dash, which

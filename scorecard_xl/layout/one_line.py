@@ -16,6 +16,7 @@ fitting, which then only widens (for the longest word).
 from __future__ import annotations
 
 from scorecard_xl.layout.sheet import CellValue, SheetLayout, StyleKey
+from scorecard_xl.layout.styles import FONT_SIZE, cell_format
 from scorecard_xl.layout.text_metrics import (
     CELL_PADDING,
     DEFAULT_COLUMN_CHARS,
@@ -26,7 +27,6 @@ from scorecard_xl.layout.text_metrics import (
     line_count,
     wrap,
 )
-from scorecard_xl.styles import FONT_SIZE, cell_format
 
 SURE_WRAP = 0.5  # points: a line wider than its column less this is surely wrapped
 Font = tuple[float, bool, bool]  # size, bold, italic

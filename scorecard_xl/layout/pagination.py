@@ -31,15 +31,15 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scorecard_xl.layout.displayed_text import displayed
 from scorecard_xl.layout.sheet import BulkRows, SheetLayout, StyleKey
-from scorecard_xl.layout.shown import displayed
+from scorecard_xl.layout.styles import FONT_SIZE, cell_format
 from scorecard_xl.layout.text_metrics import (
     DEFAULT_COLUMN_CHARS,
     DEFAULT_ROW_POINTS,
     LIBREOFFICE,
     column_points,
 )
-from scorecard_xl.styles import FONT_SIZE, cell_format
 
 MIN_TEXT_POINTS = 7.0
 # LibreOffice draws a chart's text this much smaller than its size (measured in the PDF: 8 pt

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scorecard_xl.inputs.options import VIEWER_NAMES
 from scorecard_xl.layout import text_metrics
 from scorecard_xl.layout.text_metrics import Renderer
-from scorecard_xl.options import VIEWER_NAMES
 
 
 @dataclass(frozen=True)

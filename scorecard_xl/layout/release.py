@@ -19,13 +19,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scorecard_xl.a1 import a1
-from scorecard_xl.layout.common import CONTENTS_SHEET, heading, period_text, print_setup, title_block
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.cover_sheet import key_lines
 from scorecard_xl.layout.data_notes import TABLE as NOTES_TABLE
 from scorecard_xl.layout.data_notes import lines as note_lines
+from scorecard_xl.layout.page_furniture import CONTENTS_SHEET, heading, period_text, print_setup, title_block
 from scorecard_xl.layout.sheet import Link, SheetLayout, TableSpec
-from scorecard_xl.model import Scorecard
+from scorecard_xl.model.scorecard import Scorecard
 from scorecard_xl.workbook import fields
 
 CONTENTS, NOTES = "Contents", "Notes"

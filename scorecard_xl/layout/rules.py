@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from scorecard_xl.a1 import a1
-from scorecard_xl.assess import RAG_WORDS
 from scorecard_xl.layout.sheet import ConditionalFormat, SheetLayout
-from scorecard_xl.styles import CONDITIONAL
+from scorecard_xl.layout.styles import CONDITIONAL
+from scorecard_xl.model.assess import RAG_WORDS
 
 Span = tuple[int, int]  # first and last column
 

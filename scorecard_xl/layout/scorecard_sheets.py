@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 
 from scorecard_xl.a1 import a1, quote_sheet
-from scorecard_xl.definition import Section
-from scorecard_xl.layout.common import print_setup, title_block
+from scorecard_xl.inputs.definition import Section
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import GridColumns, GridPlacement, lay_out_grid
+from scorecard_xl.layout.page_furniture import print_setup, title_block
 from scorecard_xl.layout.sheet import SheetLayout, TableSpec
-from scorecard_xl.model import Scorecard
+from scorecard_xl.model.scorecard import Scorecard
 from scorecard_xl.workbook import fields
 
 SCORECARD_SHEET = "Scorecard"

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scorecard_xl.errors import InputError
-from scorecard_xl.layout.common import print_setup, title_block
+from scorecard_xl.layout.page_furniture import print_setup, title_block
 from scorecard_xl.layout.sheet import Block, SheetLayout
-from scorecard_xl.model import Scorecard
+from scorecard_xl.model.scorecard import Scorecard
 from scorecard_xl.workbook import fields
 from scorecard_xl.workbook.fields import CELL_TEXT_LIMIT, definition_lines, escape_line, geometry_text
 

@@ -304,6 +304,10 @@ class SheetLayout:
         a cell's position in `cells`, or len(cells) + its place in the bulk rows (see `cell_at`)."""
         return itertools.chain(self.cells, self.bulk.cells()) if self.bulk else iter(self.cells)
 
+    def values_by_position(self) -> dict[tuple[int, int], CellValue]:
+        """Every cell's value by its (row, col)."""
+        return {(row, col): value for row, col, value, _ in self.every_cell()}
+
     def cell_at(self, position: int) -> Cell:
         """The cell at `position` in the order of `every_cell`."""
         if position < len(self.cells) or self.bulk is None:

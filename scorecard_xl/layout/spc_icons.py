@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from scorecard_xl.layout.rules import text_rules
 from scorecard_xl.layout.sheet import SheetLayout
-from scorecard_xl.measure_spc import MeasureSpc
+from scorecard_xl.model.measure_spc import MeasureSpc
 
 # A chart without limits yet (fewer points than the definition's minimum): words, as a dash would
 # look like the data's "-" (not reported) and the GSS shorthand asks for words or [x].

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from scorecard_xl.layout.sheet import Block, SheetLayout, TableSpec
 from scorecard_xl.layout.spc_icons import TOO_FEW, assurance_word, look, variation_word
-from scorecard_xl.model import MeasureRow, Scorecard
+from scorecard_xl.model.scorecard import MeasureRow, Scorecard
 
 # Rows: the variation words that start each, worst first; columns: assurance, worst first.
 ROWS = (

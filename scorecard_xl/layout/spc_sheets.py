@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scorecard_xl.layout.common import print_setup, title_block
+from scorecard_xl.layout.page_furniture import print_setup, title_block
 from scorecard_xl.layout.sheet import Block, CellValue, ChartSeries, ChartSpec, SheetLayout
 from scorecard_xl.layout.spc_icons import assurance_word, variation_word
-from scorecard_xl.measure_spc import MeasureSpc
-from scorecard_xl.model import MeasureRow, Scorecard
+from scorecard_xl.layout.styles import number_format
+from scorecard_xl.model.measure_spc import MeasureSpc
+from scorecard_xl.model.scorecard import MeasureRow, Scorecard
 from scorecard_xl.spc import COLOURS
-from scorecard_xl.styles import number_format
 
 SPC_SHEET = "SPC"
 SPC_DATA_SHEET = "SPC data"

@@ -1,4 +1,4 @@
-"""The first sheet, "This month" (or "This year"): the month's story (scorecard_xl.story) on one
+"""The first sheet, "This month" (or "This year"): the month's story (scorecard_xl.model.story) on one
 page, what a board member reads first. Two sentences; counts by RAG and by direction (and by SPC
 icon); what changed since the previous period, lists side by side; the exceptions with their
 commentary.
@@ -14,17 +14,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from scorecard_xl.assess import AMBER, GREEN, RAG_WORDS, RED
-from scorecard_xl.definition import Definition
-from scorecard_xl.layout.common import CONTENTS_SHEET, print_setup
+from scorecard_xl.inputs.definition import Definition
+from scorecard_xl.inputs.values import Value, format_for_text
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import NO_COMMENTARY
+from scorecard_xl.layout.page_furniture import CONTENTS_SHEET, print_setup
 from scorecard_xl.layout.rules import look_of, positive_count_rule, text_rules, verdict_rules
 from scorecard_xl.layout.sheet import Block, CellValue, Link, PageRef, SheetLayout, TableSpec
 from scorecard_xl.layout.spc_icons import VARIATION_WORDS
 from scorecard_xl.layout.summary_sheet import SUMMARY_SHEET, summary_plan
-from scorecard_xl.model import MeasureRow, Scorecard
-from scorecard_xl.story import (
+from scorecard_xl.model.assess import AMBER, GREEN, RAG_WORDS, RED
+from scorecard_xl.model.scorecard import MeasureRow, Scorecard
+from scorecard_xl.model.story import (
     BANDS,
     CONCERN,
     FAIL,
@@ -36,7 +37,6 @@ from scorecard_xl.story import (
     tell,
     variation,
 )
-from scorecard_xl.values import Value, format_for_text
 
 LIST_ROOM = 6  # rows for each list of what changed
 EXCEPTION_ROOM = 10  # rows for the exceptions

@@ -12,16 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from scorecard_xl.a1 import a1, quote_sheet
-from scorecard_xl.assess import AMBER, RED
-from scorecard_xl.layout.common import print_setup, title_block
+from scorecard_xl.inputs.values import Value, format_for_text
 from scorecard_xl.layout.context import BuildContext
 from scorecard_xl.layout.grid import NOT_JUDGED, rag_text, target_format, target_text
+from scorecard_xl.layout.page_furniture import print_setup, title_block
 from scorecard_xl.layout.rules import positive_count_rule, quartile_rules, rag_rules, verdict_rules
 from scorecard_xl.layout.sheet import Block, Formula, Link, PageRef, SheetLayout, TableSpec
 from scorecard_xl.layout.spc_matrix import spc_matrix
-from scorecard_xl.model import MeasureRow, Scorecard, tally
-from scorecard_xl.styles import number_format
-from scorecard_xl.values import Value, format_for_text
+from scorecard_xl.layout.styles import number_format
+from scorecard_xl.model.assess import AMBER, RED
+from scorecard_xl.model.scorecard import MeasureRow, Scorecard, tally
 from scorecard_xl.workbook import fields
 
 SUMMARY_SHEET = "Summary"

@@ -7,8 +7,8 @@ get them; the workbook for Excel keeps its live sparklines.
 from __future__ import annotations
 
 from scorecard_xl.layout.sheet import Picture, SheetLayout
+from scorecard_xl.layout.styles import SPARKLINE_COLOUR, SPARKLINE_LAST
 from scorecard_xl.layout.text_metrics import DEFAULT_COLUMN_CHARS, DEFAULT_ROW_POINTS, column_points
-from scorecard_xl.styles import SPARKLINE_COLOUR, SPARKLINE_LAST
 
 PADDING = (4, 3)  # pixels kept clear inside the cell, left and right, top and bottom: a target line
 # at the foot of one row and one at the top of the next stay apart, the border between them

@@ -1,7 +1,8 @@
 """Email a built workbook (and optionally its PDF) to the board: `scorecard-xl send`.
 
 The subject and body are filled in from the workbook itself (organisation, period, RAG counts),
-read as a refresh reads it (snapshot.py): the workbook is never modified. Everything that can be checked
+read as a refresh reads it (workbook/snapshot.py): the workbook is never modified. Everything
+that can be checked
 before connecting is checked first and reported at once (addresses, files, templates, options);
 a workbook that fails `check` is refused unless forced; then the message goes out over SMTP with
 STARTTLS and a verified certificate, or is written as .eml files for a dry run.

@@ -8,8 +8,8 @@ from email.utils import formataddr, getaddresses
 from pathlib import Path
 
 from scorecard_xl.errors import ARGUMENTS, InputError, ProblemList
-from scorecard_xl.input_files import LIST_LIMIT, read_capped
-from scorecard_xl.text_rules import control_character, line_break
+from scorecard_xl.inputs.input_files import LIST_LIMIT, read_capped
+from scorecard_xl.inputs.text_rules import control_character, line_break
 
 _LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*\Z")
 _DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\Z")

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scorecard_xl.errors import InputError, ProblemList, RefusedByCheck
-from scorecard_xl.periods import Month
-from scorecard_xl.values import text_of
+from scorecard_xl.inputs.periods import Month
+from scorecard_xl.inputs.values import text_of
 
 FIELDS: dict[str, str] = {
     "title": "the scorecard's title (Performance Scorecard)",
@@ -62,7 +62,7 @@ def refuse_if_check_fails(
     """Refuse a workbook that `scorecard-xl check` finds fault with: the board should not get it.
     `override` is the parameter that sends it anyway, named in the message; `progress` is told
     check's steps."""
-    from scorecard_xl.check import check_workbook
+    from scorecard_xl.checks.check import check_workbook
 
     findings = check_workbook(path, progress=progress)
     if findings:
@@ -73,9 +73,9 @@ def read_facts(content: bytes, filename: str) -> BookFacts:
     """The organisation, period and RAG counts of a scorecard-xl workbook, read without changing it,
     through the workbook's record (workbook.reader): the Cover's title, organisation, period and
     marking, the period shown, and the Summary's "All sections" counts by their headers."""
-    from scorecard_xl.snapshot import snapshot_from_bytes
     from scorecard_xl.workbook import fields
     from scorecard_xl.workbook.reader import RecordReader
+    from scorecard_xl.workbook.snapshot import snapshot_from_bytes
 
     def refuse(detail: str) -> InputError:
         return InputError.of(filename, "", "", None, f"a workbook built by scorecard-xl build: {detail}")

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from scorecard_xl.atomic import write_atomically
 from scorecard_xl.errors import ARGUMENTS, InputError, ProblemList
-from scorecard_xl.input_files import LIST_LIMIT
+from scorecard_xl.inputs.input_files import LIST_LIMIT
+from scorecard_xl.inputs.text_rules import control_character, line_break
+from scorecard_xl.inputs.tomlfile import read_toml
 from scorecard_xl.send.addresses import bare_address
 from scorecard_xl.send.book import FIELDS, BookFacts
-from scorecard_xl.text_rules import control_character, line_break
-from scorecard_xl.tomlfile import read_toml
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 PDF_TYPE = ("application", "pdf")

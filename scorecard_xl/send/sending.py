@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scorecard_xl.errors import ARGUMENTS, InputError, ProblemList
+from scorecard_xl.inputs.text_rules import control_character, line_break
 from scorecard_xl.send.addresses import (
     addresses_from_file,
     bare_address,
@@ -29,7 +30,6 @@ from scorecard_xl.send.message import (
     write_eml,
 )
 from scorecard_xl.send.smtp import SmtpServer, check_server, deliver, smtp_password
-from scorecard_xl.text_rules import control_character, line_break
 
 
 @dataclass(frozen=True)

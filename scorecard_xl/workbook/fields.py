@@ -34,8 +34,8 @@ from typing import Any, Generic, Literal, TypeVar, cast
 
 from scorecard_xl.a1 import a1, column_index, column_letters
 from scorecard_xl.errors import InputError
-from scorecard_xl.options import NO_OPTIONS, Options
-from scorecard_xl.values import text_of
+from scorecard_xl.inputs.options import NO_OPTIONS, Options
+from scorecard_xl.inputs.values import text_of
 
 RECORD_VERSION = 3
 PREFIX = "scxl_"

@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from scorecard_xl.a1 import a1
-from scorecard_xl.data_table import COLUMNS
 from scorecard_xl.errors import InputError
-from scorecard_xl.options import Options
-from scorecard_xl.snapshot import Rect, SheetValues, WorkbookSnapshot
-from scorecard_xl.values import text_of
+from scorecard_xl.inputs.data_table import COLUMNS
+from scorecard_xl.inputs.options import Options
+from scorecard_xl.inputs.values import text_of
 from scorecard_xl.workbook import fields as f
 from scorecard_xl.workbook.fields import AnyField, Field, Geometry, Where
+from scorecard_xl.workbook.snapshot import Rect, SheetValues, WorkbookSnapshot
 
 T = TypeVar("T")
 TableRows = tuple[tuple[int, tuple[object, ...]], ...]  # (1-based sheet row, its cells), in order
@@ -221,10 +221,10 @@ def _check_publication(reader: RecordReader, options: Options) -> None:
     if reader.version < 2:
         return
     noted = reader.value(f.PUBLICATION) if reader.has(f.PUBLICATION) else None
-    if noted == options.suppress_threshold:
+    if noted == options.publish:
         return
     where = reader.where(f.OPTIONS)
-    said = "publish " + str(options.suppress_threshold) if options.suppress_threshold else "no publish"
+    said = "publish " + str(options.publish) if options.publish else "no publish"
     note = f"counts from 1 to {noted}" if noted is not None else "no Publication note"
     raise where.error(
         said,

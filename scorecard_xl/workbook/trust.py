@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from scorecard_xl.errors import InputError
-from scorecard_xl.input_files import read_capped
-from scorecard_xl.options import Options, check_publish
+from scorecard_xl.inputs.input_files import read_capped
+from scorecard_xl.inputs.options import Options, check_publish
 from scorecard_xl.workbook.fields import Where
 
 BASE_DIR_ENV = "SCORECARD_XL_BASE_DIR"  # a server's folder of the data files its workbooks name
@@ -138,7 +138,7 @@ class Trust:
 
     def check_options(self, options: Options, where: Where) -> None:
         """A workbook may raise its suppression, never lower it below the operator's floor."""
-        threshold = options.suppress_threshold
+        threshold = options.publish
         if threshold is not None and threshold < self.publish_floor:
             raise where.error(
                 f"publish {threshold}",
