@@ -33,7 +33,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorecard_xl.bundled import sample_data, templates_folder
+from scorecard_xl.inputs.bundled import sample_data, templates_folder
 
 VARIANTS = ("board", "cabinet", "public")
 DEFAULT_BATCH = """\
@@ -102,7 +102,7 @@ organisation = "{folder}/authorities.csv"
 
 def all_las_batch(folder: Path) -> Path:
     """The all-authority batch over per-authority files extracted once, outside the timing."""
-    from scorecard_xl.benchmarking import extract
+    from scorecard_xl.extracts.dfe_per_authority import extract
 
     data = folder / "dfe_data"
     extract(data)

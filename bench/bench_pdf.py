@@ -30,10 +30,11 @@ from pathlib import Path
 
 from scorecard_xl.drawing.series import TrendSeries
 from scorecard_xl.drawing.trend import LATEST_DOT, LINE, OVERSAMPLE, TARGET_DASH, draw_trend, trend_shape
-from scorecard_xl.libreoffice import convert_to_pdf
-from scorecard_xl.pdf import print_pdf
-from scorecard_xl.pipeline import lay_out, load_inputs
-from scorecard_xl.writer import write_workbook
+from scorecard_xl.generate.loading import load_inputs
+from scorecard_xl.generate.request import BuildRequest, lay_out
+from scorecard_xl.write.libreoffice import convert_to_pdf
+from scorecard_xl.write.pdf import print_pdf
+from scorecard_xl.write.xlsx import write_workbook
 
 FIXED = dt.datetime(2023, 4, 12, tzinfo=dt.timezone.utc)
 SERIES = TrendSeries((113.0, 174.0, 152.0, None, 124.0, 139.0), (True,) * 6, 140.0)
@@ -129,12 +130,12 @@ def main() -> None:
 
     inputs = load_inputs()
     with tempfile.TemporaryDirectory() as folder:
-        _, layout = lay_out(inputs, generated_at=FIXED)
+        _, layout = lay_out(BuildRequest(inputs, generated_at=FIXED))
         plain = Path(folder) / "scorecard.xlsx"
         plain.write_bytes(write_workbook(layout))
 
         def board_pack() -> None:
-            _, fresh = lay_out(inputs, generated_at=FIXED)
+            _, fresh = lay_out(BuildRequest(inputs, generated_at=FIXED))
             print_pdf(fresh, "pack")
 
         def plain_conversion() -> None:
@@ -142,7 +143,7 @@ def main() -> None:
             (Path(folder) / "plain" / "scorecard.pdf").unlink()
 
         started = time.perf_counter()
-        _, fresh = lay_out(inputs, generated_at=FIXED)
+        _, fresh = lay_out(BuildRequest(inputs, generated_at=FIXED))
         pack = fresh.board_pack() if fresh.board_pack else fresh
         pack_bytes = write_workbook(pack)
         prepare = time.perf_counter() - started
@@ -180,7 +181,7 @@ def main() -> None:
     print(f"  93 trends (the sample) with the pure-Python painter: {ours * 93 * 1000:.0f} ms")
 
     probe = (
-        "import sys; from scorecard_xl.pipeline import load_inputs, render; render(load_inputs()); "
+        "import sys; from scorecard_xl import load_inputs, render; render(load_inputs()); "
         "print(sorted(m for m in sys.modules if m.startswith(('scorecard_xl.drawing', 'PIL', 'matplotlib'))))"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
@@ -188,7 +189,7 @@ def main() -> None:
 
 
 def _soffice_version() -> str:
-    from scorecard_xl.libreoffice import find_soffice
+    from scorecard_xl.write.libreoffice import find_soffice
 
     out = subprocess.run([find_soffice(), "--version"], capture_output=True, text=True).stdout.split()
     return out[1] if len(out) > 1 else "?"

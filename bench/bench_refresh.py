@@ -44,7 +44,7 @@ from excel_payload import payload_from_file, sent  # noqa: E402
 from pyodide_runner import run_in_cpython, run_in_pyodide  # noqa: E402
 
 import scorecard_xl  # noqa: E402
-from scorecard_xl.pipeline import build  # noqa: E402
+from scorecard_xl.generate.sequence import build  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "nct_2022_23" / "data.csv"
 ENV = {"SOURCE_DATE_EPOCH": os.environ["SOURCE_DATE_EPOCH"]}
@@ -52,7 +52,7 @@ TIMED_REFRESH = """
 import json, time
 from pathlib import Path
 import xlwings as xw
-from scorecard_xl.refresh import refresh
+from scorecard_xl.refresh.in_excel import refresh
 payload = json.loads(Path("payload.json").read_text())
 started = time.perf_counter()
 book = xw.Book(json=payload)

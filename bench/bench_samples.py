@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1681291800")
 sys.path.insert(0, str(ROOT))
 
-from scorecard_xl.pipeline import load_inputs, render  # noqa: E402
+from scorecard_xl.generate.loading import load_inputs  # noqa: E402
+from scorecard_xl.generate.sequence import render  # noqa: E402
 
 SAMPLES = ("nct_monthly", "nhs_ae")
 

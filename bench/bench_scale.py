@@ -11,7 +11,9 @@ targets, comparators and outturns) are written to a temporary folder. Then, side
   imports are done): loads the definition and data from the files, works out the scorecard for the
   latest month, lays it out, writes the .xlsx file and looks for text a CSV export would run;
 - floor: a fresh process writes the same cells (values only, no formats, rules or sparklines)
-  with bare xlsxwriter.
+  with bare xlsxwriter;
+- raw: a fresh process writes the same cells' XML itself in plain Python (inline strings, no
+  styles) into a zip: the real floor (issue 21: a build within 2x its time and 1.5x its memory).
 
 Each side is timed inside its process (imports excluded): wall time, median of --repeat runs
 interleaved, and CPU time, the least of them (other load on the machine disturbs it least); its
@@ -128,7 +130,7 @@ def _value(unit: str, base: float, rng: random.Random) -> str:
 
 
 def child_build(definition: Path, data: Path) -> dict[str, float]:
-    from scorecard_xl.pipeline import build  # (the package's `build` imports it on first use)
+    from scorecard_xl.generate.sequence import build
 
     output = data.with_name("scale.xlsx")
     start, cpu = time.perf_counter(), time.process_time()
@@ -138,7 +140,7 @@ def child_build(definition: Path, data: Path) -> dict[str, float]:
 
 
 def child_refresh(book: Path) -> dict[str, float]:
-    from scorecard_xl.rebuild import refresh_file
+    from scorecard_xl.refresh.without_excel import refresh_file
 
     output = book.with_name("refreshed.xlsx")
     output.unlink(missing_ok=True)
@@ -157,13 +159,25 @@ def child_floor(cells_file: Path) -> dict[str, float]:
     return {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu, "bytes": 0}
 
 
+def child_raw_xml(cells_file: Path) -> dict[str, float]:
+    from bench_build import raw_xml_writer  # plain Python writing the XML: the real floor
+
+    target = cells_file.with_name("raw.xlsx")
+    write = raw_xml_writer(pickle.loads(cells_file.read_bytes()), target)
+    start, cpu = time.perf_counter(), time.process_time()
+    write()
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "bytes": target.stat().st_size}
+
+
 def floor_cells(definition: Path, data: Path) -> list[tuple[str, list[tuple[int, int, object]]]]:
     """The cells the build writes, as plain values (computed once, outside the timing)."""
     from bench_build import floor_cells as plain_cells  # this folder is on sys.path when run
 
-    from scorecard_xl.pipeline import lay_out, load_inputs
+    from scorecard_xl.generate.loading import load_inputs
+    from scorecard_xl.generate.request import BuildRequest, lay_out
 
-    return plain_cells(lay_out(load_inputs(definition, [data]))[1])
+    return plain_cells(lay_out(BuildRequest(load_inputs(definition, [data])))[1])
 
 
 def run_child(*args: str) -> dict[str, float]:
@@ -179,6 +193,8 @@ def child_main(args: list[str]) -> None:
         result = child_build(Path(args[1]), Path(args[2]))
     elif kind == "refresh":
         result = child_refresh(Path(args[1]))
+    elif kind == "raw":
+        result = child_raw_xml(Path(args[1]))
     else:
         result = child_floor(Path(args[1]))
     print(json.dumps({**result, "peak_mb": peak_memory_kb() / 1024}))
@@ -225,6 +241,7 @@ def main() -> None:
         f"{'floor CPU':>9} {'ratio':>6} {'ms/measure':>10} {'build MB':>9} {'floor MB':>9} {'xlsx MB':>8}"
     )
     refreshes: dict[int, list[dict[str, float]]] = {}
+    raw_results: dict[int, tuple[float, float, float, list[dict[str, float]]]] = {}
     build_cpus: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as temporary:
         for size in sizes:
@@ -234,10 +251,11 @@ def main() -> None:
             cells = floor_cells(definition, data)
             cells_file = folder / "cells.pickle"
             cells_file.write_bytes(pickle.dumps(cells))
-            builds, floors = [], []
-            for _ in range(args.repeat):  # interleaved, so both sides see the same machine load
+            builds, floors, raws = [], [], []
+            for _ in range(args.repeat):  # interleaved, so every side sees the same machine load
                 builds.append(run_child("build", str(definition), str(data)))
                 floors.append(run_child("floor", str(cells_file)))
+                raws.append(run_child("raw", str(cells_file)))
                 if args.refresh:
                     refreshes.setdefault(size, []).append(run_child("refresh", str(folder / "scale.xlsx")))
             build_s = statistics.median(b["seconds"] for b in builds)
@@ -253,6 +271,24 @@ def main() -> None:
                 flush=True,
             )
             build_cpus[size] = build_cpu
+            raw_results[size] = (build_cpu, build_s, max(b["peak_mb"] for b in builds), raws)
+    print(
+        "\nagainst plain Python writing the same cells' XML itself (the real floor; "
+        "issue 21's targets: <= 2x CPU, <= 1.5x memory):"
+    )
+    print(
+        f"{'measures':>8} {'raw s':>8} {'raw CPU':>8} {'build x CPU':>11} {'x wall':>7} "
+        f"{'raw MB':>7} {'x memory':>8}"
+    )
+    for size, (build_cpu, build_s, build_mb, raws) in raw_results.items():
+        raw_cpu = min(r["cpu"] for r in raws)
+        raw_s = statistics.median(r["seconds"] for r in raws)
+        raw_mb = max(r["peak_mb"] for r in raws)
+        print(
+            f"{size:>8,} {raw_s:>8.2f} {raw_cpu:>8.2f} {build_cpu / raw_cpu:>10.2f}x "
+            f"{build_s / raw_s:>6.2f}x "
+            f"{raw_mb:>7.0f} {build_mb / raw_mb:>7.2f}x"
+        )
     if refreshes:
         print("\nrefresh without Excel (scorecard-xl refresh BOOK -o NEW), against the build above:")
         print(f"{'measures':>8} {'refresh s':>9} {'refresh CPU':>11} {'x build CPU':>11} {'refresh MB':>10}")
