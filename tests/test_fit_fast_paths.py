@@ -205,3 +205,39 @@ def test_lines_wrap_as_when_measured_whole() -> None:
         assert line_count(text, points, size, bold, italic) == len(lines)
         wrapped_more_than_once += len(lines) > 2
     assert wrapped_more_than_once > 1000
+
+
+def test_titles_are_counted_from_their_words_as_wrap_would() -> None:
+    """line_count counts a paragraph of words from their widths (the one-line width search asks it
+    of every title at dozens of widths): the same count as wrapping, and the counted path is the
+    one taken for titles, not the fallback."""
+    from scorecard_xl.layout.text_metrics import CELL_PADDING, SAFETY, _greedy_line_count, _part_units
+
+    chance = random.Random(21)
+    words = [
+        "Children",
+        "in",
+        "care",
+        "with",
+        "3+",
+        "placements",
+        "(%)",
+        "WWWWWWWW",
+        "i",
+        "—",
+        "per",
+        "10,000",
+    ]
+    counted = 0
+    for _ in range(3000):
+        text = " ".join(chance.choice(words) for _ in range(chance.randint(1, 16)))
+        text += " " * chance.choice([0, 0, 1])
+        points, size = chance.uniform(20, 260), chance.choice([8, 10, 11])
+        bold, italic = chance.random() < 0.3, chance.random() < 0.3
+        line_count.cache_clear()
+        assert line_count(text, points, size, bold, italic) == len(
+            plain_fit.wrap(text, points, size, bold, italic)
+        )
+        room = max(points - CELL_PADDING, size) / SAFETY
+        counted += _greedy_line_count(_part_units(text, bold, italic), room, size) not in (None, 1)
+    assert counted > 750  # (the rest fit on one line, or hold a word too wide for a line)

@@ -157,11 +157,53 @@ def wrap(text: str, points: float, size: float, bold: bool = False, italic: bool
 
 @functools.lru_cache(maxsize=16384)  # the same definitions are wrapped again by every build of a batch
 def line_count(text: str, points: float, size: float, bold: bool = False, italic: bool = False) -> int:
-    """len(wrap(...)), without wrapping a text that fits on one line (every part of it fits then)."""
+    """len(wrap(...)), without making the lines: a text that fits on one line is one; a paragraph
+    of words that each fit a line is counted from its words' widths (measured once per text), which
+    the search for a column's width asks of the same titles at dozens of widths."""
     room = max(points - CELL_PADDING, size) / SAFETY
-    if "\n" not in text and _text_width(text.rstrip(), size, bold, italic) <= room:
-        return 1
+    if "\n" not in text:
+        if _text_width(text.rstrip(), size, bold, italic) <= room:
+            return 1
+        counted = _greedy_line_count(_part_units(text, bold, italic), room, size)
+        if counted is not None:
+            return counted
     return len(wrap(text, points, size, bold, italic))
+
+
+@functools.lru_cache(maxsize=16384)
+def _part_units(text: str, bold: bool, italic: bool) -> tuple[tuple[float, float], ...] | None:
+    """Each part wrap() breaks a paragraph into (a word and the spaces after it): its width without
+    and with those spaces, in font units; None if a part is spaces only (wrap's own case)."""
+    widths, fallback = _char_widths(bold, italic), FALLBACK_EM * carlito_widths.UNITS_PER_EM
+    parts = []
+    for word in _BREAK.split(text):
+        kept = word.rstrip()
+        if not kept:
+            return None
+        kept_units = sum(map(widths.get, kept, itertools.repeat(fallback)))
+        parts.append(
+            (kept_units, kept_units + sum(map(widths.get, word[len(kept) :], itertools.repeat(fallback))))
+        )
+    return tuple(parts)
+
+
+def _greedy_line_count(parts: tuple[tuple[float, float], ...] | None, room: float, size: float) -> int | None:
+    """How many lines wrap() makes of a paragraph of `parts`, with wrap's arithmetic; None when a
+    word is too wide for a line (wrap breaks it between characters)."""
+    if parts is None:
+        return None
+    per_em = carlito_widths.UNITS_PER_EM
+    lines, line_units, started = 0, 0.0, False
+    for kept_units, word_units in parts:
+        if (line_units + kept_units) * size / per_em <= room:
+            line_units, started = line_units + word_units, True
+            continue
+        if started:
+            lines += 1
+        if word_units * size / per_em > room:
+            return None
+        line_units, started = word_units, True
+    return lines + 1
 
 
 def row_points(lines: int, size: float, renderer: Renderer) -> float:
