@@ -114,3 +114,14 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty folder, made the current folder (as an analyst runs the command line in one)."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow modules first, longest first (in collection order otherwise): pytest-xdist hands
+    tests out in this order, so a 50-second test no longer starts last and runs on alone."""
+
+    def seconds(item: pytest.Item) -> float:
+        marker = item.get_closest_marker("slow")
+        return float(marker.kwargs.get("seconds", 1)) if marker else 0.0
+
+    items.sort(key=seconds, reverse=True)  # (stable: a module's tests stay together, in order)

@@ -19,7 +19,10 @@ import pytest
 
 from tests.cli_process import run_cli
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SIGKILL and /proc: Linux")
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SIGKILL and /proc: Linux"),
+    pytest.mark.slow(seconds=16),
+]
 
 ORGANISATIONS = [f"Trust {letter}" for letter in "ABCDEFGH"]
 BATCH = (

@@ -24,6 +24,8 @@ from scorecard_xl.send import PDF_TYPE, XLSX_TYPE
 from tests.cli_process import run_cli
 from tests.conftest import statuses
 
+pytestmark = pytest.mark.slow(seconds=15)  # (tests/conftest.py runs these first)
+
 XLSX, PDF = "/".join(XLSX_TYPE), "/".join(PDF_TYPE)
 
 # Organisation a: two months, each with its PDF; organisation b: one month, no PDF.

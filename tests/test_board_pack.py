@@ -33,7 +33,7 @@ from scorecard_xl.write.pdf import printed_layout
 from scorecard_xl.write.xlsx import write_workbook
 from tests.conftest import SAMPLE, TEMPLATE
 
-pytestmark = pytest.mark.libreoffice
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow(seconds=30)]
 
 MARGIN = 30.0  # points: the header and footer live within this of the page's top and bottom (on A4
 # LibreOffice starts the body 37 points down)

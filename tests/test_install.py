@@ -13,6 +13,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow(seconds=15)  # (tests/conftest.py runs these first)
+
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     # No PYTHONPATH: the fresh environment must find scorecard-xl in its own site-packages only.

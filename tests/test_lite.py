@@ -25,6 +25,8 @@ from scorecard_xl.generate.sequence import build
 from scorecard_xl.refresh.lite_files import WHEEL_NAME, main_text, requirements_text
 from tests.conftest import FIXED_TIME, SAMPLE
 
+pytestmark = pytest.mark.slow(seconds=20)  # (tests/conftest.py runs these first)
+
 EPOCH = {"SOURCE_DATE_EPOCH": str(int(FIXED_TIME.timestamp()))}
 
 RUN_BUTTON = """

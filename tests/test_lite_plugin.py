@@ -36,6 +36,8 @@ from scorecard_xl.refresh.lite_files import requirements_text
 from scorecard_xl.write.libreoffice import find_soffice
 from tests.conftest import FIXED_TIME, SAMPLE
 
+pytestmark = pytest.mark.slow(seconds=15)  # (tests/conftest.py runs these first)
+
 EPOCH = {"SOURCE_DATE_EPOCH": str(int(FIXED_TIME.timestamp()))}
 PYODIDES = ("pinned", "latest")
 VERSIONS = {"pinned": ("0.27.5", "3.12"), "latest": ("314.0.8", "3.14")}

@@ -19,7 +19,10 @@ import pytest
 
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.libreoffice  # `build --pdf` prints the board pack with LibreOffice
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.slow(seconds=55),
+]  # `build --pdf` prints the board pack with LibreOffice
 
 README = REPO / "README.md"
 FENCE = re.compile(r"^( *)```(\w*)\n(.*?)^\1```", re.S | re.M)

@@ -23,6 +23,8 @@ from scorecard_xl.inputs.text_rules import CELL_LIMIT, LINE_LIMIT, cut_to, excel
 from tests.cli_process import run_cli
 from tests.hostile_files import SAMPLE_DATA, TEMPLATE
 
+pytestmark = pytest.mark.slow(seconds=25)  # (tests/conftest.py runs these first)
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
