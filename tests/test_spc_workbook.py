@@ -167,11 +167,17 @@ def test_a_native_chart_per_measure_reads_the_spc_data(book: Path) -> None:
         charts = sorted(n for n in package.namelist() if re.match(r"xl/charts/chart\d+\.xml$", n))
         assert len(charts) == 3  # AEATT, AEBREACH, AE4H; not NOSPC
         xml = package.read(charts[2]).decode()
+        without_target = package.read(charts[1]).decode()  # AEBREACH: lower is better, no target
     series = re.findall(r"<c:ser>.*?</c:ser>", xml, re.S)
     assert len(series) == 8  # value, mean, two limits, target, improving, concern, special
     refs = re.findall(r"<c:f>([^<]+)</c:f>", xml)
     assert "'SPC data'!$C$78:$C$113" in refs  # AE4H is the third measure: 36 rows after 2 x 36
     assert "<c:dispBlanksAs" not in xml  # (xlsxwriter leaves it at Excel's own default: a gap)
+    # The legend names the target only where there is one (series 3 is the lower limit, never named).
+    deleted = r"<c:legendEntry><c:idx val=\"(\d+)\"/><c:delete val=\"1\"/></c:legendEntry>"
+    assert re.findall(deleted, xml) == ["3"]
+    assert re.findall(deleted, without_target) == ["3", "4"]
+    assert len(re.findall(r"<c:ser>.*?</c:ser>", without_target, re.S)) == 8  # (a refresh may bring one)
 
 
 def test_a_scorecard_without_spc_has_no_icons_and_no_charts(sample_book: Path) -> None:

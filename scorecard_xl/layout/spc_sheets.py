@@ -169,12 +169,18 @@ def _chart(line: MeasureRow, row: int, col: int, data: tuple[str, int, int, int]
         return (first, left + column, last, left + column)
 
     grey, blue, orange, purple = (COLOURS[c] for c in ("grey", "blue", "orange", "purple"))
+    # A measure judged against no target names none in its legend. (The series stays, as every
+    # other does, for a refresh that brings a target: its line is then drawn, and the Cover's key
+    # says what a red dotted line is.)
+    has_target = line.spc is not None and line.spc.chart.target is not None
     series: Sequence[ChartSeries] = (
         ChartSeries("Value", cells(VALUE), grey, None, "circle", grey, 1.5),
         ChartSeries("Mean", cells(MEAN), MEAN_NAVY, None, None, MEAN_NAVY, 1.25),
         ChartSeries("Process limits", cells(UPPER), grey, "dash", None, grey, 1.0),
         ChartSeries("Lower limit", cells(LOWER), grey, "dash", None, grey, 1.0, legend=False),
-        ChartSeries("Target", cells(TARGET), TARGET_RED, "round_dot", None, TARGET_RED, 1.5),
+        ChartSeries(
+            "Target", cells(TARGET), TARGET_RED, "round_dot", None, TARGET_RED, 1.5, legend=has_target
+        ),
         ChartSeries("Improving", cells(IMPROVING), None, None, "triangle", blue, 0),
         ChartSeries("Concern", cells(CONCERN), None, None, "square", orange, 0),
         ChartSeries("Special", cells(SPECIAL), None, None, "diamond", purple, 0),
