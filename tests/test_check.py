@@ -21,8 +21,9 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from scorecard_xl.checks.check import CELLS_LISTED, check_workbook, codes
+from scorecard_xl.checks.check import check_workbook
 from scorecard_xl.checks.findings import CHECKS
+from scorecard_xl.checks.report import CELLS_LISTED, codes
 from scorecard_xl.checks.rules import external_reference, local_path, name_holds_data, personal_property_name
 from scorecard_xl.cli import main
 from scorecard_xl.inputs.text_rules import formula_starter

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from scorecard_xl.checks.check import Report, require_workbook_file
 from scorecard_xl.checks.findings import Finding, Severity
+from scorecard_xl.checks.report import Report
+from scorecard_xl.checks.workbook_file import require_workbook_file
 from scorecard_xl.errors import InputError
 from scorecard_xl.workbook.ooxml import (
     Package,

@@ -493,7 +493,8 @@ def check_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from scorecard_xl.checks.check import check_workbook, format_findings
+    from scorecard_xl.checks.check import check_workbook
+    from scorecard_xl.checks.report import format_findings
 
     if args.accessibility:
         from scorecard_xl.checks.accessibility import (
