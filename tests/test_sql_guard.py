@@ -20,7 +20,8 @@ from typing import TypeVar
 import pytest
 
 from scorecard_xl.errors import InputError
-from scorecard_xl.inputs.sources.sql import DEFAULT_LIMITS, SqlLimits, _Secrets, read_sql
+from scorecard_xl.inputs.sources.sql import DEFAULT_LIMITS, SqlLimits, read_sql
+from scorecard_xl.inputs.sources.sql_connection import Secrets
 from scorecard_xl.inputs.sources.sql_readonly import FUNCTIONS
 
 ENDLESS = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
@@ -281,7 +282,7 @@ def test_no_part_of_a_url_from_the_environment_is_shown(value: str) -> None:
 
 def test_database_messages_are_scrubbed_of_the_url_its_password_and_tokens(tmp_path: Path) -> None:
     url = "postgresql://board:p%40ss-w0rd@db.example/kpi?sslpassword=t0ken-XYZ&application_name=sc"
-    secrets = _Secrets.of(url)
+    secrets = Secrets.of(url)
     said = (
         f'cannot connect to {url}: password "p@ss-w0rd" (P%40SS-W0RD) rejected, key T0KEN-xyz, for user board'
     )
