@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from scorecard_xl import __version__
-from scorecard_xl.cli import commands
+from scorecard_xl.cli import commands, delivery_commands
 
 # Nothing heavier than argparse is imported here (nor in cli_commands): `scorecard-xl --help` must
 # start at once. Each command imports what it needs when it runs.
@@ -168,8 +168,8 @@ COMMANDS: list[Command] = [
             "scorecard-xl send board.xlsx --to-file board.txt --template email.toml "
             "--smtp-host mail.example.gov.uk --cafile council-ca.pem",
         ),
-        commands.send_arguments,
-        commands.run_send,
+        delivery_commands.send_arguments,
+        delivery_commands.run_send,
     ),
     Command(
         "check",
@@ -186,8 +186,8 @@ COMMANDS: list[Command] = [
             "scorecard-xl check board.xlsx --json > findings.json",
             "scorecard-xl check published.xlsx --accessibility   # can everyone read it? (build --publish)",
         ),
-        commands.check_arguments,
-        commands.run_check,
+        delivery_commands.check_arguments,
+        delivery_commands.run_check,
     ),
     Command(
         "batch",
@@ -205,8 +205,8 @@ COMMANDS: list[Command] = [
             "scorecard-xl batch all_las.toml --jobs 4 --force  # rebuild everything, 4 at a time",
             "scorecard-xl batch board_pack.toml --email-dry-run outbox   # then --send to send them",
         ),
-        commands.batch_arguments,
-        commands.run_batch,
+        delivery_commands.batch_arguments,
+        delivery_commands.run_batch,
     ),
     Command(
         "docs",
