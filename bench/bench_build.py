@@ -37,6 +37,7 @@ from pathlib import Path
 import xlsxwriter
 
 import scorecard_xl
+from scorecard_xl.a1 import a1
 from scorecard_xl.generate.loading import load_inputs
 from scorecard_xl.generate.request import BuildRequest, lay_out
 from scorecard_xl.generate.sequence import render
@@ -82,15 +83,6 @@ def floor_writer(sheets: list[tuple[str, list[tuple[int, int, object]]]]) -> Cal
         book.close()
 
     return write
-
-
-def _column_letters(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 RAW_PARTS = {
@@ -153,7 +145,7 @@ def raw_xml_writer(
                     if row != current:
                         parts.append(("</row>" if current >= 0 else "") + f'<row r="{row + 1}">')
                         current = row
-                    ref = f"{_column_letters(col)}{row + 1}"
+                    ref = a1(row, col)
                     if isinstance(value, str):
                         parts.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>')
                     else:

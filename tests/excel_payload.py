@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -216,3 +217,25 @@ __all__ = [
     "sent",
     "value_at",
 ]
+
+
+def differences(
+    got: dict[str, Any], want: dict[str, Any], skip: dict[str, set[tuple[int, int]]]
+) -> list[str]:
+    """Each cell whose value differs between two payloads (a refreshed workbook, a fresh build),
+    but the cells in `skip` (formulas: Excel recalculates them)."""
+    found = []
+    for sheet_got, sheet_want in zip(got["sheets"], want["sheets"], strict=True):
+        name = sheet_want["name"]
+        rows = max(len(sheet_got["values"]), len(sheet_want["values"]))
+        cols = max(max(len(r) for r in sheet_got["values"]), max(len(r) for r in sheet_want["values"]))
+        for r in range(rows):
+            for c in range(cols):
+                if (r, c) in skip.get(name, set()):
+                    continue
+                a, b = value_at(got, name, r, c), value_at(want, name, r, c)
+                if isinstance(a, float) and isinstance(b, float) and math.isclose(a, b, rel_tol=1e-14):
+                    continue  # (a file holds 16 significant digits, as xlsxwriter writes; Excel, the double)
+                if (a or "") != (b or ""):
+                    found.append(f"{name} r{r + 1} c{c + 1}: refreshed {a!r}, fresh build {b!r}")
+    return found

@@ -254,7 +254,8 @@ def test_refresh_after_count_rows_are_pasted_works_the_ratio_out_as_a_fresh_buil
     """Built for May; June and July's counts pasted under the Data table of the workbook, away from
     its data file: the ratio's months and YTD are worked out again, as a fresh build of July has
     them, cell for cell."""
-    from tests.test_refresh import act, differences, paste_under_table
+    from tests.excel_payload import differences
+    from tests.test_refresh import act, paste_under_table
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1681291800")
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")

@@ -10,7 +10,6 @@ from their data files before refreshing them.
 from __future__ import annotations
 
 import csv
-import math
 import re
 import shutil
 import zipfile
@@ -36,6 +35,7 @@ from tests.conftest import FIXED_TIME, SAMPLE
 from tests.excel_payload import (
     apply_actions,
     as_a_build_says,
+    differences,
     formula_cells,
     payload_from_file,
     sent,
@@ -108,26 +108,6 @@ def refreshed(payload: dict[str, Any], request: RefreshRequest | None = None) ->
     actions, told, outcome = act(payload, request=request)
     assert outcome is not None, told
     return as_a_build_says(apply_actions(payload, actions))
-
-
-def differences(
-    got: dict[str, Any], want: dict[str, Any], skip: dict[str, set[tuple[int, int]]]
-) -> list[str]:
-    found = []
-    for sheet_got, sheet_want in zip(got["sheets"], want["sheets"], strict=True):
-        name = sheet_want["name"]
-        rows = max(len(sheet_got["values"]), len(sheet_want["values"]))
-        cols = max(max(len(r) for r in sheet_got["values"]), max(len(r) for r in sheet_want["values"]))
-        for r in range(rows):
-            for c in range(cols):
-                if (r, c) in skip.get(name, set()):
-                    continue
-                a, b = value_at(got, name, r, c), value_at(want, name, r, c)
-                if isinstance(a, float) and isinstance(b, float) and math.isclose(a, b, rel_tol=1e-14):
-                    continue  # (a file holds 16 significant digits, as xlsxwriter writes; Excel, the double)
-                if (a or "") != (b or ""):
-                    found.append(f"{name} r{r + 1} c{c + 1}: refreshed {a!r}, fresh build {b!r}")
-    return found
 
 
 def value_rows(payload: dict[str, Any], sheet: str) -> list[list[Any]]:

@@ -118,7 +118,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "key_swatch": {"align": "center", "border": 1, "border_color": GREY_LINE},
     # The key shows each look as a static sample; the sheets apply them by conditional format.
     **{
-        f"key_{word}": {
+        f"key_{prefix}{word}": {
             "align": "center",
             "bold": True,
             "bg_color": fill,
@@ -126,18 +126,8 @@ STYLES: dict[str, dict[str, Any]] = {
             "border": 1,
             "border_color": GREY_LINE,
         }
-        for word, (fill, text) in RAG_COLOURS.items()
-    },
-    **{
-        f"key_spc_{look}": {
-            "align": "center",
-            "bold": True,
-            "bg_color": fill,
-            "font_color": text,
-            "border": 1,
-            "border_color": GREY_LINE,
-        }
-        for look, (fill, text) in SPC_COLOURS.items()
+        for prefix, looks in (("", RAG_COLOURS), ("spc_", SPC_COLOURS))
+        for word, (fill, text) in looks.items()
     },
     # The Summary's SPC matrix: a row's label in its icon's look, level with the measures beside it
     **{
