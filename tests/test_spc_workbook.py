@@ -180,6 +180,45 @@ def test_a_native_chart_per_measure_reads_the_spc_data(book: Path) -> None:
     assert len(re.findall(r"<c:ser>.*?</c:ser>", without_target, re.S)) == 8  # (a refresh may bring one)
 
 
+def test_each_charts_value_axis_holds_its_figures_and_the_process_fills_it(book: Path) -> None:
+    """Excel and LibreOffice start a positive series' axis at 0, pressing the process and its limits
+    into the chart's top fifth (a 4-hour standard of 80-95% drawn from 0%); each chart's axis is
+    fitted to the figures it draws, its target and limits inside, a percentage never past 100%."""
+    inputs = load_inputs(book.parent / "card.toml", [book.parent / "data.csv"])
+    lines = [line for line in build_scorecard(inputs.definition, inputs.dataset).rows if line.spc is not None]
+    with zipfile.ZipFile(book) as package:
+        names = sorted(n for n in package.namelist() if re.match(r"xl/charts/chart\d+\.xml$", n))
+        charts = [package.read(name).decode() for name in sorted(names, key=lambda n: int(n[15:-4]))]
+    assert len(charts) == len(lines) == 3
+    for line, xml in zip(lines, charts, strict=True):
+        assert line.spc is not None
+        value_axis = re.search(r"<c:valAx>.*?</c:valAx>", xml, re.S)
+        assert value_axis is not None
+        low = float(re.findall(r'<c:min val="([^"]+)"', value_axis.group())[0])
+        high = float(re.findall(r'<c:max val="([^"]+)"', value_axis.group())[0])
+        step = float(re.findall(r'<c:majorUnit val="([^"]+)"', value_axis.group())[0])
+        points = line.spc.chart.points
+        figures = [f for p in points for f in (p.value, p.mean, p.upper, p.lower) if f is not None]
+        figures += [line.spc.chart.target] if line.spc.chart.target is not None else []
+        assert low <= min(figures) and max(figures) <= high, line.id
+        assert (max(figures) - min(figures)) / (high - low) > 0.6, line.id  # the process fills the chart
+        assert (high - low) / step == pytest.approx(round((high - low) / step)), line.id  # round gridlines
+        if line.measure.unit.name == "percent":
+            assert high <= 1.0, line.id
+
+
+def test_a_value_axis_is_round_above_zero_and_below_a_ceiling() -> None:
+    from scorecard_xl.layout.chart_axis import ValueAxis, value_axis
+
+    assert value_axis([14000, 19000, 16500]) == ValueAxis(12000, 20000, 2000)
+    assert value_axis([0.80, 0.95, 0.98], ceiling=1.0) == ValueAxis(0.75, 1.0, 0.05)
+    assert value_axis([0.80, 0.95, 0.98]) == ValueAxis(0.75, 1.05, 0.05)  # (no ceiling: past 100%)
+    assert value_axis([0, 1, 3]) == ValueAxis(0, 4, 1)  # never below 0 when nothing is
+    assert value_axis([-0.7, 1, 3]).minimum < -0.7  # a lower limit under 0 stays in view
+    assert value_axis([5, 5, None]) is None and value_axis([]) is None  # Excel's own axis
+    assert value_axis([float("nan"), 1.0, 2.0]) == value_axis([1.0, 2.0])
+
+
 def test_a_scorecard_without_spc_has_no_icons_and_no_charts(sample_book: Path) -> None:
     header = next(r for r in sheet_rows(sample_book, "Scorecard") if r and r[0] == "Ref")
     assert "Variation" not in header

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scorecard_xl.drawing.series import TrendSeries
+from scorecard_xl.layout.chart_axis import ValueAxis
 
 StyleKey = tuple[str, str | None]  # (style name in styles.STYLES, number format or None)
 _STYLE_KEYS: dict[StyleKey, StyleKey] = {}
@@ -122,6 +123,7 @@ class ChartSpec:
     number_format: str  # the y axis's
     description: str  # alternative text
     font_points: float = 9.0  # its axes' and legend's text (pagination keeps it at 7 pt or more)
+    value_axis: ValueAxis | None = None  # the y axis's bounds and step; None: the program's own
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scorecard_xl.layout.chart_axis import ValueAxis, value_axis
 from scorecard_xl.layout.page_furniture import print_setup, title_block
 from scorecard_xl.layout.sheet import Block, CellValue, ChartSeries, ChartSpec, SheetLayout
 from scorecard_xl.layout.spc_icons import assurance_word, variation_word
@@ -164,6 +165,7 @@ def _caption(line: MeasureRow) -> str:
 def _chart(line: MeasureRow, row: int, col: int, data: tuple[str, int, int, int]) -> ChartSpec:
     """`data`: the sheet, first and last rows and first column of the measure's figures."""
     data_sheet, first, last, left = data
+    window = last - first + 1
 
     def cells(column: int) -> tuple[int, int, int, int]:
         return (first, left + column, last, left + column)
@@ -197,4 +199,15 @@ def _chart(line: MeasureRow, row: int, col: int, data: tuple[str, int, int, int]
         series=tuple(series),
         number_format=number_format(measure.unit, measure.decimals),
         description=f"SPC chart of {measure.id} {measure.title}: {_caption(line)}.",
+        value_axis=_value_axis(line, window),
     )
+
+
+def _value_axis(line: MeasureRow, window: int) -> ValueAxis | None:
+    """The axis that holds what the chart draws (its window's values, mean, limits and target),
+    a percentage's never past 100%."""
+    assert line.spc is not None
+    chart = line.spc.chart
+    points = chart.points[-window:]
+    figures = [f for p in points for f in (p.value, p.mean, p.upper, p.lower)] + [chart.target]
+    return value_axis(figures, ceiling=1.0 if line.measure.unit.name == "percent" else None)

@@ -23,6 +23,7 @@ from scorecard_xl.inputs.text_rules import (
     escape_control_characters,
     remove_control_characters,
 )
+from scorecard_xl.layout.chart_axis import ValueAxis
 from scorecard_xl.layout.sheet import Formula, Link, SheetLayout, StyleKey, WorkbookLayout
 from scorecard_xl.layout.styles import CONDITIONAL, SPARKLINE_COLOUR, SPARKLINE_LAST, cell_format
 from scorecard_xl.write.capacity import check_fits, check_readable
@@ -150,12 +151,17 @@ def _write_charts(book: xlsxwriter.Workbook, ws: Worksheet, sheet: SheetLayout) 
                 "num_format": spec.number_format,
                 "num_font": {"size": spec.font_points},
                 "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
+                **(_axis_bounds(spec.value_axis) if spec.value_axis else {}),
             }
         )
         chart.set_x_axis({"num_font": {"size": spec.font_points, "rotation": -45}})
         chart.show_blanks_as("gap")
         chart.set_size({"width": spec.width, "height": spec.height})
         ws.insert_chart(spec.row, spec.col, chart, {"description": spec.description, "object_position": 1})
+
+
+def _axis_bounds(axis: ValueAxis) -> dict[str, float]:
+    return {"min": axis.minimum, "max": axis.maximum, "major_unit": axis.step}
 
 
 def _write_sheet(ws: Worksheet, sheet: SheetLayout, formats: _Formats) -> None:
