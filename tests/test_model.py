@@ -471,6 +471,32 @@ def test_full_year_sum_is_compared_with_last_years_outturn_at_year_end() -> None
     assert (row.vs_last_year.arrow, row.vs_last_year.verdict) == ("up", "better")
 
 
+# --- previous years' outturns -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ytd", "last_year", "expected"),
+    [
+        ("sum", [10] * 12, 120),  # the year's months summed, as its YTD at year end would be
+        ("mean", [10] * 11 + [22], 11),
+        ("latest", [10] * 11 + [7], 7),
+        ("sum", [10] * 11 + [None], None),  # a month missing: none rather than an understatement
+        ("sum", [10] * 10 + ["n/a", 10], None),  # a token month: none
+        ("none", [10] * 12, None),  # no YTD rule, no outturn to work out
+    ],
+)
+def test_an_outturn_not_given_is_worked_out_from_that_years_months(ytd, last_year, expected) -> None:
+    records = months("M1", "2021-04", last_year) + months("M1", "2022-04", [5, 5, 5])
+    row = row_of({"ytd": ytd}, records, "2022-06", outturn_years=2)
+    assert row.outturns == (None, expected)  # 2020-21 has no months; 2021-22 is worked out
+
+
+def test_an_outturn_given_wins_over_the_months() -> None:
+    records = [*months("M1", "2021-04", [10] * 12), ("M1", "outturn", "2021-22", 125)]
+    records += [("M1", "actual", "2022-04", 5)]
+    assert row_of({"ytd": "sum"}, records, "2022-04", outturn_years=1).outturns == (125,)
+
+
 def test_a_single_month_is_not_compared_with_a_full_year_outturn() -> None:
     # At year end with a gap the sum YTD is blank and the headline falls back to March alone;
     # March's 50 against last year's total of 500 is not like for like.

@@ -19,7 +19,9 @@ from scorecard_xl.inputs.definition_reader import load_definition
 from scorecard_xl.inputs.options import Options
 from scorecard_xl.inputs.periods import Month
 from scorecard_xl.inputs.values import Missing
+from scorecard_xl.model.scorecard import build_scorecard
 from scorecard_xl.model.suppression import suppress
+from tests.conftest import REPO
 from tests.excel_payload import apply_actions, as_a_build_says, formula_cells, payload_from_file
 from tests.test_model import card, make_dataset, make_definition, measure, months
 
@@ -111,6 +113,30 @@ def test_each_months_value_and_the_ytd_of_the_years_sums(ae: Path) -> None:
     assert row.rag == "A"  # 93.7% against 95%: worse, but within 5% of the target
     may = next(r for r in card(definition, counts(), "2022-05").rows if r.id == "AE4H")
     assert may.ytd == 1 - 80 / 1500
+
+
+def test_last_years_outturn_not_given_is_the_ratio_of_last_years_sums() -> None:
+    """The NHS sample gives no outturn rows: its 4-hour columns for 2016-17 and 2017-18 are worked
+    out from those years' counts in its data (read here from the CSV alone), as their YTDs were."""
+    import csv
+
+    template = REPO / "workbook_templates" / "nhs_ae.toml"
+    data = REPO / "samples" / "nhs_ae" / "data.csv"
+    inputs = load_inputs(template, [data])
+    sums: dict[tuple[str, int], float] = {}
+    with data.open(newline="") as handle:
+        for record in csv.DictReader(handle):
+            year, month = map(int, record["period"].split("-"))
+            start = year if month >= 4 else year - 1
+            key = (record["measure"], start)
+            sums[key] = sums.get(key, 0.0) + float(record["value"])
+    scorecard = build_scorecard(inputs.definition, inputs.dataset)
+    row = next(r for r in scorecard.rows if r.id == "FOUR_HOURS")
+    assert row.outturns == pytest.approx(
+        [1 - sums["BREACH", start] / sums["ATT", start] for start in (2016, 2017)]
+    )
+    attendances = next(r for r in scorecard.rows if r.id == "ATT")
+    assert attendances.outturns == (sums["ATT", 2016], sums["ATT", 2017])
 
 
 def test_the_ytd_restarts_with_the_reporting_year(ae: Path) -> None:

@@ -158,11 +158,24 @@ def _row(
         vs_last_year=_vs_last_year(definition, measure, data, period, year, headline),
         comparators=comparators,
         positions=tuple(position(measure, headline, c) for c in comparators),
-        outturns=tuple(data.yearly.get("outturn", {}).get(y) for y in outturn_years),
+        outturns=tuple(_outturn(definition, measure, data, y) for y in outturn_years),
         benchmarks=tuple(data.notes.get(b.id, {}).get(period) for b in definition.benchmarks),
         spc=measure_spc(measure, data, period, _spc_target(measure, data, period, year, target, year_target)),
         judged_target=target,
     )
+
+
+def _outturn(
+    definition: Definition, measure: Measure, data: MeasureData, year: ReportingYear
+) -> Value | None:
+    """A year's outturn: as given in the data; else, where the data holds that year's months, its
+    YTD at the year's end worked out from them as this year's is (the year's sum, mean, latest or
+    ratio of sums; none where a month is missing), so a definition with outturn columns does not
+    show them empty beside the very months they sum."""
+    given = data.yearly.get("outturn", {})
+    if year in given or definition.yearly:
+        return given.get(year)
+    return year_to_date(measure, data, year.last_month, definition.year_start_month)[0]
 
 
 def _judged_target(
