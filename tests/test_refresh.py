@@ -790,3 +790,56 @@ def test_the_addin_install_steps_name_the_config_its_vba_reads(tmp_path: Path) -
     assert "Data/myaddin.conf" in INSTALL_STEPS and "xlwings.conf is not read" in INSTALL_STEPS
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert "%USERPROFILE%\\.myaddin\\myaddin.conf" in readme and ".xlwings\\xlwings.conf" not in readme
+
+
+def data_table_value(payload: dict[str, Any], measure: str, period: str) -> Any:
+    [value] = [r[3] for r in value_rows(payload, "Data") if r[:3] == [measure, "actual", period]]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("percent_input", "pasted", "read_as", "warned"),
+    [
+        ("fraction", 0.64, 0.64, False),  # as Excel holds a pasted 64%
+        ("fraction", 1.005, 1.005, True),  # Excel's 100.5%: over 100%, said once
+        ("fraction", "1.005", 1.005, True),
+        ("fraction", "64%", 0.64, False),  # with its % sign, always 64%
+        ("points", 99, 0.99, False),  # copied from a data file that writes 99 for 99%
+        ("points", "99", 0.99, False),
+    ],
+)
+def test_a_percentage_pasted_under_the_table_is_read_as_its_data_file_reads_it(
+    folders: Path, percent_input: str, pasted: object, read_as: float, warned: bool
+) -> None:
+    """The table's own rows are Excel's fractions of any size (a build's 100.5% comes back as 1.005);
+    a row pasted under it since is read as the data file it was copied from is: 99 is 99% under
+    percent_input = "points", not 9,900%."""
+    definition = (SAMPLE.parents[1] / "workbook_templates" / "nct_monthly.toml").read_text(encoding="utf-8")
+    card = folders / "built" / "card.toml"
+    card.write_text(
+        definition.replace('percent_input = "fraction"', f'percent_input = "{percent_input}"'),
+        encoding="utf-8",
+    )
+    rows = [r for r in sample_rows() if not after(r, "2022-12")]
+    data = write_csv(folders / "built" / "data.csv", rows)
+    build(folders / "built" / "board.xlsx", card, [data])
+    payload = payload_from_file(moved(folders / "built" / "board.xlsx", folders / "moved"))
+    paste_under_table(payload, [["CIC12", "actual", "2023-01", pasted]])
+    actions, told, outcome = act(payload)
+    assert outcome is not None, told
+    assert data_table_value(apply_actions(payload, actions), "CIC12", "2023-01") == pytest.approx(read_as)
+    assert ("read as over 100%" in " ".join(told)) is warned, told
+
+
+@pytest.mark.parametrize("pasted", [64, "64", -250])
+def test_a_bare_percentage_in_points_pasted_into_a_fraction_workbook_is_refused(
+    folders: Path, pasted: object
+) -> None:
+    """Under percent_input = "fraction" a pasted 64 would be 6,400%: refused, naming its row and
+    how to write 64%, and nothing changes (before, it was taken and showed Green)."""
+    payload = payload_from_file(moved(built(folders / "built"), folders / "moved"))
+    paste_under_table(payload, [["CIC12", "actual", "2023-01", pasted]])
+    row = len(value_rows(payload, "Data"))
+    message = no_writes_and_a_message(payload)
+    assert f"row {row} (measure CIC12)" in message and "value" in message, message
+    assert f"'{float(pasted):g}%' if {float(pasted):g} per cent is meant" in message, message

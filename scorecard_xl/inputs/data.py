@@ -16,7 +16,7 @@ from scorecard_xl.inputs.periods import MONTH_ABBR, Month, Period, ReportingYear
 from scorecard_xl.inputs.ratios import ratio_values, ratio_ytd
 from scorecard_xl.inputs.sources import RawRecord, SourceInfo
 from scorecard_xl.inputs.text_rules import text_problem
-from scorecard_xl.inputs.values import PERCENT_STORED, Missing, Value, parse_value, text_of
+from scorecard_xl.inputs.values import Missing, Value, parse_value, text_of
 
 MONTHLY_SERIES = ("actual", "ytd")
 ID_HINT_LIMIT = 100  # longer unknown ids get no "did you mean": measure ids are at most 64 characters
@@ -103,7 +103,7 @@ def build_dataset(
                 else parse_value(
                     record.value,
                     measure.unit,
-                    PERCENT_STORED if record.fraction_percent else definition.percent_input,
+                    record.percent_input(definition.percent_input),
                 )
             )
         except ValueError as error:

@@ -5,8 +5,11 @@ The first four columns are the tidy CSV's (measure, series, period, value), so r
 data file can be pasted under the table as they are; Title and Section follow for the reader and
 are filled in by the next refresh. Written from a validated `Dataset` (after any suppression, so a
 published copy never holds a suppressed number) and read back as `RawRecord`s that go through the
-same validation as a file's. Numbers are Excel's own: a percentage is a fraction (0.64 shows as
-64%), whatever the definition's `percent_input` says about text files.
+same validation as a file's. Numbers in the rows the table was written with are Excel's own: a
+percentage is a fraction of any size (0.64 shows as 64%, 1.005 as 100.5%), whatever the
+definition's `percent_input` says about text files. Rows added under it since (copied from a data
+file) are read as that file's rows are: a bare 64 for a percentage is refused under "fraction"
+and 64% under "points", never 6,400% taken silently.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from scorecard_xl.inputs.data import MONTHLY_SERIES, YEARLY_SERIES, Dataset
 from scorecard_xl.inputs.definition import Definition
 from scorecard_xl.inputs.sources import RawRecord
 from scorecard_xl.inputs.units import Unit
-from scorecard_xl.inputs.values import PERCENT_STORED, Missing, Value, parse_value
+from scorecard_xl.inputs.values import Missing, Value, parse_value
 
 COLUMNS = ("Measure", "Series", "Period", "Value", "Title", "Section")
 MEASURE, SERIES, PERIOD, VALUE, TITLE, SECTION = range(len(COLUMNS))
@@ -78,11 +81,12 @@ def fingerprint(rows: Iterable[TableRow]) -> str:
 
 
 def records_from_rows(
-    rows: Iterable[tuple[int, Sequence[object]]], source: str = TABLE_SOURCE
+    rows: Iterable[tuple[int, Sequence[object]]], source: str = TABLE_SOURCE, pasted_from: int | None = None
 ) -> list[RawRecord]:
     """The table's rows (below its header) as records; each comes with its 1-based sheet row, so
     messages point at the row the analyst sees (in `source`: "board.xlsx, Data table"). Entirely
-    blank rows are skipped."""
+    blank rows are skipped. Rows from sheet row `pasted_from` on were added since the table was
+    written, and their bare percentages are read by the definition's `percent_input`."""
     records = []
     header = [c.lower() for c in COLUMNS[: VALUE + 1]]
     for number, row in rows:
@@ -100,10 +104,51 @@ def records_from_rows(
                 _text(cells[SERIES]).lower() or "actual",
                 _period_text(cells[PERIOD]),
                 _value(cells[VALUE]),
-                fraction_percent=True,
+                fraction_percent=pasted_from is None or number < pasted_from,
+                pasted=pasted_from is not None and number >= pasted_from,
             )
         )
     return records
+
+
+def pasted_percentages_over_100(definition: Definition, records: Iterable[RawRecord]) -> str | None:
+    """One warning naming the rows pasted under the table whose bare number for a percentage was
+    read as over 100% (Excel's 1.005 for 100.5%): right when the cell showed 100.5%, not when 1.005
+    per cent was meant. None when there are none (or the definition reads bare numbers as points)."""
+    if definition.percent_input != "fraction":
+        return None
+    over = []
+    for record in records:
+        if not record.pasted or not definition.has_measure(record.measure):
+            continue
+        if definition.measure(record.measure).unit.name != "percent":
+            continue
+        value = _bare_number(record.value)
+        if value is not None and abs(value) > 1:
+            over.append(
+                f"row {record.row} ({record.measure} {record.period}: {value:g} as {value * 100:,.10g}%)"
+            )
+    if not over:
+        return None
+    shown = ", ".join(over[:5]) + (f" and {len(over) - 5:,} more" if len(over) > 5 else "")
+    return (
+        f"{len(over):,} percentages pasted under the Data table were read as over 100%, as Excel holds "
+        f"a pasted 100.5% (1.005): {shown}. If a number was meant as per cent, paste it with its % sign."
+    )
+
+
+def _bare_number(value: object) -> float | None:
+    """A number written without a % sign (as a cell's number or text), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and not value.strip().endswith("%"):
+        try:
+            return float(value.replace(",", ""))
+        except ValueError:
+            return None
+    return None
 
 
 def _text(value: object) -> str:
@@ -178,8 +223,7 @@ def _same_reading(definition: Definition) -> Callable[[RawRecord, RawRecord], bo
     benchmark_ids = {b.id for b in definition.benchmarks}
 
     def reading(record: RawRecord, unit: Unit) -> Value:
-        percent_input = PERCENT_STORED if record.fraction_percent else definition.percent_input
-        return parse_value(record.value, unit, percent_input)
+        return parse_value(record.value, unit, record.percent_input(definition.percent_input))
 
     def same(earlier: RawRecord, later: RawRecord) -> bool:
         if later.series not in benchmark_ids and definition.has_measure(later.measure):

@@ -42,6 +42,11 @@ TEXT_HINT = f"a number or one of {ACCEPTED_TOKENS}; this is text where a number 
 # is 64%; "points": 64 is 64%), or as a workbook stores it (its own Data table): a fraction of any
 # size, 1.005 being 100.5%, since a build writes every percentage it accepts there that way.
 PERCENT_STORED = "stored"
+# A row pasted under a workbook's Data table, in a definition whose percent_input is "fraction":
+# Excel holds a pasted 100.5% as 1.005, so a bare number is a fraction up to PASTED_PERCENT_LIMIT
+# (1,000%); beyond, it is almost surely a percentage in points (64 for 64%), refused.
+PERCENT_PASTED = "pasted"
+PASTED_PERCENT_LIMIT = 10.0
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,12 @@ def _check_number(number: float, unit: Unit, percent_input: str, had_percent_sig
     if unit.name == "percent" and not had_percent_sign:
         if percent_input == "points":
             return round(number / 100, 12)
-        if percent_input != PERCENT_STORED and not -1 <= number <= 1:
+        if percent_input == PERCENT_PASTED and not -PASTED_PERCENT_LIMIT <= number <= PASTED_PERCENT_LIMIT:
+            raise ValueError(
+                f"a percentage pasted as Excel holds one, a fraction ({number:g} would be "
+                f"{number * 100:,.10g}%): '{number:g}%' if {number:g} per cent is meant, with its % sign"
+            )
+        if percent_input not in (PERCENT_STORED, PERCENT_PASTED) and not -1 <= number <= 1:
             # Almost always 64 meant as 64%; but 1.009 may be a fraction (100.9%): offer both.
             raise ValueError(
                 "a fraction between -1 and 1 (0.64 = 64%) or a percentage with a % sign: "

@@ -22,7 +22,13 @@ from scorecard_xl.generate.allocation import bulk_allocation
 from scorecard_xl.generate.loading import Inputs, requested_period
 from scorecard_xl.generate.request import BuildRequest, lay_out
 from scorecard_xl.inputs.data import build_dataset
-from scorecard_xl.inputs.data_table import TABLE_SOURCE, Merged, merge_records, records_from_rows
+from scorecard_xl.inputs.data_table import (
+    TABLE_SOURCE,
+    Merged,
+    merge_records,
+    pasted_percentages_over_100,
+    records_from_rows,
+)
 from scorecard_xl.inputs.definition import Definition
 from scorecard_xl.inputs.definition_reader import definition_from_text
 from scorecard_xl.inputs.options import Options
@@ -276,7 +282,7 @@ def gather_inputs(
     new workbook records where its inputs came from."""
     from scorecard_xl.inputs.sources.any import read_source  # readers are loaded only when files are read
 
-    table = records_from_rows(record.table_rows, f"{record.name}, {TABLE_SOURCE}")
+    table = records_from_rows(record.table_rows, f"{record.name}, {TABLE_SOURCE}", record.first_pasted_row)
     if definition_path is not None:
         table = [r for r in table if definition.has_measure(r.measure)]
     named: list[tuple[str, Path]] = []  # the workbook's own, each judged before any is read
@@ -303,12 +309,14 @@ def gather_inputs(
     merged: Merged = merge_records(definition, table, *batches)
     dataset = build_dataset(definition, merged.records, sources)
     recorded = (record.definition_location or definition.file_name, record.data_files)
+    pasted_over = pasted_percentages_over_100(definition, merged.records)
     inputs = Inputs(
         definition,
         dataset,
         definition_path,
         tuple(path for _, path in found),
         recorded_locations=None if definition_path else recorded,
+        warnings=(pasted_over,) if pasted_over else (),
     )
     news = DataNews(
         read=tuple(Path(location).name for location, _ in found),

@@ -57,6 +57,15 @@ class WorkbookRecord:
     values_before: int | None = None  # values in the Data table when it was last written
 
     @property
+    def first_pasted_row(self) -> int | None:
+        """The sheet row (1-based) from which rows were added under the Data table since it was last
+        written, read as a data file's rows are; None when the Cover does not say how many it wrote."""
+        table = self.names.get(f.DATA_TABLE.name)
+        if self.values_before is None or table is None:
+            return None
+        return table[1] + 2 + self.values_before  # (the header's 0-based row, then 1-based rows under it)
+
+    @property
     def setup_source(self) -> str:
         return f"{self.name}, Setup sheet"
 

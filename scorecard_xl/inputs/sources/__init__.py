@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from scorecard_xl.inputs.values import PERCENT_PASTED, PERCENT_STORED
+
 
 class RawRecord(NamedTuple):
     """One tidy value as found in a source, before validation. (A named tuple: a large scorecard
@@ -23,6 +25,13 @@ class RawRecord(NamedTuple):
     # A number as Excel stores it (a workbook's own Data table): percentages are fractions whatever
     # the definition's percent_input says about text files.
     fraction_percent: bool = False
+    pasted: bool = False  # pasted under a workbook's Data table since it was written
+
+    def percent_input(self, defined: str) -> str:
+        """How this record's bare number for a percentage is read, the definition saying `defined`."""
+        if self.fraction_percent:
+            return PERCENT_STORED
+        return PERCENT_PASTED if self.pasted and defined == "fraction" else defined
 
 
 @dataclass(frozen=True)
