@@ -270,3 +270,24 @@ def test_a_refresh_in_excel_sets_the_words_beside_a_ytd_target(
     worded = sorted((f.sheet, f.number_format) for f in plan.formats if '"' in f.number_format)
     # (and the Summary's list, whose every figure's format a refresh sets: its rows may change measure)
     assert worded == [("Safety", '#,##0" YTD"'), ("Scorecard", '#,##0" YTD"'), ("Summary", '#,##0" YTD"')]
+
+
+@pytest.mark.parametrize(
+    ("fields", "records", "headline", "expected"),
+    [
+        (FALLS, APRIL_MAY, "ytd", "14 YTD (target to date 8)"),  # 2/12 of 50, judged on the YTD
+        (FALLS, APRIL_MAY, "latest", "8 (target for the period 4)"),  # May alone against 1/12
+        ({"id": "M1", "polarity": "low", "ytd": "latest", "target": 5}, APRIL_MAY, "ytd", "8 YTD (target 5)"),
+        ({"id": "M1", "polarity": "low", "ytd": "none", "target": 5}, APRIL_MAY, "ytd", "8 (target 5)"),
+    ],
+)
+def test_the_storys_exception_says_which_figure_and_target_were_judged(
+    fields: dict[str, Any], records: list[Any], headline: str, expected: str
+) -> None:
+    """The month's story lists "14 YTD (target to date 8)" where a board would otherwise read 14
+    against 8 as one month against the year's target."""
+    from scorecard_xl.layout.story_sheet import RAG_GRADING, _exception
+    from scorecard_xl.model.story import WORST_AND_WORSENING, Flagged
+
+    row = row_of(fields, records, "2022-05", headline=headline)
+    assert _exception(Flagged(row, (WORST_AND_WORSENING,), ""), RAG_GRADING)[2] == expected

@@ -37,6 +37,7 @@ from scorecard_xl.model.story import (
     tell,
     variation,
 )
+from scorecard_xl.model.ytd_target import PERIOD, TO_DATE, YEAR
 
 LIST_ROOM = 6  # rows for each list of what changed
 EXCEPTION_ROOM = 10  # rows for the exceptions
@@ -445,6 +446,9 @@ def _movement(movement: Movement) -> str:
     return f"{arrow} {before} → {after}: {movement.share:.0%} of the width between its limits"
 
 
+TARGET_WORDS = {YEAR: "target", TO_DATE: "target to date", PERIOD: "target for the period"}
+
+
 def _exception(flagged: Flagged, grading: Grading) -> tuple[str, str, str, str]:
     """Why, the measure, its figure against its target, and the commentary."""
     row = flagged.row
@@ -454,8 +458,10 @@ def _exception(flagged: Flagged, grading: Grading) -> tuple[str, str, str, str]:
         FAIL: "Consistently failing the target",
     }
     figure = _value(row, row.headline) or "No figure"
+    if figure != "No figure" and row.headline_kind == "ytd":
+        figure += " YTD"  # (as the Scorecard's bold figure: what RAG judged)
     if isinstance(row.target, float):
-        figure += f" (target {_value(row, row.target)})"
+        figure += f" ({TARGET_WORDS[row.target_scope]} {_value(row, row.target)})"
     why = "; ".join(words[reason] for reason in flagged.reasons)
     return why, _measure(row), figure, _commentary(flagged.commentary)
 

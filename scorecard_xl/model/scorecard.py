@@ -40,6 +40,7 @@ class MeasureRow:
     benchmarks: tuple[str | None, ...] = ()  # one per definition benchmark (a band, a rank)
     spc: MeasureSpc | None = None  # its SPC chart over every period to the one shown, if it shows one
     judged_target: JudgedTarget | None = None  # the target's scope and how it was worked out
+    headline_kind: str = "latest"  # the judged figure is the "ytd" or the "latest" period's value
 
     @property
     def id(self) -> str:
@@ -162,6 +163,7 @@ def _row(
         benchmarks=tuple(data.notes.get(b.id, {}).get(period) for b in definition.benchmarks),
         spc=measure_spc(measure, data, period, _spc_target(measure, data, period, year, target, year_target)),
         judged_target=target,
+        headline_kind=kind,
     )
 
 
