@@ -146,3 +146,37 @@ def test_every_analyst_example_runs_in_order_in_a_fresh_folder(tmp_path: Path) -
     assert len(skipped) == len(SKIPPED) and len(ran) >= 25
     made = {p.name for p in folder.iterdir()}
     assert {"scorecard.xlsx", "board.xlsx", "pack.pdf", "scorecard_xl.xlam", "outbox", "dfe_data"} <= made
+
+
+AFTER = re.compile(r"# after `([^`]+)`")
+
+
+def python_examples() -> list[tuple[str, str]]:
+    """The README's ```python blocks, each with the command its first line says it follows."""
+    found = []
+    for match in FENCE.finditer(README.read_text(encoding="utf-8")):
+        if match[2] == "python":
+            body = textwrap.dedent(match[3])
+            after = AFTER.match(body)
+            assert after, f"a README python example says what it follows (# after `...`):\n{body[:200]}"
+            found.append((after[1], body))
+    return found
+
+
+@pytest.mark.parametrize("index", range(2))
+def test_every_python_example_runs_as_written_in_a_fresh_folder(tmp_path: Path, index: int) -> None:
+    """A notebook user pasting the library and DataFrame examples gets no missing file and no
+    "already exists": each runs after the command it names, in a fresh folder with the files the
+    README shows whole (board_pack.toml)."""
+    examples = python_examples()
+    assert len(examples) == 2
+    command, body = examples[index]
+    for name, text in shown_files().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCORECARD_XL_", "XLWINGS_"))}
+    env["PYTHONPATH"] = str(REPO)
+    assert command.startswith("scorecard-xl ")
+    setup = [sys.executable, "-m", "scorecard_xl.cli", *command.split()[1:]]
+    subprocess.run(setup, cwd=tmp_path, env=env, check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-c", body], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, f"README python example failed:\n{body}\n{done.stderr[-3000:]}"
