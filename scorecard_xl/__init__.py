@@ -94,14 +94,15 @@ def main() -> None:
 
 
 def check_data() -> None:
-    """The add-in's Check data button: check the caller's data, change nothing."""
+    """Check the caller's data and change nothing: for an add-in whose VBA passes its ribbon
+    button's tag on ("check"); the shipped ribbon cannot, so it has no Check data button."""
     from scorecard_xl.refresh.in_excel import check_data as check_caller
 
     check_caller()
 
 
 def change_period() -> None:
-    """The add-in's Change period button: show the month picked on the caller's Cover."""
+    """Show the month picked on the caller's Cover (the ribbon's Change period, through main())."""
     from scorecard_xl.refresh.in_excel import change_period as change_caller
 
     change_caller()

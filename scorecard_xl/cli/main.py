@@ -129,9 +129,9 @@ COMMANDS: list[Command] = [
         "write requirements.txt and main.py for xlwings Lite (Refresh with no local Python)",
         "Write the requirements.txt and main.py an analyst pastes into xlwings Lite, the free Excel "
         "add-in from the Office store that runs Python inside Excel on Windows, Mac and the web: its "
-        "scripts Refresh, Change period, Check data and Refresh anyway do what the ribbon add-in's "
-        "buttons do, with no local Python and no macros. scorecard-xl is installed in Lite from an "
-        "https:// address (--wheel URL) or your organisation's index (--index), named in "
+        "scripts Refresh, Change period, Check data (changes nothing) and Refresh anyway work as the "
+        "ribbon add-in's buttons do, with no local Python and no macros. scorecard-xl is installed "
+        "in Lite from an https:// address (--wheel URL) or your organisation's index (--index), named in "
         "requirements.txt, or from a wheel imported into Lite's /data (default). Prints the steps.",
         (
             "scorecard-xl lite --wheel https://intranet.example.gov.uk/py/scorecard_xl-0.2.0-py3-none-any.whl",
@@ -144,8 +144,8 @@ COMMANDS: list[Command] = [
     Command(
         "addin",
         "write the Excel add-in (scorecard_xl.xlam) and say how to install it",
-        "Write scorecard_xl.xlam, xlwings' ribbon add-in with a Scorecard tab (Refresh, Change period, "
-        "Check data), and print the install steps. Workbooks themselves stay macro-free .xlsx.",
+        "Write scorecard_xl.xlam, xlwings' ribbon add-in with a Scorecard tab (Refresh, Change period), "
+        "and print the install steps. Workbooks themselves stay macro-free .xlsx.",
         ("scorecard-xl addin", "scorecard-xl addin -o C:/Users/me/Addins/scorecard_xl.xlam --force"),
         commands.addin_arguments,
         commands.run_addin,

@@ -22,8 +22,10 @@ RIBBON_PART = "customUI/customUI.xml"
 
 # Every button calls the template's one ribbon macro (RibbonMyAddin.RunMain -> scorecard_xl.main()):
 # it is the only procedure in the template's VBA that takes the ribbon control, and it ignores it, so
-# no button's id or tag reaches Python. The tag names the intended action for a VBA that passes
-# control.Tag on (see the README on the add-in).
+# no button's id or tag reaches Python and every button refreshes. So the ribbon has only buttons
+# whose label a refresh keeps: Refresh, and Change period (a refresh shows the Cover's pick). Check
+# data, which must change nothing, is not offered here but in xlwings Lite and the Server; an IT team
+# changing RunMain to pass control.Tag on can add it (tag "check", scorecard_xl.check_data).
 RIBBON_XML = """<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui">
   <ribbon>
     <tabs>
@@ -37,12 +39,8 @@ Commentary and formatting stay. If anything is wrong, nothing changes and a mess
           <button id="scorecardPeriod" tag="period" label="Change period" size="large"
             imageMso="DateAndTimeInsert" onAction="RibbonMyAddin.RunMain"
             screentip="Show another month"
-            supertip="First pick the month in the 'Period to show' cell on the Cover, then click here." />
-          <button id="scorecardCheck" tag="check" label="Check data" size="large"
-            imageMso="DataValidation" onAction="RibbonMyAddin.RunMain"
-            screentip="Check the data"
-            supertip="Checks the data against the scorecard's definition before anything changes.
-With the standard add-in it then refreshes; see the README to make it check only." />
+            supertip="First pick the month in the 'Period to show' cell on the Cover, then click here:
+the scorecard shows it (a refresh, as the Refresh button is: pick Latest to follow new data)." />
         </group>
       </tab>
     </tabs>
