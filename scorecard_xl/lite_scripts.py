@@ -16,7 +16,7 @@ The only module besides scorecard_xl.refresh.in_excel that imports xlwings, and 
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, Literal
 
 import xlwings as xw
 from xlwings.server import script  # (what `from xlwings import script` is in Lite, wherever imported)
@@ -45,14 +45,45 @@ def refresh(book: xw.Book) -> None:
     run(book, "refresh", say=say)
 
 
+# App Mode makes a drop-down of a Literal argument, fixed when Lite imports this module, before any
+# workbook's months are known: so its choices count back from the latest, and a month may be typed.
+AS_PICKED = "As picked on the Cover"
+BACK = (AS_PICKED, "Latest", *(f"{n} before the latest" for n in range(1, 12)))
+
+
 @script(name="Change period")
-def change_period(book: xw.Book, period: str = "") -> None:
+def change_period(
+    book: xw.Book,
+    show: Literal[
+        "As picked on the Cover",
+        "Latest",
+        "1 before the latest",
+        "2 before the latest",
+        "3 before the latest",
+        "4 before the latest",
+        "5 before the latest",
+        "6 before the latest",
+        "7 before the latest",
+        "8 before the latest",
+        "9 before the latest",
+        "10 before the latest",
+        "11 before the latest",
+    ] = "As picked on the Cover",
+    or_month: str = "",
+) -> None:
     """# Change period
-    Show another month: type it as YYYY-MM (the Cover lists the months in the data), or leave it
-    blank for the one picked in the Cover's *Period to show*. The Cover's pick still decides what
-    Refresh shows next."""
-    asked = period.strip()
-    run(book, "period", RefreshRequest(period=asked) if asked else None, say=say)
+    Show another period: choose it from the list (Latest is the newest month complete enough,
+    then the months before it), or type it as YYYY-MM in *or month* (the Cover lists the months in
+    the data), or keep *As picked on the Cover* to show the Cover's *Period to show*. The Cover's
+    pick still decides what Refresh shows next."""
+    asked = or_month.strip()
+    if asked:
+        request: RefreshRequest | None = RefreshRequest(period=asked)
+    elif show != AS_PICKED and show in BACK:
+        request = RefreshRequest(periods_back=BACK.index(show) - 1)
+    else:
+        request = None
+    run(book, "period", request, say=say)
 
 
 @script(name="Check data")

@@ -38,7 +38,7 @@ from scorecard_xl.checks.schema_audit import audit
 from scorecard_xl.cli import main
 from scorecard_xl.generate.sequence import build
 from scorecard_xl.layout.cover_button import NAME, SCRIPT_BUTTON, TARGET
-from scorecard_xl.lite_scripts import PLUGIN_GROUP
+from scorecard_xl.lite_scripts import AS_PICKED, BACK, PLUGIN_GROUP
 from scorecard_xl.refresh.lite_files import requirements_text
 from scorecard_xl.write.libreoffice import find_soffice
 from tests.conftest import FIXED_TIME, SAMPLE
@@ -54,8 +54,19 @@ DISCOVER = f"""
 import importlib.metadata
 from xlwings.server import custom_scripts_meta
 
+import inspect
+import typing
+
 found = list(importlib.metadata.entry_points(group={PLUGIN_GROUP!r}))
-[[(entry.name, entry.value) for entry in found], custom_scripts_meta(found[0].load())]
+module = found[0].load()
+# App Mode's form: a field per argument after the book, a drop-down for a Literal (lite.xlwings.org)
+change = inspect.signature(module.change_period).parameters
+hints = typing.get_type_hints(module.change_period)
+form = [
+    [name, typing.get_origin(hints[name]) is typing.Literal, list(typing.get_args(hints[name])), p.default]
+    for name, p in list(change.items())[1:]
+]
+[[(entry.name, entry.value) for entry in found], custom_scripts_meta(module), form]
 """
 
 RUN_SCRIPT = """
@@ -146,8 +157,11 @@ def test_the_plugin_registers_its_scripts_as_lite_finds_them(pyodide: str) -> No
     version, python = VERSIONS[pyodide]
     ready = session(pyodide).ready
     assert (ready["pyodide"], ready["python"][:4]) == (version, python)
-    entries, scripts = run_in_pyodide(DISCOVER, pyodide=pyodide)
+    entries, scripts, form = run_in_pyodide(DISCOVER, pyodide=pyodide)
     assert entries == [["scorecard-xl", "scorecard_xl.lite_scripts"]]
+    # Change period's drop-down counts back from the latest (the months are not known when Lite
+    # imports the module), and a month may be typed.
+    assert form == [["show", True, list(BACK), AS_PICKED], ["or_month", False, [], ""]]
     assert sorted(s["function_name"] for s in scripts) == SCRIPT_NAMES
     by_name = {s["function_name"]: s for s in scripts}
     assert by_name["refresh"]["name"] == "Refresh"
@@ -164,7 +178,8 @@ def test_each_script_runs_in_pyodide_as_in_cpython(
     for name, args in [
         ("refresh", []),
         ("check_data", []),
-        ("change_period", ["2023-01"]),
+        ("change_period", [AS_PICKED, "2023-01"]),
+        ("change_period", ["2 before the latest"]),
         ("change_period", []),
         ("refresh_anyway", []),
     ]:
@@ -173,9 +188,13 @@ def test_each_script_runs_in_pyodide_as_in_cpython(
         assert in_pyodide == run_in_cpython(code, files=files, env=EPOCH), (name, args)
     check, told = run_in_pyodide(_script("check_data"), files=files, env=EPOCH, pyodide=pyodide)
     assert check == [] and "nothing was changed" in told and "March 2023" in told
-    period, told = run_in_pyodide(_script("change_period", ["2023-01"]), files, EPOCH, pyodide)
+    period, told = run_in_pyodide(_script("change_period", [AS_PICKED, "2023-01"]), files, EPOCH, pyodide)
     assert period and "January 2023" in told
-    nothing, told = run_in_pyodide(_script("change_period", ["2023-13"]), files, EPOCH, pyodide)
+    back, told = run_in_pyodide(_script("change_period", ["2 before the latest"]), files, EPOCH, pyodide)
+    assert back == period and "January 2023" in told  # March is the latest
+    too_far, told = run_in_pyodide(_script("change_period", ["11 before the latest"]), files, EPOCH, pyodide)
+    assert too_far == [] and "Nothing was changed" in told and "periods with data" in told
+    nothing, told = run_in_pyodide(_script("change_period", [AS_PICKED, "2023-13"]), files, EPOCH, pyodide)
     assert nothing == [] and "Nothing was changed" in told and "2023-13" in told and "YYYY-MM" in told
     blank, told = run_in_pyodide(_script("change_period"), files, EPOCH, pyodide)
     assert blank == [] and "pick a period first" in told
@@ -199,6 +218,32 @@ def test_refresh_in_pyodide_leaves_the_workbook_as_the_command_line_does(
         for c in range(len(row))
     )
     assert compared > 10_000
+
+
+@pytest.mark.parametrize("pyodide", PYODIDES)
+def test_change_period_in_pyodide_leaves_the_workbook_as_refresh_with_a_period_does(
+    pyodide: str, december: tuple[dict[str, bytes], dict[str, Any], Path], tmp_path: Path
+) -> None:
+    """Change period's "2 before the latest" (January, with March pasted) writes what
+    `scorecard-xl refresh --period 2023-01` writes beside the same data, but for the Cover's
+    Period to show: a refresh in Excel never writes the analyst's pick (the next Refresh shows it
+    again), the command line's new file records the period asked for."""
+    from scorecard_xl.workbook import fields
+    from scorecard_xl.workbook.snapshot import snapshot_from_payload
+
+    files, payload, by_cli = december
+    shutil.copy(by_cli.parent / "board.previous.xlsx", tmp_path / "board.xlsx")  # (as built: December)
+    shutil.copy(by_cli.parent / "data.csv", tmp_path / "data.csv")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+        assert main(["refresh", str(tmp_path / "board.xlsx"), "--period", "2023-01"]) == 0
+    actions, told = run_in_pyodide(_script("change_period", ["2 before the latest"]), files, EPOCH, pyodide)
+    assert "January 2023" in told
+    result = as_a_build_says(apply_actions(payload, actions))
+    skip = formula_cells(tmp_path / "board.xlsx")
+    sheet, row, col, _, _ = snapshot_from_payload(sent(payload)).names[fields.PICKER.name]
+    skip.setdefault(sheet, set()).add((row, col))
+    assert not differences(result, payload_from_file(tmp_path / "board.xlsx"), skip)
 
 
 def test_the_cover_has_the_button_lite_runs_refresh_from(sample_book: Path) -> None:

@@ -140,7 +140,9 @@ def _about(sheet: SheetLayout, scorecard: Scorecard, context: BuildContext, row:
         row,
         TEXT,
         f"To show another {'year' if definition.yearly else 'month'}: pick it above (Latest follows "
-        "new data), then click Refresh (or run: scorecard-xl refresh this-file.xlsx).",
+        "new data), then click Refresh: the ⟳ button at the top, with the free xlwings Lite add-in "
+        "set up once for this workbook (scorecard-xl's README says how), or the Scorecard tab of its "
+        "desktop add-in; or run: scorecard-xl refresh this-file.xlsx.",
         "muted_wrap",
     )
     row += 1

@@ -54,6 +54,7 @@ class RefreshRequest:
     # What the operator allows the workbook beyond its own folder (default: the environment's and
     # this computer's settings, Trust.from_environment); never anything the workbook says.
     trust: Trust | None = None
+    periods_back: int | None = None  # instead of a period: this many before the latest (0: the latest)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,9 @@ def refresh_contents(
     inputs, news = gather_inputs(record, definition, request.files, trust)
     picked = request.period or record.picked
     period = choose_period(record, picked, inputs, ARGUMENTS if request.period else None)
+    if request.periods_back is not None:
+        period = period_back(inputs, request.periods_back)
+        picked = period.iso
     scorecard, layout = lay_out(
         BuildRequest(
             inputs,
@@ -336,6 +340,25 @@ def choose_period(
     if not picked:
         return None
     return requested_period(picked, inputs.definition, where or f"{record.name} Cover, Period to show")
+
+
+def period_back(inputs: Inputs, back: int) -> Period:
+    """The period `back` reporting periods before the latest complete enough to show ("Latest"),
+    counting the periods that have data."""
+    definition = inputs.definition
+    latest = inputs.dataset.latest_period(definition)
+    periods = inputs.dataset.periods()
+    earlier = periods[: periods.index(latest) + 1] if latest in periods else []
+    if back < 0 or back >= len(earlier):
+        raise InputError.of(
+            ARGUMENTS,
+            "",
+            "period",
+            f"{back} before the latest",
+            f"one of the {len(earlier)} periods with data up to the latest"
+            + (f" ({earlier[0].long_label} to {earlier[-1].long_label})" if earlier else ""),
+        )
+    return earlier[-1 - back]
 
 
 def check_layout(record: WorkbookRecord, layout: WorkbookLayout) -> None:

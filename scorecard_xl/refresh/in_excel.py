@@ -215,7 +215,8 @@ def run(
     request = request or RefreshRequest()
     try:
         snapshot = snapshot_from_book(book)
-        if action == "period" and not request.period and not read_record(snapshot).picked:
+        asked = request.period or request.periods_back is not None
+        if action == "period" and not asked and not read_record(snapshot).picked:
             say(
                 f"{TITLE}: pick a period first",
                 "Pick a month in the Cover's 'Period to show' cell (the drop-down lists the months "

@@ -47,6 +47,8 @@ scorecard-xl installs itself from it the first time a script runs. What each scr
 printed in the Output pane.
 """
 
+from typing import Literal
+
 import xlwings as xw
 from xlwings import script
 
