@@ -19,10 +19,11 @@ def test_init_writes_a_starter_that_builds_then_refreshes_as_written(tmp_path: P
     assert "next: scorecard-xl build -t my_card/definition.toml -d my_card/data.csv" in made.stdout
     built = run_cli("build", "-t", "my_card/definition.toml", "-d", "my_card/data.csv", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
-    assert "February 2023, 1 red, 1 amber, 2 green, 2 not judged" in built.stdout
+    # (CIC03, adoptions, is red: 18 so far against 11/12 of the year's 24)
+    assert "February 2023, 2 red, 1 amber, 2 green, 4 not judged" in built.stdout
     refreshed = run_cli("refresh", "scorecard.xlsx", "--data", "my_card/next_month.csv", cwd=tmp_path)
     assert refreshed.returncode == 0, refreshed.stderr
-    assert "March 2023" in refreshed.stdout and "8 new and 0 revised" in refreshed.stdout
+    assert "March 2023" in refreshed.stdout and "10 new and 0 revised" in refreshed.stdout
     checked = run_cli("check", "scorecard.xlsx", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout  # fit to send as built
 
@@ -36,6 +37,8 @@ def test_the_starter_shows_the_fields_an_analyst_needs() -> None:
     assert len({m.unit for m in measures}) >= 4 and {m.polarity for m in measures} >= {"high", "low", "none"}
     assert any(m.frequency == "quarterly" for m in measures)
     assert sum(m.target is not None for m in measures) >= 3
+    assert any(m.ytd == "ratio" for m in measures)  # a percentage worked out from two counts
+    assert any(m.ytd == "sum" and m.target.kind == "fixed" for m in measures)  # judged pro rata
     text = path.read_text(encoding="utf-8")
     assert "docs/formats.md" in text and "scorecard-xl docs formats" in text
     fields = [line for line in text.splitlines() if "=" in line and not line.lstrip().startswith("#")]

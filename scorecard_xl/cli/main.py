@@ -64,8 +64,10 @@ COMMANDS: list[Command] = [
     Command(
         "init",
         "write a starter definition and data to make your own scorecard from",
-        "Write a small scorecard to start from into FOLDER: definition.toml (six measures of "
-        "different units and polarities, a target, a quarterly measure, each field commented and "
+        "Write a small scorecard to start from into FOLDER: definition.toml (eight measures of "
+        "different units and polarities, targets, a quarterly measure, a cumulative measure judged "
+        "against its share of the year's target, a percentage worked out from two counts, each "
+        "field commented and "
         "pointing at docs/formats.md), data.csv (April 2022 to February 2023) and next_month.csv "
         "(March's rows, to try a refresh). It builds as written. Existing files are only replaced "
         "with --force.",
