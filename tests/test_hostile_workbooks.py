@@ -134,7 +134,26 @@ def dimension_bomb(sheet: str, cell: str = "A1048576") -> tuple[Edit, Edit]:
     )
 
 
+def bombed_data() -> bytes:
+    """A tidy data workbook of two rows that declares A1:XFD1048576 and has one cell in Excel's
+    last row and column: openpyxl padding every row to the dimension took gigabytes."""
+    import io
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("data")
+    for row, values in enumerate(
+        [["measure", "series", "period", "value"], ["CFSS01", "actual", "2023-03", 5]]
+    ):
+        sheet.write_row(row, 0, values)
+    book.close()
+    return edited(out.getvalue(), *dimension_bomb("data", "XFD1048576"))
+
+
 NOT_HERE = "a data file in the workbook's own folder, named relative to it"
+NOT_A_NUMBER = "stored as one, but what it holds is not"
 SQL_QUERY = '[sql]\nurl = "sqlite:///kpi.db"\n[sql.queries]\nCFSS01 = "{query}"\n'
 ALLOW_SQL = {"SCORECARD_XL_ALLOW_SQL": "1"}
 
@@ -327,6 +346,14 @@ CASES: dict[str, Hostile] = {
     "built with: a control character": hostile(
         options('organisation "Evil\\u0007Trust"'), says=("organisation", "U+0007")
     ),
+    "built with: no suppression (publish 0)": hostile(
+        options("publish 0"), says=("Built with", "a whole number from 1")
+    ),
+    "a data workbook beside it declaring every cell (a dimension bomb)": hostile(
+        data_files("data.xlsx"),
+        setup=lambda work, _: (work / "data.xlsx").write_bytes(bombed_data()),
+        says=("data.xlsx, row 1048576", "measure"),
+    ),
     "built with: a huge threshold": hostile(
         options("publish 999999999"), says="a whole number from 1 to 1,000,000"
     ),
@@ -367,7 +394,18 @@ CASES: dict[str, Hostile] = {
     "data table: '1e309' as text": hostile(
         table_value("1e309"), says=("Data table, row 1092", "a finite number")
     ),
+    "data table: a 400-digit integer": hostile(
+        table_value(int("9" * 400)), says=("Data table, row 1092", "a number between")
+    ),
     "data table: nan": hostile(table_value("nan"), says=("Data table, row 1092", "got 'nan'")),
+    "data table: a number cell holding NaN": hostile(
+        table_value(float("nan")),
+        says=("sheet 'Data', cell D1092", NOT_A_NUMBER),
+    ),
+    "data table: a number cell holding INF": hostile(
+        table_value(float("inf")),
+        says=("sheet 'Data', cell D1092", NOT_A_NUMBER),
+    ),
     "data table: -inf": hostile(table_value("-inf"), says=("Data table, row 1092", "got '-inf'")),
     "data table: a formula for a measure": hostile(
         pasted('=HYPERLINK("http://x","y")', 5), says="measure: got '=HYPERLINK"
@@ -644,6 +682,21 @@ def test_a_dimension_bomb_costs_kilobytes_to_read(pristine: Path) -> None:
     finally:
         tracemalloc.stop()
     assert peak < 8 * 1024 * 1024, f"{peak:,} bytes"
+
+
+def test_a_dimension_bomb_in_a_data_workbook_costs_megabytes_to_read() -> None:
+    from scorecard_xl.inputs.sources.xlsx import sheet_rows
+
+    content = bombed_data()
+    tracemalloc.start()
+    try:
+        rows = sheet_rows(content, "data.xlsx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(rows) == 1_048_576 and rows[1] == ["CFSS01", "actual", "2023-03", 5]
+    assert sum(len(r) for r in rows) == 4 + 4 + 16_384  # the cells present, and the last row's
+    assert peak < 40 * 1024 * 1024, f"{peak:,} bytes"  # (before: every row padded, gigabytes)
 
 
 def test_a_trusted_folder_lets_the_workbook_read_its_data(

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scorecard_xl.errors import InputError
 from scorecard_xl.generate.allocation import bulk_allocation
 from scorecard_xl.generate.loading import DataInput, load_inputs, requested_period
 from scorecard_xl.inputs.options import Options
-from scorecard_xl.inputs.values import Missing, Value, text_of
+from scorecard_xl.inputs.values import NUMBER_LIMIT, OUT_OF_RANGE, Missing, Value, text_of
 from scorecard_xl.layout.grid import rag_text
 from scorecard_xl.model.scorecard import Scorecard, build_scorecard
 from scorecard_xl.model.suppression import suppress
@@ -128,6 +129,8 @@ def read_workbook(path: str | Path) -> pandas.DataFrame:
     rows = []
     for found in records_from_rows(record.table_rows):
         value = found.value
+        if isinstance(value, int) and abs(value) > NUMBER_LIMIT:  # (float() of 400 digits overflows)
+            raise InputError.of(record.name, f"Data table, row {found.row}", "value", None, OUT_OF_RANGE)
         number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
         title, section = titles.get(found.measure.upper(), ("", ""))
         rows.append(

@@ -32,6 +32,7 @@ SHORTHAND_TOKENS = {"[c]": "c", "[x]": "x", "[z]": "z", "[u]": "u", "[low]": "lo
 # The largest magnitude a value may have: Excel shows 15 significant digits, and no count, rate or
 # amount a board reads comes near; beyond it (1e308, say) a value is a slip or an attack.
 NUMBER_LIMIT = 1e15
+OUT_OF_RANGE = f"a number between -{NUMBER_LIMIT:,.0f} and {NUMBER_LIMIT:,.0f}"
 EXCEL_DIGITS = 15  # significant digits Excel keeps of a number (pandas writes 17: 0.30000000000000004)
 # Wide enough for any finite float, so showing a value as displayed can never fail.
 _WIDE = Context(prec=800, Emax=999_999, Emin=-999_999)
@@ -83,6 +84,8 @@ def parse_value(raw: object, unit: Unit, percent_input: str = "fraction") -> Val
     if isinstance(raw, bool):
         raise ValueError(TEXT_HINT)
     if isinstance(raw, int):
+        if abs(raw) > NUMBER_LIMIT:  # (before float(): 400 digits would overflow it)
+            raise ValueError(OUT_OF_RANGE)
         return _check_number(float(raw), unit, percent_input, had_percent_sign=False)
     if isinstance(raw, float):
         return _as_excel_holds(_check_number(raw, unit, percent_input, had_percent_sign=False))
@@ -131,7 +134,7 @@ def _check_finite(number: float) -> None:
     if not math.isfinite(number):
         raise ValueError("a finite number")
     if abs(number) > NUMBER_LIMIT:
-        raise ValueError(f"a number between -{NUMBER_LIMIT:,.0f} and {NUMBER_LIMIT:,.0f}")
+        raise ValueError(OUT_OF_RANGE)
 
 
 def _check_number(number: float, unit: Unit, percent_input: str, had_percent_sign: bool) -> float:

@@ -53,6 +53,14 @@ _LITERALS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
 _DATE_LETTER = re.compile(r"(?<![_\\])[dmhysDMHYS]")
 
 
+class NotANumber(Exception):
+    """A cell stored as a number whose text is not one: a hand-edited file, never Excel's."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference)
+        self.reference = reference
+
+
 class FallBack(Exception):
     """This reader cannot give what openpyxl would: read it with openpyxl instead."""
 
@@ -103,6 +111,14 @@ class PackageValues:
         part = self.sheet_parts[name]
         try:
             return SheetValues.of_rows(self._rows(part, name, budget or CellBudget(name)))
+        except NotANumber as bad:  # (openpyxl fails on it too, without saying where)
+            raise InputError.of(
+                self.name,
+                f"sheet '{name}', cell {bad.reference}",
+                "value",
+                None,
+                "a number: the cell is stored as one, but what it holds is not (NaN, INF or text)",
+            ) from None
         except (KeyError, ValueError, IndexError, ET.ParseError, zipfile.BadZipFile, OSError) as error:
             raise FallBack(f"{part}: {error}") from None
 
@@ -220,7 +236,10 @@ def _cells(
             elif kind == "n":
                 if maybe_dates and int(cell.get("s") or 0) in maybe_dates:
                     raise FallBack("a number in a date format")
-                value = float(text) if "." in text or "E" in text or "e" in text else int(text)
+                try:
+                    value = float(text) if "." in text or "E" in text or "e" in text else int(text)
+                except ValueError:
+                    raise NotANumber(cell.get("r") or "?") from None
             elif kind == "s":
                 value = strings[int(text)]
             elif kind == "str" or kind == "e":

@@ -15,12 +15,14 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from scorecard_xl.errors import InputError, Problem
 from scorecard_xl.inputs.zip_guard import open_package, read_safely
 
 UNCALCULATED_LISTED = 10  # formula cells named one by one; the rest are counted
+CELL_LIMIT = 10_000_000  # cells a data sheet's rows may spread over (a million tidy rows are 4-6 M)
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 
@@ -44,9 +46,33 @@ def _rows(archive: zipfile.ZipFile, content: bytes, name: str) -> list[list[obje
             part = getattr(sheet, "_worksheet_path", None)
             if isinstance(part, str):
                 _refuse_uncalculated(archive, part, name)
-            return [[_value(cell) for cell in row] for row in sheet.iter_rows()]
+            return _bounded_rows(sheet, name)
         finally:
             book.close()
+
+
+def _bounded_rows(sheet: Any, name: str) -> list[list[object]]:
+    """The sheet's rows as values, at a cost of the cells present: the file's declared dimension
+    (A1:XFD1048576 around one cell, a 140-byte edit) would have openpyxl pad every row to it, so it
+    is ignored; a row missing between two is one shared empty row; and the cells read, padding to
+    a row's last cell included, are counted against CELL_LIMIT."""
+    sheet.reset_dimensions()
+    rows: list[list[object]] = []
+    empty: list[object] = []
+    read = 0
+    for row in sheet.iter_rows():
+        read += len(row)
+        if read > CELL_LIMIT:
+            raise InputError.of(
+                name,
+                f"sheet '{sheet.title}'",
+                "",
+                None,
+                f"a data sheet of at most {CELL_LIMIT:,} cells (its rows spread over more); one value a "
+                "row in the first columns, as a tidy data file has them",
+            )
+        rows.append([_value(cell) for cell in row] if row else empty)
+    return rows
 
 
 def _value(cell: object) -> object:
