@@ -153,7 +153,11 @@ def test_requirements_name_what_the_pyodides_install() -> None:
 
 
 @pytest.mark.parametrize("pyodide", PYODIDES)
-def test_the_plugin_registers_its_scripts_as_lite_finds_them(pyodide: str) -> None:
+def test_the_wheels_entry_point_leads_xlwings_to_the_scripts_and_their_form(pyodide: str) -> None:
+    """What this machine can show of Lite's discovery: the installed wheel's entry point (our reading
+    of how a plugin "registers when added to requirements.txt": Lite's loader is not public, see the
+    README) leads to the module, xlwings' own custom_scripts_meta lists its scripts as Lite lists a
+    main.py's, and Change period's arguments are the form App Mode documents."""
     version, python = VERSIONS[pyodide]
     ready = session(pyodide).ready
     assert (ready["pyodide"], ready["python"][:4]) == (version, python)
@@ -220,12 +224,12 @@ def test_refresh_in_pyodide_leaves_the_workbook_as_the_command_line_does(
     assert compared > 10_000
 
 
-@pytest.mark.parametrize("pyodide", PYODIDES)
-def test_change_period_in_pyodide_leaves_the_workbook_as_refresh_with_a_period_does(
-    pyodide: str, december: tuple[dict[str, bytes], dict[str, Any], Path], tmp_path: Path
+def test_change_period_leaves_the_workbook_as_refresh_with_a_period_does(
+    december: tuple[dict[str, bytes], dict[str, Any], Path], tmp_path: Path
 ) -> None:
     """Change period's "2 before the latest" (January, with March pasted) writes what
-    `scorecard-xl refresh --period 2023-01` writes beside the same data, but for the Cover's
+    `scorecard-xl refresh --period 2023-01` writes beside the same data (run in CPython: the test
+    above shows each script writes the same in both Pyodides as in CPython), but for the Cover's
     Period to show: a refresh in Excel never writes the analyst's pick (the next Refresh shows it
     again), the command line's new file records the period asked for."""
     from scorecard_xl.workbook import fields
@@ -237,7 +241,7 @@ def test_change_period_in_pyodide_leaves_the_workbook_as_refresh_with_a_period_d
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
         assert main(["refresh", str(tmp_path / "board.xlsx"), "--period", "2023-01"]) == 0
-    actions, told = run_in_pyodide(_script("change_period", ["2 before the latest"]), files, EPOCH, pyodide)
+    actions, told = run_in_cpython(_script("change_period", ["2 before the latest"]), files=files, env=EPOCH)
     assert "January 2023" in told
     result = as_a_build_says(apply_actions(payload, actions))
     skip = formula_cells(tmp_path / "board.xlsx")
