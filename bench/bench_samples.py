@@ -1,5 +1,5 @@
 """Samples benchmark: each bundled sample built in one process, side by side, interleaved; the NHS
-urgent care sample (13 measures, 36 months, an SPC chart each) against the NCT children's services
+urgent care sample (11 measures, 36 months, an SPC chart each) against the NCT children's services
 sample (93 measures, 6 months, no SPC).
 
     python bench/bench_samples.py [--repeat N]
