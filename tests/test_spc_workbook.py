@@ -267,3 +267,25 @@ def test_refreshed_in_excel_the_charts_data_is_written_in_blocks(
                 if (r, c) not in formulas.get(sheet, set()):
                     got, expected = value_at(applied, sheet, r, c), value_at(want, sheet, r, c)
                     assert got == _as_written(expected), (sheet, r, c)
+
+
+def test_a_refresh_in_excel_says_when_a_charts_figures_outgrow_its_axis(tmp_path: Path) -> None:
+    """Excel cannot be told to move a chart's axis: a month far outside the earlier ones would run
+    off its chart. The refresh says which charts, and how to fit them again; an ordinary month
+    says nothing (the Cover's status tells a refresh that went well)."""
+    from scorecard_xl.refresh.in_excel import refresh_payload
+    from tests.excel_payload import payload_from_file
+    from tests.test_refresh import paste_under_table
+
+    february = made(tmp_path / "feb", last="2019-02")
+    march = [r for r in trust_rows() if r[2] == "2019-03"]
+    ordinary = payload_from_file(february)
+    paste_under_table(ordinary, march)
+    assert [a for a in refresh_payload(ordinary)["actions"] if a["func"] == "alert"] == []
+
+    surge = payload_from_file(february)
+    paste_under_table(surge, [[m, s, p, str(int(v) * 3) if m == "AEATT" else v] for m, s, p, v in march])
+    alerts = [a["args"][0] for a in refresh_payload(surge)["actions"] if a["func"] == "alert"]
+    assert len(alerts) == 1 and alerts[0].startswith("Refreshed."), alerts
+    assert "SPC charts of AEATT now have figures beyond their value axes" in alerts[0]
+    assert "scorecard-xl refresh" in alerts[0]

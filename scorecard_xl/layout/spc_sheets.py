@@ -16,7 +16,7 @@ Excel (and LibreOffice) draw a blank cell of a line chart as a gap: a period wit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from scorecard_xl.layout.chart_axis import ValueAxis, value_axis
 from scorecard_xl.layout.page_furniture import print_setup, title_block
@@ -206,8 +206,36 @@ def _chart(line: MeasureRow, row: int, col: int, data: tuple[str, int, int, int]
 def _value_axis(line: MeasureRow, window: int) -> ValueAxis | None:
     """The axis that holds what the chart draws (its window's values, mean, limits and target),
     a percentage's never past 100%."""
+    return value_axis(chart_figures(line, window), ceiling=axis_ceiling(line))
+
+
+def chart_figures(line: MeasureRow, window: int) -> list[float | None]:
+    """What a measure's chart draws over its latest `window` periods: values, means, limits, target."""
     assert line.spc is not None
     chart = line.spc.chart
     points = chart.points[-window:]
-    figures = [f for p in points for f in (p.value, p.mean, p.upper, p.lower)] + [chart.target]
-    return value_axis(figures, ceiling=1.0 if line.measure.unit.name == "percent" else None)
+    return [f for p in points for f in (p.value, p.mean, p.upper, p.lower)] + [chart.target]
+
+
+def axis_ceiling(line: MeasureRow) -> float | None:
+    return 1.0 if line.measure.unit.name == "percent" else None
+
+
+def outgrown_axes(scorecard: Scorecard, drawn: Callable[[str], list[object] | None]) -> list[str]:
+    """The charted measures whose new figures would fall outside the axis their chart was written
+    with, fitted to the figures `drawn(measure_id)` gives from the SPC data sheet as it was (None:
+    no such block). A refresh in Excel rewrites the figures but cannot move a chart's axis."""
+    outgrown = []
+    window = _window(scorecard)
+    for line in charted(scorecard):
+        before = drawn(line.id)
+        if before is None:
+            continue
+        numbers = [f for f in before if isinstance(f, (int, float)) and not isinstance(f, bool)]
+        axis = value_axis(numbers, ceiling=axis_ceiling(line))
+        if axis is None:
+            continue  # (the program's own axis, which follows the figures)
+        now = [f for f in chart_figures(line, window) if f is not None]
+        if any(f < axis.minimum or f > axis.maximum for f in now):
+            outgrown.append(line.id)
+    return outgrown

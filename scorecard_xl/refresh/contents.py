@@ -13,7 +13,7 @@ writes are worked out from this by `excel_writes`; `without_excel` writes it as 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from scorecard_xl.inputs.periods import Period
 from scorecard_xl.inputs.sources import RawRecord, SourceInfo
 from scorecard_xl.inputs.values import text_of
 from scorecard_xl.layout.sheet import WorkbookLayout
+from scorecard_xl.layout.spc_sheets import SPC_DATA_SHEET, TARGET, VALUE, outgrown_axes
 from scorecard_xl.model.scorecard import Scorecard, tally
 from scorecard_xl.workbook import fields
 from scorecard_xl.workbook.reader import WorkbookRecord, read_record
@@ -92,6 +93,7 @@ class Refreshed:
     layout: WorkbookLayout
     news: DataNews
     shrinks: list[str]  # what the refresh would no longer show
+    outgrown: tuple[str, ...]  # in Excel: measures whose figures now run past their chart's axis
 
     @property
     def summary(self) -> str:
@@ -105,7 +107,16 @@ class Refreshed:
     def warnings(self) -> tuple[str, ...]:
         """What the analyst should know that stopped nothing: NaN read as blanks, a month most
         measures lack (see pipeline.build_warnings)."""
-        return (*self.inputs.warnings, *self.scorecard.warnings)
+        charts = (
+            (
+                f"the SPC charts of {', '.join(self.outgrown)} now have figures beyond their value axes, "
+                "which a refresh inside Excel cannot move (they were fitted to the figures before): "
+                "refresh the file with scorecard-xl refresh, or build it again, to fit them",
+            )
+            if self.outgrown
+            else ()
+        )
+        return (*self.inputs.warnings, *self.scorecard.warnings, *charts)
 
     @property
     def data_summary(self) -> str:
@@ -172,7 +183,31 @@ def refresh_contents(
     if record.version == fields.RECORD_VERSION:  # (an earlier one's names are its own: it is rebuilt)
         check_layout(record, layout)
     shrinks = [] if request.allow_shrink else what_shrinks(record, scorecard, layout, bool(picked))
-    return Refreshed(record, inputs, scorecard, layout, news, shrinks)
+    outgrown = tuple(outgrown_axes(scorecard, _spc_figures_drawn(snapshot))) if in_place else ()
+    return Refreshed(record, inputs, scorecard, layout, news, shrinks, outgrown)
+
+
+SPC_BLOCK = "_spc_"  # in a measure's chart-data block name on the SPC data sheet: scxl_9_spc_ATT
+
+
+def _spc_figures_drawn(snapshot: WorkbookSnapshot) -> Callable[[str], list[object] | None]:
+    """A measure's figures on the workbook's SPC data sheet as they were before the refresh (what
+    its chart's axis was fitted to), by measure id; None where it has none."""
+    blocks = {
+        name.split(SPC_BLOCK, 1)[1]: rect
+        for name, rect in snapshot.names.items()
+        if rect[0] == SPC_DATA_SHEET and SPC_BLOCK in name
+    }
+
+    def drawn(measure_id: str) -> list[object] | None:
+        rect = blocks.get(measure_id)
+        if rect is None:
+            return None
+        sheet, first, left, last, _ = rect
+        values = snapshot.sheet(sheet)
+        return [v for row in range(first, last + 1) for v in values.row(row, left + VALUE, left + TARGET)]
+
+    return drawn
 
 
 def recorded_options(record: WorkbookRecord, trust: Trust) -> Options:

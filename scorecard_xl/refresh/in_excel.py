@@ -210,7 +210,8 @@ def run(
     `confirm(question)` asks before a refresh that would show less, where the runtime can ask (a
     desktop alert); where it cannot, the refresh is refused with a message. Without
     `say_refreshed`, a refresh that went well is told by the workbook alone (the Cover's data
-    status says when and what it brought); refusals, problems and check's answer are still said."""
+    status says when and what it brought); refusals, problems, notes the analyst needs (a month
+    most measures lack, a chart whose figures outgrew its axis) and check's answer are still said."""
     say = say or (lambda title, text: alert(book, title, text))
     request = request or RefreshRequest()
     try:
@@ -235,7 +236,7 @@ def run(
         return None
     if action == "check":
         say(f"{TITLE}: the data is ready", f"The data is ready; nothing was changed.\n{outcome.message}")
-    elif say_refreshed:
+    elif say_refreshed or outcome.plan.warnings:  # (a note the analyst needs is said wherever)
         say(f"{TITLE}: refreshed", f"Refreshed.\n{outcome.message}")
     return outcome
 
