@@ -32,7 +32,7 @@ from scorecard_xl.inputs.data_table import (
 from scorecard_xl.inputs.definition import Definition
 from scorecard_xl.inputs.definition_reader import definition_from_text
 from scorecard_xl.inputs.options import Options
-from scorecard_xl.inputs.periods import Period
+from scorecard_xl.inputs.periods import Period, parse_period, period_format
 from scorecard_xl.inputs.sources import RawRecord, SourceInfo
 from scorecard_xl.inputs.values import text_of
 from scorecard_xl.layout.sheet import WorkbookLayout
@@ -371,10 +371,18 @@ def gather_inputs(
 def choose_period(
     record: WorkbookRecord, picked: str, inputs: Inputs, where: str | None = None
 ) -> Period | None:
-    """The period picked (asked for now, or on the Cover), else None for the latest with data."""
+    """The period picked (asked for now, or on the Cover), else None for the latest with data. A
+    pick on the Cover that is not a period is told by its cell."""
     if not picked:
         return None
-    return requested_period(picked, inputs.definition, where or f"{record.name} Cover, Period to show")
+    if where is not None:
+        return requested_period(picked, inputs.definition, where)
+    definition = inputs.definition
+    try:
+        return parse_period(picked, definition.yearly, definition.year_start_month)
+    except ValueError:
+        expected = period_format(definition.yearly, definition.year_start_month)
+        raise record.where(fields.PICKER).error(picked, expected) from None
 
 
 def period_back(inputs: Inputs, back: int) -> Period:
