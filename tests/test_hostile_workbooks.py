@@ -337,7 +337,8 @@ CASES: dict[str, Hostile] = {
         set_named(fields.PICKER.name, "2023-03" * 6), says="Period to show", code=2
     ),
     "period to show: not a month": hostile(
-        set_named(fields.PICKER.name, "../../etc"), says=("sheet 'Cover', cell B14: Period to show: got '../../etc'", "a month YYYY-MM")
+        set_named(fields.PICKER.name, "../../etc"),
+        says=("sheet 'Cover', cell B14: Period to show: got '../../etc'", "a month YYYY-MM"),
     ),
     "built with: unknown words": hostile(options("macros on; publish 5"), says="Built with: got 'macros on"),
     "built with: an option given twice": hostile(
