@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 from scorecard_xl.inputs.data import MONTHLY_SERIES, YEARLY_SERIES, Dataset
 from scorecard_xl.inputs.definition import Definition
-from scorecard_xl.inputs.sources import RawRecord
+from scorecard_xl.inputs.sources import PASTED, TABLE, RawRecord
 from scorecard_xl.inputs.units import Unit
-from scorecard_xl.inputs.values import Missing, Value, parse_value
+from scorecard_xl.inputs.values import PERCENT_PASTED, Missing, Value, parse_value
 
 COLUMNS = ("Measure", "Series", "Period", "Value", "Title", "Section")
 MEASURE, SERIES, PERIOD, VALUE, TITLE, SECTION = range(len(COLUMNS))
@@ -104,8 +104,7 @@ def records_from_rows(
                 _text(cells[SERIES]).lower() or "actual",
                 _period_text(cells[PERIOD]),
                 _value(cells[VALUE]),
-                fraction_percent=pasted_from is None or number < pasted_from,
-                pasted=pasted_from is not None and number >= pasted_from,
+                origin=TABLE if pasted_from is None or number < pasted_from else PASTED,
             )
         )
     return records
@@ -119,15 +118,18 @@ def pasted_percentages_over_100(definition: Definition, records: Iterable[RawRec
         return None
     over = []
     for record in records:
-        if not record.pasted or not definition.has_measure(record.measure):
+        if record.origin != PASTED or not definition.has_measure(record.measure):
             continue
-        if definition.measure(record.measure).unit.name != "percent":
-            continue
-        value = _bare_number(record.value)
-        if value is not None and abs(value) > 1:
-            over.append(
-                f"row {record.row} ({record.measure} {record.period}: {value:g} as {value * 100:,.10g}%)"
-            )
+        unit = definition.measure(record.measure).unit
+        if unit.name != "percent" or (isinstance(record.value, str) and record.value.strip().endswith("%")):
+            continue  # (with its % sign a percentage says what it means)
+        try:
+            value = parse_value(record.value, unit, PERCENT_PASTED)
+        except ValueError:
+            continue  # build_dataset refuses it, naming the row
+        if isinstance(value, float) and abs(value) > 1:
+            reading = f"{value:g} as {value * 100:,.10g}%"
+            over.append(f"row {record.row} ({record.measure} {record.period}: {reading})")
     if not over:
         return None
     shown = ", ".join(over[:5]) + (f" and {len(over) - 5:,} more" if len(over) > 5 else "")
@@ -135,20 +137,6 @@ def pasted_percentages_over_100(definition: Definition, records: Iterable[RawRec
         f"{len(over):,} percentages pasted under the Data table were read as over 100%, as Excel holds "
         f"a pasted 100.5% (1.005): {shown}. If a number was meant as per cent, paste it with its % sign."
     )
-
-
-def _bare_number(value: object) -> float | None:
-    """A number written without a % sign (as a cell's number or text), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str) and not value.strip().endswith("%"):
-        try:
-            return float(value.replace(",", ""))
-        except ValueError:
-            return None
-    return None
 
 
 def _text(value: object) -> str:

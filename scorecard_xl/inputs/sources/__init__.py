@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 from scorecard_xl.inputs.values import PERCENT_PASTED, PERCENT_STORED
 
+FILE, TABLE, PASTED = "file", "table", "pasted"  # a RawRecord's origin
+
 
 class RawRecord(NamedTuple):
     """One tidy value as found in a source, before validation. (A named tuple: a large scorecard
@@ -22,16 +24,16 @@ class RawRecord(NamedTuple):
     series: str
     period: str
     value: object  # text, a number, or None for an empty cell
-    # A number as Excel stores it (a workbook's own Data table): percentages are fractions whatever
-    # the definition's percent_input says about text files.
-    fraction_percent: bool = False
-    pasted: bool = False  # pasted under a workbook's Data table since it was written
+    # Where a record was written: "file" (a data source), "table" (the rows a workbook's Data table
+    # was written with: numbers as Excel stores them, a percentage a fraction of any size) or
+    # "pasted" (rows added under that table since, copied from a data file).
+    origin: str = FILE
 
     def percent_input(self, defined: str) -> str:
         """How this record's bare number for a percentage is read, the definition saying `defined`."""
-        if self.fraction_percent:
+        if self.origin == TABLE:
             return PERCENT_STORED
-        return PERCENT_PASTED if self.pasted and defined == "fraction" else defined
+        return PERCENT_PASTED if self.origin == PASTED and defined == "fraction" else defined
 
 
 @dataclass(frozen=True)
