@@ -87,10 +87,15 @@ def put_spc_data(sheet: SheetLayout, scorecard: Scorecard, top: int, left: int) 
             for col, value in enumerate(values):
                 style = "table_text" if col < VALUE else "table_value"
                 sheet.put(row + offset, left + col, value, style, TEXT if col < VALUE else fmt)
-        sheet.blocks.append(Block(f"spc_{line.id}", row, left, row + window - 1, left + len(COLUMNS) - 1))
+        sheet.blocks.append(Block(data_block(line.id), row, left, row + window - 1, left + len(COLUMNS) - 1))
         row += window
     sheet.widths.update({left + MEASURE: 10.0, left + PERIOD: 9.0})
     sheet.widths.update({left + col: 11.0 for col in range(VALUE, len(COLUMNS))})
+
+
+def data_block(measure_id: str) -> str:
+    """The name of a measure's block of chart figures on the SPC data sheet."""
+    return f"spc_{measure_id}"
 
 
 def _window(scorecard: Scorecard) -> int:

@@ -36,7 +36,7 @@ from scorecard_xl.inputs.periods import Period, parse_period, period_format
 from scorecard_xl.inputs.sources import RawRecord, SourceInfo
 from scorecard_xl.inputs.values import text_of
 from scorecard_xl.layout.sheet import WorkbookLayout
-from scorecard_xl.layout.spc_sheets import SPC_DATA_SHEET, TARGET, VALUE, outgrown_axes
+from scorecard_xl.layout.spc_sheets import SPC_DATA_SHEET, TARGET, VALUE, data_block, outgrown_axes
 from scorecard_xl.model.scorecard import Scorecard, tally
 from scorecard_xl.workbook import fields
 from scorecard_xl.workbook.reader import WorkbookRecord, read_record
@@ -183,28 +183,25 @@ def refresh_contents(
     if record.version == fields.RECORD_VERSION:  # (an earlier one's names are its own: it is rebuilt)
         check_layout(record, layout)
     shrinks = [] if request.allow_shrink else what_shrinks(record, scorecard, layout, bool(picked))
-    outgrown = tuple(outgrown_axes(scorecard, _spc_figures_drawn(snapshot))) if in_place else ()
+    outgrown = tuple(outgrown_axes(scorecard, _spc_figures_drawn(snapshot, layout))) if in_place else ()
     return Refreshed(record, inputs, scorecard, layout, news, shrinks, outgrown)
 
 
-SPC_BLOCK = "_spc_"  # in a measure's chart-data block name on the SPC data sheet: scxl_9_spc_ATT
-
-
-def _spc_figures_drawn(snapshot: WorkbookSnapshot) -> Callable[[str], list[object] | None]:
+def _spc_figures_drawn(
+    snapshot: WorkbookSnapshot, layout: WorkbookLayout
+) -> Callable[[str], list[object] | None]:
     """A measure's figures on the workbook's SPC data sheet as they were before the refresh (what
-    its chart's axis was fitted to), by measure id; None where it has none."""
-    blocks = {
-        name.split(SPC_BLOCK, 1)[1]: rect
-        for name, rect in snapshot.names.items()
-        if rect[0] == SPC_DATA_SHEET and SPC_BLOCK in name
-    }
+    its chart's axis was fitted to), by measure id; None where it has none. They are where the new
+    layout puts them: check_layout has found every block where it was."""
+    sheet = next((s for s in layout.sheets if s.name == SPC_DATA_SHEET), None)
+    blocks = {block.name: block for block in sheet.blocks} if sheet else {}
 
     def drawn(measure_id: str) -> list[object] | None:
-        rect = blocks.get(measure_id)
-        if rect is None:
+        block = blocks.get(data_block(measure_id))
+        if block is None:
             return None
-        sheet, first, left, last, _ = rect
-        values = snapshot.sheet(sheet)
+        values = snapshot.sheet(SPC_DATA_SHEET)
+        first, last, left = block.first_row, block.last_row, block.first_col
         return [v for row in range(first, last + 1) for v in values.row(row, left + VALUE, left + TARGET)]
 
     return drawn
