@@ -26,6 +26,7 @@ SAMPLE = REPO / "samples" / "nct_2022_23"
 TEMPLATE = REPO / "workbook_templates" / "nct_monthly.toml"
 SAMPLE_DATA = SAMPLE / "data.csv"
 FIXED_TIME = dt.datetime(2023, 4, 12, 9, 30, tzinfo=dt.timezone.utc)
+FIXED_EPOCH = {"SOURCE_DATE_EPOCH": str(int(FIXED_TIME.timestamp()))}  # the environment that fixes it
 
 
 @pytest.fixture(autouse=True)

@@ -38,6 +38,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from checkout_wheel import checkout_wheel
+
 REPO = Path(__file__).resolve().parent.parent
 HARNESS = REPO / "tests" / "pyodide"
 WHEEL_CACHE = HARNESS / "wheels"
@@ -99,13 +101,6 @@ def dependency_wheels() -> list[Path]:
             raise PyodideError(f"pip found no pure-Python wheel of {name}=={version}")
         wheels.append(found[0])
     return wheels
-
-
-def scorecard_wheel(folder: Path) -> Path:
-    """scorecard-xl's own wheel, built from this checkout into `folder`."""
-    _pip("wheel", "--no-deps", "-w", str(folder), str(REPO))
-    (wheel,) = folder.glob("scorecard_xl-*.whl")
-    return wheel
 
 
 def _decode(value: Any) -> Any:
@@ -208,23 +203,19 @@ class PyodideSession:
 
 
 _sessions: dict[str, PyodideSession] = {}
-_build_folder: tempfile.TemporaryDirectory[str] | None = None
 
 
 def installed_wheels() -> list[Path]:
-    """The wheels every session installs: scorecard-xl's, built once from this checkout, then its
-    run-time dependencies'."""
-    global _build_folder
-    if _build_folder is None:
-        _build_folder = tempfile.TemporaryDirectory(prefix="scorecard-xl-wheel-")
-        scorecard_wheel(Path(_build_folder.name))
-        atexit.register(_close)
-    return [*Path(_build_folder.name).glob("scorecard_xl-*.whl"), *dependency_wheels()]
+    """The wheels every session installs: scorecard-xl's, built once per test run from this
+    checkout (checkout_wheel), then its run-time dependencies'."""
+    return [checkout_wheel(), *dependency_wheels()]
 
 
 def session(pyodide: str = "pinned") -> PyodideSession:
     """The test session's Pyodide (a key of PYODIDES), started on first use and shared."""
     if pyodide not in _sessions:
+        if not _sessions:
+            atexit.register(_close)
         _sessions[pyodide] = PyodideSession(installed_wheels(), folder=PYODIDES[pyodide])
     return _sessions[pyodide]
 
@@ -233,8 +224,6 @@ def _close() -> None:
     for started in _sessions.values():
         started.close()
     _sessions.clear()
-    if _build_folder is not None:
-        _build_folder.cleanup()
 
 
 def run_in_pyodide(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.checkout_wheel import checkout_wheel
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow(seconds=15)  # (tests/conftest.py runs these first)
@@ -29,8 +30,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv holding scorecard-xl from its wheel; its dependencies are this environment's
     (listed in a .pth file: no network, and none of this checkout's editable install)."""
     folder = tmp_path_factory.mktemp("install")
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", folder / "wheels", REPO, cwd=folder)
-    (wheel,) = (folder / "wheels").glob("scorecard_xl-*.whl")
+    wheel = checkout_wheel()
     venv = folder / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=folder)
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")

@@ -30,11 +30,11 @@ from pyodide_runner import run_in_cpython, run_in_pyodide
 from scorecard_xl.cli import main
 from scorecard_xl.generate.sequence import build
 from scorecard_xl.refresh.lite_files import WHEEL_NAME, main_text, requirements_text
-from tests.conftest import FIXED_TIME, SAMPLE
+from tests.conftest import FIXED_EPOCH, SAMPLE
 
 pytestmark = pytest.mark.slow(seconds=20)  # (tests/conftest.py runs these first)
 
-EPOCH = {"SOURCE_DATE_EPOCH": str(int(FIXED_TIME.timestamp()))}
+EPOCH = FIXED_EPOCH
 
 RUN_BUTTON = """
 import json

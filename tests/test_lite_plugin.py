@@ -41,11 +41,11 @@ from scorecard_xl.layout.cover_button import NAME, SCRIPT_BUTTON, TARGET
 from scorecard_xl.lite_scripts import AS_PICKED, BACK, PLUGIN_GROUP
 from scorecard_xl.refresh.lite_files import requirements_text
 from scorecard_xl.write.libreoffice import find_soffice
-from tests.conftest import FIXED_TIME, SAMPLE
+from tests.conftest import FIXED_EPOCH, SAMPLE
 
 pytestmark = pytest.mark.slow(seconds=15)  # (tests/conftest.py runs these first)
 
-EPOCH = {"SOURCE_DATE_EPOCH": str(int(FIXED_TIME.timestamp()))}
+EPOCH = FIXED_EPOCH
 PYODIDES = ("pinned", "latest")
 VERSIONS = {"pinned": ("0.27.5", "3.12"), "latest": ("314.0.8", "3.14")}
 SCRIPT_NAMES = ["change_period", "check_data", "refresh", "refresh_anyway"]

@@ -20,9 +20,11 @@ import xlwings as xw
 from excel_payload import payload_from_file, sent
 from pyodide_runner import PyodideError, run_in_cpython, run_in_pyodide, session
 
+from tests.conftest import FIXED_EPOCH
+
 pytestmark = pytest.mark.slow(seconds=10)  # (tests/conftest.py runs these first)
 
-EPOCH = {"SOURCE_DATE_EPOCH": "1681291800"}  # 2023-04-12 09:30 UTC, as conftest's FIXED_TIME
+EPOCH = FIXED_EPOCH
 
 BUILD_SAMPLE = """
 from scorecard_xl import load_inputs, render
