@@ -163,11 +163,13 @@ def refresh_contents(
         refuse_drawn_trends(record, options)
     definition = recorded_definition(record)
     inputs, news = gather_inputs(record, definition, request.files, trust)
-    picked = request.period or record.picked
-    period = choose_period(record, picked, inputs, ARGUMENTS if request.period else None)
-    if request.periods_back is not None:
+    period: Period | None
+    if request.periods_back is not None:  # (the Cover's pick is not read: it is not what was asked)
         period = period_back(inputs, request.periods_back)
         picked = period.iso
+    else:
+        picked = request.period or record.picked
+        period = choose_period(record, picked, inputs, ARGUMENTS if request.period else None)
     scorecard, layout = lay_out(
         BuildRequest(
             inputs,
